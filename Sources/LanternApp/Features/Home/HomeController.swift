@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Each role's home page: what the role is for, the sections it opens, and the figures
+/// that role needs first.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get { req async throws -> Response in
+            req.redirect(to: req.currentUser == nil ? "/sign-in" : "/home")
+        }
+        routes.signedIn().get("home", use: home)
+    }
+
+    struct Section: Encodable { let title: String; let path: String; let summary: String }
+    struct Figure: Encodable { let label: String; let value: String; let path: String? }
+    struct RecentEntry: Encodable { let at: String; let action: String; let entity: String; let outcome: String }
+
+    struct View: Encodable {
+        let name: String
+        let role: String
+        let rolePurpose: String
+        let team: String
+        let sections: [Section]
+        let can: [String]
+        let figures: [Figure]
+        let recentAudit: [RecentEntry]
+    }
+
+    func home(req: Request) async throws -> Response {
+        let user = req.currentUser!
+        let team = try await user.$team.get(on: req.db)
+        let sections = NavigationItem.visible(to: user).filter { $0.path != "/home" }
+            .map { Section(title: $0.title, path: $0.path, summary: $0.summary) }
+        var figures: [Figure] = []
+        if user.can(.manageUsers) {
+            let users = try await User.query(on: req.db).all()
+            figures.append(Figure(label: "Active people", value: String(users.filter { $0.isActive && $0.passwordHash != nil }.count), path: "/admin/users"))
+            figures.append(Figure(label: "Invitations not yet accepted", value: String(users.filter { $0.isActive && $0.passwordHash == nil }.count), path: "/admin/users"))
+            figures.append(Figure(label: "Deactivated accounts", value: String(users.filter { !$0.isActive }.count), path: "/admin/users"))
+        }
+        var recent: [RecentEntry] = []
+        if user.can(.viewAuditLog) {
+            let since = req.lantern.now().addingTimeInterval(-86_400)
+            let refused = try await AuditEntry.query(on: req.db).filter(\.$at >= since).filter(\.$outcome != "success").count()
+            figures.append(Figure(label: "Refused or failed actions in the last 24 hours", value: String(refused), path: "/audit?outcome=denied"))
+            recent = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(8).all().map {
+                RecentEntry(at: DisplayDate.dateTime($0.at), action: $0.action.replacingOccurrences(of: "_", with: " "),
+                            entity: $0.entityType, outcome: $0.outcome)
+            }
+        }
+        let view = View(name: user.displayName, role: user.role.displayName, rolePurpose: user.role.purpose,
+                        team: team?.name ?? "No team", sections: sections,
+                        can: Permission.allCases.filter { user.can($0) }.map(\.summary),
+                        figures: figures, recentAudit: recent)
+        return try await req.render("Home/home", view, title: "Home")
+    }
+}

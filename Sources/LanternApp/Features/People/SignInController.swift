@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Sign-in and sign-out with email and password.
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("sign-in", use: show)
+        routes.post("sign-in", use: signIn)
+        routes.post("sign-out", use: signOut)
+    }
+
+    struct Form: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    struct View: Encodable {
+        var email: String
+        var next: String
+        var expired: Bool
+        var errors: FormErrors
+    }
+
+    /// The same words whether the address is unknown, the password wrong or the account
+    /// deactivated, so the page reveals nothing about who has an account.
+    static let genericFailure = "Enter a correct email address and password"
+
+    func show(req: Request) async throws -> Response {
+        if req.currentUser != nil {
+            return req.redirect(to: SafeRedirect.target(req.query[String.self, at: "next"]))
+        }
+        let view = View(email: "", next: SafeRedirect.target(req.query[String.self, at: "next"]),
+                        expired: req.query[String.self, at: "expired"] == "1", errors: FormErrors())
+        return try await req.render("People/sign-in", view, title: "Sign in")
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let form = try req.form(Form.self)
+        let email = User.normalise(email: form.email ?? "")
+        let password = form.password ?? ""
+        let next = SafeRedirect.target(form.next)
+        var errors = FormErrors()
+        if email.isEmpty { errors.add("email", "Enter your email address") }
+        if password.isEmpty { errors.add("password", "Enter your password") }
+        if !errors.isEmpty {
+            return try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+                                        title: "Sign in", status: .unprocessableEntity)
+        }
+
+        let now = req.lantern.now()
+        let throttle = req.lantern.configuration.signInThrottle
+        let key = SecretToken.digest("email:" + email)
+        let failures = try await SignInFailure.query(on: req.db)
+            .filter(\.$keyDigest == key).filter(\.$at > throttle.windowStart(now: now)).all().map(\.at)
+        if let allowed = throttle.nextAllowedAttempt(failures: failures, now: now) {
+            try await req.audit(.signInThrottled, "User", outcome: .denied, detail: "key:" + key.prefix(12))
+            let minutes = max(1, Int((allowed.timeIntervalSince(now) / 60).rounded(.up)))
+            errors.add("email", "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again")
+            let response = try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+                                                title: "Sign in", status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(allowed.timeIntervalSince(now).rounded(.up))))
+            return response
+        }
+
+        let user = try await User.query(on: req.db).filter(\.$email == email).first()
+        let verified: Bool
+        if let hash = user?.passwordHash {
+            verified = (try? await req.password.async.verify(password, created: hash)) ?? false
+        } else {
+            // Spend the same time on unknown addresses, so timing does not reveal them either.
+            _ = try? await req.password.async.hash(password)
+            verified = false
+        }
+        guard let user, verified, user.isActive else {
+            try await SignInFailure(keyDigest: key, at: now).create(on: req.db)
+            try await req.audit(.signInFailed, "User", id: user?.id?.uuidString, outcome: .failure,
+                                detail: user == nil ? "unknown address" : (user!.isActive ? "wrong password" : "deactivated"))
+            errors.add("email", Self.genericFailure)
+            return try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+                                        title: "Sign in", status: .unauthorized)
+        }
+
+        // A fresh session id at sign-in, so an id planted before sign-in is worthless.
+        if let old = req.session.id {
+            try await SessionRecord.query(on: req.db).filter(\.$idHash == SecretToken.digest(old.string)).delete()
+            req.session.id = nil
+        }
+        req.session.data = SessionData()
+        req.session.data[DatabaseSessionDriver.userKey] = user.id!.uuidString
+        _ = req.csrfToken
+        user.lastSignInAt = now
+        try await user.save(on: req.db)
+        try await SignInFailure.query(on: req.db).filter(\.$keyDigest == key).delete()
+        req.auth.login(user)
+        try await req.audit(.signIn, "User", id: user.id?.uuidString)
+        return req.redirect(to: next)
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        if let user = req.currentUser {
+            try await req.audit(.signOut, "User", id: user.id?.uuidString)
+        }
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return req.redirect(to: "/sign-in?signed-out=1")
+    }
+}

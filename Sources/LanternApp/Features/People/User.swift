@@ -1,0 +1,74 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// A member of staff who signs in to Lantern.
+final class User: Model, Authenticatable, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "role") var role: Role
+    @OptionalParent(key: "team_id") var team: Team?
+    @OptionalField(key: "job_title") var jobTitle: String?
+    /// Nil until an invited person chooses a password.
+    @OptionalField(key: "password_hash") var passwordHash: String?
+    @Field(key: "is_active") var isActive: Bool
+    @OptionalField(key: "invitation_digest") var invitationDigest: String?
+    @OptionalField(key: "invitation_expires_at") var invitationExpiresAt: Date?
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(email: String, displayName: String, role: Role, teamID: UUID?, jobTitle: String? = nil) {
+        self.email = User.normalise(email: email)
+        self.displayName = displayName
+        self.role = role
+        self.$team.id = teamID
+        self.jobTitle = jobTitle
+        self.isActive = true
+    }
+
+    static func normalise(email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    func can(_ permission: Permission) -> Bool {
+        isActive && PermissionMatrix.allows(role, permission)
+    }
+
+    var status: String {
+        if !isActive { return "Deactivated" }
+        if passwordHash == nil { return "Invited" }
+        return "Active"
+    }
+}
+
+struct CreateUser: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema)
+            .id()
+            .field("email", .string, .required)
+            .field("display_name", .string, .required)
+            .field("role", .string, .required)
+            .field("team_id", .uuid, .references(Team.schema, "id", onDelete: .setNull))
+            .field("job_title", .string)
+            .field("password_hash", .string)
+            .field("is_active", .bool, .required)
+            .field("invitation_digest", .string)
+            .field("invitation_expires_at", .datetime)
+            .field("last_sign_in_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "email")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).delete()
+    }
+}

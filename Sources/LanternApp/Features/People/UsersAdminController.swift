@@ -1,0 +1,294 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Administrator pages: invite people, change their role and team, deactivate and reactivate.
+struct UsersAdminController: RouteCollection {
+    static let invitationLifetime: TimeInterval = 7 * 24 * 60 * 60
+
+    func boot(routes: any RoutesBuilder) throws {
+        let users = routes.requiring(.manageUsers).grouped("admin", "users")
+        users.get(use: list)
+        users.get("invite", use: showInvite)
+        users.post("invite", use: invite)
+        users.get(":userID", use: show)
+        users.post(":userID", "role", use: changeRole)
+        users.post(":userID", "deactivate", use: deactivate)
+        users.post(":userID", "reactivate", use: reactivate)
+        users.post(":userID", "invitation", use: reissueInvitation)
+    }
+
+    struct Row: Encodable {
+        let id: String
+        let name: String
+        let email: String
+        let role: String
+        let team: String
+        let status: String
+        let lastSignIn: String
+    }
+
+    struct ListView: Encodable {
+        let users: [Row]
+        let counts: [String: Int]
+    }
+
+    func list(req: Request) async throws -> Response {
+        let users = try await User.query(on: req.db).with(\.$team).sort(\.$displayName).all()
+        let rows = users.map { u in
+            Row(id: u.id!.uuidString, name: u.displayName, email: u.email, role: u.role.displayName,
+                team: u.team?.name ?? "None", status: u.status,
+                lastSignIn: u.lastSignInAt.map(DisplayDate.dateTime) ?? "Never")
+        }
+        let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
+        try await req.audit(.read, "UserList")
+        return try await req.render("People/users", ListView(users: rows, counts: counts), title: "People")
+    }
+
+    // MARK: Invite
+
+    struct InviteForm: Content {
+        var displayName: String?
+        var email: String?
+        var role: String?
+        var teamID: String?
+        var jobTitle: String?
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct InviteView: Encodable {
+        let values: InviteForm
+        let roles: [Option]
+        let teams: [Option]
+        let errors: FormErrors
+    }
+
+    static func roleOptions(selected: String?) -> [Option] {
+        Role.allCases.map { Option(value: $0.rawValue, label: "\($0.displayName): \($0.purpose)", selected: $0.rawValue == selected) }
+    }
+
+    static func teamOptions(_ teams: [Team], selected: String?) -> [Option] {
+        [Option(value: "", label: "No team", selected: (selected ?? "").isEmpty)]
+            + teams.map { Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) }
+    }
+
+    func showInvite(req: Request) async throws -> Response {
+        let teams = try await Team.query(on: req.db).sort(\.$name).all()
+        let view = InviteView(values: InviteForm(), roles: Self.roleOptions(selected: nil),
+                              teams: Self.teamOptions(teams, selected: nil), errors: FormErrors())
+        return try await req.render("People/invite", view, title: "Invite a person")
+    }
+
+    func invite(req: Request) async throws -> Response {
+        var form = try req.form(InviteForm.self)
+        form.displayName = form.displayName?.trimmingCharacters(in: .whitespacesAndNewlines)
+        form.email = form.email.map(User.normalise(email:))
+        form.jobTitle = form.jobTitle?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let teams = try await Team.query(on: req.db).sort(\.$name).all()
+        var errors = FormErrors()
+        let name = form.displayName ?? ""
+        let email = form.email ?? ""
+        if name.isEmpty { errors.add("displayName", "Enter the person's full name") }
+        else if name.count > 120 { errors.add("displayName", "The name must be 120 characters or fewer") }
+        if email.isEmpty { errors.add("email", "Enter the person's work email address") }
+        else if !EmailAddress.isPlausible(email) { errors.add("email", "Enter an email address in the correct format, like name@example.gov.uk") }
+        else if try await User.query(on: req.db).filter(\.$email == email).first() != nil {
+            errors.add("email", "Someone with this email address already has an account")
+        }
+        let role = form.role.flatMap(Role.init(rawValue:))
+        if role == nil { errors.add("role", "Select a role") }
+        let teamID = form.teamID.flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
+        if let raw = form.teamID, !raw.isEmpty, teamID == nil || !teams.contains(where: { $0.id == teamID }) {
+            errors.add("teamID", "Select a team from the list")
+        }
+        if (form.jobTitle ?? "").count > 120 { errors.add("jobTitle", "The job title must be 120 characters or fewer") }
+        guard errors.isEmpty, let role else {
+            let view = InviteView(values: form, roles: Self.roleOptions(selected: form.role),
+                                  teams: Self.teamOptions(teams, selected: form.teamID), errors: errors)
+            return try await req.render("People/invite", view, title: "Invite a person", status: .unprocessableEntity)
+        }
+        let user = User(email: email, displayName: name, role: role, teamID: teamID,
+                        jobTitle: (form.jobTitle ?? "").isEmpty ? nil : form.jobTitle)
+        let token = SecretToken.generate()
+        user.invitationDigest = SecretToken.digest(token)
+        user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
+        try await user.create(on: req.db)
+        try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "role:" + role.rawValue)
+        return try await renderInvitationLink(req: req, user: user, token: token)
+    }
+
+    struct InvitationLinkView: Encodable {
+        let name: String
+        let email: String
+        let link: String
+        let expires: String
+        let userID: String
+    }
+
+    /// The link is shown once; only its digest is kept.
+    private func renderInvitationLink(req: Request, user: User, token: String) async throws -> Response {
+        let base = req.headers.first(name: .host).map { "\(req.lantern.configuration.behindTLS ? "https" : "http")://\($0)" } ?? ""
+        let view = InvitationLinkView(name: user.displayName, email: user.email, link: "\(base)/invitations/\(token)",
+                                      expires: DisplayDate.dateTime(user.invitationExpiresAt!), userID: user.id!.uuidString)
+        return try await req.render("People/invitation-link", view, title: "Invitation created")
+    }
+
+    // MARK: One person
+
+    struct PersonView: Encodable {
+        let id: String
+        let name: String
+        let email: String
+        let role: String
+        let roleValue: String
+        let team: String
+        let jobTitle: String
+        let status: String
+        let isActive: Bool
+        let isInvited: Bool
+        let isSelf: Bool
+        let lastSignIn: String
+        let roles: [Option]
+        let teams: [Option]
+        let errors: FormErrors
+    }
+
+    private func findUser(_ req: Request) async throws -> User {
+        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)),
+              let user = try await User.query(on: req.db).filter(\.$id == id).with(\.$team).first()
+        else { throw LanternError.notFound }
+        return user
+    }
+
+    private func personView(req: Request, user: User, errors: FormErrors = FormErrors()) async throws -> PersonView {
+        let teams = try await Team.query(on: req.db).sort(\.$name).all()
+        return PersonView(
+            id: user.id!.uuidString, name: user.displayName, email: user.email, role: user.role.displayName,
+            roleValue: user.role.rawValue, team: user.team?.name ?? "None", jobTitle: user.jobTitle ?? "",
+            status: user.status, isActive: user.isActive, isInvited: user.passwordHash == nil,
+            isSelf: user.id == req.currentUser?.id,
+            lastSignIn: user.lastSignInAt.map(DisplayDate.dateTime) ?? "Never",
+            roles: Self.roleOptions(selected: user.role.rawValue),
+            teams: Self.teamOptions(teams, selected: user.$team.id?.uuidString), errors: errors)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        try await req.audit(.read, "User", id: user.id?.uuidString)
+        return try await req.render("People/user", try await personView(req: req, user: user), title: user.displayName)
+    }
+
+    struct RoleForm: Content {
+        var role: String?
+        var teamID: String?
+    }
+
+    func changeRole(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        let form = try req.form(RoleForm.self)
+        var errors = FormErrors()
+        let role = form.role.flatMap(Role.init(rawValue:))
+        if role == nil { errors.add("role", "Select a role") }
+        let teamID = form.teamID.flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
+        if let raw = form.teamID, !raw.isEmpty {
+            let team = try await teamID.asyncFlatMap { try await Team.find($0, on: req.db) }
+            if team == nil {
+                errors.add("teamID", "Select a team from the list")
+            }
+        }
+        if let role, user.id == req.currentUser?.id, role != .administrator {
+            errors.add("role", "You cannot remove your own administrator role: ask another administrator")
+        }
+        guard errors.isEmpty, let role else {
+            return try await req.render("People/user", try await personView(req: req, user: user, errors: errors),
+                                        title: user.displayName, status: .unprocessableEntity)
+        }
+        let oldRole = user.role
+        user.role = role
+        user.$team.id = teamID
+        try await user.save(on: req.db)
+        if oldRole != role {
+            // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
+            try await DatabaseSessionDriver.endSessions(of: user.id!, on: req.db)
+            try await req.audit(.roleChange, "User", id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)")
+        } else {
+            try await req.audit(.update, "User", id: user.id?.uuidString, detail: "team")
+        }
+        req.flash("\(user.displayName)'s role and team have been saved.")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+    }
+
+    func deactivate(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        guard user.id != req.currentUser?.id else {
+            let errors = FormErrors([("deactivate", "You cannot deactivate your own account")])
+            return try await req.render("People/user", try await personView(req: req, user: user, errors: errors),
+                                        title: user.displayName, status: .unprocessableEntity)
+        }
+        user.isActive = false
+        user.invitationDigest = nil
+        user.invitationExpiresAt = nil
+        try await user.save(on: req.db)
+        try await DatabaseSessionDriver.endSessions(of: user.id!, on: req.db)
+        try await req.audit(.deactivate, "User", id: user.id?.uuidString)
+        req.flash("\(user.displayName) has been deactivated and signed out.")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+    }
+
+    func reactivate(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        user.isActive = true
+        try await user.save(on: req.db)
+        try await req.audit(.reactivate, "User", id: user.id?.uuidString)
+        req.flash("\(user.displayName) has been reactivated.")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+    }
+
+    func reissueInvitation(req: Request) async throws -> Response {
+        let user = try await findUser(req)
+        guard user.isActive, user.passwordHash == nil else {
+            throw LanternError(.conflict, title: "This person has already accepted", "Only people who have not yet chosen a password can be sent a new invitation.")
+        }
+        let token = SecretToken.generate()
+        user.invitationDigest = SecretToken.digest(token)
+        user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
+        try await user.save(on: req.db)
+        try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "reissued")
+        return try await renderInvitationLink(req: req, user: user, token: token)
+    }
+}
+
+enum EmailAddress {
+    /// Enough to catch typing mistakes; the invitation itself proves the address works.
+    static func isPlausible(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
+              !email.contains(where: { $0.isWhitespace }) else { return false }
+        return !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+    }
+}
+
+enum DisplayDate {
+    static func dateTime(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"),
+                                        calendar: .ukCivil, timeZone: Calendar.ukCivil.timeZone))
+    }
+
+    static func date(_ date: Date) -> String {
+        date.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: "en_GB"),
+                                        calendar: .ukCivil, timeZone: Calendar.ukCivil.timeZone))
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import LanternCore
+import Vapor
+
+/// Lantern's per-application services, reachable from `app.lantern` and `req.lantern`.
+/// Tests replace the clock to move time.
+public final class LanternServices: Sendable {
+    public let configuration: LanternConfiguration
+    public let cipher: FieldCipher
+    private let clock: NIOLockedValueBox<@Sendable () -> Date>
+    let audit: AuditLog
+
+    init(configuration: LanternConfiguration) {
+        self.configuration = configuration
+        self.cipher = FieldCipher(master: configuration.dataProtectionKey)
+        self.clock = .init({ Date() })
+        self.audit = AuditLog()
+    }
+
+    public func now() -> Date { clock.withLockedValue { $0 }() }
+
+    /// Replaces the clock (tests only need this).
+    public func setClock(_ clock: @escaping @Sendable () -> Date) {
+        self.clock.withLockedValue { $0 = clock }
+    }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = LanternServices }
+
+    public var lantern: LanternServices {
+        get {
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("configure(_:_:) has not been called on this application")
+            }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var lantern: LanternServices { application.lantern }
+}

@@ -1,0 +1,53 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Vapor
+
+/// The one place that knows which database engines exist. Everything else speaks Fluent
+/// or portable SQL through `SQLDatabase`.
+enum DatabaseSetup {
+    static func use(_ database: LanternConfiguration.Database, on app: Application) throws {
+        switch database {
+        case .sqliteMemory:
+            app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        case .sqliteFile(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        case .postgres(let url, let searchPath):
+            var config = try SQLPostgresConfiguration(url: url)
+            if let searchPath { config.searchPath = [searchPath] }
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+        }
+    }
+
+    /// Pragmas the security practice asks of SQLite (`shared/docs/domain/security.md` §2):
+    /// overwrite deleted content, reclaim pages, distrust schema-defined functions.
+    /// SQLite pragmas are per connection, and Fluent keeps one connection per event loop,
+    /// so each loop's connection is prepared.
+    static func prepare(_ app: Application) async throws {
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let db = app.databases.database(logger: app.logger, on: eventLoop)!
+            try await prepare(db)
+        }
+    }
+
+    static func prepare(_ db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        if sql.dialect.name == "sqlite" {
+            try await sql.raw("PRAGMA auto_vacuum = FULL").run()
+            try await sql.raw("PRAGMA secure_delete = ON").run()
+            try await sql.raw("PRAGMA trusted_schema = OFF").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA busy_timeout = 5000").run()
+        }
+    }
+
+    static func isSQLite(_ db: any Database) -> Bool {
+        (db as? any SQLDatabase)?.dialect.name == "sqlite"
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import LanternCore
+
+/// Everything that differs between one deployment and another. Built once by the
+/// command line (or a test) and handed to ``configure(_:_:)``.
+public struct LanternConfiguration: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        /// A `postgres://` URL; `searchPath` lets tests isolate themselves in a schema.
+        case postgres(url: String, searchPath: String? = nil)
+    }
+
+    public var database: Database
+    public var dataDirectory: String
+    public var dataProtectionKey: DataProtectionKey
+    /// Demo mode creates the demo organisation and one person per role on first run.
+    public var demo: Bool
+    /// Set when Lantern is served over HTTPS (directly or behind a TLS-terminating proxy):
+    /// the session cookie then carries `Secure` and pages send HSTS.
+    public var behindTLS: Bool
+    /// Bcrypt work factor; tests lower it to the minimum to stay fast.
+    public var passwordCost: Int
+    public var sessionLifetime: SessionLifetime
+    public var signInThrottle: SignInThrottle
+    /// Largest request body accepted before a 413 page.
+    public var maxBodySize: Int
+    /// Folder of Leaf views and public files; the repository root by default.
+    public var resourcesDirectory: String?
+    /// Clears expired sessions and other housekeeping on a timer while serving.
+    public var runsHousekeeping: Bool
+
+    public init(
+        database: Database,
+        dataDirectory: String = "data",
+        dataProtectionKey: DataProtectionKey,
+        demo: Bool = false,
+        behindTLS: Bool = false,
+        passwordCost: Int = 12,
+        sessionLifetime: SessionLifetime = .init(),
+        signInThrottle: SignInThrottle = .init(),
+        maxBodySize: Int = 1 << 20,
+        resourcesDirectory: String? = nil,
+        runsHousekeeping: Bool = false
+    ) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.dataProtectionKey = dataProtectionKey
+        self.demo = demo
+        self.behindTLS = behindTLS
+        self.passwordCost = passwordCost
+        self.sessionLifetime = sessionLifetime
+        self.signInThrottle = signInThrottle
+        self.maxBodySize = maxBodySize
+        self.resourcesDirectory = resourcesDirectory
+        self.runsHousekeeping = runsHousekeeping
+    }
+
+    /// The database named by `DATABASE_URL` when it is a PostgreSQL URL, else SQLite in the data folder.
+    public static func database(url: String?, dataDirectory: String) throws -> Database {
+        guard let url, !url.isEmpty else {
+            return .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("lantern.sqlite"))
+        }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return .postgres(url: url)
+        }
+        if url.hasPrefix("sqlite://") {
+            return .sqliteFile(path: String(url.dropFirst("sqlite://".count)))
+        }
+        throw ConfigurationProblem("DATABASE_URL must start with postgres:// (or sqlite:// for a file); got a URL of another kind")
+    }
+}
+
+/// A set-up mistake worth a clear message and a non-zero exit, not a stack trace.
+public struct ConfigurationProblem: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// The demo organisation: a council with the standard teams and one person per role.
+/// Created only in demo mode, only into an empty database.
+public enum DemoData {
+    public static let emailDomain = "demo.lantern.example"
+
+    public static func email(for role: Role) -> String {
+        "\(role.rawValue.replacingOccurrences(of: "_", with: "."))@\(emailDomain)"
+    }
+
+    static let names: [Role: (String, String?, String)] = [
+        .administrator: ("Alex Morgan", nil, "Systems Administrator"),
+        .safeguardingLead: ("Sam Okafor", "Adult Social Care", "Safeguarding Lead"),
+        .caseworker: ("Priya Shah", "Children's Social Care", "Social Worker"),
+        .procurementOfficer: ("Jordan Ellis", "Procurement", "Procurement Officer"),
+        .contractManager: ("Chris Walker", "Procurement", "Contract Manager"),
+        .trainingManager: ("Morgan Reid", "Community Safety", "Learning and Development Manager"),
+        .auditor: ("Taylor Brooks", nil, "Internal Auditor"),
+        .partnershipAnalyst: ("Jamie Clarke", "Community Safety", "Partnership Analyst"),
+    ]
+
+    /// The password every demo account gets: `LANTERN_DEMO_PASSWORD` or a fixed demo value.
+    public static func password() -> String {
+        Environment.get("LANTERN_DEMO_PASSWORD") ?? "lantern-demo-2026"
+    }
+
+    static func seedIfEmpty(_ app: Application) async throws {
+        guard try await Organisation.query(on: app.db).count() == 0,
+              try await User.query(on: app.db).count() == 0 else { return }
+        try await app.db.transaction { db in
+            try await Organisation(name: "Lantern Demo Borough Council", kind: .council).create(on: db)
+            var teams: [String: UUID] = [:]
+            for name in Team.standardNames {
+                let team = Team(name: name)
+                try await team.create(on: db)
+                teams[name] = team.id
+            }
+            let hash = try await app.password.async.hash(password())
+            for role in Role.allCases {
+                let (name, team, title) = names[role]!
+                let user = User(email: email(for: role), displayName: name, role: role,
+                                teamID: team.flatMap { teams[$0] }, jobTitle: title)
+                user.passwordHash = hash
+                try await user.create(on: db)
+            }
+            try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
+                                               entityID: nil, requestID: nil, detail: "demo data", at: app.lantern.now())
+        }
+        app.logger.notice("Demo organisation created with one person per role")
+    }
+}

@@ -1,0 +1,52 @@
+import Vapor
+
+/// The one form-validation pattern: collect messages per field in order, then re-render the
+/// form with an error summary at the top, each message beside its field, and every value
+/// the person typed kept.
+struct FormErrors: Encodable, Sendable {
+    struct Item: Encodable, Sendable {
+        let field: String
+        let message: String
+    }
+
+    private(set) var items: [Item] = []
+
+    init() {}
+
+    init(_ pairs: [(field: String, message: String)]) {
+        items = pairs.map { Item(field: $0.field, message: $0.message) }
+    }
+
+    mutating func add(_ field: String, _ message: String) {
+        items.append(Item(field: field, message: message))
+    }
+
+    var isEmpty: Bool { items.isEmpty }
+
+    /// The first message for each field, for inline display.
+    var byField: [String: String] {
+        var map: [String: String] = [:]
+        for item in items where map[item.field] == nil { map[item.field] = item.message }
+        return map
+    }
+
+    enum CodingKeys: String, CodingKey { case items, byField, any }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(byField, forKey: .byField)
+        try c.encode(!items.isEmpty, forKey: .any)
+    }
+}
+
+extension Request {
+    /// Decodes a form, turning a malformed body into a 400 page rather than a crash.
+    func form<T: Decodable>(_ type: T.Type) throws -> T {
+        do {
+            return try content.decode(T.self)
+        } catch {
+            throw LanternError(.badRequest, "The form could not be read. Go back and try again.")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Work done on a timer while serving: clearing sessions that can no longer be used and
+/// sign-in failures older than the throttle window.
+enum Housekeeping {
+    static func schedule(on app: Application) {
+        let eventLoop = app.eventLoopGroup.next()
+        eventLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .minutes(15)) { _ in
+            eventLoop.makeFutureWithTask {
+                try await runOnce(app)
+            }
+        }
+    }
+
+    @discardableResult
+    static func runOnce(_ app: Application) async throws -> (sessions: Int, failures: Int) {
+        let services = app.lantern
+        let now = services.now()
+        let sessions = try await DatabaseSessionDriver.purgeExpired(on: app.db, lifetime: services.configuration.sessionLifetime, now: now)
+        let cutoff = services.configuration.signInThrottle.windowStart(now: now)
+        let failures = try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).count()
+        try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).delete()
+        if sessions + failures > 0 {
+            app.logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "old_sign_in_failures": "\(failures)"])
+        }
+        return (sessions, failures)
+    }
+}

@@ -1,0 +1,27 @@
+import LanternCore
+
+/// A section of Lantern in the header navigation. A person sees only the sections their role
+/// opens, so navigation never offers a page that would answer 403.
+struct NavigationItem: Sendable {
+    let title: String
+    let path: String
+    let permission: Permission?
+    let summary: String
+
+    /// Every section, in the order the header shows them. Each feature adds its entry here.
+    static let all: [NavigationItem] = [
+        .init(title: "Home", path: "/home", permission: nil, summary: "Your work in Lantern"),
+        .init(title: "People", path: "/admin/users", permission: .manageUsers,
+              summary: "Invite people, change roles, deactivate accounts"),
+        .init(title: "Teams", path: "/admin/teams", permission: .manageUsers,
+              summary: "The teams people and cases belong to"),
+        .init(title: "Organisation", path: "/admin/organisation", permission: .manageOrganisation,
+              summary: "Name, kind, First Responder status, financial year"),
+        .init(title: "Audit log", path: "/audit", permission: .viewAuditLog,
+              summary: "Every sign-in, refusal and change, hash-chained"),
+    ]
+
+    static func visible(to user: User) -> [NavigationItem] {
+        all.filter { item in item.permission.map { user.can($0) } ?? true }
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// What every page's frame needs: the organisation, the person, their navigation, the CSRF token.
+struct LayoutContext: Encodable {
+    struct Link: Encodable { let title: String; let path: String; let current: Bool }
+    struct Person: Encodable { let name: String; let role: String }
+
+    let title: String
+    let organisationName: String
+    let person: Person?
+    let navigation: [Link]
+    let csrf: String
+    let flash: String?
+}
+
+/// A page: the frame plus the view's own content.
+struct Page<Content: Encodable>: Encodable {
+    let layout: LayoutContext
+    let content: Content
+}
+
+extension Request {
+    func layout(title: String) async throws -> LayoutContext {
+        let organisation = try await Organisation.current(on: db)
+        let path = url.path
+        let navigation = currentUser.map { user in
+            NavigationItem.visible(to: user).map {
+                LayoutContext.Link(title: $0.title, path: $0.path,
+                                   current: path == $0.path || ($0.path != "/home" && path.hasPrefix($0.path + "/")))
+            }
+        } ?? []
+        let flash = session.data["flash"]
+        if flash != nil { session.data["flash"] = nil }
+        return LayoutContext(
+            title: title,
+            organisationName: organisation?.name ?? "Lantern",
+            person: currentUser.map { .init(name: $0.displayName, role: $0.role.displayName) },
+            navigation: navigation,
+            csrf: csrfToken,
+            flash: flash)
+    }
+
+    /// Renders a view inside the standard frame.
+    func render<Content: Encodable>(_ view: String, _ content: Content, title: String,
+                                    status: HTTPResponseStatus = .ok) async throws -> Response {
+        let page = Page(layout: try await layout(title: title), content: content)
+        let rendered = try await self.view.render(view, page).get()
+        let response = try await rendered.encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+
+    /// A one-line confirmation shown on the next page ("Role changed").
+    func flash(_ message: String) {
+        session.data["flash"] = message
+    }
+}
+
+/// An empty content value for views that need only the frame.
+struct NoContent: Encodable {}

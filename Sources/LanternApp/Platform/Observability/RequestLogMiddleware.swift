@@ -1,0 +1,31 @@
+import Foundation
+import Vapor
+
+/// One structured log line per request: method, route pattern (not the raw path, which may
+/// carry identifiers), status and duration. No query strings, IP addresses or user agents,
+/// so logs hold no personal data (`shared/docs/domain/security.md` §1).
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let started = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            log(request, status: (error as? any AbortError)?.status.code ?? 500, started: started)
+            throw error
+        }
+        log(request, status: response.status.code, started: started)
+        return response
+    }
+
+    private func log(_ request: Request, status: UInt, started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        request.logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "route": .string(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"),
+            "status": .stringConvertible(status),
+            "duration_ms": .string(String(format: "%.1f", ms)),
+        ])
+    }
+}

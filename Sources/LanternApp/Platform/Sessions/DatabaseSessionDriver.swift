@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Sessions kept in the database, so several Lantern instances can serve one organisation.
+/// Sessions idle for longer than the idle timeout, or older than the absolute lifetime,
+/// are deleted when next presented.
+struct DatabaseSessionDriver: SessionDriver {
+    static let userKey = "user"
+
+    func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        let token = SecretToken.generate()
+        let record = SessionRecord(idHash: SecretToken.digest(token), data: data,
+                                   userID: Self.userID(in: data), now: request.lantern.now())
+        return record.create(on: request.db).map { SessionID(string: token) }
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
+        let lifetime = request.lantern.configuration.sessionLifetime
+        let now = request.lantern.now()
+        return request.eventLoop.makeFutureWithTask {
+            guard let record = try await SessionRecord.query(on: request.db)
+                .filter(\.$idHash == SecretToken.digest(sessionID.string)).first()
+            else { return nil }
+            if lifetime.hasExpired(createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, now: now) {
+                try await record.delete(on: request.db)
+                if record.userID != nil { request.storage[SessionExpiredKey.self] = true }
+                return nil
+            }
+            return record.data
+        }
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
+        let now = request.lantern.now()
+        return request.eventLoop.makeFutureWithTask {
+            try await SessionRecord.query(on: request.db)
+                .filter(\.$idHash == SecretToken.digest(sessionID.string))
+                .set(\.$data, to: data)
+                .set(\.$userID, to: Self.userID(in: data))
+                .set(\.$lastSeenAt, to: now)
+                .update()
+            return sessionID
+        }
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
+        SessionRecord.query(on: request.db)
+            .filter(\.$idHash == SecretToken.digest(sessionID.string))
+            .delete()
+    }
+
+    static func userID(in data: SessionData) -> UUID? {
+        data[userKey].flatMap(UUID.init(uuidString:))
+    }
+
+    /// Ends every session of a person: on deactivation, a change of role, or a password change.
+    static func endSessions(of userID: UUID, on db: any Database, except keep: SessionID? = nil) async throws {
+        var query = SessionRecord.query(on: db).filter(\.$userID == userID)
+        if let keep { query = query.filter(\.$idHash != SecretToken.digest(keep.string)) }
+        try await query.delete()
+    }
+
+    /// Removes sessions that can no longer be used.
+    static func purgeExpired(on db: any Database, lifetime: SessionLifetime, now: Date) async throws -> Int {
+        let idleCutoff = now.addingTimeInterval(-lifetime.idleTimeout)
+        let absoluteCutoff = now.addingTimeInterval(-lifetime.absoluteLifetime)
+        let query = SessionRecord.query(on: db).group(.or) {
+            $0.filter(\.$lastSeenAt < idleCutoff).filter(\.$createdAt < absoluteCutoff)
+        }
+        let count = try await query.count()
+        try await query.delete()
+        return count
+    }
+}
+
+/// Set on a request whose signed-in session had just expired, so the sign-in page can say so.
+struct SessionExpiredKey: StorageKey { typealias Value = Bool }
+
+extension SessionsConfiguration {
+    /// HttpOnly, SameSite=Strict and, behind TLS, Secure (`shared/docs/domain/security.md` §5).
+    static func lantern(secure: Bool) -> SessionsConfiguration {
+        SessionsConfiguration(cookieName: "lantern-session") { id in
+            HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, domain: nil, path: "/",
+                              isSecure: secure, isHTTPOnly: true, sameSite: .strict)
+        }
+    }
+}

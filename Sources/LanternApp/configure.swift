@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import Leaf
+import LanternCore
+import Vapor
+
+/// Wires the database, sessions, middleware, views and routes. The one place that does.
+public func configure(_ app: Application, _ configuration: LanternConfiguration) async throws {
+    app.lantern = LanternServices(configuration: configuration)
+    _ = MetricsRegistry.shared
+
+    if let resources = configuration.resourcesDirectory {
+        app.directory = DirectoryConfiguration(workingDirectory: resources.hasSuffix("/") ? resources : resources + "/")
+    }
+
+    try DatabaseSetup.use(configuration.database, on: app)
+    app.migrations.add(LanternMigrations.all)
+
+    app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    app.sessions.use { _ in DatabaseSessionDriver() }
+    app.sessions.configuration = .lantern(secure: configuration.behindTLS)
+    app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodySize)
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    // Order matters: errors outermost so every failure becomes a page; static files before
+    // sessions so stylesheets never touch the database.
+    app.middleware = .init()
+    app.middleware.use(RequestLogMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(behindTLS: configuration.behindTLS))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(CurrentUserMiddleware())
+
+    try await DatabaseSetup.prepare(app)
+    try await app.autoMigrate()
+    if configuration.demo {
+        try await DemoData.seedIfEmpty(app)
+    }
+    try routes(app)
+    if configuration.runsHousekeeping {
+        Housekeeping.schedule(on: app)
+    }
+}
+
+enum LanternMigrations {
+    static let all: [any Migration] = [
+        CreateOrganisation(),
+        CreateTeam(),
+        CreateUser(),
+        CreateSessionRecord(),
+        CreateAuditEntry(),
+        CreateSignInFailure(),
+    ]
+}

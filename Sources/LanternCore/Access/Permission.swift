@@ -1,0 +1,59 @@
+/// What a person may do. Routes name the permission they need; the
+/// ``PermissionMatrix`` says which roles hold it. Deny by default
+/// (`shared/docs/domain/security.md` §3).
+public enum Permission: String, CaseIterable, Codable, Sendable {
+    // Platform
+    case manageUsers = "manage_users"
+    case manageOrganisation = "manage_organisation"
+    case viewAuditLog = "view_audit_log"
+
+    // Suppliers and contracts
+    case viewSuppliers = "view_suppliers"
+    case editSuppliers = "edit_suppliers"
+    case viewContracts = "view_contracts"
+    case editContracts = "edit_contracts"
+    case checkStatements = "check_statements"
+
+    // Concerns and cases (content is further limited to owner, team and leads)
+    case reportConcern = "report_concern"
+    case handleConcerns = "handle_concerns"
+    case viewCases = "view_cases"
+    case editCases = "edit_cases"
+    case overseeAllCases = "oversee_all_cases"
+
+    // The programme
+    case viewTraining = "view_training"
+    case manageTraining = "manage_training"
+    case viewActionPlan = "view_action_plan"
+    case editActionPlan = "edit_action_plan"
+    case draftAnnualStatement = "draft_annual_statement"
+
+    // Reporting and data protection
+    case viewPartnershipStatistics = "view_partnership_statistics"
+    case managePrivacyRequests = "manage_privacy_requests"
+
+    public var summary: String {
+        switch self {
+        case .manageUsers: "Invite, deactivate and re-role people; manage teams"
+        case .manageOrganisation: "Change the organisation's settings"
+        case .viewAuditLog: "Browse the audit log"
+        case .viewSuppliers: "See suppliers and their due diligence"
+        case .editSuppliers: "Register and change suppliers"
+        case .viewContracts: "See contracts and their risk"
+        case .editContracts: "Change contracts, reviews and risk registers"
+        case .checkStatements: "Check modern slavery statements"
+        case .reportConcern: "Report a concern as a member of staff"
+        case .handleConcerns: "Triage and handle concerns"
+        case .viewCases: "Read cases they are entitled to"
+        case .editCases: "Change cases they are entitled to"
+        case .overseeAllCases: "Read every case, whatever its team"
+        case .viewTraining: "See training records"
+        case .manageTraining: "Set training requirements and record completion"
+        case .viewActionPlan: "See the action plan and audit recommendations"
+        case .editActionPlan: "Change the action plan and audit recommendations"
+        case .draftAnnualStatement: "Draft and publish the annual statement"
+        case .viewPartnershipStatistics: "See anonymised partnership statistics"
+        case .managePrivacyRequests: "Handle subject access, rectification and erasure"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// Which role holds which permission, as data. Every route asks this one table
+/// (through the app's `require(_:)`), so a change here changes the whole product.
+///
+/// Sources: `shared/docs/domain/security.md` §3: the administrator configures but sees
+/// no case content; the auditor reads and changes nothing; the statistics analyst sees
+/// suppressed aggregates only; case content goes to owner, team and safeguarding leads.
+public enum PermissionMatrix {
+    public static let grants: [Role: Set<Permission>] = [
+        .administrator: [
+            .manageUsers, .manageOrganisation, .viewAuditLog, .reportConcern,
+            .managePrivacyRequests,
+        ],
+        .safeguardingLead: [
+            .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
+            .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics,
+            .viewSuppliers, .viewContracts,
+        ],
+        .caseworker: [
+            .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining,
+        ],
+        .procurementOfficer: [
+            .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
+            .checkStatements, .viewActionPlan, .viewTraining, .draftAnnualStatement,
+        ],
+        .contractManager: [
+            .reportConcern, .viewSuppliers, .viewContracts, .editContracts,
+            .checkStatements, .viewTraining,
+        ],
+        .trainingManager: [
+            .reportConcern, .viewTraining, .manageTraining, .viewActionPlan,
+        ],
+        .auditor: [
+            .viewAuditLog, .viewSuppliers, .viewContracts, .viewTraining, .viewActionPlan,
+            .viewPartnershipStatistics,
+        ],
+        .partnershipAnalyst: [
+            .viewPartnershipStatistics,
+        ],
+    ]
+
+    /// Deny by default: a role missing from the table holds nothing.
+    public static func allows(_ role: Role, _ permission: Permission) -> Bool {
+        grants[role]?.contains(permission) ?? false
+    }
+
+    public static func permissions(of role: Role) -> Set<Permission> {
+        grants[role] ?? []
+    }
+}

@@ -1,0 +1,30 @@
+import Crypto
+import Foundation
+
+/// Random secrets (session ids, invitation tokens) and their stored digests. Only the
+/// digest is kept, so a copy of the database does not hand out live credentials
+/// (`shared/docs/domain/security.md` §5: 256-bit ids, the server stores their SHA-256).
+public enum SecretToken {
+    /// 256 random bits, base64url without padding.
+    public static func generate(bytes count: Int = 32) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much matched.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}

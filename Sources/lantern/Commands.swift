@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import LanternApp
+import LanternCore
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Lantern on SQLite with a demo organisation and one person per role (created on first run).")
+
+    @ArgumentParser.OptionGroup var storage: StorageOptions
+    @ArgumentParser.OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let configuration = try storage.configuration(demo: true, housekeeping: true)
+        try await Runtime.serve(configuration, server: server) {
+            print("""
+
+            Lantern demo is running at http://\(server.hostname):\(server.port)/
+            Data folder: \(storage.dataDir). Demo mode only: every demo account's password is \(DemoData.password())
+
+            """)
+            for role in Role.allCases {
+                print("  \(role.displayName.padding(toLength: 22, withPad: " ", startingAt: 0)) \(DemoData.email(for: role))")
+            }
+            print("")
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run Lantern for real use.")
+
+    @ArgumentParser.OptionGroup var storage: StorageOptions
+    @ArgumentParser.OptionGroup var server: ServerOptions
+
+    @ArgumentParser.Flag(name: .long, help: "Lantern is reached over HTTPS (directly or through a proxy): Secure cookies and HSTS (env LANTERN_BEHIND_TLS=1).")
+    var behindTLS = ProcessInfo.processInfo.environment["LANTERN_BEHIND_TLS"] == "1"
+
+    func run() async throws {
+        let configuration = try storage.configuration(demo: false, behindTLS: behindTLS, housekeeping: true)
+        try await Runtime.serve(configuration, server: server)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or update the database schema, then exit.")
+    @ArgumentParser.OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        // Opening the application applies every pending migration.
+        try await Runtime.withApplication(try storage.configuration(demo: false)) { _ in
+            print("The database is up to date.")
+        }
+    }
+}
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage people from the command line.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a person who can sign in; use it for the first administrator.")
+
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+        @ArgumentParser.Option(help: "One of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var role: String
+        @ArgumentParser.Option(help: "Their work email address.") var email: String
+        @ArgumentParser.Option(help: "Their full name.") var name: String
+        @ArgumentParser.Option(help: "File holding the password; otherwise LANTERN_NEW_PASSWORD, or the first line of standard input.")
+        var passwordFile: String?
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("Unknown role \(role). Use one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            let password: String
+            if let file = passwordFile {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("Cannot read \(file).") }
+                password = text.trimmingCharacters(in: .newlines)
+            } else if let fromEnv = ProcessInfo.processInfo.environment["LANTERN_NEW_PASSWORD"] {
+                password = fromEnv
+            } else {
+                print("Password for \(email): ", terminator: "")
+                password = readLine(strippingNewline: true) ?? ""
+            }
+            do {
+                try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+                    try await Administration.createUser(on: app, email: email, name: name, role: role, password: password)
+                }
+            } catch let problem as Administration.Problem {
+                throw ValidationError("Not created: \(problem.description).")
+            }
+            print("Created \(role.displayName) \(email). They can sign in now.")
+        }
+    }
+}
+
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Work with the audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the hash chain and report the first altered or missing row. Exits 1 if the log was tampered with.")
+
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+        @ArgumentParser.Option(help: "The head hash recorded earlier outside the database; catches rows cut off the end.")
+        var expectHead: String?
+
+        func run() async throws {
+            let report = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+                try await Administration.verifyAudit(on: app, expectedHead: expectHead)
+            }
+            if let problem = report.problem {
+                print("Audit log FAILED verification after \(report.rowsChecked) rows: \(problem).")
+                throw ExitCode(1)
+            }
+            print("Audit log verified: \(report.rowsChecked) rows, chain intact.")
+            print("Head: row \(report.headSequence), hash \(report.headHash)")
+            print("Record the head hash outside the database; pass it as --expect-head next time.")
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Data-protection keys.", subcommands: [Generate.self])
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a new random 256-bit data-protection key (base64).")
+        func run() async throws {
+            print(DataProtectionKey.generateBase64())
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import LanternApp
+import LanternCore
+import Logging
+import Vapor
+
+@main
+struct LanternCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lantern",
+        abstract: "Lantern: modern slavery compliance and safeguarding for UK public bodies.",
+        subcommands: [Demo.self, Serve.self, Migrate.self, Users.self, Audit.self, Keys.self]
+    )
+}
+
+/// Where the data lives and how it is protected; shared by every subcommand that opens the database.
+struct StorageOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .long, help: "Folder for the SQLite database and local files (env LANTERN_DATA_DIR).")
+    var dataDir: String = ProcessInfo.processInfo.environment["LANTERN_DATA_DIR"] ?? "data"
+
+    @ArgumentParser.Option(name: .long, help: "postgres://user:pass@host/db to use PostgreSQL (env DATABASE_URL); SQLite in --data-dir otherwise.")
+    var databaseURL: String? = ProcessInfo.processInfo.environment["DATABASE_URL"]
+
+    @ArgumentParser.Option(name: .long, help: "File holding the base64 data-protection key (env LANTERN_DATA_KEY_FILE). LANTERN_DATA_KEY may hold the key itself.")
+    var dataKeyFile: String? = ProcessInfo.processInfo.environment["LANTERN_DATA_KEY_FILE"]
+
+    @ArgumentParser.Option(name: .long, help: "Folder holding Resources/ and Public/ (env LANTERN_RESOURCES_DIR); the current folder by default.")
+    var resourcesDir: String? = ProcessInfo.processInfo.environment["LANTERN_RESOURCES_DIR"]
+
+    /// The key, from the environment or a file. In demo mode a key is made once and kept in the data folder.
+    func dataProtectionKey(demo: Bool) throws -> DataProtectionKey {
+        var base64 = ProcessInfo.processInfo.environment["LANTERN_DATA_KEY"]
+        if base64 == nil, let file = dataKeyFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("Cannot read the data-protection key file \(file).")
+            }
+            base64 = text
+        }
+        if base64 == nil, demo {
+            let path = (dataDir as NSString).appendingPathComponent("demo-data-protection.key")
+            if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+                base64 = existing
+            } else {
+                try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+                let key = DataProtectionKey.generateBase64()
+                FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+                base64 = key
+            }
+        }
+        guard let base64 else {
+            throw ValidationError("""
+                Lantern will not start without a data-protection key: it encrypts personal data at rest.
+                Generate one with `lantern keys generate`, keep it outside the database (and backed up separately),
+                and pass it as LANTERN_DATA_KEY, or as a file with --data-key-file / LANTERN_DATA_KEY_FILE.
+                To try Lantern with demo data instead, run `lantern demo`.
+                """)
+        }
+        do {
+            return try DataProtectionKey(base64: base64)
+        } catch {
+            throw ValidationError("The data-protection key is not usable: \(error).")
+        }
+    }
+
+    func configuration(demo: Bool, behindTLS: Bool = false, housekeeping: Bool = false) throws -> LanternConfiguration {
+        do {
+            return LanternConfiguration(
+                database: try LanternConfiguration.database(url: databaseURL, dataDirectory: dataDir),
+                dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
+                behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
+        } catch let problem as ConfigurationProblem {
+            throw ValidationError(problem.description)
+        }
+    }
+}
+
+struct ServerOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .long, help: "Address to listen on (env LANTERN_HOST).")
+    var hostname: String = ProcessInfo.processInfo.environment["LANTERN_HOST"] ?? "127.0.0.1"
+
+    @ArgumentParser.Option(name: .long, help: "Port to listen on (env LANTERN_PORT).")
+    var port: Int = Int(ProcessInfo.processInfo.environment["LANTERN_PORT"] ?? "") ?? 8080
+}
+
+enum Runtime {
+    /// Logging is bootstrapped once per process, before any application exists.
+    static let bootstrapped: Void = {
+        var env = (try? Environment.detect(arguments: ["lantern"])) ?? .production
+        try? LoggingSystem.bootstrap(from: &env)
+    }()
+
+    static func withApplication<T>(_ configuration: LanternConfiguration, environment: Environment = .production,
+                                   _ body: (Application) async throws -> T) async throws -> T {
+        _ = bootstrapped
+        let app = try await Application.make(environment)
+        do {
+            try await configure(app, configuration)
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    static func serve(_ configuration: LanternConfiguration, server: ServerOptions, banner: (() -> Void)? = nil) async throws {
+        var environment = Environment.production
+        environment.arguments = ["lantern", "serve", "--hostname", server.hostname, "--port", String(server.port)]
+        try await withApplication(configuration, environment: environment) { app in
+            banner?()
+            try await app.execute()
+        }
+    }
+}
