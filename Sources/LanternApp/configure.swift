@@ -34,7 +34,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(CurrentUserMiddleware())
 
-    try await DatabaseSetup.prepare(app)
+    try await DatabaseSetup.prepare(app, configuration.database)
     try await app.autoMigrate()
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
@@ -50,7 +50,7 @@ enum LanternMigrations {
         CreateOrganisation(),
         CreateTeam(),
         CreateUser(),
-        CreateSessionRecord(),
+        CreateStoredSession(),
         CreateAuditEntry(),
         CreateSignInFailure(),
     ]

@@ -85,7 +85,7 @@ struct SignInController: RouteCollection {
 
         // A fresh session id at sign-in, so an id planted before sign-in is worthless.
         if let old = req.session.id {
-            try await SessionRecord.query(on: req.db).filter(\.$idHash == SecretToken.digest(old.string)).delete()
+            try await StoredSession.query(on: req.db).filter(\.$idHash == SecretToken.digest(old.string)).delete()
             req.session.id = nil
         }
         req.session.data = SessionData()

@@ -28,15 +28,23 @@ enum DatabaseSetup {
     /// overwrite deleted content, reclaim pages, distrust schema-defined functions.
     /// SQLite pragmas are per connection, and Fluent keeps one connection per event loop,
     /// so each loop's connection is prepared.
-    static func prepare(_ app: Application) async throws {
+    static func prepare(_ app: Application, _ database: LanternConfiguration.Database) async throws {
+        if case .postgres(_, let searchPath?) = database {
+            try await prepare(app.db, schema: searchPath)
+            return
+        }
         for eventLoop in app.eventLoopGroup.makeIterator() {
             let db = app.databases.database(logger: app.logger, on: eventLoop)!
             try await prepare(db)
         }
     }
 
-    static func prepare(_ db: any Database) async throws {
+    static func prepare(_ db: any Database, schema: String? = nil) async throws {
         guard let sql = db as? any SQLDatabase else { return }
+        if let schema, sql.dialect.name == "postgresql" {
+            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            return
+        }
         if sql.dialect.name == "sqlite" {
             try await sql.raw("PRAGMA auto_vacuum = FULL").run()
             try await sql.raw("PRAGMA secure_delete = ON").run()

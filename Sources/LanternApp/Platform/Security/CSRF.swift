@@ -17,6 +17,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         if request.body.data == nil {
             _ = try await request.body.collect(max: maxBodySize).get()
         }
+        if let body = request.body.data, body.readableBytes > maxBodySize {
+            throw Abort(.payloadTooLarge)
+        }
         let expected = request.session.data[Self.sessionKey]
         let presented = request.headers.first(name: "X-CSRF-Token")
             ?? (try? request.content.get(String.self, at: Self.formField))

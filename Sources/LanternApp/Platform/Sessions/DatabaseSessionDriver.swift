@@ -11,7 +11,7 @@ struct DatabaseSessionDriver: SessionDriver {
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let token = SecretToken.generate()
-        let record = SessionRecord(idHash: SecretToken.digest(token), data: data,
+        let record = StoredSession(idHash: SecretToken.digest(token), data: data,
                                    userID: Self.userID(in: data), now: request.lantern.now())
         return record.create(on: request.db).map { SessionID(string: token) }
     }
@@ -20,7 +20,7 @@ struct DatabaseSessionDriver: SessionDriver {
         let lifetime = request.lantern.configuration.sessionLifetime
         let now = request.lantern.now()
         return request.eventLoop.makeFutureWithTask {
-            guard let record = try await SessionRecord.query(on: request.db)
+            guard let record = try await StoredSession.query(on: request.db)
                 .filter(\.$idHash == SecretToken.digest(sessionID.string)).first()
             else { return nil }
             if lifetime.hasExpired(createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, now: now) {
@@ -35,7 +35,7 @@ struct DatabaseSessionDriver: SessionDriver {
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let now = request.lantern.now()
         return request.eventLoop.makeFutureWithTask {
-            try await SessionRecord.query(on: request.db)
+            try await StoredSession.query(on: request.db)
                 .filter(\.$idHash == SecretToken.digest(sessionID.string))
                 .set(\.$data, to: data)
                 .set(\.$userID, to: Self.userID(in: data))
@@ -46,7 +46,7 @@ struct DatabaseSessionDriver: SessionDriver {
     }
 
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
-        SessionRecord.query(on: request.db)
+        StoredSession.query(on: request.db)
             .filter(\.$idHash == SecretToken.digest(sessionID.string))
             .delete()
     }
@@ -57,7 +57,7 @@ struct DatabaseSessionDriver: SessionDriver {
 
     /// Ends every session of a person: on deactivation, a change of role, or a password change.
     static func endSessions(of userID: UUID, on db: any Database, except keep: SessionID? = nil) async throws {
-        var query = SessionRecord.query(on: db).filter(\.$userID == userID)
+        var query = StoredSession.query(on: db).filter(\.$userID == userID)
         if let keep { query = query.filter(\.$idHash != SecretToken.digest(keep.string)) }
         try await query.delete()
     }
@@ -66,7 +66,7 @@ struct DatabaseSessionDriver: SessionDriver {
     static func purgeExpired(on db: any Database, lifetime: SessionLifetime, now: Date) async throws -> Int {
         let idleCutoff = now.addingTimeInterval(-lifetime.idleTimeout)
         let absoluteCutoff = now.addingTimeInterval(-lifetime.absoluteLifetime)
-        let query = SessionRecord.query(on: db).group(.or) {
+        let query = StoredSession.query(on: db).group(.or) {
             $0.filter(\.$lastSeenAt < idleCutoff).filter(\.$createdAt < absoluteCutoff)
         }
         let count = try await query.count()

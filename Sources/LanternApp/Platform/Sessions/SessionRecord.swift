@@ -4,7 +4,7 @@ import Vapor
 
 /// A server-side session. Only the SHA-256 of the session id is stored, so a copy of the
 /// database cannot be used to take over a session (`shared/docs/domain/security.md` §5).
-final class SessionRecord: Model, @unchecked Sendable {
+final class StoredSession: Model, @unchecked Sendable {
     static let schema = "sessions"
 
     @ID(key: .id) var id: UUID?
@@ -25,9 +25,9 @@ final class SessionRecord: Model, @unchecked Sendable {
     }
 }
 
-struct CreateSessionRecord: AsyncMigration {
+struct CreateStoredSession: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(SessionRecord.schema)
+        try await database.schema(StoredSession.schema)
             .id()
             .field("id_hash", .string, .required)
             .field("data", .json, .required)
@@ -36,11 +36,11 @@ struct CreateSessionRecord: AsyncMigration {
             .field("last_seen_at", .datetime, .required)
             .unique(on: "id_hash")
             .create()
-        try await (database as! any SQLDatabase).create(index: "sessions_user_id_idx").on(SessionRecord.schema).column("user_id").run()
-        try await (database as! any SQLDatabase).create(index: "sessions_last_seen_idx").on(SessionRecord.schema).column("last_seen_at").run()
+        try await (database as! any SQLDatabase).create(index: "sessions_user_id_idx").on(StoredSession.schema).column("user_id").run()
+        try await (database as! any SQLDatabase).create(index: "sessions_last_seen_idx").on(StoredSession.schema).column("last_seen_at").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(SessionRecord.schema).delete()
+        try await database.schema(StoredSession.schema).delete()
     }
 }

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import LanternCore
+import NIOCore
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+@Suite("Errors, limits, health and metrics")
+struct PlatformTests {
+    @Test(arguments: TestDatabase.available)
+    func unknownPagesGetAnAccessible404PageOrJSON(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            let page = try await browser.get("/no-such-page")
+            #expect(page.status == .notFound)
+            #expect(page.body.string.contains("<h1 class=\"heading-l\">Page not found</h1>"))
+            #expect(page.body.string.contains("lang=\"en-GB\""))
+            let json = try await browser.get("/api/no-such-thing", accept: "application/json")
+            #expect(json.status == .notFound)
+            #expect(json.headers.contentType == .json)
+            #expect(json.body.string.contains("\"title\":\"Page not found\""))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func oversizedBodiesAreRefusedWith413(_ database: TestDatabase) async throws {
+        try await withLantern(database, maxBodySize: 4096) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .administrator)
+            let response = try await browser.post("/admin/teams", ["name": String(repeating: "x", count: 10_000)])
+            #expect(response.status == .payloadTooLarge)
+            #expect(response.body.string.contains("What you sent is too large"))
+            #expect(try await Team.query(on: env.db).count() == Team.standardNames.count)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func malformedFormsGetA400NotACrash(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            var body = ByteBuffer()
+            body.writeString("{\"email\": [1,2,3]}")
+            let response = try await browser.send(.POST, "/sign-in", headers: ["Content-Type": "application/json", "X-CSRF-Token": browser.csrf!, "Accept": "text/html"], body: body)
+            #expect(response.status == .badRequest)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func healthReportsTheDatabase(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let response = try await env.browser().get("/health", accept: "application/json")
+            #expect(response.status == .ok)
+            #expect(response.body.string.contains("\"database\":\"reachable\""))
+            #expect(response.headers[.setCookie].isEmpty, "health checks create no sessions")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func metricsArePrometheusText(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            let response = try await browser.get("/metrics")
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: .contentType)?.hasPrefix("text/plain") == true)
+            #expect(response.body.string.contains("http_requests_total"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func pagesCarryTheSecurityHeaders(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let response = try await env.browser().get("/sign-in")
+            #expect(response.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(response.headers.first(name: .cacheControl) == "no-store")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func housekeepingClearsSessionsThatCanNoLongerBeUsed(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .auditor)
+            env.clock.advance(by: 31 * 60)
+            let result = try await Housekeeping.runOnce(env.app)
+            #expect(result.sessions >= 1)
+            #expect(try await StoredSession.query(on: env.db).count() == 0)
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Fluent
+import Foundation
+import LanternCore
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+@Suite("Sign-in and sessions")
+struct SignInTests {
+    @Test(arguments: TestDatabase.available)
+    func signingInLandsOnHomeAndAudits(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            let response = try await browser.signIn(as: .caseworker)
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/home")
+            let home = try await browser.get("/home")
+            #expect(home.status == .ok)
+            #expect(home.body.string.contains("Priya Shah"))
+            #expect(home.body.string.contains("Caseworker"))
+            let cookie = response.headers[.setCookie].first ?? ""
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains("Secure"), "Secure is set only behind TLS")
+            let signIns = try await AuditEntry.query(on: env.db).filter(\.$action == "sign_in").count()
+            #expect(signIns == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func wrongPasswordAndUnknownEmailGetTheSameAnswer(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            let wrong = try await browser.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": "not the password"])
+            let unknown = try await browser.post("/sign-in", ["email": "nobody@example.org", "password": "not the password"])
+            #expect(wrong.status == .unauthorized)
+            #expect(unknown.status == .unauthorized)
+            #expect(wrong.body.string.contains(SignInController.genericFailure))
+            #expect(unknown.body.string.contains(SignInController.genericFailure))
+            // The address typed is kept, the password is not.
+            #expect(unknown.body.string.contains("value=\"nobody@example.org\""))
+            #expect(!unknown.body.string.contains("not the password"))
+            let failures = try await AuditEntry.query(on: env.db).filter(\.$action == "sign_in_failed").count()
+            #expect(failures == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func repeatedFailuresAreThrottledEvenForTheRightPassword(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            for _ in 0..<5 {
+                try await browser.post("/sign-in", ["email": DemoData.email(for: .administrator), "password": "guess-guess-guess"])
+            }
+            let throttled = try await browser.post("/sign-in", ["email": DemoData.email(for: .administrator), "password": testPassword])
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.body.string.contains("Too many failed attempts"))
+            #expect(throttled.headers.first(name: .retryAfter) != nil)
+            // Unknown addresses are throttled alike, so the throttle reveals nothing.
+            for _ in 0..<5 { try await browser.post("/sign-in", ["email": "ghost@example.org", "password": "x"]) }
+            let ghost = try await browser.post("/sign-in", ["email": "ghost@example.org", "password": "x"])
+            #expect(ghost.status == .tooManyRequests)
+            // After the wait, the right password works again.
+            env.clock.advance(by: 16 * 60)
+            let later = try await browser.post("/sign-in", ["email": DemoData.email(for: .administrator), "password": testPassword])
+            #expect(later.status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func deactivatedPeopleCannotSignIn(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let user = try #require(try await User.query(on: env.db).filter(\.$email == DemoData.email(for: .trainingManager)).first())
+            user.isActive = false
+            try await user.save(on: env.db)
+            let browser = try env.browser()
+            let response = try await browser.signIn(as: .trainingManager)
+            #expect(response.status == .unauthorized)
+            #expect(response.body.string.contains(SignInController.genericFailure))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func signOutEndsTheSession(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            try await browser.get("/home")
+            let out = try await browser.post("/sign-out", [:])
+            #expect(out.status == .seeOther)
+            let home = try await browser.get("/home")
+            #expect(home.status == .seeOther)
+            #expect(home.location?.hasPrefix("/sign-in") == true)
+            #expect(try await StoredSession.query(on: env.db).filter(\.$userID != nil).count() == 0)
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "sign_out").count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func sessionIDChangesAtSignInAndIsStoredOnlyAsADigest(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            let before = try #require(browser.cookies["lantern-session"])
+            try await browser.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword])
+            let after = try #require(browser.cookies["lantern-session"])
+            #expect(before != after)
+            let stored = try await StoredSession.query(on: env.db).all().map(\.idHash)
+            #expect(!stored.contains(after))
+            #expect(stored.contains(SecretToken.digest(after)))
+            #expect(!stored.contains(SecretToken.digest(before)))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func idleSessionsExpireAfterThirtyMinutes(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .safeguardingLead)
+            env.clock.advance(by: 29 * 60)
+            #expect(try await browser.get("/home").status == .ok, "activity within 30 minutes keeps the session")
+            env.clock.advance(by: 29 * 60)
+            #expect(try await browser.get("/home").status == .ok, "the idle timer restarts on each request")
+            env.clock.advance(by: 31 * 60)
+            let expired = try await browser.get("/home")
+            #expect(expired.status == .seeOther)
+            #expect(expired.location?.contains("expired=1") == true)
+            let page = try await browser.get(expired.location!)
+            #expect(page.body.string.contains("30 minutes"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func sessionsEndAfterTenHoursWhateverTheActivity(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            for _ in 0..<22 {
+                env.clock.advance(by: 28 * 60)
+                _ = try await browser.get("/home")
+            }
+            #expect(try await browser.get("/home").status == .seeOther)
+        }
+    }
+
+    @Test(arguments: ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/sign-in"])
+    func signInNeverRedirectsOffSite(_ next: String) async throws {
+        #expect(SafeRedirect.target(next) == "/home")
+        #expect(SafeRedirect.target("/audit?page=2") == "/audit?page=2")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func signInReturnsToThePageAskedFor(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            let bounce = try await browser.get("/audit")
+            #expect(bounce.location == "/sign-in?next=/audit")
+            try await browser.get("/sign-in?next=/audit")
+            let response = try await browser.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword, "next": "/audit"])
+            #expect(response.location == "/audit")
+            let other = try env.browser()
+            try await other.get("/sign-in")
+            let evil = try await other.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword, "next": "//evil.example"])
+            #expect(evil.location == "/home")
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Fluent
+import Foundation
+import LanternCore
+import NIOHTTP1
+import Testing
+import Vapor
+import VaporTesting
+@testable import LanternApp
+
+/// The databases the application tests run against. PostgreSQL joins when the test script
+/// has started one (`LANTERN_TEST_POSTGRES_URL`); `LANTERN_REQUIRE_POSTGRES=1` makes its
+/// absence a failure rather than a skip.
+enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["LANTERN_TEST_POSTGRES_URL"] }
+
+    static var available: [TestDatabase] {
+        if postgresURL != nil || ProcessInfo.processInfo.environment["LANTERN_REQUIRE_POSTGRES"] == "1" {
+            return [.sqlite, .postgres]
+        }
+        return [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A clock the tests move by hand.
+final class TestClock: Sendable {
+    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_000_000))
+    func now() -> Date { current.withLockedValue { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLockedValue { $0 += seconds } }
+}
+
+struct TestEnvironment {
+    let app: Application
+    let clock: TestClock
+    let database: TestDatabase
+
+    func browser() throws -> Browser { Browser(tester: try app.testing()) }
+    var db: any Database { app.db }
+    var sql: any SQLDatabase { app.db as! any SQLDatabase }
+}
+
+let testPassword = DemoData.password()
+
+/// Runs `body` against a fresh Lantern with the demo organisation (one person per role),
+/// on an isolated database: an in-memory SQLite, or a PostgreSQL schema of its own.
+func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20,
+                 _ body: (TestEnvironment) async throws -> Void) async throws {
+    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let dbConfig: LanternConfiguration.Database
+    switch database {
+    case .sqlite:
+        dbConfig = .sqliteMemory
+    case .postgres:
+        guard let url = TestDatabase.postgresURL else {
+            Issue.record("LANTERN_REQUIRE_POSTGRES is set but LANTERN_TEST_POSTGRES_URL is not")
+            return
+        }
+        dbConfig = .postgres(url: url, searchPath: schema)
+    }
+    let configuration = LanternConfiguration(
+        database: dbConfig, dataDirectory: NSTemporaryDirectory(),
+        dataProtectionKey: try DataProtectionKey(base64: DataProtectionKey.generateBase64()),
+        demo: true, passwordCost: 4, maxBodySize: maxBodySize)
+    let app = try await Application.make(.testing)
+    let clock = TestClock()
+    do {
+        try await configure(app, configuration)
+        app.lantern.setClock { clock.now() }
+        try await body(TestEnvironment(app: app, clock: clock, database: database))
+    } catch {
+        await cleanUp(app, database, schema)
+        throw error
+    }
+    await cleanUp(app, database, schema)
+}
+
+private func cleanUp(_ app: Application, _ database: TestDatabase, _ schema: String) async {
+    if database == .postgres {
+        try? await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+}
+
+/// A test browser: keeps the session cookie between requests and sends the CSRF token the
+/// last page carried, as a person's browser would.
+final class Browser: @unchecked Sendable {
+    let tester: any TestingApplicationTester
+    var cookies: [String: String] = [:]
+    var csrf: String?
+
+    init(tester: any TestingApplicationTester) { self.tester = tester }
+
+    @discardableResult
+    func get(_ path: String, accept: String = "text/html") async throws -> TestingHTTPResponse {
+        let response = try await send(.GET, path, headers: ["Accept": accept])
+        if let token = Browser.csrfToken(in: response.body.string) { csrf = token }
+        return response
+    }
+
+    /// Posts a form, adding the CSRF token unless `csrf` is given explicitly (nil to leave it out).
+    @discardableResult
+    func post(_ path: String, _ form: [String: String], csrf explicit: String?? = .none) async throws -> TestingHTTPResponse {
+        if csrf == nil, case .none = explicit { try await get("/sign-in") }
+        var fields = form
+        switch explicit {
+        case .none: fields["_csrf"] = csrf
+        case .some(let value?): fields["_csrf"] = value
+        case .some(nil): break
+        }
+        var body = ByteBuffer()
+        body.writeString(Browser.urlEncode(fields))
+        let response = try await send(.POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"], body: body)
+        if let token = Browser.csrfToken(in: response.body.string) { csrf = token }
+        return response
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var headers = headers
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        let response = try await tester.sendRequest(method, path, headers: headers, body: body)
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            let name = String(pair[0]).trimmingCharacters(in: .whitespaces)
+            if header.lowercased().contains("expires=thu, 01 jan 1970") || pair[1].isEmpty {
+                cookies[name] = nil
+            } else {
+                cookies[name] = String(pair[1])
+            }
+        }
+        return response
+    }
+
+    @discardableResult
+    func signIn(as role: Role, password: String = testPassword) async throws -> TestingHTTPResponse {
+        try await get("/sign-in")
+        let response = try await post("/sign-in", ["email": DemoData.email(for: role), "password": password])
+        // The CSRF token is renewed with the session at sign-in; load a page to pick it up.
+        if response.status == .seeOther { try await get("/home") }
+        return response
+    }
+
+    static func csrfToken(in html: String) -> String? {
+        guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    static func urlEncode(_ fields: [String: String]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(value.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+}
