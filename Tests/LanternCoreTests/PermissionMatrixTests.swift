@@ -1,0 +1,71 @@
+import Testing
+@testable import LanternCore
+
+/// The permission matrix, written out independently as a grid and checked cell by cell.
+/// Columns: administrator, safeguarding lead, caseworker, procurement officer,
+/// contract manager, training manager, auditor, partnership analyst.
+@Suite("Permission matrix")
+struct PermissionMatrixTests {
+    static let columns: [Role] = [
+        .administrator, .safeguardingLead, .caseworker, .procurementOfficer,
+        .contractManager, .trainingManager, .auditor, .partnershipAnalyst,
+    ]
+
+    static let grid: [Permission: String] = [
+        //                            adm sgl cw po cm tm aud pa
+        .manageUsers:                "Y  .   .  .  .  .  .   .",
+        .manageOrganisation:         "Y  .   .  .  .  .  .   .",
+        .viewAuditLog:               "Y  .   .  .  .  .  Y   .",
+        .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .",
+        .editSuppliers:              ".  .   .  Y  .  .  .   .",
+        .viewContracts:              ".  Y   .  Y  Y  .  Y   .",
+        .editContracts:              ".  .   .  Y  Y  .  .   .",
+        .checkStatements:            ".  .   .  Y  Y  .  .   .",
+        .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .",
+        .handleConcerns:             ".  Y   Y  .  .  .  .   .",
+        .viewCases:                  ".  Y   Y  .  .  .  .   .",
+        .editCases:                  ".  Y   Y  .  .  .  .   .",
+        .overseeAllCases:            ".  Y   .  .  .  .  .   .",
+        .viewTraining:               ".  Y   Y  Y  Y  Y  Y   .",
+        .manageTraining:             ".  .   .  .  .  Y  .   .",
+        .viewActionPlan:             ".  Y   .  Y  .  Y  Y   .",
+        .editActionPlan:             ".  Y   .  .  .  .  .   .",
+        .draftAnnualStatement:       ".  .   .  Y  .  .  .   .",
+        .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y",
+        .managePrivacyRequests:      "Y  .   .  .  .  .  .   .",
+    ]
+
+    @Test func theGridCoversEveryPermissionAndRole() {
+        #expect(Set(Self.grid.keys) == Set(Permission.allCases))
+        #expect(Set(Self.columns) == Set(Role.allCases))
+        for (permission, row) in Self.grid {
+            #expect(row.split(separator: " ").count == Self.columns.count, "\(permission)")
+        }
+    }
+
+    @Test(arguments: Permission.allCases)
+    func everyCellMatches(_ permission: Permission) {
+        let cells = Self.grid[permission]!.split(separator: " ")
+        for (index, role) in Self.columns.enumerated() {
+            let expected = cells[index] == "Y"
+            #expect(PermissionMatrix.allows(role, permission) == expected, "\(role) × \(permission)")
+        }
+    }
+
+    @Test func theAdministratorSeesNoCaseContent() {
+        for permission in [Permission.viewCases, .editCases, .handleConcerns, .overseeAllCases] {
+            #expect(!PermissionMatrix.allows(.administrator, permission))
+        }
+    }
+
+    @Test func theAuditorChangesNothing() {
+        let changes: [Permission] = [.manageUsers, .manageOrganisation, .editSuppliers, .editContracts, .editCases,
+                                     .handleConcerns, .manageTraining, .editActionPlan, .draftAnnualStatement,
+                                     .managePrivacyRequests, .reportConcern, .checkStatements]
+        for permission in changes { #expect(!PermissionMatrix.allows(.auditor, permission)) }
+    }
+
+    @Test func thePartnershipAnalystSeesOnlyStatistics() {
+        #expect(PermissionMatrix.permissions(of: .partnershipAnalyst) == [.viewPartnershipStatistics])
+    }
+}

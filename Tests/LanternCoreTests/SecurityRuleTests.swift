@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import LanternCore
+
+@Suite("Sign-in throttle")
+struct SignInThrottleTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let throttle = SignInThrottle()
+
+    @Test func fourFailuresAreFree() {
+        let failures = (1...4).map { now.addingTimeInterval(Double(-$0)) }
+        #expect(throttle.nextAllowedAttempt(failures: failures, now: now) == nil)
+    }
+
+    @Test func theFifthFailureMeansThirtySeconds() {
+        let failures = (0..<5).map { now.addingTimeInterval(Double(-$0)) }
+        #expect(throttle.nextAllowedAttempt(failures: failures, now: now) == now.addingTimeInterval(30))
+    }
+
+    @Test func theWaitDoublesAndIsCapped() {
+        let seven = (0..<7).map { now.addingTimeInterval(Double(-$0)) }
+        #expect(throttle.nextAllowedAttempt(failures: seven, now: now) == now.addingTimeInterval(120))
+        let many = (0..<40).map { now.addingTimeInterval(Double(-$0)) }
+        #expect(throttle.nextAllowedAttempt(failures: many, now: now) == now.addingTimeInterval(15 * 60))
+    }
+
+    @Test func failuresOutsideTheWindowAreForgotten() {
+        let old = (0..<10).map { now.addingTimeInterval(-16 * 60 - Double($0)) }
+        #expect(throttle.nextAllowedAttempt(failures: old, now: now) == nil)
+    }
+
+    @Test func oneMayTryAgainOnceTheWaitHasPassed() {
+        let failures = (0..<5).map { now.addingTimeInterval(-60 - Double($0)) }
+        #expect(throttle.nextAllowedAttempt(failures: failures, now: now) == nil)
+    }
+}
+
+@Suite("Session lifetime")
+struct SessionLifetimeTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let lifetime = SessionLifetime()
+
+    @Test func thirtyMinutesIdleIsTheLimit() {
+        #expect(!lifetime.hasExpired(createdAt: start, lastSeenAt: start, now: start.addingTimeInterval(30 * 60)))
+        #expect(lifetime.hasExpired(createdAt: start, lastSeenAt: start, now: start.addingTimeInterval(30 * 60 + 1)))
+    }
+
+    @Test func tenHoursIsTheAbsoluteLimit() {
+        let late = start.addingTimeInterval(10 * 3600 + 1)
+        #expect(lifetime.hasExpired(createdAt: start, lastSeenAt: late.addingTimeInterval(-5), now: late))
+        #expect(!lifetime.hasExpired(createdAt: start, lastSeenAt: late.addingTimeInterval(-5), now: start.addingTimeInterval(10 * 3600)))
+    }
+}
+
+@Suite("Password policy")
+struct PasswordPolicyTests {
+    @Test func shortPasswordsAreRefused() {
+        #expect(PasswordPolicy.problems(with: "elevenchars", email: "a@b.org").contains("Password must be 12 characters or more"))
+    }
+
+    @Test func commonAndRepetitivePasswordsAreRefused() {
+        #expect(!PasswordPolicy.problems(with: "Password1234", email: "a@b.org").isEmpty)
+        #expect(!PasswordPolicy.problems(with: "aaaaaaaaaaaaaaaa", email: "a@b.org").isEmpty)
+    }
+
+    @Test func passwordsContainingTheEmailAreRefused() {
+        #expect(PasswordPolicy.problems(with: "xx-sam@council.gov.uk-xx", email: "sam@council.gov.uk").contains("Password must not contain your email address"))
+    }
+
+    @Test func passphrasesAreAccepted() {
+        #expect(PasswordPolicy.problems(with: "granite lighthouse ferry", email: "sam@council.gov.uk").isEmpty)
+    }
+
+    @Test func overlongPasswordsAreRefusedRatherThanTruncated() {
+        #expect(PasswordPolicy.problems(with: String(repeating: "ab", count: 40), email: "").contains("Password must be 72 bytes or fewer"))
+    }
+}
+
+@Suite("Secret tokens")
+struct SecretTokenTests {
+    @Test func tokensAre256BitsAndUnique() {
+        let tokens = (0..<200).map { _ in SecretToken.generate() }
+        #expect(Set(tokens).count == 200)
+        #expect(tokens.allSatisfy { $0.count == 43 && !$0.contains("+") && !$0.contains("/") && !$0.contains("=") })
+    }
+
+    @Test func comparisonIsExact() {
+        #expect(SecretToken.constantTimeEquals("abc", "abc"))
+        #expect(!SecretToken.constantTimeEquals("abc", "abd"))
+        #expect(!SecretToken.constantTimeEquals("abc", "abcd"))
+    }
+}
