@@ -88,7 +88,7 @@ struct Users: AsyncParsableCommand {
                     try await Administration.createUser(on: app, email: email, name: name, role: role, password: password)
                 }
             } catch let problem as Administration.Problem {
-                throw ValidationError("Not created: \(problem.description).")
+                throw CommandFailure("Not created: \(problem.description).")
             }
             print("Created \(role.displayName) \(email). They can sign in now.")
         }

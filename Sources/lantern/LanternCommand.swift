@@ -33,7 +33,7 @@ struct StorageOptions: ParsableArguments {
         var base64 = ProcessInfo.processInfo.environment["LANTERN_DATA_KEY"]
         if base64 == nil, let file = dataKeyFile {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("Cannot read the data-protection key file \(file).")
+                throw CommandFailure("Cannot read the data-protection key file \(file).")
             }
             base64 = text
         }
@@ -49,7 +49,7 @@ struct StorageOptions: ParsableArguments {
             }
         }
         guard let base64 else {
-            throw ValidationError("""
+            throw CommandFailure("""
                 Lantern will not start without a data-protection key: it encrypts personal data at rest.
                 Generate one with `lantern keys generate`, keep it outside the database (and backed up separately),
                 and pass it as LANTERN_DATA_KEY, or as a file with --data-key-file / LANTERN_DATA_KEY_FILE.
@@ -59,7 +59,7 @@ struct StorageOptions: ParsableArguments {
         do {
             return try DataProtectionKey(base64: base64)
         } catch {
-            throw ValidationError("The data-protection key is not usable: \(error).")
+            throw CommandFailure("The data-protection key is not usable: \(error).")
         }
     }
 
@@ -70,7 +70,7 @@ struct StorageOptions: ParsableArguments {
                 dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
                 behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
         } catch let problem as ConfigurationProblem {
-            throw ValidationError(problem.description)
+            throw CommandFailure(problem.description)
         }
     }
 }
@@ -113,4 +113,11 @@ enum Runtime {
             try await app.execute()
         }
     }
+}
+
+/// A failure to report in one clear sentence and exit non-zero, without the usage text
+/// (which `ValidationError` adds and which would bury the message).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -40,6 +40,9 @@ final class Organisation: Model, @unchecked Sendable {
 }
 
 struct CreateOrganisation: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-organisations" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(Organisation.schema)
             .id()

@@ -18,6 +18,9 @@ final class SignInFailure: Model, @unchecked Sendable {
 }
 
 struct CreateSignInFailure: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-sign-in-failures" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(SignInFailure.schema)
             .id()

@@ -20,6 +20,9 @@ final class Team: Model, @unchecked Sendable {
 }
 
 struct CreateTeam: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-teams" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(Team.schema)
             .id()

@@ -49,6 +49,9 @@ final class User: Model, Authenticatable, @unchecked Sendable {
 }
 
 struct CreateUser: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-users" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(User.schema)
             .id()

@@ -53,6 +53,9 @@ final class AuditEntry: Model, @unchecked Sendable {
 /// Creates the table and the database-level guards that refuse updates and deletes, so
 /// not even a bug in Lantern can rewrite history through the app's connection.
 struct CreateAuditEntry: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-audit-entries" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(AuditEntry.schema)
             .id()

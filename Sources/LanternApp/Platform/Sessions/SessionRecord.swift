@@ -26,6 +26,9 @@ final class StoredSession: Model, @unchecked Sendable {
 }
 
 struct CreateStoredSession: AsyncMigration {
+    /// Fixed, so renaming the type never re-runs the migration on a live database.
+    var name: String { "2026-11-24-create-sessions" }
+
     func prepare(on database: any Database) async throws {
         try await database.schema(StoredSession.schema)
             .id()
