@@ -19,21 +19,15 @@ struct OrganisationController: RouteCollection {
         var financialYearEndMonth: String?
     }
 
-    struct KindOption: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct View: Encodable {
         let values: Form
-        let kinds: [KindOption]
+        let kinds: [SelectOption]
         let firstResponder: Bool
         let errors: FormErrors
     }
 
-    private func kinds(selected: String?) -> [KindOption] {
-        OrganisationKind.allCases.map { KindOption(value: $0.rawValue, label: $0.displayName, selected: $0.rawValue == selected) }
+    private func kinds(selected: String?) -> [SelectOption] {
+        OrganisationKind.allCases.map { SelectOption(value: $0.rawValue, label: $0.displayName, selected: $0.rawValue == selected) }
     }
 
     func show(req: Request) async throws -> Response {

@@ -56,26 +56,20 @@ struct UsersAdminController: RouteCollection {
         var jobTitle: String?
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct InviteView: Encodable {
         let values: InviteForm
-        let roles: [Option]
-        let teams: [Option]
+        let roles: [SelectOption]
+        let teams: [SelectOption]
         let errors: FormErrors
     }
 
-    static func roleOptions(selected: String?) -> [Option] {
-        Role.allCases.map { Option(value: $0.rawValue, label: "\($0.displayName): \($0.purpose)", selected: $0.rawValue == selected) }
+    static func roleOptions(selected: String?) -> [SelectOption] {
+        Role.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.displayName): \($0.purpose)", selected: $0.rawValue == selected) }
     }
 
-    static func teamOptions(_ teams: [Team], selected: String?) -> [Option] {
-        [Option(value: "", label: "No team", selected: (selected ?? "").isEmpty)]
-            + teams.map { Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) }
+    static func teamOptions(_ teams: [Team], selected: String?) -> [SelectOption] {
+        [SelectOption(value: "", label: "No team", selected: (selected ?? "").isEmpty)]
+            + teams.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) }
     }
 
     func showInvite(req: Request) async throws -> Response {
@@ -154,8 +148,8 @@ struct UsersAdminController: RouteCollection {
         let isInvited: Bool
         let isSelf: Bool
         let lastSignIn: String
-        let roles: [Option]
-        let teams: [Option]
+        let roles: [SelectOption]
+        let teams: [SelectOption]
         let errors: FormErrors
     }
 

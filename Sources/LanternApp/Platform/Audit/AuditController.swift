@@ -35,13 +35,11 @@ struct AuditController: RouteCollection {
         let requestID: String
     }
 
-    struct Option: Encodable { let value: String; let label: String; let selected: Bool }
-
     struct View: Encodable {
         let rows: [Row]
         let filter: Filter
-        let actions: [Option]
-        let outcomes: [Option]
+        let actions: [SelectOption]
+        let outcomes: [SelectOption]
         let page: Int
         let previousPage: Int?
         let nextPage: Int?
@@ -83,10 +81,10 @@ struct AuditController: RouteCollection {
                 action: e.action, entity: [e.entityType, e.entityID].compactMap { $0 }.joined(separator: " "),
                 outcome: e.outcome, detail: e.detail ?? "", requestID: e.requestID ?? "")
         }
-        let actions = [Option(value: "", label: "Any action", selected: (filter.action ?? "").isEmpty)]
-            + Self.knownActions.map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: $0 == filter.action) }
-        let outcomes = [Option(value: "", label: "Any outcome", selected: (filter.outcome ?? "").isEmpty)]
-            + ["success", "denied", "failure"].map { Option(value: $0, label: $0, selected: $0 == filter.outcome) }
+        let actions = [SelectOption(value: "", label: "Any action", selected: (filter.action ?? "").isEmpty)]
+            + Self.knownActions.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: $0 == filter.action) }
+        let outcomes = [SelectOption(value: "", label: "Any outcome", selected: (filter.outcome ?? "").isEmpty)]
+            + ["success", "denied", "failure"].map { SelectOption(value: $0, label: $0, selected: $0 == filter.outcome) }
         var components = URLComponents()
         components.queryItems = [("action", filter.action), ("entityType", filter.entityType), ("actor", filter.actor),
                                  ("outcome", filter.outcome), ("from", filter.from), ("to", filter.to)]

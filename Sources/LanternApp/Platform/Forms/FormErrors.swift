@@ -50,3 +50,10 @@ extension Request {
         }
     }
 }
+
+/// One choice in a select list or a set of radios, with whether it is the current value.
+struct SelectOption: Encodable, Sendable {
+    let value: String
+    let label: String
+    let selected: Bool
+}
