@@ -24,9 +24,14 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "StatementChecker",
+            resources: [.copy("Resources/statement-model.bin")]
+        ),
+        .target(
             name: "LanternApp",
             dependencies: [
                 "LanternCore",
+                "StatementChecker",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -41,10 +46,12 @@ let package = Package(
             name: "lantern",
             dependencies: [
                 "LanternApp",
+                "StatementChecker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LanternCoreTests", dependencies: ["LanternCore"]),
+        .testTarget(name: "StatementCheckerTests", dependencies: ["StatementChecker"]),
         .testTarget(
             name: "LanternAppTests",
             dependencies: [

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Five-fold cross-validation grouped by statement: F1 per label at sentence and document
+/// level, and macro-F1 over all 11 labels and over the 9 shared with UK statements.
+public struct Evaluation: Sendable {
+    public struct Score: Sendable { public let precision: Double; public let recall: Double; public let f1: Double; public let positives: Int }
+
+    public let sentence: [AIMSLabel: Score]
+    public let document: [AIMSLabel: Score]
+    public let folds: Int
+    public let statements: Int
+    public let sentences: Int
+
+    public static func crossValidate(_ data: LabelledSentences, folds: Int = 5, seed: UInt64 = 7,
+                                     progress: ((String) -> Void)? = nil) -> Evaluation {
+        let statements = data.statements
+        let assignment = Training.foldAssignment(statements.map(\.id), folds: folds, seed: seed)
+        var predictions = statements.map { [[Bool]](repeating: [], count: $0.sentences.count) }
+        for fold in 0..<folds {
+            progress?("fold \(fold + 1) of \(folds)")
+            let model = Training.train(statements.indices.filter { assignment[$0] != fold }.map { statements[$0] })
+            for si in statements.indices where assignment[si] == fold {
+                predictions[si] = SentenceClassifier.inputs(for: statements[si].sentences).map(model.predict)
+            }
+        }
+        var sentence: [AIMSLabel: Score] = [:], document: [AIMSLabel: Score] = [:]
+        for label in AIMSLabel.allCases {
+            let l = label.rawValue
+            sentence[label] = score(gold: statements.flatMap { $0.labels.map { $0[l] } },
+                                    predicted: predictions.flatMap { $0.map { $0[l] } })
+            document[label] = score(gold: statements.map { $0.labels.contains { $0[l] } },
+                                    predicted: predictions.map { $0.contains { $0[l] } })
+        }
+        return Evaluation(sentence: sentence, document: document, folds: folds, statements: statements.count, sentences: data.sentenceCount)
+    }
+
+    static func score(gold: [Bool], predicted: [Bool]) -> Score {
+        var tp = 0, fp = 0, fn = 0
+        for i in gold.indices {
+            if predicted[i] && gold[i] { tp += 1 } else if predicted[i] { fp += 1 } else if gold[i] { fn += 1 }
+        }
+        let p = tp + fp == 0 ? 0 : Double(tp) / Double(tp + fp)
+        let r = tp + fn == 0 ? 0 : Double(tp) / Double(tp + fn)
+        return Score(precision: p, recall: r, f1: p + r == 0 ? 0 : 2 * p * r / (p + r), positives: tp + fn)
+    }
+
+    public func macroF1(_ scores: [AIMSLabel: Score], sharedOnly: Bool) -> Double {
+        let labels = AIMSLabel.allCases.filter { !sharedOnly || $0.sharedWithUK }
+        return labels.map { scores[$0]!.f1 }.reduce(0, +) / Double(labels.count)
+    }
+
+    /// The table `lantern statement-model evaluate` prints.
+    public var report: String {
+        var lines = ["\(folds)-fold cross-validation grouped by statement: \(statements) statements, \(sentences) sentences (AIMS.au gold test set, CC BY 4.0)", ""]
+        lines.append("label                      sentence P   R    F1  | document P   R    F1  (positives)")
+        for label in AIMSLabel.allCases {
+            let s = sentence[label]!, d = document[label]!
+            lines.append(label.columnName.padding(toLength: 27, withPad: " ", startingAt: 0) + String(format: "%.3f %.3f %.3f | %.3f %.3f %.3f (%d sentences, %d statements)",
+                                s.precision, s.recall, s.f1, d.precision, d.recall, d.f1, s.positives, d.positives))
+        }
+        lines.append("")
+        lines.append(String(format: "macro-F1, sentence level: all 11 labels %.3f; 9 labels shared with UK %.3f", macroF1(sentence, sharedOnly: false), macroF1(sentence, sharedOnly: true)))
+        lines.append(String(format: "macro-F1, document level: all 11 labels %.3f; 9 labels shared with UK %.3f", macroF1(document, sharedOnly: false), macroF1(document, sharedOnly: true)))
+        return lines.joined(separator: "\n")
+    }
+}

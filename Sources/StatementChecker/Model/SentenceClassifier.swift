@@ -1,0 +1,123 @@
+import Foundation
+
+/// A linear classifier per AIMS label over hashed TF-IDF features (see ``FeatureHasher``):
+/// p(label | sentence, neighbours) = σ(w·x + b), positive when p ≥ the label's threshold.
+/// Weights are trained by `lantern statement-model train` on the AIMS.au gold set and shipped
+/// as the resource `statement-model.bin`.
+public struct SentenceClassifier: Sendable {
+    public var idf: [Float]
+    public var weights: [[Float]]
+    public var bias: [Float]
+    public var thresholds: [Float]
+
+    public init(idf: [Float], weights: [[Float]], bias: [Float], thresholds: [Float]) {
+        self.idf = idf
+        self.weights = weights
+        self.bias = bias
+        self.thresholds = thresholds
+    }
+
+    /// A sentence to classify, with the sentences either side of it in the same document.
+    public struct Input: Sendable {
+        public var sentence: String
+        public var previous: String
+        public var next: String
+        public init(sentence: String, previous: String = "", next: String = "") {
+            self.sentence = sentence
+            self.previous = previous
+            self.next = next
+        }
+    }
+
+    /// Inputs for a document's sentences in reading order, each with its neighbours.
+    public static func inputs(for sentences: [String]) -> [Input] {
+        sentences.indices.map { i in
+            Input(sentence: sentences[i], previous: i > 0 ? sentences[i - 1] : "",
+                  next: i + 1 < sentences.count ? sentences[i + 1] : "")
+        }
+    }
+
+    public func vector(_ input: Input) -> FeatureHasher.Vector {
+        FeatureHasher.vector(sentence: input.sentence, previous: input.previous, next: input.next, idf: idf)
+    }
+
+    /// Probability for each label, in ``AIMSLabel`` order.
+    public func probabilities(_ vector: FeatureHasher.Vector) -> [Float] {
+        (0..<weights.count).map { label in
+            let w = weights[label]
+            var z = bias[label]
+            for k in vector.indices.indices { z += w[Int(vector.indices[k])] * vector.values[k] }
+            return 1 / (1 + expf(-z))
+        }
+    }
+
+    public func probabilities(_ input: Input) -> [Float] { probabilities(vector(input)) }
+
+    public func predict(_ input: Input) -> [Bool] {
+        zip(probabilities(input), thresholds).map { $0 >= $1 }
+    }
+
+    // MARK: Storage
+
+    static let magic = Array("LNTNSC01".utf8)
+
+    public enum LoadProblem: Error, CustomStringConvertible {
+        case missingResource, corrupt(String)
+        public var description: String {
+            switch self {
+            case .missingResource: "the statement model resource is missing from the build"
+            case .corrupt(let why): "the statement model file is damaged: \(why)"
+            }
+        }
+    }
+
+    /// Little-endian: magic, bucket count, label count, idf (Float16 × buckets), then per label
+    /// bias and threshold (Float32) and weights (Float16 × buckets).
+    public func serialized() -> Data {
+        var data = Data(Self.magic)
+        func u32(_ v: Int) { var x = UInt32(v).littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
+        func f32(_ v: Float) { var x = v.bitPattern.littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
+        func f16s(_ values: [Float]) {
+            var out = [UInt8](); out.reserveCapacity(values.count * 2)
+            for v in values { let b = Float16(v).bitPattern; out.append(UInt8(b & 0xff)); out.append(UInt8(b >> 8)) }
+            data.append(contentsOf: out)
+        }
+        u32(idf.count); u32(weights.count)
+        f16s(idf)
+        for l in weights.indices { f32(bias[l]); f32(thresholds[l]); f16s(weights[l]) }
+        return data
+    }
+
+    public init(serialized data: Data) throws {
+        let bytes = [UInt8](data)
+        guard bytes.count > 16, Array(bytes[0..<8]) == Self.magic else { throw LoadProblem.corrupt("wrong header") }
+        var offset = 8
+        func u32() -> Int {
+            let v = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+            offset += 4
+            return Int(v)
+        }
+        func f32() -> Float { Float(bitPattern: UInt32(u32())) }
+        func f16s(_ n: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: n)
+            for i in 0..<n { out[i] = Float(Float16(bitPattern: UInt16(bytes[offset + 2 * i]) | UInt16(bytes[offset + 2 * i + 1]) << 8)) }
+            offset += 2 * n
+            return out
+        }
+        let buckets = u32(), labels = u32()
+        guard buckets == FeatureHasher.buckets, labels == AIMSLabel.allCases.count,
+              bytes.count == 16 + 2 * buckets + labels * (8 + 2 * buckets)
+        else { throw LoadProblem.corrupt("unexpected size") }
+        idf = f16s(buckets)
+        var w: [[Float]] = [], b: [Float] = [], t: [Float] = []
+        for _ in 0..<labels { b.append(f32()); t.append(f32()); w.append(f16s(buckets)) }
+        weights = w; bias = b; thresholds = t
+    }
+
+    /// The model shipped with Lantern.
+    public static func bundled() throws -> SentenceClassifier {
+        guard let url = Bundle.module.url(forResource: "statement-model", withExtension: "bin"),
+              let data = try? Data(contentsOf: url) else { throw LoadProblem.missingResource }
+        return try SentenceClassifier(serialized: data)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+
+/// Training and grouped cross-validation of the ``SentenceClassifier``.
+public enum Training {
+    /// Smoothed IDF over the training sentences; buckets seen in fewer than two sentences get
+    /// zero weight (they cannot generalise and only add noise).
+    static func idf(for inputs: [SentenceClassifier.Input]) -> [Float] {
+        var df = [Int32](repeating: 0, count: FeatureHasher.buckets)
+        for input in inputs {
+            var seen = Set<Int32>()
+            for block in FeatureHasher.counts(sentence: input.sentence, previous: input.previous, next: input.next) {
+                seen.formUnion(block.map(\.0))
+            }
+            for b in seen { df[Int(b)] += 1 }
+        }
+        let n = Float(inputs.count)
+        return df.map { $0 < 2 ? 0 : logf((1 + n) / (1 + Float($0))) + 1 }
+    }
+
+    struct Examples {
+        var inputs: [SentenceClassifier.Input] = []
+        var labels: [[Bool]] = []
+    }
+
+    static func examples(_ statements: [LabelledSentences.Statement]) -> Examples {
+        var e = Examples()
+        for s in statements {
+            e.inputs += SentenceClassifier.inputs(for: s.sentences)
+            e.labels += s.labels
+        }
+        return e
+    }
+
+    /// Fits one model; thresholds are left at 0.5 unless `tuneThresholds`, which picks each
+    /// label's threshold from 3-fold out-of-fold predictions on the training statements alone.
+    public static func train(_ statements: [LabelledSentences.Statement], tuneThresholds: Bool = true,
+                             progress: ((String) -> Void)? = nil) -> SentenceClassifier {
+        let e = examples(statements)
+        let idf = idf(for: e.inputs)
+        let vectors = e.inputs.map { FeatureHasher.vector(sentence: $0.sentence, previous: $0.previous, next: $0.next, idf: idf) }
+        let labelCount = AIMSLabel.allCases.count
+        let fits = FitResults(count: labelCount)
+        DispatchQueue.concurrentPerform(iterations: labelCount) { label in
+            fits.store(label, LogisticRegression().fit(vectors, e.labels.map { $0[label] }, dimension: FeatureHasher.buckets))
+        }
+        let (weights, bias) = (fits.weights, fits.bias)
+        var thresholds = [Float](repeating: 0.5, count: labelCount)
+        if tuneThresholds, statements.count >= 6 {
+            progress?("choosing thresholds from inner 3-fold predictions")
+            let folds = foldAssignment(statements.map(\.id), folds: 3, seed: 11)
+            var oof = [[Float]](repeating: [], count: e.inputs.count)
+            var offsets: [Int] = []
+            var running = 0
+            for s in statements { offsets.append(running); running += s.sentences.count }
+            for fold in 0..<3 {
+                let trainSet = statements.indices.filter { folds[$0] != fold }.map { statements[$0] }
+                let inner = train(trainSet, tuneThresholds: false)
+                for si in statements.indices where folds[si] == fold {
+                    for (k, input) in SentenceClassifier.inputs(for: statements[si].sentences).enumerated() {
+                        oof[offsets[si] + k] = inner.probabilities(input)
+                    }
+                }
+            }
+            for label in 0..<labelCount {
+                let gold = e.labels.map { $0[label] }
+                let scores = oof.map { $0[label] }
+                thresholds[label] = stride(from: Float(0.2), through: 0.8, by: 0.05).max { a, b in
+                    f1(gold, scores.map { $0 >= a }) < f1(gold, scores.map { $0 >= b })
+                } ?? 0.5
+            }
+        }
+        return SentenceClassifier(idf: idf, weights: weights, bias: bias, thresholds: thresholds)
+    }
+
+    /// Statements shuffled with a fixed seed and dealt round-robin into folds, so no statement
+    /// is ever split across folds.
+    static func foldAssignment(_ ids: [String], folds: Int, seed: UInt64) -> [Int] {
+        var generator = SplitMix64(seed: seed)
+        let unique = Array(Set(ids)).sorted().shuffled(using: &generator)
+        var fold: [String: Int] = [:]
+        for (i, id) in unique.enumerated() { fold[id] = i % folds }
+        return ids.map { fold[$0]! }
+    }
+
+    static func f1(_ gold: [Bool], _ predicted: [Bool]) -> Double {
+        var tp = 0, fp = 0, fn = 0
+        for i in gold.indices {
+            if predicted[i] && gold[i] { tp += 1 } else if predicted[i] { fp += 1 } else if gold[i] { fn += 1 }
+        }
+        return tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
+    }
+}
+
+/// A small, fixed-seed generator so folds are the same on every machine.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Collects per-label fits made on several threads.
+private final class FitResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var weights: [[Float]]
+    private(set) var bias: [Float]
+
+    init(count: Int) {
+        weights = [[Float]](repeating: [], count: count)
+        bias = [Float](repeating: 0, count: count)
+    }
+
+    func store(_ label: Int, _ fit: (weights: [Float], bias: Float)) {
+        lock.lock(); defer { lock.unlock() }
+        weights[label] = fit.weights
+        bias[label] = fit.bias
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Splits extracted statement text into sentences, coping with what PDF extraction does:
+/// words hyphenated across line ends are rejoined, lines repeated on most pages (running
+/// headers, footers, page numbers) are dropped, bullets start new sentences, and short
+/// heading lines run into the sentence that follows, as in the AIMS.au data.
+public enum SentenceSplitter {
+    /// Abbreviations whose full stop does not end a sentence.
+    static let abbreviations: Set<String> = [
+        "e.g", "i.e", "etc", "pty", "ltd", "plc", "inc", "co", "no", "nos", "mr", "mrs", "ms", "dr", "st", "vs",
+        "approx", "incl", "dept", "govt", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec", "cth", "s", "ss", "para", "fig", "p", "pp", "vol", "corp", "llp", "u.k", "u.s", "cl",
+    ]
+
+    static let bulletMarks: Set<Character> = ["•", "●", "▪", "■", "◦", "‣", "∙", "·", "–", "-", "*", "\u{F0B7}", "\u{F0A7}", "➢", "✓", "□"]
+
+    public static func split(_ text: String) -> [String] {
+        let pages = text.components(separatedBy: "\u{0C}")
+        let repeated = repeatedLines(pages)
+        var paragraphs: [String] = []
+        var current = ""
+        func flush() {
+            let trimmed = current.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { paragraphs.append(trimmed) }
+            current = ""
+        }
+        for page in pages {
+            for rawLine in page.components(separatedBy: .newlines) {
+                var line = rawLine.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { flush(); continue }
+                if repeated.contains(normalised(line)) || isPageNumber(line) { continue }
+                if let first = line.first, bulletMarks.contains(first), line.count > 1,
+                   line.dropFirst().first?.isWhitespace == true {
+                    flush()
+                    line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
+                } else if let marker = line.range(of: #"^(\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+"#, options: .regularExpression) {
+                    flush()
+                    line.removeSubrange(marker)
+                }
+                if current.hasSuffix("-"), let c = line.first, c.isLowercase {
+                    current.removeLast()
+                    current += line
+                } else if current.isEmpty {
+                    current = line
+                } else {
+                    current += " " + line
+                }
+            }
+            flush()
+        }
+        var sentences: [String] = []
+        for paragraph in paragraphs {
+            sentences += splitParagraph(paragraph)
+        }
+        return mergeHeadings(sentences)
+    }
+
+    static func normalised(_ line: String) -> String {
+        line.lowercased().filter { !$0.isNumber && !$0.isWhitespace }
+    }
+
+    static func isPageNumber(_ line: String) -> Bool {
+        line.range(of: #"^(page\s*)?[0-9]{1,3}(\s*(of|/)\s*[0-9]{1,3})?$"#, options: [.regularExpression, .caseInsensitive]) != nil
+    }
+
+    /// Lines (digits ignored, so "Page 3" matches "Page 4") found on at least half of the pages,
+    /// when there are three pages or more.
+    static func repeatedLines(_ pages: [String]) -> Set<String> {
+        let nonEmpty = pages.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        guard nonEmpty.count >= 3 else { return [] }
+        var counts: [String: Int] = [:]
+        for page in nonEmpty {
+            let lines = Set(page.components(separatedBy: .newlines).map { normalised($0) }.filter { $0.count >= 3 && $0.count <= 120 })
+            for line in lines { counts[line, default: 0] += 1 }
+        }
+        return Set(counts.filter { $0.value * 2 >= nonEmpty.count }.keys)
+    }
+
+    /// Ends a sentence at . ! or ? followed by a space and a capital, digit or quote, unless the
+    /// word before the stop is a known abbreviation or a single initial.
+    static func splitParagraph(_ paragraph: String) -> [String] {
+        var sentences: [String] = []
+        let chars = Array(paragraph)
+        var start = 0
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "." || c == "!" || c == "?" {
+                var j = i + 1
+                while j < chars.count, chars[j] == "\"" || chars[j] == "”" || chars[j] == "’" || chars[j] == ")" { j += 1 }
+                if j < chars.count, chars[j].isWhitespace {
+                    var k = j
+                    while k < chars.count, chars[k].isWhitespace { k += 1 }
+                    if k < chars.count, chars[k].isUppercase || chars[k].isNumber || chars[k] == "\"" || chars[k] == "“" {
+                        if c != "." || !endsWithAbbreviation(chars, before: i) {
+                            append(String(chars[start..<j]), to: &sentences)
+                            start = k
+                            i = k
+                            continue
+                        }
+                    }
+                }
+            }
+            i += 1
+        }
+        append(String(chars[start...]), to: &sentences)
+        return sentences
+    }
+
+    private static func append(_ sentence: String, to sentences: inout [String]) {
+        var s = sentence.trimmingCharacters(in: .whitespaces)
+        // The AIMS.au sentences carry no final full stop; trimming it keeps input alike.
+        if s.hasSuffix(".") { s.removeLast() }
+        if s.contains(where: { $0.isLetter }) { sentences.append(s) }
+    }
+
+    static func endsWithAbbreviation(_ chars: [Character], before index: Int) -> Bool {
+        var k = index - 1
+        while k >= 0, !chars[k].isWhitespace, chars[k] != "(" { k -= 1 }
+        let word = String(chars[(k + 1)..<index]).lowercased()
+        if word.count == 1, word.first?.isLetter == true { return true }
+        return abbreviations.contains(word)
+    }
+
+    /// A short line with no closing punctuation (a heading) is joined to the sentence after it.
+    static func mergeHeadings(_ sentences: [String]) -> [String] {
+        var out: [String] = []
+        var pendingHeading: String? = nil
+        for s in sentences {
+            let words = s.split(separator: " ").count
+            let isHeading = words <= 8 && !s.hasSuffix(":") && !s.contains(where: { $0 == "," })
+                && s.first?.isUppercase == true && s.rangeOfCharacter(from: CharacterSet(charactersIn: ".!?;")) == nil
+            if isHeading {
+                pendingHeading = pendingHeading.map { $0 + " " + s } ?? s
+                continue
+            }
+            if let heading = pendingHeading {
+                out.append(heading + " " + s)
+                pendingHeading = nil
+            } else {
+                out.append(s)
+            }
+        }
+        if let heading = pendingHeading { out.append(heading) }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import StatementChecker
+
+struct StatementModel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "statement-model",
+        abstract: "Train and evaluate the statement checker's sentence classifier.",
+        subcommands: [Train.self, Evaluate.self])
+
+    static let defaultData = "../shared/data/aims-au/test.csv"
+
+    static func load(_ path: String) throws -> LabelledSentences {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("Cannot read \(path). Pass the AIMS.au CSV with --data.")
+        }
+        do {
+            return try LabelledSentences(csv: data)
+        } catch {
+            throw CommandFailure("\(path) is not usable: \(error)")
+        }
+    }
+
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fit the classifier on the AIMS.au gold set and write the weights resource (deterministic).")
+        @ArgumentParser.Option(help: "The labelled sentences CSV.") var data = StatementModel.defaultData
+        @ArgumentParser.Option(help: "Where to write the weights.") var output = "Sources/StatementChecker/Resources/statement-model.bin"
+
+        func run() async throws {
+            let sentences = try StatementModel.load(data)
+            let started = Date()
+            let model = Training.train(sentences.statements) { print("  \($0)") }
+            try model.serialized().write(to: URL(fileURLWithPath: output))
+            print(String(format: "Trained on %d sentences from %d statements in %.1f s; wrote %@",
+                         sentences.sentenceCount, sentences.statements.count, Date().timeIntervalSince(started), output))
+            print("Thresholds: " + AIMSLabel.allCases.map { "\($0.columnName) \(String(format: "%.2f", model.thresholds[$0.rawValue]))" }.joined(separator: ", "))
+        }
+    }
+
+    struct Evaluate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "5-fold cross-validation grouped by statement: F1 per label and macro-F1, sentence and document level.")
+        @ArgumentParser.Option(help: "The labelled sentences CSV.") var data = StatementModel.defaultData
+        @ArgumentParser.Option(help: "Number of folds.") var folds = 5
+
+        func run() async throws {
+            let sentences = try StatementModel.load(data)
+            let evaluation = Evaluation.crossValidate(sentences, folds: folds) { print("  \($0)") }
+            print(evaluation.report)
+        }
+    }
+}
