@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
     ],
     targets: [
         .target(
@@ -25,6 +26,7 @@ let package = Package(
         ),
         .target(
             name: "StatementChecker",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
             resources: [.copy("Resources/statement-model.bin")]
         ),
         .target(

@@ -48,11 +48,11 @@ public enum SentenceSplitter {
             }
             flush()
         }
-        var sentences: [String] = []
+        var pieces: [Piece] = []
         for paragraph in paragraphs {
-            sentences += splitParagraph(paragraph)
+            pieces += splitParagraph(paragraph)
         }
-        return mergeHeadings(sentences)
+        return mergeHeadings(pieces)
     }
 
     static func normalised(_ line: String) -> String {
@@ -78,8 +78,11 @@ public enum SentenceSplitter {
 
     /// Ends a sentence at . ! or ? followed by a space and a capital, digit or quote, unless the
     /// word before the stop is a known abbreviation or a single initial.
-    static func splitParagraph(_ paragraph: String) -> [String] {
-        var sentences: [String] = []
+    /// A sentence, and whether it ended with . ! or ? (a heading does not).
+    struct Piece { let text: String; let terminated: Bool }
+
+    static func splitParagraph(_ paragraph: String) -> [Piece] {
+        var sentences: [Piece] = []
         let chars = Array(paragraph)
         var start = 0
         var i = 0
@@ -107,11 +110,12 @@ public enum SentenceSplitter {
         return sentences
     }
 
-    private static func append(_ sentence: String, to sentences: inout [String]) {
+    private static func append(_ sentence: String, to sentences: inout [Piece]) {
         var s = sentence.trimmingCharacters(in: .whitespaces)
+        let terminated = s.last.map { ".!?:;\"”)".contains($0) } ?? false
         // The AIMS.au sentences carry no final full stop; trimming it keeps input alike.
         if s.hasSuffix(".") { s.removeLast() }
-        if s.contains(where: { $0.isLetter }) { sentences.append(s) }
+        if s.contains(where: { $0.isLetter }) { sentences.append(Piece(text: s, terminated: terminated)) }
     }
 
     static func endsWithAbbreviation(_ chars: [Character], before index: Int) -> Bool {
@@ -123,13 +127,14 @@ public enum SentenceSplitter {
     }
 
     /// A short line with no closing punctuation (a heading) is joined to the sentence after it.
-    static func mergeHeadings(_ sentences: [String]) -> [String] {
+    static func mergeHeadings(_ pieces: [Piece]) -> [String] {
         var out: [String] = []
         var pendingHeading: String? = nil
-        for s in sentences {
+        for piece in pieces {
+            let s = piece.text
             let words = s.split(separator: " ").count
-            let isHeading = words <= 8 && !s.hasSuffix(":") && !s.contains(where: { $0 == "," })
-                && s.first?.isUppercase == true && s.rangeOfCharacter(from: CharacterSet(charactersIn: ".!?;")) == nil
+            let isHeading = !piece.terminated && words <= 8 && !s.contains(where: { $0 == "," })
+                && s.first?.isUppercase == true
             if isHeading {
                 pendingHeading = pendingHeading.map { $0 + " " + s } ?? s
                 continue

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The facts a reader looks for first: who, which period, who approved it and when, who
+/// signed it, and which Acts it cites. Pattern-based; each pattern follows statements.md §2.
+enum FactExtractor {
+    static let month = #"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"#
+    static var date: String { #"(?:\d{1,2}(?:st|nd|rd|th)?\s+"# + month + #"\s+\d{4}|"# + month + #"\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4})"# }
+
+    static func regex(_ pattern: String) -> NSRegularExpression {
+        try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+    }
+
+    static func firstMatch(_ pattern: NSRegularExpression, in text: String) -> [String?]? {
+        guard let m = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        return (0..<m.numberOfRanges).map { i in Range(m.range(at: i), in: text).map { String(text[$0]) } }
+    }
+
+    static let approvalPattern = regex(#"\bapproved\s+by\s+(?:the\s+)?((?:[A-Z][\w&’'-]*\s+){0,4}(?:board(?:\s+of\s+directors)?|directors|cabinet|council|members|trustees|governing\s+body|committee|executive|partners))(?:[^.]{0,80}?\b(?:on|at its meeting (?:held )?on|dated)\s+("# + date + "))?")
+    static let approvalDatePattern = regex(#"\b(?:approved|adopted)\b[^.]{0,120}?("# + date + ")")
+    static let periodRange = regex("(?:from|between|period)?\\s*(" + date + #")\s*(?:to|until|and|-|–)\s*("# + date + ")")
+    static let yearEnding = regex(#"(?:financial|reporting|fiscal)?\s*(?:year|period)\s+(?:ending|ended|to)\s+("# + date + ")")
+    static let signedBy = regex(#"\bsigned(?:\s+on\s+behalf\s+of[^:,]{0,60})?(?:\s+by)?\s*[:,]?\s*([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,3})(?:\s*[,–-]\s*|\s+)((?:Group\s+|Deputy\s+|Interim\s+)?(?:Chief\s+Executive(?:\s+Officer)?|CEO|Managing\s+Director|Director[\w ]{0,30}|Chair(?:man|person)?(?:\s+of\s+the\s+Board)?|Chief\s+[A-Z]\w+\s+Officer|Leader\s+of\s+the\s+Council|Partner|Designated\s+Member))"#)
+    static let nameThenRole = regex(#"\b([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})\s*[,–-]?\s+((?:Group\s+|Deputy\s+|Interim\s+)?(?:Chief\s+Executive(?:\s+Officer)?|CEO|Managing\s+Director|Chair(?:man|person)?(?:\s+of\s+the\s+Board)?|Chief\s+[A-Z]\w+\s+Officer|Leader\s+of\s+the\s+Council|Director(?:\s+of\s+[A-Z][\w ]{0,30})?))\b"#)
+    /// Signature blocks laid out as labels: "Designated member's name: Nicholas Rushton".
+    static let labelledName = try! NSRegularExpression(pattern:
+        #"\b((?:Designated member|Director|Chief Executive|Chair(?:man|person)?|Partner|Signatory))[’']?s?\s+name\s*:\s*([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,3})"#)
+    static let organisationPattern = try! NSRegularExpression(pattern:
+        #"\b((?:[A-Z][\w&’'.-]*\s+){0,5}(?:Limited|Ltd|plc|PLC|LLP|Council|County Council|Borough Council|City Council|Group|Trust|Housing Association|Association|Partnership|Pty Ltd|Corporation|Inc))\b"#)
+    static let acts: [(String, String)] = [
+        (#"Modern Slavery Act 2015"#, "Modern Slavery Act 2015 (UK)"),
+        (#"Modern Slavery Act 2018"#, "Modern Slavery Act 2018 (Cth, Australia)"),
+        (#"Fighting Against Forced Labour and Child Labour in Supply Chains Act|Bill S-211"#, "Fighting Against Forced Labour and Child Labour in Supply Chains Act (Canada)"),
+        (#"Procurement Act 2023"#, "Procurement Act 2023"),
+        (#"Public Contracts Regulations 2015"#, "Public Contracts Regulations 2015"),
+        (#"Nationality and Borders Act 2022"#, "Nationality and Borders Act 2022"),
+        (#"Human Rights Act 1998"#, "Human Rights Act 1998"),
+        (#"Care Act 2014"#, "Care Act 2014"),
+    ]
+    static let noSteps = regex(#"\b(has|have) not taken any steps\b|\bno steps have been taken\b"#)
+
+    static func extract(sentences: [String], fullText: String) -> StatementReport.Facts {
+        var facts = StatementReport.Facts()
+        // Organisation: the most frequent organisation-like name in the opening sentences.
+        var counts: [String: Int] = [:]
+        for s in sentences.prefix(15) {
+            for m in organisationPattern.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
+                if let r = Range(m.range(at: 1), in: s) {
+                    let name = String(s[r]).trimmingCharacters(in: .whitespaces)
+                    if name.split(separator: " ").count >= 2 { counts[name, default: 0] += 1 }
+                }
+            }
+        }
+        facts.organisation = counts.max { a, b in a.value == b.value ? a.key.count < b.key.count : a.value < b.value }?.key
+
+        for s in sentences {
+            if facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
+               let start = parseDate(a), let end = parseDate(b), end > start {
+                facts.periodStart = a; facts.periodEnd = b
+                facts.periodMonths = Calendar(identifier: .gregorian).dateComponents([.month], from: start, to: end.addingTimeInterval(86_400)).month
+            }
+            if facts.periodEnd == nil, let m = firstMatch(yearEnding, in: s), let end = m[1] {
+                facts.periodEnd = end
+                facts.periodMonths = 12
+            }
+            if facts.approvingBody == nil, let m = firstMatch(approvalPattern, in: s), let body = m[1] {
+                facts.approvingBody = body.trimmingCharacters(in: .whitespaces)
+                facts.approvalDate = m[2] ?? firstMatch(approvalDatePattern, in: s)?[1]
+            }
+            if facts.signatoryName == nil, let m = firstMatch(signedBy, in: s) {
+                facts.signatoryName = m[1]; facts.signatoryRole = m[2]?.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if facts.signatoryName == nil {
+            for s in sentences.suffix(10) {
+                if let m = firstMatch(labelledName, in: s) { facts.signatoryName = m[2]; facts.signatoryRole = m[1]; break }
+            }
+        }
+        if facts.signatoryName == nil {
+            // The signature block is usually the last lines: "Jane Smith Chief Executive".
+            for s in sentences.suffix(6).reversed() {
+                if let m = firstMatch(nameThenRole, in: s) { facts.signatoryName = m[1]; facts.signatoryRole = m[2]; break }
+            }
+        }
+        for s in sentences.suffix(8).reversed() {
+            if let d = firstMatch(regex("(" + date + ")"), in: s)?[1] { facts.statementDate = d; break }
+        }
+        if facts.statementDate == nil { facts.statementDate = facts.approvalDate }
+        for (pattern, name) in acts where fullText.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil {
+            facts.actsCited.append(name)
+        }
+        facts.noStepsTaken = sentences.contains { firstMatch(noSteps, in: $0) != nil }
+        return facts
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let cleaned = text.replacingOccurrences(of: #"(\d)(st|nd|rd|th)"#, with: "$1", options: .regularExpression)
+            .replacingOccurrences(of: ",", with: "")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        for format in ["d MMMM yyyy", "d MMM yyyy", "MMMM d yyyy", "MMM d yyyy", "dd/MM/yyyy", "d/M/yyyy"] {
+            formatter.dateFormat = format
+            if let d = formatter.date(from: cleaned) { return d }
+        }
+        return nil
+    }
+}
