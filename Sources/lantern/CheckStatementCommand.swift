@@ -68,47 +68,19 @@ struct CheckStatement: AsyncParsableCommand {
         if failures > 0 { throw ExitCode(2) }
     }
 
-    /// Fixed output header: statement_id, sentence_index, then the 11 labels.
     func classifyCSV(input: String, output: String, checker: StatementCheck) throws {
         guard let data = FileManager.default.contents(atPath: input) else { throw CommandFailure("\(input): cannot be read") }
-        let table: CSVTable
-        let columns: [Int]
+        let result: SentenceCSV.Result
         do {
-            table = try CSVTable(data: data)
-            columns = try table.requireColumns(["statement_id", "sentence"])
+            result = try SentenceCSV.predict(data, with: checker)
         } catch {
             throw CommandFailure("\(input): \(error)")
         }
-        var order: [String] = []
-        var grouped: [String: [(row: Int, sentence: String)]] = [:]
-        var problems: [String] = []
-        for (position, row) in table.rows.enumerated() {
-            guard row.fields.count > max(columns[0], columns[1]) else {
-                problems.append("line \(row.line): expected \(table.header.count) fields, found \(row.fields.count)")
-                continue
-            }
-            let id = row.fields[columns[0]]
-            if grouped[id] == nil { order.append(id); grouped[id] = [] }
-            grouped[id]!.append((position, row.fields[columns[1]]))
-        }
-        guard problems.isEmpty else {
-            throw CommandFailure("\(input): \(problems.count) malformed row(s), nothing written:\n  " + problems.joined(separator: "\n  "))
-        }
-        var rows = [String](repeating: "", count: table.rows.count)
-        for id in order {
-            let items = grouped[id]!
-            let probabilities = checker.classify(items.map(\.sentence))
-            for (k, item) in items.enumerated() {
-                let flags = AIMSLabel.allCases.map { probabilities[k][$0.rawValue] >= checker.classifier.thresholds[$0.rawValue] ? "1" : "0" }
-                rows[item.row] = ([CSVTable.escape(id), String(k)] + flags).joined(separator: ",")
-            }
-        }
-        let header = (["statement_id", "sentence_index"] + AIMSLabel.allCases.map(\.columnName)).map(CSVTable.escape).joined(separator: ",")
         do {
-            try ([header] + rows).joined(separator: "\n").appending("\n").write(toFile: output, atomically: true, encoding: .utf8)
+            try result.csv.write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
             throw CommandFailure("\(output): cannot be written (\(error.localizedDescription))")
         }
-        FileHandle.standardError.write(Data("Wrote \(rows.count) rows for \(order.count) statements to \(output)\n".utf8))
+        FileHandle.standardError.write(Data("Wrote \(result.rows) rows for \(result.statements) statements to \(output)\n".utf8))
     }
 }

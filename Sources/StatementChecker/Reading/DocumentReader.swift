@@ -54,11 +54,25 @@ public struct DocumentReader: Sendable {
             document = Document(kind: .html, text: HTMLText.extract(decoded.text), encoding: decoded.encoding.rawValue, usedOCR: false)
         case .text:
             let decoded = TextDecoding.decode(data)
-            document = Document(kind: .text, text: decoded.text, encoding: decoded.encoding.rawValue, usedOCR: false)
+            document = Document(kind: .text, text: Self.cleanPlainText(decoded.text), encoding: decoded.encoding.rawValue, usedOCR: false)
         }
         guard document.text.contains(where: { $0.isLetter }) else { throw ReadProblem.empty }
         guard Self.looksLikeAStatement(document.text) else { throw ReadProblem.notAStatement }
         return document
+    }
+
+    /// Text saved from a web page or converted to Markdown keeps tags and markers that are
+    /// not words: HTML tags, heading hashes, emphasis asterisks.
+    static func cleanPlainText(_ text: String) -> String {
+        var s = text
+        if s.range(of: #"</?(p|b|br|i|div|span|li|strong|em)\b[^>]*>"#, options: [.regularExpression, .caseInsensitive]) != nil {
+            s = s.replacingOccurrences(of: #"</?(p|div|br|li|tr|h[1-6])\b[^>]*>"#, with: "\n\n", options: [.regularExpression, .caseInsensitive])
+            s = s.replacingOccurrences(of: #"<[^>\n]{1,200}>"#, with: " ", options: .regularExpression)
+            s = HTMLText.decodeEntities(s)
+        }
+        s = s.replacingOccurrences(of: #"(?m)^#{1,6}\s+"#, with: "", options: .regularExpression)
+        s = s.replacingOccurrences(of: #"\*\*|__"#, with: "", options: .regularExpression)
+        return s
     }
 
     /// A modern slavery statement names its subject; a page that never does is something else.

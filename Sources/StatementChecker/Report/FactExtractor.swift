@@ -24,6 +24,8 @@ enum FactExtractor {
     /// Signature blocks laid out as labels: "Designated member's name: Nicholas Rushton".
     static let labelledName = try! NSRegularExpression(pattern:
         #"\b((?:Designated member|Director|Chief Executive|Chair(?:man|person)?|Partner|Signatory))[’']?s?\s+name\s*:\s*([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,3})"#)
+    static let nameLabel = try! NSRegularExpression(pattern: #"\b(Designated member|Director|Chief Executive|Chair(?:man|person)?|Partner|Signatory)[’']?s?\s+name\s*:\s*$"#)
+    static let leadingName = try! NSRegularExpression(pattern: #"^([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"#)
     static let organisationPattern = try! NSRegularExpression(pattern:
         #"\b((?:[A-Z][\w&’'.-]*\s+){0,5}(?:Limited|Ltd|plc|PLC|LLP|Council|County Council|Borough Council|City Council|Group|Trust|Housing Association|Association|Partnership|Pty Ltd|Corporation|Inc))\b"#)
     static let acts: [(String, String)] = [
@@ -36,6 +38,8 @@ enum FactExtractor {
         (#"Human Rights Act 1998"#, "Human Rights Act 1998"),
         (#"Care Act 2014"#, "Care Act 2014"),
     ]
+    /// "Statement 2024/25": a UK public-sector financial year, 1 April to 31 March.
+    static let financialYearLabel = regex(#"\b(?:statement|financial year|year|FY)\s*(?:for\s+)?(20\d\d)\s*[/–-]\s*(\d{2}|20\d\d)\b"#)
     static let noSteps = regex(#"\b(has|have) not taken any steps\b|\bno steps have been taken\b"#)
 
     static func extract(sentences: [String], fullText: String) -> StatementReport.Facts {
@@ -62,6 +66,14 @@ enum FactExtractor {
                 facts.periodEnd = end
                 facts.periodMonths = 12
             }
+            if facts.periodEnd == nil, let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
+                let endYear = b.count == 2 ? (a / 100) * 100 + Int(b)! : Int(b)!
+                if endYear == a + 1 {
+                    facts.periodStart = "1 April \(a)"
+                    facts.periodEnd = "31 March \(endYear)"
+                    facts.periodMonths = 12
+                }
+            }
             if facts.approvingBody == nil, let m = firstMatch(approvalPattern, in: s), let body = m[1] {
                 facts.approvingBody = body.trimmingCharacters(in: .whitespaces)
                 facts.approvalDate = m[2] ?? firstMatch(approvalDatePattern, in: s)?[1]
@@ -71,8 +83,14 @@ enum FactExtractor {
             }
         }
         if facts.signatoryName == nil {
-            for s in sentences.suffix(10) {
+            let tail = Array(sentences.suffix(10))
+            for (k, s) in tail.enumerated() {
                 if let m = firstMatch(labelledName, in: s) { facts.signatoryName = m[2]; facts.signatoryRole = m[1]; break }
+                // The label on one line and the name on the next.
+                if let label = firstMatch(nameLabel, in: s), k + 1 < tail.count,
+                   let name = firstMatch(leadingName, in: tail[k + 1]) {
+                    facts.signatoryName = name[1]; facts.signatoryRole = label[1]; break
+                }
             }
         }
         if facts.signatoryName == nil {

@@ -19,7 +19,7 @@ public struct StatementCheck: Sendable {
         let sentences = SentenceSplitter.split(text)
         let probabilities = classify(sentences)
         let statuses = sentences.map(EvidenceStatus.classify)
-        let facts = FactExtractor.extract(sentences: sentences, fullText: text)
+        var facts = FactExtractor.extract(sentences: sentences, fullText: text)
 
         func modelEvidence(_ labels: [AIMSLabel]) -> [StatementReport.Evidence] {
             sentences.indices.compactMap { i in
@@ -70,6 +70,13 @@ public struct StatementCheck: Sendable {
         }
         signatureEvidence += ruleEvidence(FactExtractor.labelledName)
         signatureEvidence += ruleEvidence(FactExtractor.signedBy)
+        if facts.signatoryName == nil {
+            for e in signatureEvidence.sorted(by: { $0.index > $1.index }) {
+                if let m = FactExtractor.firstMatch(FactExtractor.nameThenRole, in: e.sentence) {
+                    facts.signatoryName = m[1]; facts.signatoryRole = m[2]; break
+                }
+            }
+        }
         let signature = finding("signature", "Signed by a director or equivalent", "mandatory", signatureEvidence,
                                 note: facts.signatoryRole.map { role in UKRules.isDirectorLevel(role) ? nil : "The signatory's role (\(role)) may not be a director or equivalent." } ?? nil)
 

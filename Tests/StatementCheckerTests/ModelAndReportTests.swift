@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import StatementChecker
+
+@Suite("Model")
+struct ModelTests {
+    @Test func theBundledModelLoadsAndRoundTrips() throws {
+        let model = try SentenceClassifier.bundled()
+        #expect(model.weights.count == 11 && model.idf.count == FeatureHasher.buckets)
+        let again = try SentenceClassifier(serialized: model.serialized())
+        let input = SentenceClassifier.Input(sentence: "We audit our suppliers for forced labour")
+        #expect(again.probabilities(input) == model.probabilities(input))
+        #expect(throws: (any Error).self) { try SentenceClassifier(serialized: Data("garbage".utf8)) }
+    }
+
+    @Test func foldsNeverSplitAStatement() {
+        let ids = (0..<200).map { "s\($0 % 23)" }
+        let folds = Training.foldAssignment(ids, folds: 5, seed: 7)
+        for (id, fold) in zip(ids, folds) { #expect(folds[ids.firstIndex(of: id)!] == fold) }
+        #expect(Set(folds).count == 5)
+        #expect(Training.foldAssignment(ids, folds: 5, seed: 7) == folds, "deterministic")
+    }
+
+    @Test func trainingLearnsASeparableToyTask() {
+        let approve = (0..<20).map { "Statement \($0) was approved by the board of directors" }
+        let other = (0..<20).map { "Our warehouse number \($0) ships furniture" }
+        let statements = (0..<8).map { k in
+            LabelledSentences.Statement(id: "d\(k)", sentences: [approve[k], other[k], approve[k + 8], other[k + 8]],
+                                        labels: [true, false, true, false].map { l in AIMSLabel.allCases.map { $0 == .approval && l } })
+        }
+        let model = Training.train(statements, tuneThresholds: false)
+        #expect(model.predict(.init(sentence: "This was approved by the board of directors"))[0])
+        #expect(!model.predict(.init(sentence: "Our warehouse ships furniture"))[0])
+    }
+
+    @Test func labelledDataLoadsFromTheSharedSet() throws {
+        let url = Fixtures.shared.appendingPathComponent("data/aims-au/test.csv")
+        let data = try LabelledSentences(csv: try Data(contentsOf: url))
+        #expect(data.statements.count == 50)
+        #expect(data.sentenceCount == 4794)
+    }
+}
+
+@Suite("Statement report")
+struct ReportTests {
+    let checker = try! StatementCheck.bundled()
+    let now = Date(timeIntervalSince1970: 1_795_000_000)
+
+    @Test func evidenceStatusSeparatesActionFromPlansDenialsAndCommitments() {
+        #expect(EvidenceStatus.classify("We audited 40 suppliers in 2024") == .done)
+        #expect(EvidenceStatus.classify("We intend to audit our suppliers") == .planned)
+        #expect(EvidenceStatus.classify("Next year we will introduce training") == .planned)
+        #expect(EvidenceStatus.classify("We do not currently provide training") == .denied)
+        #expect(EvidenceStatus.classify("We have a zero tolerance approach to slavery") == .vague)
+    }
+
+    @Test func plansAndDenialsDoNotCountAsTraining() {
+        let text = "Modern slavery statement. We do not currently provide training on slavery. We will introduce training next year."
+        let training = checker.check(text: text, source: "t", kind: "text", now: now).ukCriteria.first { $0.id == "training" }!
+        #expect(training.verdict == .notExplicit)
+        #expect(Set(training.evidence.map(\.status)) == [.denied, .planned])
+    }
+
+    @Test func approvalMustBeByTheGoverningBodyItself() {
+        let approved = checker.check(text: "Modern slavery statement. This statement was approved by the Board of Directors on 12 May 2025.", source: "a", kind: "text", now: now)
+        #expect(approved.ukCriteria[0].verdict == .met)
+        #expect(approved.facts.approvingBody?.lowercased().contains("board") == true)
+        #expect(approved.facts.approvalDate == "12 May 2025")
+        let considered = checker.check(text: "Modern slavery statement. This statement was considered by the Board and approved by the Audit Committee.", source: "b", kind: "text", now: now)
+        #expect(considered.ukCriteria[0].verdict != .met)
+    }
+
+    @Test func theCouncilSeedIsReadFully() throws {
+        let doc = try DocumentReader().read(try Fixtures.seed("001"))
+        let report = checker.check(text: doc.text, source: "001", kind: doc.kind.rawValue, now: now)
+        let f = report.facts
+        #expect(f.organisation == "Leicestershire County Council")
+        #expect(f.periodStart == "1st April 2018" && f.periodEnd == "31st March 2019" && f.periodMonths == 12)
+        #expect(f.approvingBody == "Cabinet")
+        #expect(f.signatoryName == "Nicholas Rushton")
+        #expect(f.actsCited.contains("Modern Slavery Act 2015 (UK)"))
+        let verdicts = Dictionary(uniqueKeysWithValues: report.ukCriteria.map { ($0.id, $0.verdict) })
+        #expect(verdicts["approval"] == .met)
+        #expect(verdicts["period"] == .notExplicit, "2018/19 is long past: flagged as out of date")
+        for area in ["structure", "policies", "due_diligence", "risk", "effectiveness", "training"] {
+            #expect(verdicts[area] == .met, "\(area)")
+        }
+        #expect(report.aimsCriteria.count == 11)
+        for finding in report.ukCriteria + report.aimsCriteria {
+            for e in finding.evidence { #expect(report.sentences[e.index] == e.sentence) }
+        }
+    }
+
+    @Test func noStepsStatementsAreReportedProminently() {
+        let report = checker.check(text: "Modern slavery statement. The company has not taken any steps to ensure slavery is not taking place.", source: "x", kind: "text", now: now)
+        #expect(report.facts.noStepsTaken)
+        #expect(report.warnings.contains { $0.contains("no steps") })
+    }
+}

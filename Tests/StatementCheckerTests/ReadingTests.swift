@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import StatementChecker
+
+@Suite("Reading documents")
+struct ReadingTests {
+    let reader = DocumentReader()
+
+    @Test func plainTextInUTF8() throws {
+        let doc = try reader.read(Data("Our modern slavery statement. We audit suppliers.".utf8))
+        #expect(doc.kind == .text && doc.encoding == "UTF-8")
+    }
+
+    @Test func windows1252IsDetectedFromItsPunctuation() throws {
+        var bytes = Array("We don".utf8) + [0x92] + Array("t accept slavery ".utf8) + [0x96] + Array(" ever.".utf8)
+        bytes += Array(" Trafficking too.".utf8)
+        let doc = try reader.read(Data(bytes))
+        #expect(doc.encoding == "Windows-1252")
+        #expect(doc.text.contains("don’t") && doc.text.contains("–"))
+    }
+
+    @Test func latin1IsTheFallback() throws {
+        let bytes = Array("Caf".utf8) + [0xE9] + Array(" modern slavery statement".utf8)
+        let doc = try reader.read(Data(bytes))
+        #expect(doc.encoding == "Latin-1")
+        #expect(doc.text.hasPrefix("Café"))
+    }
+
+    @Test func emptyAndBlankFilesAreRefused() {
+        #expect(throws: ReadProblem.empty) { try reader.read(Data()) }
+        #expect(throws: ReadProblem.empty) { try reader.read(Data("  \n\t ".utf8)) }
+    }
+
+    @Test func oversizedFilesAreRefused() {
+        let small = DocumentReader(maxBytes: 100)
+        #expect(throws: ReadProblem.tooLarge(bytes: 200, limit: 100)) { try small.read(Data(repeating: 65, count: 200)) }
+    }
+
+    @Test func documentsThatAreNotStatementsAreRefused() {
+        #expect(throws: ReadProblem.notAStatement) {
+            try reader.read(Data("<html><body><p>Bin collection days for your street.</p></body></html>".utf8))
+        }
+    }
+
+    @Test func htmlLosesScriptsStylesNavigationAndFooters() throws {
+        let html = """
+        <!DOCTYPE html><html><head><style>p{color:red}</style><script>var slaveryTracker=1;</script></head>
+        <body><nav><a href="/">Home</a> Menu item</nav><header>Site header</header>
+        <main><h1>Modern slavery statement</h1><p>We assess suppliers &amp; audit them.</p></main>
+        <footer>Cookie policy and copyright</footer></body></html>
+        """
+        let doc = try reader.read(Data(html.utf8))
+        #expect(doc.kind == .html)
+        #expect(doc.text.contains("We assess suppliers & audit them."))
+        for gone in ["color:red", "slaveryTracker", "Menu item", "Site header", "Cookie policy"] {
+            #expect(!doc.text.contains(gone), "\(gone)")
+        }
+    }
+
+    @Test func typeIsSniffedFromContentNotName() {
+        #expect(DocumentReader.sniff(Fixtures.pdf(pages: [["x"]])) == .pdf)
+        #expect(DocumentReader.sniff(Data("<!doctype html><p>x".utf8)) == .html)
+        #expect(DocumentReader.sniff(Data([0xD0, 0xCF, 0x11, 0xE0, 0, 0])) == nil)
+    }
+
+    @Test func legacyWordFilesAreRefusedWithTheReason() {
+        #expect(throws: ReadProblem.unsupportedType("Old Word (.doc)")) { try reader.read(Data([0xD0, 0xCF, 0x11, 0xE0, 1, 2, 3, 4])) }
+    }
+
+    @Test func pdfTextIsExtractedWithHyphenationRepaired() throws {
+        let doc = try reader.read(Fixtures.pdf(pages: [Fixtures.statementLines]))
+        #expect(doc.kind == .pdf && !doc.usedOCR)
+        let sentences = SentenceSplitter.split(doc.text)
+        #expect(sentences.contains { $0.contains("slavery and human trafficking in its business") })
+    }
+
+    @Test func headersAndFootersRepeatedOnEveryPageAreDropped() throws {
+        let topics = ["suppliers", "contracts", "agencies", "sites"]
+        let pages = (1...4).map { n in ["Example Homes Modern Slavery Statement", "Page \(n) of 4", "This page says we audit our \(topics[n - 1]) for slavery risks."] }
+        let sentences = SentenceSplitter.split(try reader.read(Fixtures.pdf(pages: pages)).text)
+        #expect(sentences.count == 4)
+        #expect(!sentences.contains { $0.contains("Page ") })
+        #expect(!sentences.contains { $0.hasPrefix("Example Homes Modern Slavery Statement") })
+    }
+
+    @Test func corruptPDFsAreRefused() {
+        #expect(throws: ReadProblem.self) { try reader.read(Data("%PDF-1.4\nthis is not really a pdf at all".utf8)) }
+        do {
+            _ = try reader.read(Data("%PDF-1.4\nthis is not really a pdf at all".utf8))
+        } catch let problem as ReadProblem {
+            if case .corruptPDF = problem {} else if case .scannedPDF = problem {} else { Issue.record("\(problem)") }
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func encryptedPDFsAreRefused() {
+        #expect(throws: ReadProblem.encryptedPDF) { try reader.read(Fixtures.pdf(pages: [Fixtures.statementLines], encrypted: true)) }
+    }
+
+    @Test func pdfsWithoutATextLayerNeedOCR() {
+        let tesseract = ExternalTool.find("tesseract") != nil
+        #expect(throws: ReadProblem.scannedPDF(ocrAvailable: tesseract)) { try reader.read(Fixtures.pdf(pages: [[]])) }
+    }
+
+    @Test func docxParagraphsAreRead() throws {
+        let doc = try reader.read(try Fixtures.docx(paragraphs: ["Modern Slavery Statement", "We train staff & suppliers on slavery risks."]))
+        #expect(doc.kind == .docx)
+        #expect(doc.text.contains("We train staff & suppliers on slavery risks."))
+        #expect(throws: ReadProblem.corruptDOCX) { try reader.read(Data([0x50, 0x4B, 0x03, 0x04, 9, 9, 9, 9])) }
+    }
+
+    @Test func theSeedStatementsAreRead() throws {
+        for prefix in ["000", "001", "003"] {
+            let doc = try reader.read(try Fixtures.seed(prefix))
+            #expect(SentenceSplitter.split(doc.text).count > 30, "\(prefix)")
+        }
+    }
+
+    @Test func badURLsAreRefusedBeforeAnyRequest() async {
+        await #expect(throws: ReadProblem.badURL("ftp://example.org/x.pdf")) { try await StatementFetcher().fetch("ftp://example.org/x.pdf") }
+    }
+}
