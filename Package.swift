@@ -52,6 +52,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "statement-checker-benchmark",
+            dependencies: ["StatementChecker"],
+            path: "Benchmarks/StatementChecker"
+        ),
         .testTarget(name: "LanternCoreTests", dependencies: ["LanternCore"]),
         .testTarget(name: "StatementCheckerTests", dependencies: ["StatementChecker"]),
         .testTarget(

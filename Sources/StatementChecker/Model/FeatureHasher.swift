@@ -1,9 +1,11 @@
+import Foundation
+
 /// Turns a sentence and its neighbours into a sparse, hashed TF-IDF vector.
 ///
-/// Three blocks, each L2-normalised on its own, as in the model's design (see
-/// `docs/statement-checker.md`): word unigrams and bigrams of the sentence; character 3-5
-/// grams inside words of the sentence (robust to PDF damage such as lost apostrophes and
-/// split words); and the words of the previous and next sentences (context, weighted 0.5).
+/// Three blocks, each L2-normalised on its own (see `docs/statement-checker.md`): word
+/// unigrams and bigrams of the sentence; byte 3-5 grams inside words of the sentence (robust
+/// to PDF damage such as lost apostrophes and split words); and the words of the previous and
+/// next sentences (context, weighted 0.5).
 public struct FeatureHasher: Sendable {
     public static let bucketBits = 17
     public static let buckets = 1 << bucketBits
@@ -24,47 +26,61 @@ public struct FeatureHasher: Sendable {
         var bucket: Int32 { Int32(truncatingIfNeeded: hash & UInt64(FeatureHasher.buckets - 1)) }
     }
 
-    static func bucket(_ text: Substring, seed: UInt64) -> Int32 {
-        var h = FNV(seed: seed)
-        h.add(text.utf8)
-        return h.bucket
+    /// A sentence's hashed terms, computed once and shared with its neighbours.
+    public struct Terms: Sendable {
+        /// Word unigrams and bigrams.
+        var words: [Int32] = []
+        /// Byte 3-5 grams inside space-padded words.
+        var chars: [Int32] = []
+        /// The sentence's words as its neighbours see them (the context block).
+        var asContext: [Int32] = []
+    }
+
+    static func terms(_ sentence: String) -> Terms {
+        let tokens = Tokenizer.words(sentence)
+        var t = Terms()
+        let count = tokens.ranges.count
+        t.words.reserveCapacity(count * 2)
+        t.asContext.reserveCapacity(count)
+        tokens.bytes.withUnsafeBufferPointer { bytes in
+            for (i, r) in tokens.ranges.enumerated() {
+                let word = UnsafeBufferPointer(rebasing: bytes[r])
+                var unigram = FNV(seed: 1); unigram.add(word); t.words.append(unigram.bucket)
+                var context = FNV(seed: 4); context.add(word); t.asContext.append(context.bucket)
+                if i + 1 < count {
+                    var h = FNV(seed: 2)
+                    h.add(word); h.add(CollectionOfOne(UInt8(ascii: " "))); h.add(UnsafeBufferPointer(rebasing: bytes[tokens.ranges[i + 1]]))
+                    t.words.append(h.bucket)
+                }
+                // Byte n-grams of " word ": the first and last positions stand for the padding spaces.
+                let length = word.count + 2
+                for n in 3...5 where length >= n {
+                    for start in 0...(length - n) {
+                        var h = FNV(seed: 3)
+                        for k in start..<(start + n) {
+                            let byte: UInt8 = (k == 0 || k == length - 1) ? 32 : word[k - 1]
+                            h.hash ^= UInt64(byte); h.hash = h.hash &* 0x100_0000_01b3
+                        }
+                        t.chars.append(h.bucket)
+                    }
+                }
+            }
+        }
+        return t
     }
 
     /// Raw term counts per block, before weighting: (bucket, count) sorted by bucket.
     static func counts(sentence: String, previous: String, next: String) -> [[(Int32, Float)]] {
-        let words = Tokenizer.words(sentence)
-        var wordBlock: [Int32] = []
-        wordBlock.reserveCapacity(words.count * 2)
-        for (i, w) in words.enumerated() {
-            wordBlock.append(bucket(w, seed: 1))
-            if i + 1 < words.count {
-                var h = FNV(seed: 2)
-                h.add(w.utf8); h.add(CollectionOfOne(UInt8(ascii: " "))); h.add(words[i + 1].utf8)
-                wordBlock.append(h.bucket)
-            }
-        }
-        var charBlock: [Int32] = []
-        for w in words {
-            // Character 3-5 grams of the word padded with spaces, over its UTF-8 scalars.
-            var scalars: [[UInt8]] = [[32]]
-            for scalar in w.unicodeScalars { scalars.append(Array(String(scalar).utf8)) }
-            scalars.append([32])
-            for n in 3...5 where scalars.count >= n {
-                for start in 0...(scalars.count - n) {
-                    var h = FNV(seed: 3)
-                    for k in start..<(start + n) { h.add(scalars[k]) }
-                    charBlock.append(h.bucket)
-                }
-            }
-        }
-        var contextBlock: [Int32] = []
-        for w in Tokenizer.words(previous) { contextBlock.append(bucket(w, seed: 4)) }
-        for w in Tokenizer.words(next) { contextBlock.append(bucket(w, seed: 4)) }
-        return [tally(wordBlock), tally(charBlock), tally(contextBlock)]
+        counts(terms(sentence), previous: terms(previous), next: terms(next))
+    }
+
+    static func counts(_ t: Terms, previous: Terms, next: Terms) -> [[(Int32, Float)]] {
+        [tally(t.words), tally(t.chars), tally(previous.asContext + next.asContext)]
     }
 
     private static func tally(_ buckets: [Int32]) -> [(Int32, Float)] {
         var out: [(Int32, Float)] = []
+        out.reserveCapacity(buckets.count)
         for b in buckets.sorted() {
             if let last = out.last, last.0 == b { out[out.count - 1].1 += 1 } else { out.append((b, 1)) }
         }
@@ -73,9 +89,13 @@ public struct FeatureHasher: Sendable {
 
     /// Sublinear TF × IDF, each block scaled to unit length (the context block to 0.5).
     public static func vector(sentence: String, previous: String, next: String, idf: [Float]) -> Vector {
+        vector(counts(sentence: sentence, previous: previous, next: next), idf: idf)
+    }
+
+    static func vector(_ blocks: [[(Int32, Float)]], idf: [Float]) -> Vector {
         var indices: [Int32] = []
         var values: [Float] = []
-        for (blockIndex, block) in counts(sentence: sentence, previous: previous, next: next).enumerated() {
+        for (blockIndex, block) in blocks.enumerated() {
             // Blocks come sorted, so the sum (and so the model) is the same in every process.
             var entries: [(Int32, Float)] = []
             for (i, c) in block {
@@ -93,5 +113,3 @@ public struct FeatureHasher: Sendable {
         return Vector(indices: indices, values: values)
     }
 }
-
-import Foundation

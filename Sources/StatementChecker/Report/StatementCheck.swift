@@ -12,7 +12,7 @@ public struct StatementCheck: Sendable {
 
     /// Probabilities for each sentence of a document, in reading order.
     public func classify(_ sentences: [String]) -> [[Float]] {
-        SentenceClassifier.inputs(for: sentences).map { classifier.probabilities($0) }
+        classifier.probabilities(document: sentences)
     }
 
     public func check(text: String, source: String, kind: String, now: Date = Date()) -> StatementReport {
