@@ -17,11 +17,20 @@ public enum EvidenceStatus: String, Codable, Sendable, Comparable {
         #"\b(zero[- ]tolerance|(are|is|remain|remains) (fully |strongly )?committed to|we oppose|does not tolerate|do not tolerate|we are against|we condemn)\b"#,
         options: .caseInsensitive)
 
+    // Words each pattern needs, checked first because regular expressions are slow.
+    static let deniedHints = ["not ", "no "]
+    static let plannedHints = ["will", "intend", "plan", "aim", "going to", "propose", "expect", "next ", "coming", "future", "by 20", "during 20"]
+    static let vagueHints = ["toleran", "committed", "oppose", "against", "condemn"]
+
     public static func classify(_ sentence: String) -> EvidenceStatus {
+        let lowered = sentence.lowercased()
         let range = NSRange(sentence.startIndex..., in: sentence)
-        if deniedPattern.firstMatch(in: sentence, range: range) != nil { return .denied }
-        if plannedPattern.firstMatch(in: sentence, range: range) != nil { return .planned }
-        if vaguePattern.firstMatch(in: sentence, range: range) != nil { return .vague }
+        func test(_ hints: [String], _ pattern: NSRegularExpression) -> Bool {
+            hints.contains { lowered.hasFragment($0) } && pattern.firstMatch(in: sentence, range: range) != nil
+        }
+        if test(deniedHints, deniedPattern) { return .denied }
+        if test(plannedHints, plannedPattern) { return .planned }
+        if test(vagueHints, vaguePattern) { return .vague }
         return .done
     }
 

@@ -57,16 +57,20 @@ enum FactExtractor {
         facts.organisation = counts.max { a, b in a.value == b.value ? a.key.count < b.key.count : a.value < b.value }?.key
 
         for s in sentences {
-            if facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
+            // Cheap checks first: the date and name patterns are slow and rarely apply.
+            let lowered = s.lowercased()
+            let hasYear = s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            if hasYear, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
                let start = parseDate(a), let end = parseDate(b), end > start {
                 facts.periodStart = a; facts.periodEnd = b
                 facts.periodMonths = Calendar(identifier: .gregorian).dateComponents([.month], from: start, to: end.addingTimeInterval(86_400)).month
             }
-            if facts.periodEnd == nil, let m = firstMatch(yearEnding, in: s), let end = m[1] {
+            if hasYear, facts.periodEnd == nil, lowered.hasFragment("end") || lowered.hasFragment(" to "),
+               let m = firstMatch(yearEnding, in: s), let end = m[1] {
                 facts.periodEnd = end
                 facts.periodMonths = 12
             }
-            if facts.periodEnd == nil, let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
+            if hasYear, facts.periodEnd == nil, let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
                 let endYear = b.count == 2 ? (a / 100) * 100 + Int(b)! : Int(b)!
                 if endYear == a + 1 {
                     facts.periodStart = "1 April \(a)"
@@ -74,11 +78,11 @@ enum FactExtractor {
                     facts.periodMonths = 12
                 }
             }
-            if facts.approvingBody == nil, let m = firstMatch(approvalPattern, in: s), let body = m[1] {
+            if facts.approvingBody == nil, lowered.hasFragment("approved"), let m = firstMatch(approvalPattern, in: s), let body = m[1] {
                 facts.approvingBody = body.trimmingCharacters(in: .whitespaces)
                 facts.approvalDate = m[2] ?? firstMatch(approvalDatePattern, in: s)?[1]
             }
-            if facts.signatoryName == nil, let m = firstMatch(signedBy, in: s) {
+            if facts.signatoryName == nil, lowered.hasFragment("signed"), let m = firstMatch(signedBy, in: s) {
                 facts.signatoryName = m[1]; facts.signatoryRole = m[2]?.trimmingCharacters(in: .whitespaces)
             }
         }
@@ -99,14 +103,15 @@ enum FactExtractor {
                 if let m = firstMatch(nameThenRole, in: s) { facts.signatoryName = m[1]; facts.signatoryRole = m[2]; break }
             }
         }
-        for s in sentences.suffix(8).reversed() {
-            if let d = firstMatch(regex("(" + date + ")"), in: s)?[1] { facts.statementDate = d; break }
+        let datePattern = regex("(" + date + ")")
+        for s in sentences.suffix(8).reversed() where s.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+            if let d = firstMatch(datePattern, in: s)?[1] { facts.statementDate = d; break }
         }
         if facts.statementDate == nil { facts.statementDate = facts.approvalDate }
         for (pattern, name) in acts where fullText.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil {
             facts.actsCited.append(name)
         }
-        facts.noStepsTaken = sentences.contains { firstMatch(noSteps, in: $0) != nil }
+        facts.noStepsTaken = sentences.contains { $0.lowercased().hasFragment("steps") && firstMatch(noSteps, in: $0) != nil }
         return facts
     }
 

@@ -19,6 +19,7 @@ public struct StatementCheck: Sendable {
         let sentences = SentenceSplitter.split(text)
         let probabilities = classify(sentences)
         let statuses = sentences.map(EvidenceStatus.classify)
+        let lowered = sentences.map { $0.lowercased() }
         var facts = FactExtractor.extract(sentences: sentences, fullText: text)
 
         func modelEvidence(_ labels: [AIMSLabel]) -> [StatementReport.Evidence] {
@@ -28,10 +29,14 @@ public struct StatementCheck: Sendable {
                 return .init(index: i, sentence: sentences[i], score: best.0, status: statuses[i])
             }
         }
-        func ruleEvidence(_ pattern: NSRegularExpression) -> [StatementReport.Evidence] {
+        func ruleEvidence(_ rule: UKRules.Rule) -> [StatementReport.Evidence] {
+            ruleEvidence(rule.pattern, hints: rule.hints)
+        }
+        func ruleEvidence(_ pattern: NSRegularExpression, hints: [String]) -> [StatementReport.Evidence] {
             sentences.indices.compactMap { i in
                 let s = sentences[i]
-                guard pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil else { return nil }
+                guard hints.contains(where: { lowered[i].hasFragment($0) }),
+                      pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil else { return nil }
                 return .init(index: i, sentence: s, score: 1, status: statuses[i])
             }
         }
@@ -55,8 +60,8 @@ public struct StatementCheck: Sendable {
 
         // Approval counts only when the governing body itself approved (statements.md §2).
         let approvalRule = ruleEvidence(UKRules.approval)
-        let approvalCounted = approvalRule.filter { !UKRules.matches(UKRules.approvalNotCounted, $0.sentence) }
-        let approvalOther = (approvalRule.filter { UKRules.matches(UKRules.approvalNotCounted, $0.sentence) } + modelEvidence([.approval]))
+        let approvalCounted = approvalRule.filter { !UKRules.matches(UKRules.approvalNotCounted.pattern, $0.sentence) }
+        let approvalOther = (approvalRule.filter { UKRules.matches(UKRules.approvalNotCounted.pattern, $0.sentence) } + modelEvidence([.approval]))
             .map { StatementReport.Evidence(index: $0.index, sentence: $0.sentence, score: min($0.score, 0.6), status: .vague) }
         let approval = finding("approval", "Approved by the board or equivalent governing body", "mandatory",
                                approvalCounted + approvalOther.filter { e in !approvalCounted.contains { $0.index == e.index } },
@@ -66,10 +71,10 @@ public struct StatementCheck: Sendable {
         // A name counts as a signature with a role or signing words in it or just before it.
         var signatureEvidence = modelEvidence([.signature]).filter { e in
             let window = sentences[max(0, e.index - 2)...e.index].joined(separator: " ")
-            return UKRules.matches(FactExtractor.nameThenRole, e.sentence) || UKRules.matches(UKRules.signedWording, window)
+            return UKRules.matches(FactExtractor.nameThenRole, e.sentence) || UKRules.matches(UKRules.signedWording.pattern, window)
         }
-        signatureEvidence += ruleEvidence(FactExtractor.labelledName)
-        signatureEvidence += ruleEvidence(FactExtractor.signedBy)
+        signatureEvidence += ruleEvidence(FactExtractor.labelledName, hints: ["name"])
+        signatureEvidence += ruleEvidence(FactExtractor.signedBy, hints: ["signed"])
         if facts.signatoryName == nil {
             for e in signatureEvidence.sorted(by: { $0.index > $1.index }) {
                 if let m = FactExtractor.firstMatch(FactExtractor.nameThenRole, in: e.sentence) {
@@ -88,7 +93,7 @@ public struct StatementCheck: Sendable {
                     modelEvidence([.c2Structure, .c2Operations, .c2SupplyChains])),
             finding("policies", "Policies on slavery and human trafficking", "recommended", ruleEvidence(UKRules.policies)),
             finding("due_diligence", "Due diligence in the business and supply chains", "recommended",
-                    modelEvidence([.c4RiskMitigation]).filter { UKRules.matches(UKRules.dueDiligence, $0.sentence) } + ruleEvidence(UKRules.dueDiligenceExplicit)),
+                    modelEvidence([.c4RiskMitigation]).filter { UKRules.matches(UKRules.dueDiligence.pattern, $0.sentence) } + ruleEvidence(UKRules.dueDiligenceExplicit)),
             finding("risk", "Risk assessment and management", "recommended",
                     modelEvidence([.c3RiskDescription]) + ruleEvidence(UKRules.riskManagement)),
             finding("effectiveness", "Effectiveness, measured against key performance indicators", "recommended",
@@ -131,21 +136,29 @@ public struct StatementCheck: Sendable {
 /// Patterns for the UK criteria the AIMS labels do not carry.
 /// Source: `shared/docs/domain/statements.md` §2 (approval, signature) and §6 (checks).
 enum UKRules {
-    static func regex(_ p: String) -> NSRegularExpression { try! NSRegularExpression(pattern: p, options: .caseInsensitive) }
+    /// A pattern and the lower-case fragments a sentence must contain before it is tried.
+    struct Rule: Sendable {
+        let pattern: NSRegularExpression
+        let hints: [String]
+    }
+
+    static func rule(_ p: String, _ hints: [String]) -> Rule {
+        Rule(pattern: try! NSRegularExpression(pattern: p, options: .caseInsensitive), hints: hints)
+    }
     static func matches(_ pattern: NSRegularExpression, _ s: String) -> Bool {
         pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 
-    static let approval = regex(#"\b(approved|adopted|endorsed)\s+(by|at)\s+(a\s+meeting\s+of\s+)?(the\s+|its\s+|our\s+)?([\w&’'-]+\s+){0,4}(board|directors|cabinet|council|members|trustees|governing\s+body|partners)\b"#)
+    static let approval = rule(#"\b(approved|adopted|endorsed)\s+(by|at)\s+(a\s+meeting\s+of\s+)?(the\s+|its\s+|our\s+)?([\w&’'-]+\s+){0,4}(board|directors|cabinet|council|members|trustees|governing\s+body|partners)\b"#, ["approv", "adopt", "endorse"])
     /// "considered by", "on behalf of the board", "members of the board" as individuals, a committee: not approval.
-    static let approvalNotCounted = regex(#"\b(considered|reviewed|presented|put forward|noted|discussed)\s+(by|to|at)\b|\bon behalf of the board\b|\bmembers of the board\b|\b(sub-?committee|committee)\b"#)
-    static let signedWording = regex(#"\bsigned\b|/s/|\bsignature\b"#)
-    static let policies = regex(#"\b(polic(y|ies)|code of (conduct|practice)|whistle-?blowing|standing orders|procurement strategy|ethical (procurement|sourcing) (charter|standards?))\b"#)
-    static let dueDiligence = regex(#"\b(due diligence|audit|questionnaire|assess|screen|monitor|vet|clauses?|declarations?|self-assessment|visits?|inspect)\w*"#)
-    static let dueDiligenceExplicit = regex(#"\bdue diligence\b"#)
-    static let riskManagement = regex(#"\b(risk (assessment|register|based|profile|matrix)s?|high[- ]risk (areas?|sectors?|suppliers?|contracts?|categories))\b"#)
-    static let kpis = regex(#"\b(KPIs?|key performance indicators?|performance indicators?|measure(d|s)?\s+(the\s+|our\s+)?effectiveness|effectiveness of (our|the|these|its) (actions|approach|measures|steps))\b"#)
-    static let training = regex(#"\b(train(ing|ed)|e-?learning|awareness (sessions?|raising|course)|workshops?|briefings?)\b"#)
+    static let approvalNotCounted = rule(#"\b(considered|reviewed|presented|put forward|noted|discussed)\s+(by|to|at)\b|\bon behalf of the board\b|\bmembers of the board\b|\b(sub-?committee|committee)\b"#, ["consider", "review", "present", "put forward", "noted", "discuss", "behalf", "members of", "committee"])
+    static let signedWording = rule(#"\bsigned\b|/s/|\bsignature\b"#, ["sign", "/s/"])
+    static let policies = rule(#"\b(polic(y|ies)|code of (conduct|practice)|whistle-?blowing|standing orders|procurement strategy|ethical (procurement|sourcing) (charter|standards?))\b"#, ["polic", "code of", "whistle", "standing orders", "strategy", "ethical"])
+    static let dueDiligence = rule(#"\b(due diligence|audit|questionnaire|assess|screen|monitor|vet|clauses?|declarations?|self-assessment|visits?|inspect)\w*"#, ["due diligence", "audit", "questionnaire", "assess", "screen", "monitor", "vet", "clause", "declaration", "visit", "inspect"])
+    static let dueDiligenceExplicit = rule(#"\bdue diligence\b"#, ["due diligence"])
+    static let riskManagement = rule(#"\b(risk (assessment|register|based|profile|matrix)s?|high[- ]risk (areas?|sectors?|suppliers?|contracts?|categories))\b"#, ["risk"])
+    static let kpis = rule(#"\b(KPIs?|key performance indicators?|performance indicators?|measure(d|s)?\s+(the\s+|our\s+)?effectiveness|effectiveness of (our|the|these|its) (actions|approach|measures|steps))\b"#, ["kpi", "performance", "effective", "measure"])
+    static let training = rule(#"\b(train(ing|ed)|e-?learning|awareness (sessions?|raising|course)|workshops?|briefings?)\b"#, ["train", "learning", "awareness", "workshop", "briefing"])
 
     static func isDirectorLevel(_ role: String) -> Bool {
         role.range(of: #"director|chief executive|ceo|chair|partner|designated member|leader of the council|board"#,

@@ -15,24 +15,24 @@ public enum SentenceSplitter {
     static let bulletMarks: Set<Character> = ["•", "●", "▪", "■", "◦", "‣", "∙", "·", "–", "-", "*", "\u{F0B7}", "\u{F0A7}", "➢", "✓", "□"]
 
     public static func split(_ text: String) -> [String] {
-        let pages = text.components(separatedBy: "\u{0C}")
+        let pages = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
         let repeated = repeatedLines(pages)
         var paragraphs: [String] = []
         var current = ""
         func flush() {
-            let trimmed = current.trimmingCharacters(in: .whitespaces)
+            let trimmed = current.trimmedSpaces
             if !trimmed.isEmpty { paragraphs.append(trimmed) }
             current = ""
         }
         for page in pages {
-            for rawLine in page.components(separatedBy: .newlines) {
-                var line = rawLine.trimmingCharacters(in: .whitespaces)
+            for rawLine in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                var line = rawLine.trimmedSpaces
                 if line.isEmpty { flush(); continue }
                 if repeated.contains(normalised(line)) || isPageNumber(line) { continue }
                 if let first = line.first, bulletMarks.contains(first), line.count > 1,
                    line.dropFirst().first?.isWhitespace == true {
                     flush()
-                    line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
+                    line = String(line.dropFirst()).trimmedSpaces
                 } else if let marker = line.range(of: #"^(\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+"#, options: .regularExpression) {
                     flush()
                     line.removeSubrange(marker)
@@ -56,21 +56,26 @@ public enum SentenceSplitter {
     }
 
     static func normalised(_ line: String) -> String {
-        line.lowercased().filter { !$0.isNumber && !$0.isWhitespace }
+        var scalars = String.UnicodeScalarView()
+        for s in line.unicodeScalars where !(s.properties.numericType != nil || s == " " || s == "\t" || s == "\r" || s == "\u{00A0}") {
+            scalars.append(s.isASCII && s.value >= 65 && s.value <= 90 ? Unicode.Scalar(s.value + 32)! : s)
+        }
+        return String(scalars)
     }
 
     static func isPageNumber(_ line: String) -> Bool {
-        line.range(of: #"^(page\s*)?[0-9]{1,3}(\s*(of|/)\s*[0-9]{1,3})?$"#, options: [.regularExpression, .caseInsensitive]) != nil
+        guard line.utf8.count <= 20, line.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return line.range(of: #"^(page\s*)?[0-9]{1,3}(\s*(of|/)\s*[0-9]{1,3})?$"#, options: [.regularExpression, .caseInsensitive]) != nil
     }
 
     /// Lines (digits ignored, so "Page 3" matches "Page 4") found on at least half of the pages,
     /// when there are three pages or more.
     static func repeatedLines(_ pages: [String]) -> Set<String> {
-        let nonEmpty = pages.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let nonEmpty = pages.filter { !$0.trimmedSpaces.isEmpty }
         guard nonEmpty.count >= 3 else { return [] }
         var counts: [String: Int] = [:]
         for page in nonEmpty {
-            let lines = Set(page.components(separatedBy: .newlines).map { normalised($0) }.filter { $0.count >= 3 && $0.count <= 120 })
+            let lines = Set(page.split(separator: "\n").map { normalised(String($0)) }.filter { $0.count >= 3 && $0.count <= 120 })
             for line in lines { counts[line, default: 0] += 1 }
         }
         return Set(counts.filter { $0.value * 2 >= nonEmpty.count }.keys)
@@ -111,7 +116,7 @@ public enum SentenceSplitter {
     }
 
     private static func append(_ sentence: String, to sentences: inout [Piece]) {
-        var s = sentence.trimmingCharacters(in: .whitespaces)
+        var s = sentence.trimmedSpaces
         let terminated = s.last.map { ".!?:;\"”)".contains($0) } ?? false
         // The AIMS.au sentences carry no final full stop; trimming it keeps input alike.
         if s.hasSuffix(".") { s.removeLast() }
