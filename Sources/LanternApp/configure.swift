@@ -53,5 +53,6 @@ enum LanternMigrations {
         CreateStoredSession(),
         CreateAuditEntry(),
         CreateSignInFailure(),
+        CreateStatementCheckRecord(),
     ]
 }

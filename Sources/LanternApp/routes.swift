@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try site.register(collection: TeamsController())
     try site.register(collection: OrganisationController())
     try site.register(collection: AuditController())
+    try site.register(collection: StatementsController())
 }

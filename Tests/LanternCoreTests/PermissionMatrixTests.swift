@@ -21,6 +21,7 @@ struct PermissionMatrixTests {
         .viewContracts:              ".  Y   .  Y  Y  .  Y   .",
         .editContracts:              ".  .   .  Y  Y  .  .   .",
         .checkStatements:            ".  .   .  Y  Y  .  .   .",
+        .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .",
         .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .",
         .handleConcerns:             ".  Y   Y  .  .  .  .   .",
         .viewCases:                  ".  Y   Y  .  .  .  .   .",

@@ -13,6 +13,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case viewContracts = "view_contracts"
     case editContracts = "edit_contracts"
     case checkStatements = "check_statements"
+    case viewStatementChecks = "view_statement_checks"
 
     // Concerns and cases (content is further limited to owner, team and leads)
     case reportConcern = "report_concern"
@@ -42,6 +43,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .viewContracts: "See contracts and their risk"
         case .editContracts: "Change contracts, reviews and risk registers"
         case .checkStatements: "Check modern slavery statements"
+        case .viewStatementChecks: "See statement checks and their findings"
         case .reportConcern: "Report a concern as a member of staff"
         case .handleConcerns: "Triage and handle concerns"
         case .viewCases: "Read cases they are entitled to"

@@ -20,17 +20,17 @@ public enum PermissionMatrix {
         ],
         .procurementOfficer: [
             .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
-            .checkStatements, .viewActionPlan, .viewTraining, .draftAnnualStatement,
+            .checkStatements, .viewStatementChecks, .viewActionPlan, .viewTraining, .draftAnnualStatement,
         ],
         .contractManager: [
             .reportConcern, .viewSuppliers, .viewContracts, .editContracts,
-            .checkStatements, .viewTraining,
+            .checkStatements, .viewStatementChecks, .viewTraining,
         ],
         .trainingManager: [
             .reportConcern, .viewTraining, .manageTraining, .viewActionPlan,
         ],
         .auditor: [
-            .viewAuditLog, .viewSuppliers, .viewContracts, .viewTraining, .viewActionPlan,
+            .viewAuditLog, .viewSuppliers, .viewContracts, .viewStatementChecks, .viewTraining, .viewActionPlan,
             .viewPartnershipStatistics,
         ],
         .partnershipAnalyst: [

@@ -117,6 +117,25 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
+    /// Posts a multipart form with one file field, as a browser uploading a file does.
+    @discardableResult
+    func postFile(_ path: String, fields: [String: String], fileField: String, filename: String, contents: Data) async throws -> TestingHTTPResponse {
+        if csrf == nil { try await get("/sign-in") }
+        let boundary = "----lantern\(UUID().uuidString)"
+        var body = ByteBuffer()
+        var all = fields
+        all["_csrf"] = csrf
+        for (name, value) in all {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(contents)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        let response = try await send(.POST, path, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "text/html"], body: body)
+        if let token = Browser.csrfToken(in: response.body.string) { csrf = token }
+        return response
+    }
+
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
         var headers = headers
         if !cookies.isEmpty {

@@ -84,6 +84,8 @@ extension RoutesBuilder {
 enum RouteTag {
     static let permission = "lantern.permission"
     static let signedIn = "lantern.signed-in"
+    /// A larger body limit for a route that takes uploads (bytes).
+    static let bodyLimit = "lantern.body-limit"
 }
 
 private struct PermissionTaggingBuilder: RoutesBuilder {

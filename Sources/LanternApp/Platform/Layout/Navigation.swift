@@ -17,6 +17,8 @@ struct NavigationItem: Sendable {
               summary: "The teams people and cases belong to"),
         .init(title: "Organisation", path: "/admin/organisation", permission: .manageOrganisation,
               summary: "Name, kind, First Responder status, financial year"),
+        .init(title: "Statements", path: "/statements", permission: .viewStatementChecks,
+              summary: "Check a supplier's modern slavery statement and see what it lacks"),
         .init(title: "Audit log", path: "/audit", permission: .viewAuditLog,
               summary: "Every sign-in, refusal and change, hash-chained"),
     ]

@@ -14,10 +14,11 @@ struct CSRFMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         // Read the body here (routes would otherwise read it later), refusing oversize bodies with 413.
+        let limit = request.route?.userInfo[AnySendableHashable(RouteTag.bodyLimit)] as? Int ?? maxBodySize
         if request.body.data == nil {
-            _ = try await request.body.collect(max: maxBodySize).get()
+            _ = try await request.body.collect(max: limit).get()
         }
-        if let body = request.body.data, body.readableBytes > maxBodySize {
+        if let body = request.body.data, body.readableBytes > limit {
             throw Abort(.payloadTooLarge)
         }
         let expected = request.session.data[Self.sessionKey]

@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import StatementChecker
+import Vapor
+
+/// "Check a statement": upload a supplier's statement or give its address, see what it
+/// covers and lacks with the evidence, and keep the result.
+struct StatementsController: RouteCollection {
+    static let uploadLimit = 20 * 1_048_576
+
+    func boot(routes: any RoutesBuilder) throws {
+        let view = routes.requiring(.viewStatementChecks).grouped("statements")
+        view.get(use: index)
+        view.get(":checkID", use: show)
+        let check = routes.requiring(.checkStatements).grouped("statements")
+        check.on(.POST, "check", body: .collect(maxSize: ByteCount(value: Self.uploadLimit)), use: runCheck)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.uploadLimit
+    }
+
+    struct HistoryRow: Encodable {
+        let id: String
+        let source: String
+        let organisation: String
+        let kind: String
+        let met: String
+        let checkedAt: String
+    }
+
+    struct IndexView: Encodable {
+        let canCheck: Bool
+        let url: String
+        let errors: FormErrors
+        let history: [HistoryRow]
+    }
+
+    private func indexView(req: Request, url: String = "", errors: FormErrors = FormErrors()) async throws -> IndexView {
+        let records = try await StatementCheckRecord.query(on: req.db).sort(\.$checkedAt, .descending).limit(50).all()
+        return IndexView(
+            canCheck: req.currentUser?.can(.checkStatements) ?? false, url: url, errors: errors,
+            history: records.map {
+                HistoryRow(id: $0.id!.uuidString, source: $0.source, organisation: $0.organisation ?? "Not found",
+                           kind: $0.kind, met: "\($0.metCount) of \($0.criteriaCount)", checkedAt: DisplayDate.dateTime($0.checkedAt))
+            })
+    }
+
+    func index(req: Request) async throws -> Response {
+        try await req.render("Statements/index", try await indexView(req: req), title: "Check a statement")
+    }
+
+    struct CheckForm: Content {
+        var url: String?
+        var file: File?
+    }
+
+    func runCheck(req: Request) async throws -> Response {
+        let form = try req.form(CheckForm.self)
+        let url = (form.url ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let upload = form.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
+        var errors = FormErrors()
+        if url.isEmpty && upload == nil {
+            errors.add("file", "Choose a statement file to upload, or enter its web address")
+        } else if !url.isEmpty && upload != nil {
+            errors.add("url", "Upload a file or enter an address, not both")
+        } else if !url.isEmpty && !StatementFetcher.isURL(url) {
+            errors.add("url", "Enter an address starting with http:// or https://")
+        }
+        guard errors.isEmpty else {
+            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
+                                        title: "Check a statement", status: .unprocessableEntity)
+        }
+        let source = upload?.filename ?? url
+        let report: StatementReport
+        do {
+            let data: Data
+            if let upload {
+                data = Data(buffer: upload.data)
+            } else {
+                data = try await StatementFetcher().fetch(url)
+            }
+            let checker = try await req.application.statementCheck()
+            report = try await req.application.threadPool.runIfActive {
+                let document = try DocumentReader(maxBytes: Self.uploadLimit).read(data)
+                return checker.check(text: document.text, source: source, kind: document.kind.rawValue)
+            }
+        } catch let problem as ReadProblem {
+            errors.add(upload == nil ? "url" : "file", "The statement could not be read: \(problem.description)")
+            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
+                                        title: "Check a statement", status: .unprocessableEntity)
+        }
+        let findings = report.ukCriteria
+        let record = StatementCheckRecord(
+            source: String(source.prefix(500)), kind: report.kind, organisation: report.facts.organisation,
+            metCount: findings.filter { $0.verdict == .met }.count, criteriaCount: findings.count,
+            report: try JSONEncoder().encode(report), checkedBy: req.currentUser?.id, checkedAt: req.lantern.now())
+        try await record.create(on: req.db)
+        try await req.audit(.create, "StatementCheck", id: record.id?.uuidString)
+        return req.redirect(to: "/statements/\(record.id!.uuidString)")
+    }
+
+    func show(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)),
+              let record = try await StatementCheckRecord.find(id, on: req.db) else { throw LanternError.notFound }
+        let report = try JSONDecoder().decode(StatementReport.self, from: record.report)
+        let view = StatementReportView(record: record, report: report)
+        return try await req.render("Statements/report", view, title: "Statement check: \(record.source)")
+    }
+}
+
+extension Application {
+    private struct StatementCheckKey: StorageKey { typealias Value = StatementCheck }
+
+    /// The checker with its model, loaded once on first use.
+    func statementCheck() async throws -> StatementCheck {
+        if let loaded = storage[StatementCheckKey.self] { return loaded }
+        let loaded = try await threadPool.runIfActive { try StatementCheck.bundled() }
+        storage[StatementCheckKey.self] = loaded
+        return loaded
+    }
+}

@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import LanternCore
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+@Suite("Check a statement page")
+struct StatementsPageTests {
+    static func seed(_ prefix: String) throws -> Data {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/seeds").standardized
+        let name = try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix(prefix) }!
+        return try Data(contentsOf: dir.appendingPathComponent(name))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aProcurementOfficerChecksAStatementAndSeesTheEvidence(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            try await browser.get("/statements")
+            let response = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file",
+                                                      filename: "leicestershire-2018-19.txt", contents: try Self.seed("001"))
+            #expect(response.status == .seeOther)
+            let location = try #require(response.location)
+            let page = try await browser.get(location).body.string
+            #expect(page.contains("Leicestershire County Council"))
+            #expect(page.contains("Cabinet"))
+            #expect(page.contains("<mark class=\"evidence__sentence\">This statement has been approved by Cabinet.</mark>"))
+            #expect(page.contains("tag--met"))
+            let record = try #require(try await StatementCheckRecord.query(on: env.db).first())
+            #expect(record.source == "leicestershire-2018-19.txt" && record.metCount >= 7)
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$entityType == "StatementCheck").count() == 1)
+            #expect(try await browser.get("/statements").body.string.contains("leicestershire-2018-19.txt"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func badInputIsRefusedWithTheReasonAndKeepsWhatWasTyped(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .contractManager)
+            try await browser.get("/statements")
+            let notStatement = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file",
+                                                          filename: "<b>menu</b>.txt", contents: Data("Lunch menu: soup, bread.".utf8))
+            #expect(notStatement.status == .unprocessableEntity)
+            #expect(notStatement.body.string.contains("does not look like a modern slavery statement"))
+            let badURL = try await browser.postFile("/statements/check", fields: ["url": "ftp://example.org/s.pdf"], fileField: "file",
+                                                    filename: "", contents: Data())
+            #expect(badURL.body.string.contains("Enter an address starting with http:// or https://"))
+            #expect(badURL.body.string.contains("value=\"ftp://example.org/s.pdf\""))
+            let nothing = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file", filename: "", contents: Data())
+            #expect(nothing.body.string.contains("Choose a statement file to upload"))
+            #expect(try await StatementCheckRecord.query(on: env.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func auditorsReadChecksButCannotRunThem(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let officer = try env.browser()
+            try await officer.signIn(as: .procurementOfficer)
+            try await officer.get("/statements")
+            let made = try await officer.postFile("/statements/check", fields: ["url": ""], fileField: "file",
+                                                  filename: "<script>x</script>.txt", contents: try Self.seed("000"))
+            let auditor = try env.browser()
+            try await auditor.signIn(as: .auditor)
+            let list = try await auditor.get("/statements")
+            #expect(list.status == .ok)
+            #expect(list.body.string.contains("&lt;script&gt;x&lt;/script&gt;.txt"))
+            #expect(!list.body.string.contains("<script>x"))
+            #expect(!list.body.string.contains("action=\"/statements/check\""))
+            #expect(try await auditor.get(made.location!).status == .ok)
+            let refused = try await auditor.postFile("/statements/check", fields: ["url": ""], fileField: "file", filename: "a.txt", contents: try Self.seed("000"))
+            #expect(refused.status == .forbidden)
+        }
+    }
+}
