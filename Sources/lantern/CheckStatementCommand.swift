@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import StatementChecker
 
 /// `lantern check-statement`: the statement checker from the command line. Its interface is
@@ -22,6 +23,7 @@ struct CheckStatement: AsyncParsableCommand {
     @ArgumentParser.Option(help: "text or json.") var format: Format = .text
     @ArgumentParser.Option(help: "A CSV of sentences to classify instead of documents.") var sentences: String?
     @ArgumentParser.Option(help: "Where to write the predictions for --sentences.") var output: String?
+    @ArgumentParser.Option(help: "Seconds to wait for an address to answer.") var timeout: Int = 20
 
     func validate() throws {
         if sentences != nil && output == nil { throw ValidationError("--sentences needs --output.") }
@@ -36,7 +38,7 @@ struct CheckStatement: AsyncParsableCommand {
             return
         }
         let reader = DocumentReader()
-        let fetcher = StatementFetcher()
+        let fetcher = StatementFetcher(timeout: .seconds(Int64(max(1, timeout))))
         var reports: [StatementReport] = []
         var failures = 0
         for source in documents {

@@ -1,0 +1,96 @@
+"""`lantern check-statement` end to end: files, addresses on a loopback server, exit codes,
+JSON, and the sentence CSV interface."""
+import csv
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+BIN = os.environ.get("LANTERN_BIN", str(ROOT / ".build" / "debug" / "lantern"))
+
+
+def run(*args, timeout=120):
+    return subprocess.run([BIN, "check-statement", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def seed(prefix):
+    return str(next(p for p in sorted(SEEDS.iterdir()) if p.name.startswith(prefix)))
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    port_file = tempfile.mktemp(prefix="lantern-http-")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "e2e" / "statement_http_server.py"), port_file])
+    for _ in range(100):
+        if os.path.exists(port_file):
+            break
+        time.sleep(0.05)
+    port = int(open(port_file).read())
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    os.remove(port_file)
+
+
+def test_files_are_reported_as_text_and_json():
+    text = run(seed("001"))
+    assert text.returncode == 0, text.stderr
+    assert "Leicestershire County Council" in text.stdout
+    assert "[MET         ] Approved by the board" in text.stdout
+    js = run(seed("001"), seed("000"), "--format", "json")
+    assert js.returncode == 0
+    reports = json.loads(js.stdout)
+    assert len(reports) == 2
+    assert {f["id"] for f in reports[0]["ukCriteria"]} == {"approval", "signature", "period", "structure", "policies", "due_diligence", "risk", "effectiveness", "training"}
+    assert len(reports[0]["aimsCriteria"]) == 11
+
+
+def test_a_failure_gives_exit_2_and_a_message_per_document(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    result = run(seed("001"), str(empty), str(tmp_path / "missing.pdf"))
+    assert result.returncode == 2
+    assert "empty.pdf: the file is empty" in result.stderr
+    assert "missing.pdf: no such file" in result.stderr
+    assert "Leicestershire" in result.stdout
+
+
+def test_addresses_are_fetched_with_limits(http_server):
+    ok = run(http_server + "/statement.html")
+    assert ok.returncode == 0 and "(HTML," in ok.stdout
+    assert run(http_server + "/hop/4").returncode == 0
+    for path, message in [("/missing", "answered HTTP 404"), ("/broken", "answered HTTP 503"),
+                          ("/hop/6", "redirected more than 5 times")]:
+        result = run(http_server + path)
+        assert result.returncode == 2 and message in result.stderr, (path, result.stderr)
+    slow = run(http_server + "/slow", "--timeout", "1")
+    assert slow.returncode == 2 and "did not answer in time" in slow.stderr
+
+
+def test_the_sentence_csv_interface(tmp_path):
+    source = tmp_path / "in.csv"
+    with open(source, "w", newline="", encoding="latin-1") as f:
+        w = csv.writer(f)
+        w.writerow(["statement_id", "sentence", "other"])
+        w.writerow(["7", "This statement was approved by the Board of Directors on 3 May 2024", "x"])
+        w.writerow(["8", "Soci\u00e9t\u00e9 G\u00e9n\u00e9rale supplies uniforms, shoes and hats", "y"])
+        w.writerow(["7", "We audit our suppliers every year", "z"])
+    out = tmp_path / "out.csv"
+    result = run("--sentences", str(source), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(open(out, encoding="utf-8")))
+    assert rows[0] == ["statement_id", "sentence_index", "Approval", "Signature", "C1 (reporting entity)", "C2 (structure)",
+                       "C2 (operations)", "C2 (supply chains)", "C3 (risk description)", "C4 (risk mitigation)",
+                       "C4 (remediation)", "C5 (effectiveness)", "C6 (consultation)"]
+    assert [r[:2] for r in rows[1:]] == [["7", "0"], ["8", "0"], ["7", "1"]]
+    assert rows[1][2] == "1"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text\n1,x\n")
+    result = run("--sentences", str(bad), "--output", str(out))
+    assert result.returncode != 0 and "no column 'statement_id'" in result.stderr
