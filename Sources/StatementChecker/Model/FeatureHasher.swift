@@ -10,6 +10,8 @@ public struct FeatureHasher: Sendable {
     public static let bucketBits = 17
     public static let buckets = 1 << bucketBits
     static let contextWeight: Float = 0.5
+    /// 1 + ln(count) for small counts, so the hot path needs no logarithm.
+    static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + logf(Float($0)) }
 
     public struct Vector: Sendable {
         public var indices: [Int32]
@@ -81,10 +83,31 @@ public struct FeatureHasher: Sendable {
     private static func tally(_ buckets: [Int32]) -> [(Int32, Float)] {
         var out: [(Int32, Float)] = []
         out.reserveCapacity(buckets.count)
-        for b in buckets.sorted() {
+        for b in radixSorted(buckets) {
             if let last = out.last, last.0 == b { out[out.count - 1].1 += 1 } else { out.append((b, 1)) }
         }
         return out
+    }
+
+    /// Least-significant-digit radix sort of bucket numbers (below 2^18) in two passes of 9
+    /// bits: several times faster than a comparison sort for the few hundred terms of a sentence.
+    static func radixSorted(_ values: [Int32]) -> [Int32] {
+        guard values.count > 32 else { return values.sorted() }
+        var source = values
+        var target = [Int32](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 513)
+        for shift in [0, 9] {
+            for i in counts.indices { counts[i] = 0 }
+            for v in source { counts[Int((v >> Int32(shift)) & 511) + 1] += 1 }
+            for i in 1..<counts.count { counts[i] += counts[i - 1] }
+            for v in source {
+                let digit = Int((v >> Int32(shift)) & 511)
+                target[counts[digit]] = v
+                counts[digit] += 1
+            }
+            swap(&source, &target)
+        }
+        return source
     }
 
     /// Sublinear TF × IDF, each block scaled to unit length (the context block to 0.5).
@@ -95,20 +118,20 @@ public struct FeatureHasher: Sendable {
     static func vector(_ blocks: [[(Int32, Float)]], idf: [Float]) -> Vector {
         var indices: [Int32] = []
         var values: [Float] = []
+        let total = blocks.reduce(0) { $0 + $1.count }
+        indices.reserveCapacity(total)
+        values.reserveCapacity(total)
         for (blockIndex, block) in blocks.enumerated() {
             // Blocks come sorted, so the sum (and so the model) is the same in every process.
-            var entries: [(Int32, Float)] = []
+            let first = values.count
+            var norm: Float = 0
             for (i, c) in block {
-                let v = (1 + logf(c)) * idf[Int(i)]
-                if v > 0 { entries.append((i, v)) }
+                let v = (c < 64 ? sublinear[Int(c)] : 1 + logf(c)) * idf[Int(i)]
+                if v > 0 { indices.append(i); values.append(v); norm += v * v }
             }
-            let norm = entries.reduce(Float(0)) { $0 + $1.1 * $1.1 }
             guard norm > 0 else { continue }
             let scale = (blockIndex == 2 ? contextWeight : 1) / norm.squareRoot()
-            for (i, v) in entries {
-                indices.append(i)
-                values.append(v * scale)
-            }
+            for k in first..<values.count { values[k] *= scale }
         }
         return Vector(indices: indices, values: values)
     }
