@@ -94,18 +94,22 @@ public struct FeatureHasher: Sendable {
     static func radixSorted(_ values: [Int32]) -> [Int32] {
         guard values.count > 32 else { return values.sorted() }
         var source = values
-        var target = [Int32](repeating: 0, count: values.count)
-        var counts = [Int](repeating: 0, count: 513)
-        for shift in [0, 9] {
-            for i in counts.indices { counts[i] = 0 }
-            for v in source { counts[Int((v >> Int32(shift)) & 511) + 1] += 1 }
-            for i in 1..<counts.count { counts[i] += counts[i - 1] }
-            for v in source {
-                let digit = Int((v >> Int32(shift)) & 511)
-                target[counts[digit]] = v
-                counts[digit] += 1
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: values.count) { target in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 513) { counts in
+                source.withUnsafeMutableBufferPointer { src in
+                    for shift: Int32 in [0, 9] {
+                        counts.initialize(repeating: 0)
+                        for v in src { counts[Int((v >> shift) & 511) + 1] += 1 }
+                        for i in 1..<513 { counts[i] += counts[i - 1] }
+                        for v in src {
+                            let digit = Int((v >> shift) & 511)
+                            target[counts[digit]] = v
+                            counts[digit] += 1
+                        }
+                        for i in 0..<src.count { src[i] = target[i] }
+                    }
+                }
             }
-            swap(&source, &target)
         }
         return source
     }

@@ -28,15 +28,16 @@ enum FactExtractor {
     static let leadingName = try! NSRegularExpression(pattern: #"^([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})\b"#)
     static let organisationPattern = try! NSRegularExpression(pattern:
         #"\b((?:[A-Z][\w&’'.-]*\s+){0,5}(?:Limited|Ltd|plc|PLC|LLP|Council|County Council|Borough Council|City Council|Group|Trust|Housing Association|Association|Partnership|Pty Ltd|Corporation|Inc))\b"#)
-    static let acts: [(String, String)] = [
-        (#"Modern Slavery Act 2015"#, "Modern Slavery Act 2015 (UK)"),
-        (#"Modern Slavery Act 2018"#, "Modern Slavery Act 2018 (Cth, Australia)"),
-        (#"Fighting Against Forced Labour and Child Labour in Supply Chains Act|Bill S-211"#, "Fighting Against Forced Labour and Child Labour in Supply Chains Act (Canada)"),
-        (#"Procurement Act 2023"#, "Procurement Act 2023"),
-        (#"Public Contracts Regulations 2015"#, "Public Contracts Regulations 2015"),
-        (#"Nationality and Borders Act 2022"#, "Nationality and Borders Act 2022"),
-        (#"Human Rights Act 1998"#, "Human Rights Act 1998"),
-        (#"Care Act 2014"#, "Care Act 2014"),
+    /// Acts a statement may cite: the words to look for (any of them, case-insensitive), and the name to report.
+    static let acts: [([String], String)] = [
+        (["modern slavery act 2015"], "Modern Slavery Act 2015 (UK)"),
+        (["modern slavery act 2018"], "Modern Slavery Act 2018 (Cth, Australia)"),
+        (["fighting against forced labour and child labour in supply chains act", "bill s-211"], "Fighting Against Forced Labour and Child Labour in Supply Chains Act (Canada)"),
+        (["procurement act 2023"], "Procurement Act 2023"),
+        (["public contracts regulations 2015"], "Public Contracts Regulations 2015"),
+        (["nationality and borders act 2022"], "Nationality and Borders Act 2022"),
+        (["human rights act 1998"], "Human Rights Act 1998"),
+        (["care act 2014"], "Care Act 2014"),
     ]
     /// "Statement 2024/25": a UK public-sector financial year, 1 April to 31 March.
     static let financialYearLabel = regex(#"\b(?:statement|financial year|year|FY)\s*(?:for\s+)?(20\d\d)\s*[/–-]\s*(\d{2}|20\d\d)\b"#)
@@ -46,7 +47,8 @@ enum FactExtractor {
         var facts = StatementReport.Facts()
         // Organisation: the most frequent organisation-like name in the opening sentences.
         var counts: [String: Int] = [:]
-        for s in sentences.prefix(15) {
+        let organisationWords = ["Limited", "Ltd", "plc", "PLC", "LLP", "Council", "Group", "Trust", "Association", "Partnership", "Corporation", "Inc"]
+        for s in sentences.prefix(15) where organisationWords.contains(where: { s.hasFragment($0) }) {
             for m in organisationPattern.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
                 if let r = Range(m.range(at: 1), in: s) {
                     let name = String(s[r]).trimmingCharacters(in: .whitespaces)
@@ -60,17 +62,19 @@ enum FactExtractor {
             // Cheap checks first: the date and name patterns are slow and rarely apply.
             let lowered = s.lowercased()
             let hasYear = s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
-            if hasYear, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
+            let hasDate = hasYear && (monthFragments.contains { lowered.hasFragment($0) } || s.hasFragment("/"))
+            if hasDate, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
                let start = parseDate(a), let end = parseDate(b), end > start {
                 facts.periodStart = a; facts.periodEnd = b
                 facts.periodMonths = Calendar(identifier: .gregorian).dateComponents([.month], from: start, to: end.addingTimeInterval(86_400)).month
             }
-            if hasYear, facts.periodEnd == nil, lowered.hasFragment("end") || lowered.hasFragment(" to "),
+            if hasDate, facts.periodEnd == nil, lowered.hasFragment("end") || lowered.hasFragment(" to "),
                let m = firstMatch(yearEnding, in: s), let end = m[1] {
                 facts.periodEnd = end
                 facts.periodMonths = 12
             }
-            if hasYear, facts.periodEnd == nil, let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
+            if hasYear, facts.periodEnd == nil, lowered.hasFragment("statement") || lowered.hasFragment("year") || lowered.hasFragment("fy"),
+               let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
                 let endYear = b.count == 2 ? (a / 100) * 100 + Int(b)! : Int(b)!
                 if endYear == a + 1 {
                     facts.periodStart = "1 April \(a)"
@@ -108,12 +112,15 @@ enum FactExtractor {
             if let d = firstMatch(datePattern, in: s)?[1] { facts.statementDate = d; break }
         }
         if facts.statementDate == nil { facts.statementDate = facts.approvalDate }
-        for (pattern, name) in acts where fullText.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil {
+        let loweredText = fullText.lowercased()
+        for (phrases, name) in acts where phrases.contains(where: { loweredText.hasFragment($0) }) {
             facts.actsCited.append(name)
         }
         facts.noStepsTaken = sentences.contains { $0.lowercased().hasFragment("steps") && firstMatch(noSteps, in: $0) != nil }
         return facts
     }
+
+    static let monthFragments = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     static func parseDate(_ text: String) -> Date? {
         let cleaned = text.replacingOccurrences(of: #"(\d)(st|nd|rd|th)"#, with: "$1", options: .regularExpression)

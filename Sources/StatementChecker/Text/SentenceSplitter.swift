@@ -28,12 +28,12 @@ public enum SentenceSplitter {
             for rawLine in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
                 var line = rawLine.trimmedSpaces
                 if line.isEmpty { flush(); continue }
-                if repeated.contains(normalised(line)) || isPageNumber(line) { continue }
+                if (!repeated.isEmpty && repeated.contains(normalised(line))) || isPageNumber(line) { continue }
                 if let first = line.first, bulletMarks.contains(first), line.count > 1,
                    line.dropFirst().first?.isWhitespace == true {
                     flush()
                     line = String(line.dropFirst()).trimmedSpaces
-                } else if let marker = line.range(of: #"^(\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+"#, options: .regularExpression) {
+                } else if startsLikeAListMarker(line), let marker = line.range(of: #"^(\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+"#, options: .regularExpression) {
                     flush()
                     line.removeSubrange(marker)
                 }
@@ -53,6 +53,14 @@ public enum SentenceSplitter {
             pieces += splitParagraph(paragraph)
         }
         return mergeHeadings(pieces)
+    }
+
+    /// "1.", "(a)", "iv)": checked before the regular expression, which is slow.
+    static func startsLikeAListMarker(_ line: String) -> Bool {
+        let bytes = line.utf8.prefix(6)
+        guard let first = bytes.first else { return false }
+        if first == UInt8(ascii: "(") || (first >= 0x30 && first <= 0x39) { return true }
+        return (first >= 0x61 && first <= 0x7A) && bytes.dropFirst().prefix(4).contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ")") }
     }
 
     static func normalised(_ line: String) -> String {
@@ -87,8 +95,10 @@ public enum SentenceSplitter {
     struct Piece { let text: String; let terminated: Bool }
 
     static func splitParagraph(_ paragraph: String) -> [Piece] {
+        // Unicode scalars rather than Characters: the same decisions, far less work.
         var sentences: [Piece] = []
-        let chars = Array(paragraph)
+        let chars = Array(paragraph.unicodeScalars)
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
         var start = 0
         var i = 0
         while i < chars.count {
@@ -96,12 +106,12 @@ public enum SentenceSplitter {
             if c == "." || c == "!" || c == "?" {
                 var j = i + 1
                 while j < chars.count, chars[j] == "\"" || chars[j] == "”" || chars[j] == "’" || chars[j] == ")" { j += 1 }
-                if j < chars.count, chars[j].isWhitespace {
+                if j < chars.count, isSpace(chars[j]) {
                     var k = j
-                    while k < chars.count, chars[k].isWhitespace { k += 1 }
-                    if k < chars.count, chars[k].isUppercase || chars[k].isNumber || chars[k] == "\"" || chars[k] == "“" {
+                    while k < chars.count, isSpace(chars[k]) { k += 1 }
+                    if k < chars.count, chars[k].properties.isUppercase || chars[k].properties.numericType != nil || chars[k] == "\"" || chars[k] == "“" {
                         if c != "." || !endsWithAbbreviation(chars, before: i) {
-                            append(String(chars[start..<j]), to: &sentences)
+                            append(String(String.UnicodeScalarView(chars[start..<j])), to: &sentences)
                             start = k
                             i = k
                             continue
@@ -111,7 +121,7 @@ public enum SentenceSplitter {
             }
             i += 1
         }
-        append(String(chars[start...]), to: &sentences)
+        append(String(String.UnicodeScalarView(chars[start...])), to: &sentences)
         return sentences
     }
 
@@ -123,11 +133,11 @@ public enum SentenceSplitter {
         if s.contains(where: { $0.isLetter }) { sentences.append(Piece(text: s, terminated: terminated)) }
     }
 
-    static func endsWithAbbreviation(_ chars: [Character], before index: Int) -> Bool {
+    static func endsWithAbbreviation(_ chars: [Unicode.Scalar], before index: Int) -> Bool {
         var k = index - 1
-        while k >= 0, !chars[k].isWhitespace, chars[k] != "(" { k -= 1 }
-        let word = String(chars[(k + 1)..<index]).lowercased()
-        if word.count == 1, word.first?.isLetter == true { return true }
+        while k >= 0, !chars[k].properties.isWhitespace, chars[k] != "(" { k -= 1 }
+        let word = String(String.UnicodeScalarView(chars[(k + 1)..<index])).lowercased()
+        if word.unicodeScalars.count == 1, word.unicodeScalars.first?.properties.isAlphabetic == true { return true }
         return abbreviations.contains(word)
     }
 
