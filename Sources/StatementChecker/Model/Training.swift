@@ -83,11 +83,7 @@ public enum Training {
     }
 
     static func f1(_ gold: [Bool], _ predicted: [Bool]) -> Double {
-        var tp = 0, fp = 0, fn = 0
-        for i in gold.indices {
-            if predicted[i] && gold[i] { tp += 1 } else if predicted[i] { fp += 1 } else if gold[i] { fn += 1 }
-        }
-        return tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn)
+        Evaluation.score(gold: gold, predicted: predicted).f1
     }
 }
 
