@@ -58,10 +58,10 @@ var pdfTimes: [Double] = []
 if let pdftotext = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ "\($0)/pdftotext" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
     _ = pdftotext
     let lines = texts[0].split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-    let pdf = BenchmarkPDF.make(lines: lines, linesPerPage: 40)
+    let pdf = BenchmarkPDF.make(lines: lines, linesPerPage: 12)
     let reader = DocumentReader()
     for _ in 1...runs { pdfTimes.append(try time { _ = try reader.read(pdf) }) }
-    print(String(format: "PDF extraction (%d pages, pdftotext): median %.1f ms per document", (lines.count + 39) / 40, median(pdfTimes) * 1000))
+    print(String(format: "PDF extraction (%d pages, pdftotext): median %.1f ms per document", (lines.count + 11) / 12, median(pdfTimes) * 1000))
 }
 
 print(String(format: "median of %d runs: %.0f sentences/s classified; %.1f statements/s from text", runs, median(sentenceRates), median(statementRates)))
