@@ -51,7 +51,7 @@ enum FactExtractor {
         for s in sentences.prefix(15) where organisationWords.contains(where: { s.hasFragment($0) }) {
             for m in organisationPattern.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
                 if let r = Range(m.range(at: 1), in: s) {
-                    let name = String(s[r]).trimmingCharacters(in: .whitespaces)
+                    let name = String(s[r]).trimmedSpaces
                     if name.split(separator: " ").count >= 2 { counts[name, default: 0] += 1 }
                 }
             }
@@ -83,11 +83,11 @@ enum FactExtractor {
                 }
             }
             if facts.approvingBody == nil, lowered.hasFragment("approved"), let m = firstMatch(approvalPattern, in: s), let body = m[1] {
-                facts.approvingBody = body.trimmingCharacters(in: .whitespaces)
+                facts.approvingBody = body.trimmedSpaces
                 facts.approvalDate = m[2] ?? firstMatch(approvalDatePattern, in: s)?[1]
             }
             if facts.signatoryName == nil, lowered.hasFragment("signed"), let m = firstMatch(signedBy, in: s) {
-                facts.signatoryName = m[1]; facts.signatoryRole = m[2]?.trimmingCharacters(in: .whitespaces)
+                facts.signatoryName = m[1]; facts.signatoryRole = m[2]?.trimmedSpaces
             }
         }
         if facts.signatoryName == nil {
@@ -122,16 +122,27 @@ enum FactExtractor {
 
     static let monthFragments = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-    static func parseDate(_ text: String) -> Date? {
-        let cleaned = text.replacingOccurrences(of: #"(\d)(st|nd|rd|th)"#, with: "$1", options: .regularExpression)
-            .replacingOccurrences(of: ",", with: "")
+    /// Formatters are costly to make, so each format has one, used by one thread at a time.
+    private static let formatters: [DateFormatter] = ["d MMMM yyyy", "d MMM yyyy", "MMMM d yyyy", "MMM d yyyy", "dd/MM/yyyy", "d/M/yyyy"].map { format in
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        for format in ["d MMMM yyyy", "d MMM yyyy", "MMMM d yyyy", "MMM d yyyy", "dd/MM/yyyy", "d/M/yyyy"] {
-            formatter.dateFormat = format
+        formatter.dateFormat = format
+        return formatter
+    }
+    private static let formatterLock = NSLock()
+    private static let ordinal = try! NSRegularExpression(pattern: #"(\d)(st|nd|rd|th)"#)
+
+    static func parseDate(_ text: String) -> Date? {
+        var cleaned = text.replacingOccurrences(of: ",", with: "")
+        if cleaned.unicodeScalars.contains(where: { $0 == "s" || $0 == "n" || $0 == "r" || $0 == "t" }) {
+            cleaned = ordinal.stringByReplacingMatches(in: cleaned, range: NSRange(cleaned.startIndex..., in: cleaned), withTemplate: "$1")
+        }
+        formatterLock.lock(); defer { formatterLock.unlock() }
+        for formatter in formatters {
             if let d = formatter.date(from: cleaned) { return d }
         }
         return nil
     }
+
 }

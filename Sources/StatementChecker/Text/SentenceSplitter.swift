@@ -15,7 +15,8 @@ public enum SentenceSplitter {
     static let bulletMarks: Set<Character> = ["•", "●", "▪", "■", "◦", "‣", "∙", "·", "–", "-", "*", "\u{F0B7}", "\u{F0A7}", "➢", "✓", "□"]
 
     public static func split(_ text: String) -> [String] {
-        let pages = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
+        let unified = text.utf8.contains(13) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+        let pages = unified.split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
         let repeated = repeatedLines(pages)
         var paragraphs: [String] = []
         var current = ""
