@@ -20,7 +20,7 @@ public struct Evaluation: Sendable {
             progress?("fold \(fold + 1) of \(folds)")
             let model = Training.train(statements.indices.filter { assignment[$0] != fold }.map { statements[$0] })
             for si in statements.indices where assignment[si] == fold {
-                predictions[si] = SentenceClassifier.inputs(for: statements[si].sentences).map(model.predict)
+                predictions[si] = model.predictions(document: statements[si].sentences)
             }
         }
         var sentence: [AIMSLabel: Score] = [:], document: [AIMSLabel: Score] = [:]

@@ -79,6 +79,11 @@ public struct SentenceClassifier: Sendable {
         zip(probabilities(input), thresholds).map { $0 >= $1 }
     }
 
+    /// Positive labels for each sentence of a document, neighbours taken from the document.
+    public func predictions(document sentences: [String]) -> [[Bool]] {
+        probabilities(document: sentences).map { zip($0, thresholds).map { $0 >= $1 } }
+    }
+
     // MARK: Storage
 
     static let magic = Array("LNTNSC01".utf8)

@@ -56,8 +56,8 @@ public enum Training {
                 let trainSet = statements.indices.filter { folds[$0] != fold }.map { statements[$0] }
                 let inner = train(trainSet, tuneThresholds: false)
                 for si in statements.indices where folds[si] == fold {
-                    for (k, input) in SentenceClassifier.inputs(for: statements[si].sentences).enumerated() {
-                        oof[offsets[si] + k] = inner.probabilities(input)
+                    for (k, p) in inner.probabilities(document: statements[si].sentences).enumerated() {
+                        oof[offsets[si] + k] = p
                     }
                 }
             }

@@ -40,9 +40,9 @@ public enum SentenceCSV {
         var rows = [String](repeating: "", count: table.rows.count)
         for id in order {
             let items = grouped[id]!
-            let probabilities = checker.classify(items.map(\.sentence))
+            let predictions = checker.classifier.predictions(document: items.map(\.sentence))
             for (k, item) in items.enumerated() {
-                let flags = AIMSLabel.allCases.map { probabilities[k][$0.rawValue] >= checker.classifier.thresholds[$0.rawValue] ? "1" : "0" }
+                let flags = predictions[k].map { $0 ? "1" : "0" }
                 rows[item.row] = ([CSVTable.escape(id), String(k)] + flags).joined(separator: ",")
             }
         }

@@ -35,10 +35,13 @@ struct HomeController: RouteCollection {
             .map { Section(title: $0.title, path: $0.path, summary: $0.summary) }
         var figures: [Figure] = []
         if user.can(.manageUsers) {
-            let users = try await User.query(on: req.db).all()
-            figures.append(Figure(label: "Active people", value: String(users.filter { $0.isActive && $0.passwordHash != nil }.count), path: "/admin/users"))
-            figures.append(Figure(label: "Invitations not yet accepted", value: String(users.filter { $0.isActive && $0.passwordHash == nil }.count), path: "/admin/users"))
-            figures.append(Figure(label: "Deactivated accounts", value: String(users.filter { !$0.isActive }.count), path: "/admin/users"))
+            // Counted in the database rather than by loading every account.
+            let active = try await User.query(on: req.db).filter(\.$isActive == true).filter(\.$passwordHash != nil).count()
+            let invited = try await User.query(on: req.db).filter(\.$isActive == true).filter(\.$passwordHash == nil).count()
+            let deactivated = try await User.query(on: req.db).filter(\.$isActive == false).count()
+            figures.append(Figure(label: "Active people", value: String(active), path: "/admin/users"))
+            figures.append(Figure(label: "Invitations not yet accepted", value: String(invited), path: "/admin/users"))
+            figures.append(Figure(label: "Deactivated accounts", value: String(deactivated), path: "/admin/users"))
         }
         var recent: [RecentEntry] = []
         if user.can(.viewAuditLog) {

@@ -29,11 +29,10 @@ struct TeamsController: RouteCollection {
 
     private func view(req: Request, name: String = "", errors: FormErrors = FormErrors()) async throws -> View {
         let teams = try await Team.query(on: req.db).sort(\.$name).all()
-        var rows: [Row] = []
-        for team in teams {
-            let count = try await User.query(on: req.db).filter(\.$team.$id == team.id!).filter(\.$isActive == true).count()
-            rows.append(Row(id: team.id!.uuidString, name: team.name, members: count))
-        }
+        // One query for all members, not one per team.
+        let members = try await User.query(on: req.db).filter(\.$isActive == true).filter(\.$team.$id != nil).field(\.$id).field(\.$team.$id).all()
+        let counts = Dictionary(grouping: members, by: { $0.$team.id }).mapValues(\.count)
+        let rows = teams.map { Row(id: $0.id!.uuidString, name: $0.name, members: counts[$0.id] ?? 0) }
         return View(teams: rows, name: name, errors: errors)
     }
 
