@@ -54,5 +54,10 @@ enum LanternMigrations {
         CreateAuditEntry(),
         CreateSignInFailure(),
         CreateStatementCheckRecord(),
+        AddProcurementPolicy(),
+        CreateSuppliers(),
+        CreateContracts(),
+        CreateGoodsReference(),
+        CreateImportBatches(),
     ]
 }

@@ -31,6 +31,12 @@ public enum DemoData {
     static func seedIfEmpty(_ app: Application) async throws {
         guard try await Organisation.query(on: app.db).count() == 0,
               try await User.query(on: app.db).count() == 0 else { return }
+        // The goods list the risk model reads, when a copy is at hand (LANTERN_GOODS_LIST or the shared data folder).
+        if let path = GoodsReference.demoFile, let data = FileManager.default.contents(atPath: path) {
+            do { try await GoodsReference.load(data, source: (path as NSString).lastPathComponent, on: app) }
+            catch { app.logger.warning("Goods list at \(path) not loaded: \(error)") }
+        }
+        let goods = try await GoodsReference.index(app)
         try await app.db.transaction { db in
             try await Organisation(name: "Lantern Demo Borough Council", kind: .council).create(on: db)
             var teams: [String: UUID] = [:]
@@ -40,13 +46,16 @@ public enum DemoData {
                 teams[name] = team.id
             }
             let hash = try await app.password.async.hash(password())
+            var contractManager: User?
             for role in Role.allCases {
                 let (name, team, title) = names[role]!
                 let user = User(email: email(for: role), displayName: name, role: role,
                                 teamID: team.flatMap { teams[$0] }, jobTitle: title)
                 user.passwordHash = hash
                 try await user.create(on: db)
+                if role == .contractManager { contractManager = user }
             }
+            try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, today: Day(app.lantern.now()))
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
                                                entityID: nil, requestID: nil, detail: "demo data", at: app.lantern.now())
         }

@@ -14,6 +14,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case editContracts = "edit_contracts"
     case checkStatements = "check_statements"
     case viewStatementChecks = "view_statement_checks"
+    case manageProcurementPolicy = "manage_procurement_policy"
 
     // Concerns and cases (content is further limited to owner, team and leads)
     case reportConcern = "report_concern"
@@ -44,6 +45,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .editContracts: "Change contracts, reviews and risk registers"
         case .checkStatements: "Check modern slavery statements"
         case .viewStatementChecks: "See statement checks and their findings"
+        case .manageProcurementPolicy: "Set procurement thresholds, risk bands and the goods list"
         case .reportConcern: "Report a concern as a member of staff"
         case .handleConcerns: "Triage and handle concerns"
         case .viewCases: "Read cases they are entitled to"

@@ -20,10 +20,10 @@ public enum PermissionMatrix {
         ],
         .procurementOfficer: [
             .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
-            .checkStatements, .viewStatementChecks, .viewActionPlan, .viewTraining, .draftAnnualStatement,
+            .checkStatements, .viewStatementChecks, .manageProcurementPolicy, .viewActionPlan, .viewTraining, .draftAnnualStatement,
         ],
         .contractManager: [
-            .reportConcern, .viewSuppliers, .viewContracts, .editContracts,
+            .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
             .checkStatements, .viewStatementChecks, .viewTraining,
         ],
         .trainingManager: [

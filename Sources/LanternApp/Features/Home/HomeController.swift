@@ -26,6 +26,8 @@ struct HomeController: RouteCollection {
         let can: [String]
         let figures: [Figure]
         let recentAudit: [RecentEntry]
+        let overdueReviews: [ContractsController.Row]
+        let overdueReviewsLink: String
     }
 
     func home(req: Request) async throws -> Response {
@@ -43,6 +45,21 @@ struct HomeController: RouteCollection {
             figures.append(Figure(label: "Invitations not yet accepted", value: String(invited), path: "/admin/users"))
             figures.append(Figure(label: "Deactivated accounts", value: String(deactivated), path: "/admin/users"))
         }
+        var overdueReviews: [ContractsController.Row] = []
+        // Contract managers see the reviews of the contracts they manage; procurement officers see all.
+        let onlyMine = user.role == .contractManager
+        let reviewsLink = "/contracts?review=overdue" + (onlyMine ? "&mine=1" : "")
+        if user.can(.editContracts) {
+            let today = Day(req.lantern.now())
+            var filters = ContractsController.Filters(review: "overdue")
+            filters.mine = onlyMine
+            let count = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).count()
+            figures.append(Figure(label: onlyMine ? "Annual reviews overdue on your contracts" : "Annual reviews overdue", value: String(count), path: reviewsLink))
+            let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).count()
+            figures.append(Figure(label: "Contract actions past their due date", value: String(overdueActions), path: "/procurement/actions?overdue=1"))
+            let contracts = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).sort(\.$nextReviewDate).limit(10).all()
+            overdueReviews = try await ContractsController.rows(contracts, today: today, on: req.db)
+        }
         var recent: [RecentEntry] = []
         if user.can(.viewAuditLog) {
             let since = req.lantern.now().addingTimeInterval(-86_400)
@@ -56,7 +73,7 @@ struct HomeController: RouteCollection {
         let view = View(name: user.displayName, role: user.role.displayName, rolePurpose: user.role.purpose,
                         team: team?.name ?? "No team", sections: sections,
                         can: Permission.allCases.filter { user.can($0) }.map(\.summary),
-                        figures: figures, recentAudit: recent)
+                        figures: figures, recentAudit: recent, overdueReviews: overdueReviews, overdueReviewsLink: reviewsLink)
         return try await req.render("Home/home", view, title: "Home")
     }
 }

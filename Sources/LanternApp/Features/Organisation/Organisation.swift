@@ -12,9 +12,22 @@ final class Organisation: Model, @unchecked Sendable {
     @Field(key: "is_first_responder") var isFirstResponder: Bool
     @Field(key: "financial_year_end_month") var financialYearEndMonth: Int
     @Field(key: "financial_year_end_day") var financialYearEndDay: Int
+    // Procurement policy (nil: the defaults in ``ProcurementPolicy``).
+    @OptionalField(key: "statement_threshold_pence") var statementThresholdPence: Int?
+    @OptionalField(key: "high_value_threshold_pence") var highValueThresholdPence: Int?
+    @OptionalField(key: "risk_medium_from") var riskMediumFrom: Int?
+    @OptionalField(key: "risk_high_from") var riskHighFrom: Int?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var procurementPolicy: ProcurementPolicy {
+        let defaults = ProcurementPolicy()
+        return ProcurementPolicy(
+            statementThreshold: statementThresholdPence.map(Money.init(pence:)) ?? defaults.statementThreshold,
+            highValueThreshold: highValueThresholdPence.map(Money.init(pence:)) ?? defaults.highValueThreshold,
+            risk: RiskThresholds(mediumFrom: riskMediumFrom ?? defaults.risk.mediumFrom, highFrom: riskHighFrom ?? defaults.risk.highFrom))
+    }
 
     init(name: String, kind: OrganisationKind, isFirstResponder: Bool? = nil,
          financialYearEndMonth: Int = 3, financialYearEndDay: Int = 31) {
@@ -57,5 +70,25 @@ struct CreateOrganisation: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Organisation.schema).delete()
+    }
+}
+
+struct AddProcurementPolicy: AsyncMigration {
+    var name: String { "2026-11-24-organisation-procurement-policy" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Organisation.schema)
+            .field("statement_threshold_pence", .int64)
+            .field("high_value_threshold_pence", .int64)
+            .field("risk_medium_from", .int)
+            .field("risk_high_from", .int)
+            .update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Organisation.schema)
+            .deleteField("statement_threshold_pence").deleteField("high_value_threshold_pence")
+            .deleteField("risk_medium_from").deleteField("risk_high_from")
+            .update()
     }
 }

@@ -55,7 +55,35 @@ struct StatementsController: RouteCollection {
     func runCheck(req: Request) async throws -> Response {
         let form = try req.form(CheckForm.self)
         let url = (form.url ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let upload = form.file.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
+        switch try await req.checkStatement(url: url, upload: form.file) {
+        case .refused(let errors):
+            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
+                                        title: "Check a statement", status: .unprocessableEntity)
+        case .checked(let record, _):
+            return req.redirect(to: "/statements/\(record.id!.uuidString)")
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)),
+              let record = try await StatementCheckRecord.find(id, on: req.db) else { throw LanternError.notFound }
+        let report = try JSONDecoder().decode(StatementReport.self, from: record.report)
+        let view = StatementReportView(record: record, report: report)
+        return try await req.render("Statements/report", view, title: "Statement check: \(record.source)")
+    }
+}
+
+/// The result of asking for a check: the stored record and its report, or why it was refused.
+enum StatementCheckAttempt {
+    case checked(StatementCheckRecord, StatementReport)
+    case refused(FormErrors)
+}
+
+extension Request {
+    /// Checks an uploaded statement or one at an address, keeps the result and audits it.
+    /// Errors are reported against the form's `file` or `url` field.
+    func checkStatement(url: String, upload rawUpload: File?) async throws -> StatementCheckAttempt {
+        let upload = rawUpload.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
         var errors = FormErrors()
         if url.isEmpty && upload == nil {
             errors.add("file", "Choose a statement file to upload, or enter its web address")
@@ -64,10 +92,7 @@ struct StatementsController: RouteCollection {
         } else if !url.isEmpty && !StatementFetcher.isURL(url) {
             errors.add("url", "Enter an address starting with http:// or https://")
         }
-        guard errors.isEmpty else {
-            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
-                                        title: "Check a statement", status: .unprocessableEntity)
-        }
+        guard errors.isEmpty else { return .refused(errors) }
         let source = upload?.filename ?? url
         let report: StatementReport
         do {
@@ -77,32 +102,23 @@ struct StatementsController: RouteCollection {
             } else {
                 data = try await StatementFetcher().fetch(url)
             }
-            let checker = try await req.application.statementCheck()
-            report = try await req.application.threadPool.runIfActive {
-                let document = try DocumentReader(maxBytes: Self.uploadLimit).read(data)
+            let checker = try await application.statementCheck()
+            report = try await application.threadPool.runIfActive {
+                let document = try DocumentReader(maxBytes: StatementsController.uploadLimit).read(data)
                 return checker.check(text: document.text, source: source, kind: document.kind.rawValue)
             }
         } catch let problem as ReadProblem {
             errors.add(upload == nil ? "url" : "file", "The statement could not be read: \(problem.description)")
-            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
-                                        title: "Check a statement", status: .unprocessableEntity)
+            return .refused(errors)
         }
         let findings = report.ukCriteria
         let record = StatementCheckRecord(
             source: String(source.prefix(500)), kind: report.kind, organisation: report.facts.organisation,
             metCount: findings.filter { $0.verdict == .met }.count, criteriaCount: findings.count,
-            report: try JSONEncoder().encode(report), checkedBy: req.currentUser?.id, checkedAt: req.lantern.now())
-        try await record.create(on: req.db)
-        try await req.audit(.create, "StatementCheck", id: record.id?.uuidString)
-        return req.redirect(to: "/statements/\(record.id!.uuidString)")
-    }
-
-    func show(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)),
-              let record = try await StatementCheckRecord.find(id, on: req.db) else { throw LanternError.notFound }
-        let report = try JSONDecoder().decode(StatementReport.self, from: record.report)
-        let view = StatementReportView(record: record, report: report)
-        return try await req.render("Statements/report", view, title: "Statement check: \(record.source)")
+            report: try JSONEncoder().encode(report), checkedBy: currentUser?.id, checkedAt: lantern.now())
+        try await record.create(on: db)
+        try await audit(.create, "StatementCheck", id: record.id?.uuidString)
+        return .checked(record, report)
     }
 }
 

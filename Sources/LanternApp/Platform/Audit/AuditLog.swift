@@ -15,6 +15,8 @@ enum AuditAction: String, Sendable {
     case update
     case delete
     case export
+    case importData = "import"
+    case assess
     case passwordChange = "password_change"
     case roleChange = "role_change"
     case deactivate

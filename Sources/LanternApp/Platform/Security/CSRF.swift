@@ -15,12 +15,13 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         // Read the body here (routes would otherwise read it later), refusing oversize bodies with 413.
         let limit = request.route?.userInfo[AnySendableHashable(RouteTag.bodyLimit)] as? Int ?? maxBodySize
+        let tooLarge = LanternError(.payloadTooLarge, title: "What you sent is too large",
+                                    "This form accepts up to \(ByteCountFormatter.string(fromByteCount: Int64(limit), countStyle: .file))\(request.headers.first(name: .contentLength).flatMap(Int64.init).map { "; what you sent was \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .file))" } ?? ""). Nothing was saved. Send a smaller file, or split it into several.")
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
         if request.body.data == nil {
-            _ = try await request.body.collect(max: limit).get()
+            do { _ = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
         }
-        if let body = request.body.data, body.readableBytes > limit {
-            throw Abort(.payloadTooLarge)
-        }
+        if let body = request.body.data, body.readableBytes > limit { throw tooLarge }
         let expected = request.session.data[Self.sessionKey]
         let presented = request.headers.first(name: "X-CSRF-Token")
             ?? (try? request.content.get(String.self, at: Self.formField))

@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// The procurement dashboard: contracts by risk level, annual reviews due and overdue,
+/// suppliers without a statement or with gaps, and open actions. Each table links to its
+/// full, filterable list, and each list exports as CSV.
+struct ProcurementDashboardController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let view = routes.requiring(.viewContracts).grouped("procurement")
+        view.get(use: dashboard)
+        view.get("actions", use: actions)
+        view.get("actions", "export.csv", use: exportActions)
+    }
+
+    struct Count: Encodable { let label: String; let value: Int; let link: String; let tag: String }
+
+    struct View: Encodable {
+        let riskCounts: [Count]
+        let reviewCounts: [Count]
+        let statementCounts: [Count]
+        let overdueReviews: [ContractsController.Row]
+        let dueReviews: [ContractsController.Row]
+        let openActions: [ActionRow]
+        let openActionCount: Int
+        let overdueActionCount: Int
+    }
+
+    struct ActionRow: Encodable {
+        let contractID: String
+        let contract: String
+        let step: String
+        let description: String
+        let owner: String
+        let due: String
+        let overdue: Bool
+        let status: String
+    }
+
+    func dashboard(req: Request) async throws -> Response {
+        let today = req.today
+        let sql = req.db as! any SQLDatabase
+        // One grouped query for the risk levels rather than a count per level.
+        let grouped = try await sql.select().column("risk_level").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(Contract.schema).where("status", .equal, "active").groupBy("risk_level").all()
+        var byLevel: [String: Int] = [:]
+        for row in grouped {
+            byLevel[(try row.decode(column: "risk_level", as: String?.self)) ?? "not_assessed"] = try row.decode(column: "n", as: Int.self)
+        }
+        let riskCounts = RiskLevel.allCases.reversed().map { Count(label: "\($0.label) risk", value: byLevel[$0.rawValue] ?? 0, link: "/contracts?risk=\($0.rawValue)", tag: $0.rawValue) }
+            + [Count(label: "Not assessed", value: byLevel["not_assessed"] ?? 0, link: "/contracts?risk=not_assessed", tag: "not_assessed")]
+
+        func contracts(_ review: String) -> QueryBuilder<Contract> {
+            ContractsController.filtered(ContractsController.Filters(review: review), today: today, user: nil, on: req.db)
+        }
+        let overdueCount = try await contracts("overdue").count()
+        let dueCount = try await contracts("due_soon").count()
+        let overdue = try await contracts("overdue").sort(\.$nextReviewDate).limit(10).all()
+        let due = try await contracts("due_soon").sort(\.$nextReviewDate).limit(10).all()
+        let reviewCounts = [
+            Count(label: "Annual reviews overdue", value: overdueCount, link: "/contracts?review=overdue", tag: "overdue"),
+            Count(label: "Due within 30 days", value: dueCount, link: "/contracts?review=due_soon", tag: "due_soon"),
+        ]
+
+        let staleBefore = today.adding(months: -StatementCurrency.graceMonths).iso
+        let noStatement = try await Supplier.query(on: req.db).filter(\.$statementGaps == nil).count()
+        let withGaps = try await Supplier.query(on: req.db).filter(\.$statementGaps > 0).count()
+        let outOfDate = try await Supplier.query(on: req.db).filter(\.$statementGaps != nil).filter(\.$statementPeriodEnd < staleBefore).count()
+        let statementCounts = [
+            Count(label: "Suppliers with no statement checked", value: noStatement, link: "/suppliers?standing=none", tag: "none"),
+            Count(label: "Statements with gaps", value: withGaps, link: "/suppliers?standing=gaps", tag: "gaps"),
+            Count(label: "Statements out of date", value: outOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
+        ]
+        let openCount = try await ContractAction.query(on: req.db).filter(\.$status == "open").count()
+        let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).count()
+        let open = try await ContractAction.query(on: req.db).filter(\.$status == "open").sort(\.$dueDate).limit(10).all()
+        let view = View(
+            riskCounts: riskCounts, reviewCounts: reviewCounts, statementCounts: statementCounts,
+            overdueReviews: try await ContractsController.rows(overdue, today: today, on: req.db),
+            dueReviews: try await ContractsController.rows(due, today: today, on: req.db),
+            openActions: try await Self.actionRows(open, today: today, on: req.db),
+            openActionCount: openCount, overdueActionCount: overdueActions)
+        return try await req.render("Contracts/dashboard", view, title: "Procurement dashboard")
+    }
+
+    static func actionRows(_ actions: [ContractAction], today: Day, on db: any Database) async throws -> [ActionRow] {
+        let ids = Array(Set(actions.map { $0.$contract.id }))
+        let titles = Dictionary(uniqueKeysWithValues: try await Contract.query(on: db).filter(\.$id ~~ ids).field(\.$id).field(\.$title).all().map { ($0.id!, $0.title) })
+        return actions.map { a in
+            ActionRow(contractID: a.$contract.id.uuidString, contract: titles[a.$contract.id] ?? "", step: a.escalationStep.label,
+                      description: a.description, owner: a.owner, due: Day(parsing: a.dueDate)?.long ?? a.dueDate,
+                      overdue: a.status == "open" && (Day(parsing: a.dueDate).map { $0 < today } ?? false), status: a.status)
+        }
+    }
+
+    // MARK: Actions list
+
+    struct ActionFilters: Encodable {
+        let status: String
+        let step: String
+        let overdue: Bool
+
+        init(_ req: Request) {
+            let status = req.queryValue("status")
+            self.status = ["open", "done", "cancelled"].contains(status) ? status : (status == "all" ? "all" : "open")
+            step = EscalationStep(rawValue: req.queryValue("step"))?.rawValue ?? ""
+            overdue = req.queryValue("overdue") == "1"
+        }
+
+        var pairs: [(String, String)] { [("status", status), ("step", step), ("overdue", overdue ? "1" : "")] }
+    }
+
+    private func actionQuery(_ filters: ActionFilters, today: Day, on db: any Database) -> QueryBuilder<ContractAction> {
+        let query = ContractAction.query(on: db)
+        if filters.status != "all" { query.filter(\.$status == filters.status) }
+        if !filters.step.isEmpty { query.filter(\.$step == filters.step) }
+        if filters.overdue { query.filter(\.$status == "open").filter(\.$dueDate < today.iso) }
+        return query
+    }
+
+    struct ActionsView: Encodable {
+        let filters: ActionFilters
+        let statuses: [SelectOption]
+        let steps: [SelectOption]
+        let rows: [ActionRow]
+        let pagination: Pagination
+        let exportLink: String
+    }
+
+    func actions(req: Request) async throws -> Response {
+        let filters = ActionFilters(req)
+        let today = req.today
+        let total = try await actionQuery(filters, today: today, on: req.db).count()
+        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/procurement/actions", query: filters.pairs)
+        let actions = try await actionQuery(filters, today: today, on: req.db).sort(\.$dueDate)
+            .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        let view = ActionsView(
+            filters: filters,
+            statuses: [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled"), ("all", "All")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filters.status) },
+            steps: EscalationStep.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.step) },
+            rows: try await Self.actionRows(actions, today: today, on: req.db), pagination: pagination,
+            exportLink: "/procurement/actions/export.csv" + Pagination.queryString(filters.pairs))
+        return try await req.render("Contracts/actions", view, title: "Actions and sanctions")
+    }
+
+    func exportActions(req: Request) async throws -> Response {
+        let filters = ActionFilters(req)
+        let today = req.today
+        let actions = try await actionQuery(filters, today: today, on: req.db).sort(\.$dueDate).all()
+        let rows = try await Self.actionRows(actions, today: today, on: req.db)
+        try await req.audit(.export, "ContractAction", detail: "\(actions.count) rows")
+        return req.csvDownload(filename: "actions.csv",
+                               header: ["contract", "step", "description", "owner", "due_date", "status", "approver", "decision_date", "evidence", "outcome", "completed_on"],
+                               rows: zip(actions, rows).map { a, row in
+                                   [row.contract, a.step, a.description, a.owner, a.dueDate, a.status, a.approver ?? "", a.decisionDate ?? "",
+                                    a.evidence, a.outcome, a.completedOn ?? ""]
+                               })
+    }
+}
+
+extension ContractsController.Filters {
+    /// A review filter on its own, for the dashboard's queries.
+    init(review: String) {
+        q = ""
+        risk = ""
+        self.review = review
+        mine = false
+    }
+}

@@ -1,0 +1,230 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Importing suppliers or contracts from CSV in steps: upload, preview (every rejected row
+/// with its line and reason, every duplicate with what it matches), then confirm. The file
+/// is kept between the steps so what is imported is exactly what was previewed.
+struct ImportController: RouteCollection {
+    let kind: ImportBatch.Kind
+
+    var permission: Permission { kind == .suppliers ? .editSuppliers : .editContracts }
+    var base: String { "/\(kind.rawValue)/import" }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let group = routes.requiring(permission).grouped(PathComponent(stringLiteral: kind.rawValue), "import")
+        group.get(use: uploadForm)
+        let limit = ImportLimits.maxBytes + 65_536
+        group.on(.POST, body: .collect(maxSize: ByteCount(value: limit)), use: upload)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = limit
+        group.get(":batchID", use: preview)
+        group.get(":batchID", "rejected.csv", use: rejectedCSV)
+        group.post(":batchID", "confirm", use: confirm)
+        group.post(":batchID", "discard", use: discard)
+    }
+
+    var columns: (required: [String], optional: [String]) {
+        kind == .suppliers ? (SupplierImport.requiredColumns, SupplierImport.optionalColumns)
+            : (ContractImport.requiredColumns, ContractImport.optionalColumns)
+    }
+
+    struct UploadView: Encodable {
+        let kind: String
+        let noun: String
+        let action: String
+        let required: [String]
+        let optional: [String]
+        let limitMB: Int
+        let errors: FormErrors
+    }
+
+    private func uploadView(errors: FormErrors = FormErrors()) -> UploadView {
+        UploadView(kind: kind.rawValue, noun: kind == .suppliers ? "suppliers" : "contracts", action: base,
+                   required: columns.required, optional: columns.optional, limitMB: ImportLimits.maxBytes / 1_048_576, errors: errors)
+    }
+
+    func uploadForm(req: Request) async throws -> Response {
+        try await req.render("Suppliers/import", uploadView(), title: "Import \(kind.rawValue)")
+    }
+
+    struct UploadForm: Content { var file: File? }
+
+    func upload(req: Request) async throws -> Response {
+        let form = try req.form(UploadForm.self)
+        var errors = FormErrors()
+        guard let file = form.file, file.data.readableBytes > 0 else {
+            errors.add("file", (form.file?.filename ?? "").isEmpty ? "Choose a CSV file to import" : "The file \(form.file!.filename) is empty")
+            return try await refuse(req, errors)
+        }
+        if let problem = ImportLimits.problem(size: file.data.readableBytes) {
+            errors.add("file", problem)
+            return try await refuse(req, errors)
+        }
+        let data = Data(buffer: file.data)
+        if data.prefix(5).elementsEqual([0x25, 0x50, 0x44, 0x46, 0x2D]) || data.prefix(4).elementsEqual([0x50, 0x4B, 0x03, 0x04]) {
+            errors.add("file", "\(file.filename) is not a CSV file (it looks like a PDF or a spreadsheet); save it from the spreadsheet as CSV UTF-8")
+            return try await refuse(req, errors)
+        }
+        do {
+            _ = try CSVFile(data: data)
+        } catch let problem as CSVFile.Problem {
+            errors.add("file", "\(file.filename) could not be read: \(problem.description)")
+            return try await refuse(req, errors)
+        }
+        let batch = ImportBatch(kind: kind, filename: String(file.filename.prefix(200)), data: data, createdBy: req.currentUser?.id, at: req.lantern.now())
+        try await batch.create(on: req.db)
+        try await req.audit(.create, "ImportBatch", id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview")
+        return req.redirect(to: "\(base)/\(batch.id!.uuidString)")
+    }
+
+    private func refuse(_ req: Request, _ errors: FormErrors) async throws -> Response {
+        try await req.render("Suppliers/import", uploadView(errors: errors), title: "Import \(kind.rawValue)", status: .unprocessableEntity)
+    }
+
+    private func findBatch(_ req: Request) async throws -> ImportBatch {
+        guard let id = req.parameters.get("batchID").flatMap(UUID.init(uuidString:)),
+              let batch = try await ImportBatch.find(id, on: req.db), batch.kind == kind.rawValue else { throw LanternError.notFound }
+        return batch
+    }
+
+    struct DuplicateRow: Encodable { let line: Int; let name: String; let matches: String; let link: String?; let reason: String }
+    struct RejectedRow: Encodable { let line: Int; let reason: String }
+
+    struct PreviewView: Encodable {
+        let id: String
+        let noun: String
+        let base: String
+        let filename: String
+        let status: String
+        let summary: String
+        let encoding: String
+        let rows: Int
+        let newCount: Int
+        let duplicateCount: Int
+        let duplicates: [DuplicateRow]
+        let rejectedCount: Int
+        let rejected: [RejectedRow]
+        let moreRejected: Int
+        let ignoredColumns: String
+        let canImport: Bool
+        let pending: Bool
+    }
+
+    /// A plan for either kind, reduced to what the preview shows.
+    private struct Summary {
+        var rows = 0, newCount = 0
+        var duplicates: [DuplicateRow] = []
+        var rejected: [ImportPlan<SupplierImportRow>.Rejection] = []
+        var encoding = CSVFile.Encoding.utf8
+        var ignored: [String] = []
+        var canImport = false
+    }
+
+    private func summarise(_ data: Data, on db: any Database) async throws -> Summary {
+        func matchText<Row>(_ match: ImportPlan<Row>.Match, kindPath: String) -> (String, String?) {
+            switch match {
+            case .existing(let id, let name): return (name, "/\(kindPath)/\(id.uuidString)")
+            case .earlierLine(let line): return ("line \(line) of this file", nil)
+            }
+        }
+        var summary = Summary()
+        switch kind {
+        case .suppliers:
+            let plan = try await SupplierImporter.plan(data, on: db)
+            summary.rows = plan.rowCount; summary.newCount = plan.newRows.count; summary.rejected = plan.rejected
+            summary.encoding = plan.encoding; summary.ignored = plan.ignoredColumns; summary.canImport = plan.canImport
+            summary.duplicates = plan.duplicates.map {
+                let (text, link) = matchText($0.match, kindPath: "suppliers")
+                return DuplicateRow(line: $0.row.line, name: $0.row.name, matches: text, link: link, reason: $0.reason)
+            }
+        case .contracts:
+            let plan = try await ContractImporter.plan(data, on: db)
+            summary.rows = plan.rowCount; summary.newCount = plan.newRows.count
+            summary.rejected = plan.rejected.map { .init(line: $0.line, reason: $0.reason) }
+            summary.encoding = plan.encoding; summary.ignored = plan.ignoredColumns; summary.canImport = plan.canImport
+            summary.duplicates = plan.duplicates.map {
+                let (text, link) = matchText($0.match, kindPath: "contracts")
+                return DuplicateRow(line: $0.row.line, name: $0.row.title, matches: text, link: link, reason: $0.reason)
+            }
+        }
+        return summary
+    }
+
+    static let shownRejections = 1000
+
+    func preview(req: Request) async throws -> Response {
+        let batch = try await findBatch(req)
+        let noun = kind.rawValue
+        guard batch.status == "pending", let data = batch.data else {
+            let view = PreviewView(id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status,
+                                   summary: batch.summary ?? "", encoding: "", rows: 0, newCount: 0, duplicateCount: 0, duplicates: [],
+                                   rejectedCount: 0, rejected: [], moreRejected: 0, ignoredColumns: "", canImport: false, pending: false)
+            return try await req.render("Suppliers/import-preview", view, title: "Import of \(batch.filename)")
+        }
+        let summary: Summary
+        do {
+            summary = try await summarise(data, on: req.db)
+        } catch let problem as CSVFile.Problem {
+            throw LanternError(.unprocessableEntity, "\(batch.filename) could not be read: \(problem.description)")
+        }
+        let view = PreviewView(
+            id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status, summary: "",
+            encoding: summary.encoding.rawValue, rows: summary.rows, newCount: summary.newCount,
+            duplicateCount: summary.duplicates.count, duplicates: Array(summary.duplicates.prefix(Self.shownRejections)),
+            rejectedCount: summary.rejected.count,
+            rejected: summary.rejected.prefix(Self.shownRejections).map { RejectedRow(line: $0.line, reason: $0.reason) },
+            moreRejected: max(0, summary.rejected.count - Self.shownRejections),
+            ignoredColumns: summary.ignored.joined(separator: ", "), canImport: summary.canImport, pending: true)
+        return try await req.render("Suppliers/import-preview", view, title: "Check the import of \(batch.filename)")
+    }
+
+    func rejectedCSV(req: Request) async throws -> Response {
+        let batch = try await findBatch(req)
+        guard let data = batch.data else { throw LanternError.notFound }
+        let summary = try await summarise(data, on: req.db)
+        return req.csvDownload(filename: "rejected-rows.csv", header: ["line", "reason"],
+                               rows: summary.rejected.map { [String($0.line), $0.reason] })
+    }
+
+    struct ConfirmForm: Content { var duplicates: String? }
+
+    func confirm(req: Request) async throws -> Response {
+        let batch = try await findBatch(req)
+        guard batch.status == "pending", let data = batch.data else {
+            throw LanternError(.conflict, "This import has already been \(batch.status). Upload the file again to import it again.")
+        }
+        let merge = try req.form(ConfirmForm.self).duplicates == "merge"
+        let outcome: ImportOutcome
+        switch kind {
+        case .suppliers:
+            let plan = try await SupplierImporter.plan(data, on: req.db)
+            guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
+            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, on: req.db)
+        case .contracts:
+            let plan = try await ContractImporter.plan(data, on: req.db)
+            guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
+            let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
+            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, today: req.today, on: req.db)
+        }
+        batch.status = "imported"
+        batch.summary = outcome.description
+        batch.data = nil
+        try await batch.save(on: req.db)
+        try await req.audit(.importData, kind == .suppliers ? "Supplier" : "Contract", id: batch.id?.uuidString,
+                            detail: "\(batch.filename): \(outcome)")
+        req.flash("Imported \(batch.filename): \(outcome).")
+        return req.redirect(to: "/\(kind.rawValue)")
+    }
+
+    func discard(req: Request) async throws -> Response {
+        let batch = try await findBatch(req)
+        guard batch.status == "pending" else { return req.redirect(to: "/\(kind.rawValue)") }
+        batch.status = "discarded"
+        batch.data = nil
+        try await batch.save(on: req.db)
+        try await req.audit(.delete, "ImportBatch", id: batch.id?.uuidString, detail: "discarded without importing")
+        req.flash("Import of \(batch.filename) discarded. Nothing was imported.")
+        return req.redirect(to: "/\(kind.rawValue)")
+    }
+}

@@ -1,0 +1,173 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// What an import did.
+struct ImportOutcome: Sendable, CustomStringConvertible {
+    var created = 0
+    var merged = 0
+    var skipped = 0
+
+    var description: String {
+        "\(created) added, \(merged) merged into existing records, \(skipped) duplicates left as they were"
+    }
+}
+
+/// The limit on an import file, in the app and the command line alike.
+enum ImportLimits {
+    static let maxBytes = 32 * 1_048_576
+
+    static func problem(size: Int) -> String? {
+        guard size > maxBytes else { return nil }
+        return String(format: "The file is %.1f MB; imports are limited to %d MB. Split it into smaller files.",
+                      Double(size) / 1_048_576, maxBytes / 1_048_576)
+    }
+}
+
+/// Suppliers from CSV: plan (nothing written), then apply in one transaction.
+enum SupplierImporter {
+    static func existingKeys(on db: any Database) async throws -> (byNumber: [String: (UUID, String)], byName: [String: (UUID, String)]) {
+        let rows = try await (db as! any SQLDatabase).select().column("id").column("name").column("name_key").column("company_number")
+            .from(Supplier.schema).all()
+        var byNumber: [String: (UUID, String)] = [:], byName: [String: (UUID, String)] = [:]
+        byName.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self), name = try row.decode(column: "name", as: String.self)
+            if let number = try row.decode(column: "company_number", as: String?.self) { byNumber[number] = (id, name) }
+            let key = try row.decode(column: "name_key", as: String.self)
+            if byName[key] == nil { byName[key] = (id, name) }
+        }
+        return (byNumber, byName)
+    }
+
+    static func plan(_ data: Data, on db: any Database) async throws -> ImportPlan<SupplierImportRow> {
+        let file = try CSVFile(data: data)
+        let keys = try await existingKeys(on: db)
+        return SupplierImport.plan(file, byNumber: keys.byNumber, byName: keys.byName)
+    }
+
+    static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, on db: any Database) async throws -> ImportOutcome {
+        precondition(plan.canImport)
+        return try await db.transaction { db in
+            var outcome = ImportOutcome()
+            var pending: [Int: Supplier] = [:]
+            var models: [Supplier] = []
+            models.reserveCapacity(plan.newRows.count)
+            for row in plan.newRows {
+                let supplier = Supplier(name: row.name, companyNumber: row.companyNumber, sectors: row.sectors,
+                                        countriesOfOperation: row.countries, turnover: row.turnover, statementURL: row.statementURL)
+                supplier.id = UUID()
+                supplier.importBatchID = batchID
+                pending[row.line] = supplier
+                models.append(supplier)
+            }
+            var existingTargets: [UUID: Supplier] = [:]
+            var lineToExisting: [Int: UUID] = [:]
+            for duplicate in plan.duplicates {
+                guard mergeDuplicates else { outcome.skipped += 1; continue }
+                let target: Supplier?
+                switch duplicate.match {
+                case .existing(let id, _):
+                    if existingTargets[id] == nil { existingTargets[id] = try await Supplier.find(id, on: db) }
+                    target = existingTargets[id]
+                    lineToExisting[duplicate.row.line] = id
+                case .earlierLine(let line):
+                    target = pending[line] ?? lineToExisting[line].flatMap { existingTargets[$0] }
+                }
+                guard let target else { outcome.skipped += 1; continue }
+                merge(duplicate.row, into: target)
+                outcome.merged += 1
+            }
+            for start in stride(from: 0, to: models.count, by: 500) {
+                try await Array(models[start..<min(start + 500, models.count)]).create(on: db)
+            }
+            for target in existingTargets.values { try await target.save(on: db) }
+            outcome.created = models.count
+            return outcome
+        }
+    }
+
+    /// Fills what the record lacks and adds new sectors and countries; never blanks a field.
+    static func merge(_ row: SupplierImportRow, into supplier: Supplier) {
+        if supplier.companyNumber == nil { supplier.companyNumber = row.companyNumber }
+        let sectors = supplier.sectorList + row.sectors.filter { !supplier.sectorList.contains($0) }
+        supplier.sectors = sectors.map(\.rawValue).joined(separator: ",")
+        let countries = supplier.operationCountries + row.countries.filter { !supplier.operationCountries.contains($0) }
+        supplier.countriesOfOperation = countries.joined(separator: "; ")
+        if let turnover = row.turnover { supplier.turnoverBand = turnover.rawValue }
+        if let url = row.statementURL { supplier.statementURL = url }
+    }
+}
+
+/// Contracts from CSV, each matched to a registered supplier.
+enum ContractImporter {
+    static func plan(_ data: Data, on db: any Database) async throws -> ImportPlan<ContractImportRow> {
+        let file = try CSVFile(data: data)
+        let suppliers = try await SupplierImporter.existingKeys(on: db)
+        let rows = try await (db as! any SQLDatabase).select().column("id").column("title").column("supplier_id")
+            .from(Contract.schema).all()
+        var existing: [String: (UUID, String)] = [:]
+        existing.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self), title = try row.decode(column: "title", as: String.self)
+            existing[ContractImport.key(supplierID: try row.decode(column: "supplier_id", as: UUID.self), title: title)] = (id, title)
+        }
+        return ContractImport.plan(file, suppliersByNumber: suppliers.byNumber, suppliersByName: suppliers.byName, existing: existing)
+    }
+
+    static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
+                      today: Day, on db: any Database) async throws -> ImportOutcome {
+        precondition(plan.canImport)
+        return try await db.transaction { db in
+            var outcome = ImportOutcome()
+            var pending: [Int: Contract] = [:]
+            var models: [Contract] = []
+            models.reserveCapacity(plan.newRows.count)
+            for row in plan.newRows {
+                let contract = Contract(title: row.title, supplierID: row.supplierID,
+                                        regime: row.start.map(ProcurementRegime.forProcurementStarted(on:)) ?? .ppn0223)
+                contract.id = UUID()
+                fill(contract, from: row, policy: policy, today: today)
+                contract.importBatchID = batchID
+                pending[row.line] = contract
+                models.append(contract)
+            }
+            var existingTargets: [UUID: Contract] = [:]
+            for duplicate in plan.duplicates {
+                guard mergeDuplicates else { outcome.skipped += 1; continue }
+                let target: Contract?
+                switch duplicate.match {
+                case .existing(let id, _):
+                    if existingTargets[id] == nil { existingTargets[id] = try await Contract.find(id, on: db) }
+                    target = existingTargets[id]
+                case .earlierLine(let line):
+                    target = pending[line]
+                }
+                guard let target else { outcome.skipped += 1; continue }
+                fill(target, from: duplicate.row, policy: policy, today: today)
+                outcome.merged += 1
+            }
+            for start in stride(from: 0, to: models.count, by: 500) {
+                try await Array(models[start..<min(start + 500, models.count)]).create(on: db)
+            }
+            for target in existingTargets.values { try await target.save(on: db) }
+            outcome.created = models.count
+            return outcome
+        }
+    }
+
+    /// Sets the row's values (keeping what the row leaves empty) and the flags that follow.
+    static func fill(_ contract: Contract, from row: ContractImportRow, policy: ProcurementPolicy, today: Day) {
+        if let value = row.value { contract.valuePence = value.pence }
+        if let annual = row.annualValue { contract.annualValuePence = annual.pence }
+        if let start = row.start { contract.startDate = start.iso }
+        if let end = row.end { contract.endDate = end.iso }
+        if let category = row.category { contract.category = category }
+        if row.businessCritical { contract.businessCritical = true }
+        contract.applyPolicy(policy)
+        if contract.needsReview, contract.nextReviewDate == nil {
+            contract.nextReviewDate = ReviewSchedule.nextDue(lastReview: nil, contractStart: row.start, today: today).iso
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import LanternCore
+import Vapor
+
+/// Page links for a long list: 50 rows a page, the filters kept in every link.
+struct Pagination: Encodable {
+    static let perPage = 50
+
+    let page: Int
+    let pages: Int
+    let total: Int
+    let first: Int
+    let last: Int
+    let previous: String?
+    let next: String?
+
+    init(page requested: Int, total: Int, path: String, query: [(String, String)]) {
+        let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
+        let page = min(max(1, requested), pages)
+        self.page = page
+        self.pages = pages
+        self.total = total
+        first = total == 0 ? 0 : (page - 1) * Self.perPage + 1
+        last = min(total, page * Self.perPage)
+        func link(_ to: Int) -> String { path + Pagination.queryString(query + [("page", String(to))]) }
+        previous = page > 1 ? link(page - 1) : nil
+        next = page < pages ? link(page + 1) : nil
+    }
+
+    var offset: Int { (page - 1) * Self.perPage }
+
+    /// `?a=1&b=2`, leaving out empty values.
+    static func queryString(_ pairs: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let parts = pairs.filter { !$0.1.isEmpty }.map {
+            "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }
+        return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+    }
+}
+
+extension Request {
+    /// A CSV download. Cells are escaped against formula injection by ``CSVFile/escape(_:)``.
+    func csvDownload(filename: String, header: [String], rows: [[String]]) -> Response {
+        let body = CSVFile.write(header: header, rows: rows)
+        var headers = HTTPHeaders()
+        headers.add(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.add(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    /// Today in the UK, by Lantern's clock.
+    var today: Day { Day(lantern.now()) }
+
+    /// A query-string value, trimmed; empty when absent.
+    func queryValue(_ name: String) -> String {
+        ((try? query.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

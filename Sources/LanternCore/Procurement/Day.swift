@@ -1,0 +1,107 @@
+import Foundation
+
+/// A calendar day with no time or zone: contract dates, review due dates, statement periods.
+/// Stored as ISO 8601 text (`2026-03-31`), which sorts and compares correctly in SQL.
+public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2200).contains(year), (1...12).contains(month),
+              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The UK civil day on which `date` falls.
+    public init(_ date: Date) {
+        let parts = Calendar.ukCivil.dateComponents([.year, .month, .day], from: date)
+        year = parts.year!
+        month = parts.month!
+        day = parts.day!
+    }
+
+    /// Reads `2026-03-31` (ISO), `31/03/2026` (UK order, as spreadsheets write it) or
+    /// `31 March 2026` / `31st Mar 2026` (as statements write it). US order is never assumed:
+    /// `03/31/2026` is refused rather than misread.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let iso = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        if iso.count == 3, iso[0].count == 4, let y = Int(iso[0]), let m = Int(iso[1]), let d = Int(iso[2]) {
+            self.init(year: y, month: m, day: d)
+            return
+        }
+        let uk = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        if uk.count == 3, uk[2].count == 4, let d = Int(uk[0]), let m = Int(uk[1]), let y = Int(uk[2]) {
+            self.init(year: y, month: m, day: d)
+            return
+        }
+        let words = trimmed.split(separator: " ")
+        if words.count == 3, let d = Int(words[0].prefix(while: \.isASCIIDigit)), let y = Int(words[2]), words[2].count == 4,
+           let m = Day.monthNames.firstIndex(where: { $0.lowercased().hasPrefix(words[1].lowercased().prefix(3)) }), words[1].count >= 3 {
+            self.init(year: y, month: m + 1, day: d)
+            return
+        }
+        return nil
+    }
+
+    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                             "October", "November", "December"]
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let parsed = Day(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Not a date: \(text)"))
+        }
+        self = parsed
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+
+    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        month == 2 ? (isLeap(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+
+    public var iso: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public var description: String { iso }
+
+    /// "31 March 2026", as GOV.UK writes dates.
+    public var long: String {
+        "\(day) \(Day.monthNames[month - 1]) \(year)"
+    }
+
+    /// The same day `months` later; the 31st becomes the month's last day where needed.
+    public func adding(months: Int) -> Day {
+        let total = year * 12 + (month - 1) + months
+        let y = total / 12, m = total % 12 + 1
+        return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
+    }
+
+    public func adding(days: Int) -> Day {
+        Day(Calendar.ukCivil.date(byAdding: .day, value: days, to: noon)!)
+    }
+
+    /// Midday UK time on this day: safe from daylight-saving edges when converting.
+    public var noon: Date {
+        Calendar.ukCivil.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+    }
+
+    /// Whole days from this day to `other` (negative when `other` is earlier).
+    public func days(until other: Day) -> Int {
+        Calendar.ukCivil.dateComponents([.day], from: noon, to: other.noon).day!
+    }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
