@@ -76,19 +76,20 @@ struct CreateOrganisation: AsyncMigration {
 struct AddProcurementPolicy: AsyncMigration {
     var name: String { "2026-11-24-organisation-procurement-policy" }
 
+    static let columns: [(String, DatabaseSchema.DataType)] = [
+        ("statement_threshold_pence", .int64), ("high_value_threshold_pence", .int64), ("risk_medium_from", .int), ("risk_high_from", .int),
+    ]
+
+    // One column per statement: SQLite's ALTER TABLE adds a single column at a time.
     func prepare(on database: any Database) async throws {
-        try await database.schema(Organisation.schema)
-            .field("statement_threshold_pence", .int64)
-            .field("high_value_threshold_pence", .int64)
-            .field("risk_medium_from", .int)
-            .field("risk_high_from", .int)
-            .update()
+        for (name, type) in Self.columns {
+            try await database.schema(Organisation.schema).field(.definition(name: .key(.string(name)), dataType: type, constraints: [])).update()
+        }
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(Organisation.schema)
-            .deleteField("statement_threshold_pence").deleteField("high_value_threshold_pence")
-            .deleteField("risk_medium_from").deleteField("risk_high_from")
-            .update()
+        for (name, _) in Self.columns {
+            try await database.schema(Organisation.schema).deleteField(.key(.string(name))).update()
+        }
     }
 }
