@@ -195,8 +195,10 @@ public enum RiskModel {
         let pairs = index.pairs(goods: answers.goods, countries: answers.countries)
         let goodsBonus = pairs.contains(where: \.involvesForcedLabour) ? 2 : pairs.isEmpty ? 0 : 1
         let goodsReason: String
-        if let pair = pairs.first(where: \.involvesForcedLabour) ?? pairs.first {
-            goodsReason = "\(pair.good) from \(pair.country) is on the ILAB list for \(pair.involvesForcedLabour ? "forced labour" : "child labour")"
+        let forcedPairs = pairs.filter(\.involvesForcedLabour)
+        if !pairs.isEmpty {
+            let shown = (forcedPairs.isEmpty ? pairs : forcedPairs).map { "\($0.good) from \($0.country)" }
+            goodsReason = "\(shown.prefix(4).joined(separator: "; ")) \(shown.count == 1 ? "is" : "are") on the ILAB list for \(forcedPairs.isEmpty ? "child labour" : "forced labour")"
         } else if !answers.goods.isEmpty {
             goodsReason = "No listed good × country pair for \(answers.goods.joined(separator: ", "))"
         } else {
