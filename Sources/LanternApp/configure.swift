@@ -33,6 +33,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(CurrentUserMiddleware())
+    app.middleware.use(ProcurementChangeMiddleware())
 
     try await DatabaseSetup.prepare(app, configuration.database)
     try await app.autoMigrate()

@@ -124,4 +124,20 @@ struct ImportPageTests {
             #expect(linen.statementRequired && linen.businessCritical && linen.needsReview && linen.nextReviewDate != nil)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func anUnconfirmedFileIsNotKeptBeyondADay(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            let uploaded = try await Self.upload(browser, "suppliers", "later.csv", Data("name\nLater Ltd\n".utf8))
+            env.clock.advance(by: 25 * 3600)
+            try await Housekeeping.runOnce(env.app)
+            let batch = try #require(try await ImportBatch.query(on: env.db).first())
+            #expect(batch.status == "expired" && batch.data == nil)
+            try await browser.signIn(as: .procurementOfficer)  // the session itself ended long ago
+            #expect(try await browser.get(uploaded.location!).body.string.contains("This file was expired."))
+            #expect(try await browser.post(uploaded.location! + "/confirm", [:]).status == .conflict)
+        }
+    }
 }

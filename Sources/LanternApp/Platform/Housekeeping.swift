@@ -2,8 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Work done on a timer while serving: clearing sessions that can no longer be used and
-/// sign-in failures older than the throttle window.
+/// Work done on a timer while serving: clearing sessions that can no longer be used,
+/// sign-in failures older than the throttle window, and import files left unconfirmed for a day.
 enum Housekeeping {
     static func schedule(on app: Application) {
         let eventLoop = app.eventLoopGroup.next()
@@ -22,8 +22,12 @@ enum Housekeeping {
         let cutoff = services.configuration.signInThrottle.windowStart(now: now)
         let failures = try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).count()
         try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).delete()
-        if sessions + failures > 0 {
-            app.logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "old_sign_in_failures": "\(failures)"])
+        // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
+        let stale = try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
+        try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400))
+            .set(\.$status, to: "expired").set(\.$data, to: nil).update()
+        if sessions + failures + stale > 0 {
+            app.logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "old_sign_in_failures": "\(failures)", "expired_imports": "\(stale)"])
         }
         return (sessions, failures)
     }

@@ -11,9 +11,11 @@ public struct ContractImportRow: Sendable {
     public let end: Day?
     public let category: String?
     public let businessCritical: Bool
+    /// ``OrganisationName/key(_:)`` of the title.
+    public let titleKey: String
 
     /// Same supplier and same title (as names compare) is the same contract.
-    public var key: String { ContractImport.key(supplierID: supplierID, title: title) }
+    public var key: String { supplierID.uuidString + "|" + titleKey }
 }
 
 /// Contract CSV: `title, supplier` required (supplier by name or company number);
@@ -87,7 +89,7 @@ public enum ContractImport {
             }
             let parsed = ContractImportRow(line: row.line, title: title, supplierID: supplier.0, value: value, annualValue: annual,
                                            start: start, end: end, category: category.isEmpty ? nil : category,
-                                           businessCritical: (critical ?? nil) ?? false)
+                                           businessCritical: (critical ?? nil) ?? false, titleKey: OrganisationName.key(title))
             if let match = existing[parsed.key] {
                 plan.duplicates.append(.init(row: parsed, match: .existing(id: match.0, name: match.1), reason: "same title and supplier"))
             } else if let line = seen[parsed.key] {

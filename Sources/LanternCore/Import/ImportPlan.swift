@@ -40,8 +40,27 @@ public enum OrganisationName {
     static let dropped: Set<String> = ["the", "ltd", "limited", "plc", "llp", "lp", "co", "company", "inc", "uk"]
 
     public static func key(_ name: String) -> String {
-        let spaced = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : $0 == "&" ? "+" : " " })
-        let words = spaced.replacingOccurrences(of: "+", with: " and ").split(separator: " ").map(String.init)
+        // Scalar by scalar: imports key every row, and Foundation's string functions are slow on Linux.
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        func flush() {
+            if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
+        }
+        for scalar in name.unicodeScalars {
+            switch scalar.value {
+            case 0x61...0x7A, 0x30...0x39: current.append(scalar)
+            case 0x41...0x5A: current.append(Unicode.Scalar(scalar.value + 32)!)
+            case 0x26: flush(); words.append("and")
+            case 0..<0x80: flush()
+            default:
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark {
+                    current.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+                } else {
+                    flush()
+                }
+            }
+        }
+        flush()
         let kept = words.filter { !dropped.contains($0) }
         return (kept.isEmpty ? words : kept).joined(separator: " ")
     }
@@ -80,6 +99,17 @@ enum ImportValue {
 
     /// A list cell: "United Kingdom; Poland" or "Cleaning|Security".
     static func list(_ raw: String) -> [String] {
-        raw.split(whereSeparator: { $0 == ";" || $0 == "|" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        raw.split(whereSeparator: { $0 == ";" || $0 == "|" }).map(trimmed).filter { !$0.isEmpty }
+    }
+
+    static func trimmed(_ text: Substring) -> String { text.trimmingSpaces }
+}
+
+extension StringProtocol {
+    /// Spaces and tabs dropped from both ends without Foundation, which is slow at this on Linux.
+    var trimmingSpaces: String {
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        return String(self[first...last])
     }
 }

@@ -27,7 +27,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     /// `31 March 2026` / `31st Mar 2026` (as statements write it). US order is never assumed:
     /// `03/31/2026` is refused rather than misread.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let iso = trimmed.split(separator: "-", omittingEmptySubsequences: false)
         if iso.count == 3, iso[0].count == 4, let y = Int(iso[0]), let m = Int(iso[1]), let d = Int(iso[2]) {
             self.init(year: y, month: m, day: d)

@@ -8,10 +8,10 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// Reads what people type and finance systems export: `25000`, `£25,000`, `25,000.50`,
     /// `GBP 1200`. Refuses negatives, more than two decimal places, and anything else.
     public init?(parsing text: String) {
-        var s = Substring(text.trimmingCharacters(in: .whitespaces))
+        var s = Substring(text.trimmingSpaces)
         if s.hasPrefix("£") { s = s.dropFirst() }
         else if s.uppercased().hasPrefix("GBP") { s = s.dropFirst(3) }
-        s = Substring(s.trimmingCharacters(in: .whitespaces))
+        s = Substring(s.trimmingSpaces)
         guard !s.isEmpty else { return nil }
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return nil }

@@ -79,17 +79,23 @@ public enum Sector: String, CaseIterable, Codable, Sendable {
     public init?(matching text: String) {
         let key = Sector.normalise(text)
         guard !key.isEmpty else { return nil }
-        if let exact = Sector.allCases.first(where: { Sector.normalise($0.rawValue) == key || Sector.normalise($0.label) == key }) {
+        if let exact = Sector.byKey[key] {
             self = exact
             return
         }
         // A single recognisable word: "Cleaning", "Catering", "Logistics".
-        if let partial = Sector.allCases.first(where: { Sector.normalise($0.label).split(separator: " ").contains(Substring(key)) }) {
+        if let partial = Sector.byWord[key] {
             self = partial
             return
         }
         return nil
     }
+
+    /// Codes and labels, normalised once: imports match tens of thousands of rows.
+    private static let byKey: [String: Sector] = Dictionary(
+        allCases.flatMap { [(normalise($0.rawValue), $0), (normalise($0.label), $0)] }, uniquingKeysWith: { first, _ in first })
+    private static let byWord: [String: Sector] = Dictionary(
+        allCases.flatMap { sector in normalise(sector.label).split(separator: " ").map { (String($0), sector) } }, uniquingKeysWith: { first, _ in first })
 
     static func normalise(_ text: String) -> String {
         String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : " " })
@@ -120,10 +126,11 @@ public enum TurnoverBand: String, CaseIterable, Codable, Sendable {
     public var meetsSection54Threshold: Bool { self != .under36m }
 
     public init?(matching text: String) {
-        let key = text.lowercased().filter { $0.isLetter || $0.isNumber }
-        guard let band = TurnoverBand.allCases.first(where: {
-            $0.rawValue.filter { $0.isLetter || $0.isNumber } == key || $0.label.lowercased().filter { $0.isLetter || $0.isNumber } == key
-        }) else { return nil }
+        guard let band = TurnoverBand.byKey[TurnoverBand.key(text)] else { return nil }
         self = band
     }
+
+    private static func key(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+    private static let byKey: [String: TurnoverBand] = Dictionary(
+        allCases.flatMap { [(key($0.rawValue), $0), (key($0.label), $0)] }, uniquingKeysWith: { first, _ in first })
 }

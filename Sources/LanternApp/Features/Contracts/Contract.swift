@@ -40,9 +40,9 @@ final class Contract: Model, @unchecked Sendable {
 
     init() {}
 
-    init(title: String, supplierID: UUID, regime: ProcurementRegime = .ppn0223) {
+    init(title: String, supplierID: UUID, regime: ProcurementRegime = .ppn0223, titleKey: String? = nil) {
         self.title = title
-        self.titleKey = OrganisationName.key(title)
+        self.titleKey = titleKey ?? OrganisationName.key(title)
         self.$supplier.id = supplierID
         self.businessCritical = false
         self.regime = regime.rawValue
@@ -226,9 +226,13 @@ struct CreateContracts: AsyncMigration {
             .field("updated_at", .datetime)
             .create()
         let sql = database as! any SQLDatabase
-        for column in ["supplier_id", "risk_level", "next_review_date", "contract_manager_id", "title_key"] {
+        for column in ["supplier_id", "contract_manager_id", "title_key"] {
             try await sql.create(index: "contracts_\(column)_idx").on(Contract.schema).column(column).run()
         }
+        // The dashboard counts active contracts by level from this index alone.
+        try await sql.create(index: "contracts_status_risk_idx").on(Contract.schema).column("status").column("risk_level").run()
+        try await sql.create(index: "contracts_risk_title_idx").on(Contract.schema).column("risk_level").column("title_key").run()
+        try await sql.create(index: "contracts_review_idx").on(Contract.schema).column("status").column("needs_review").column("next_review_date").run()
 
         try await database.schema(RiskAssessmentRecord.schema)
             .id()

@@ -99,10 +99,12 @@ struct ContractsController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let filters = Filters(req)
         let today = req.today
-        let total = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).count()
+        let total = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).countRows()
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/contracts", query: filters.pairs)
-        let contracts = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).sort(\.$titleKey)
-            .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        // Reviews are listed by due date, most overdue first; everything else by title.
+        let query = Self.filtered(filters, today: today, user: req.currentUser, on: req.db)
+        let sorted = filters.review.isEmpty ? query.sort(\.$titleKey) : query.sort(\.$nextReviewDate).sort(\.$titleKey)
+        let contracts = try await sorted.range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
         let view = ListView(
             filters: filters,
             risks: ([("not_assessed", "Not assessed")] + RiskLevel.allCases.reversed().map { ($0.rawValue, $0.label) })

@@ -40,47 +40,32 @@ struct ProcurementDashboardController: RouteCollection {
 
     func dashboard(req: Request) async throws -> Response {
         let today = req.today
-        let sql = req.db as! any SQLDatabase
-        // One grouped query for the risk levels rather than a count per level.
-        let grouped = try await sql.select().column("risk_level").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(Contract.schema).where("status", .equal, "active").groupBy("risk_level").all()
-        var byLevel: [String: Int] = [:]
-        for row in grouped {
-            byLevel[(try row.decode(column: "risk_level", as: String?.self)) ?? "not_assessed"] = try row.decode(column: "n", as: Int.self)
+        let counts = try await req.application.procurementFigures.counts(on: req.db, today: today, now: req.lantern.now())
+        let labels = ["high": "High risk", "medium": "Medium risk", "low": "Low risk", "not_assessed": "Not assessed"]
+        let riskCounts = counts.byLevel.map {
+            Count(label: labels[$0.level] ?? $0.level, value: $0.count, link: "/contracts?risk=\($0.level)", tag: $0.level)
         }
-        let riskCounts = RiskLevel.allCases.reversed().map { Count(label: "\($0.label) risk", value: byLevel[$0.rawValue] ?? 0, link: "/contracts?risk=\($0.rawValue)", tag: $0.rawValue) }
-            + [Count(label: "Not assessed", value: byLevel["not_assessed"] ?? 0, link: "/contracts?risk=not_assessed", tag: "not_assessed")]
-
         func contracts(_ review: String) -> QueryBuilder<Contract> {
             ContractsController.filtered(ContractsController.Filters(review: review), today: today, user: nil, on: req.db)
         }
-        let overdueCount = try await contracts("overdue").count()
-        let dueCount = try await contracts("due_soon").count()
         let overdue = try await contracts("overdue").sort(\.$nextReviewDate).limit(10).all()
         let due = try await contracts("due_soon").sort(\.$nextReviewDate).limit(10).all()
         let reviewCounts = [
-            Count(label: "Annual reviews overdue", value: overdueCount, link: "/contracts?review=overdue", tag: "overdue"),
-            Count(label: "Due within 30 days", value: dueCount, link: "/contracts?review=due_soon", tag: "due_soon"),
+            Count(label: "Annual reviews overdue", value: counts.overdueReviews, link: "/contracts?review=overdue", tag: "overdue"),
+            Count(label: "Due within 30 days", value: counts.dueReviews, link: "/contracts?review=due_soon", tag: "due_soon"),
         ]
-
-        let staleBefore = today.adding(months: -StatementCurrency.graceMonths).iso
-        let noStatement = try await Supplier.query(on: req.db).filter(\.$statementGaps == nil).count()
-        let withGaps = try await Supplier.query(on: req.db).filter(\.$statementGaps > 0).count()
-        let outOfDate = try await Supplier.query(on: req.db).filter(\.$statementGaps != nil).filter(\.$statementPeriodEnd < staleBefore).count()
         let statementCounts = [
-            Count(label: "Suppliers with no statement checked", value: noStatement, link: "/suppliers?standing=none", tag: "none"),
-            Count(label: "Statements with gaps", value: withGaps, link: "/suppliers?standing=gaps", tag: "gaps"),
-            Count(label: "Statements out of date", value: outOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
+            Count(label: "Suppliers with no statement checked", value: counts.noStatement, link: "/suppliers?standing=none", tag: "none"),
+            Count(label: "Statements with gaps", value: counts.statementGaps, link: "/suppliers?standing=gaps", tag: "gaps"),
+            Count(label: "Statements out of date", value: counts.statementOutOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
         ]
-        let openCount = try await ContractAction.query(on: req.db).filter(\.$status == "open").count()
-        let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).count()
         let open = try await ContractAction.query(on: req.db).filter(\.$status == "open").sort(\.$dueDate).limit(10).all()
         let view = View(
             riskCounts: riskCounts, reviewCounts: reviewCounts, statementCounts: statementCounts,
             overdueReviews: try await ContractsController.rows(overdue, today: today, on: req.db),
             dueReviews: try await ContractsController.rows(due, today: today, on: req.db),
             openActions: try await Self.actionRows(open, today: today, on: req.db),
-            openActionCount: openCount, overdueActionCount: overdueActions)
+            openActionCount: counts.openActions, overdueActionCount: counts.overdueActions)
         return try await req.render("Contracts/dashboard", view, title: "Procurement dashboard")
     }
 
@@ -131,7 +116,7 @@ struct ProcurementDashboardController: RouteCollection {
     func actions(req: Request) async throws -> Response {
         let filters = ActionFilters(req)
         let today = req.today
-        let total = try await actionQuery(filters, today: today, on: req.db).count()
+        let total = try await actionQuery(filters, today: today, on: req.db).countRows()
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/procurement/actions", query: filters.pairs)
         let actions = try await actionQuery(filters, today: today, on: req.db).sort(\.$dueDate)
             .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()

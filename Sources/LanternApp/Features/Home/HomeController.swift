@@ -53,9 +53,9 @@ struct HomeController: RouteCollection {
             let today = Day(req.lantern.now())
             var filters = ContractsController.Filters(review: "overdue")
             filters.mine = onlyMine
-            let count = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).count()
+            let count = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).countRows()
             figures.append(Figure(label: onlyMine ? "Annual reviews overdue on your contracts" : "Annual reviews overdue", value: String(count), path: reviewsLink))
-            let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).count()
+            let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).countRows()
             figures.append(Figure(label: "Contract actions past their due date", value: String(overdueActions), path: "/procurement/actions?overdue=1"))
             let contracts = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).sort(\.$nextReviewDate).limit(10).all()
             overdueReviews = try await ContractsController.rows(contracts, today: today, on: req.db)

@@ -81,7 +81,7 @@ struct SuppliersController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let filters = Filters(req)
         let today = req.today
-        let total = try await Self.filtered(filters, today: today, on: req.db).count()
+        let total = try await Self.filtered(filters, today: today, on: req.db).countRows()
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total,
                                     path: "/suppliers", query: filters.pairs)
         let suppliers = try await Self.filtered(filters, today: today, on: req.db).sort(\.$nameKey)

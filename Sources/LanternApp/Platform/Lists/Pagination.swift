@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import LanternCore
 import Vapor
@@ -56,5 +57,13 @@ extension Request {
     /// A query-string value, trimmed; empty when absent.
     func queryValue(_ name: String) -> String {
         ((try? query.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension QueryBuilder {
+    /// `COUNT(*)`, which an index alone can answer. Fluent's `count()` counts the id column,
+    /// which makes SQLite read every matching row: 50 ms rather than 3 on 50,000 suppliers.
+    func countRows() async throws -> Int {
+        try await aggregate(.custom(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("aggregate"))), as: Int.self).get()
     }
 }
