@@ -57,6 +57,7 @@ bench() {
 
 run_engine() {
   local engine=$1
+  unset LANTERN_DATA_KEY_FILE   # each engine gets its own demo key
   echo "== $engine: import, then wrk -c$CONNS -d${SECS}s x $RUNS, release build, $(nproc) cores"
   start_server "$engine"; stop_server   # creates the schema and the demo people
   export LANTERN_DATA_KEY_FILE="$WORK/data-$engine/demo-data-protection.key"

@@ -7,21 +7,24 @@ import Vapor
 public final class LanternServices: Sendable {
     public let configuration: LanternConfiguration
     public let cipher: FieldCipher
-    private let clock: NIOLockedValueBox<@Sendable () -> Date>
+    /// The clock is held in a struct: a bare function value kept in a generic box gains a pair of
+    /// reabstraction thunks at every locked read-and-write-back, so `now()` slowed with uptime.
+    private struct Clock: Sendable { let read: @Sendable () -> Date }
+    private let clock: NIOLockedValueBox<Clock>
     let audit: AuditLog
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
         self.cipher = FieldCipher(master: configuration.dataProtectionKey)
-        self.clock = .init({ Date() })
+        self.clock = .init(Clock(read: { Date() }))
         self.audit = AuditLog()
     }
 
-    public func now() -> Date { clock.withLockedValue { $0 }() }
+    public func now() -> Date { clock.withLockedValue { $0 }.read() }
 
     /// Replaces the clock (tests only need this).
     public func setClock(_ clock: @escaping @Sendable () -> Date) {
-        self.clock.withLockedValue { $0 = clock }
+        self.clock.withLockedValue { $0 = Clock(read: clock) }
     }
 }
 
