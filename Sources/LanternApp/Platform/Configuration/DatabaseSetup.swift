@@ -58,6 +58,19 @@ enum DatabaseSetup {
         }
     }
 
+    /// After a bulk load: fresh planner statistics on both engines, and on PostgreSQL a vacuum,
+    /// so counts can be answered from indexes alone (the visibility map is empty until then).
+    static func afterBulkLoad(_ db: any Database, tables: [String]) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for table in tables {
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("VACUUM (ANALYZE) \(ident: table)").run()
+            } else {
+                try await sql.raw("ANALYZE \(ident: table)").run()
+            }
+        }
+    }
+
     static func isSQLite(_ db: any Database) -> Bool {
         (db as? any SQLDatabase)?.dialect.name == "sqlite"
     }

@@ -49,7 +49,7 @@ enum SupplierImporter {
 
     static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
-        return try await db.transaction { db in
+        let outcome = try await db.transaction { db in
             var outcome = ImportOutcome()
             var pending: [Int: Supplier] = [:]
             var models: [Supplier] = []
@@ -86,6 +86,8 @@ enum SupplierImporter {
             outcome.created = models.count
             return outcome
         }
+        if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Supplier.schema]) }
+        return outcome
     }
 
     /// The columns a new supplier's row fills, and their values, written without Fluent's
@@ -129,7 +131,7 @@ enum ContractImporter {
     static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
                       today: Day, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
-        return try await db.transaction { db in
+        let outcome = try await db.transaction { db in
             var outcome = ImportOutcome()
             var pending: [Int: Contract] = [:]
             var models: [Contract] = []
@@ -164,6 +166,8 @@ enum ContractImporter {
             outcome.created = models.count
             return outcome
         }
+        if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Contract.schema]) }
+        return outcome
     }
 
     static let columns = ["id", "title", "title_key", "supplier_id", "category", "value_pence", "annual_value_pence", "start_date",
@@ -194,6 +198,9 @@ enum ContractImporter {
 /// Multi-row INSERTs in chunks that stay inside both engines' limits on bound values
 /// (SQLite 32,766; PostgreSQL 65,535).
 enum BulkInsert {
+    /// Loads at least this large refresh the planner's statistics afterwards.
+    static let largeLoad = 1_000
+
     static func run(on db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         let sql = db as! any SQLDatabase
         let perStatement = max(1, 30_000 / columns.count)
