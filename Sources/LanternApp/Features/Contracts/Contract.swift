@@ -232,6 +232,7 @@ struct CreateContracts: AsyncMigration {
         // The dashboard counts active contracts by level from this index alone.
         try await sql.create(index: "contracts_status_risk_idx").on(Contract.schema).column("status").column("risk_level").run()
         try await sql.create(index: "contracts_risk_title_idx").on(Contract.schema).column("risk_level").column("title_key").run()
+        try await DatabaseSetup.createSubstringIndex(database, name: "contracts_title_key_trgm_idx", table: Contract.schema, column: "title_key")
         try await sql.create(index: "contracts_review_idx").on(Contract.schema).column("status").column("needs_review").column("next_review_date").run()
 
         try await database.schema(RiskAssessmentRecord.schema)

@@ -163,6 +163,8 @@ struct CreateSuppliers: AsyncMigration {
         // Covers the name and sector filters, so counting matches reads the index, not the rows.
         try await sql.create(index: "suppliers_name_key_idx").on(Supplier.schema).column("name_key").column("sectors").run()
         try await sql.create(index: "suppliers_company_number_idx").on(Supplier.schema).column("company_number").run()
+        try await DatabaseSetup.createSubstringIndex(database, name: "suppliers_name_key_trgm_idx", table: Supplier.schema, column: "name_key")
+        try await DatabaseSetup.createSubstringIndex(database, name: "suppliers_sectors_trgm_idx", table: Supplier.schema, column: "sectors")
         // Standing filters and their sort by name are served from one index.
         try await sql.create(index: "suppliers_statement_gaps_idx").on(Supplier.schema).column("statement_gaps").column("name_key").run()
 

@@ -41,8 +41,12 @@ enum DatabaseSetup {
 
     static func prepare(_ db: any Database, schema: String? = nil) async throws {
         guard let sql = db as? any SQLDatabase else { return }
-        if let schema, sql.dialect.name == "postgresql" {
-            try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+        if sql.dialect.name == "postgresql" {
+            if let schema { try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run() }
+            // Trigram indexes make "name contains" searches use an index. pg_trgm is a trusted
+            // extension (PostgreSQL 13+); where it cannot be installed, searches scan instead.
+            // It goes in `public` so that per-schema test databases share one copy.
+            _ = try? await sql.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public").run()
             return
         }
         if sql.dialect.name == "sqlite" {
@@ -69,6 +73,15 @@ enum DatabaseSetup {
                 try await sql.raw("ANALYZE \(ident: table)").run()
             }
         }
+    }
+
+    /// An index for `column LIKE '%text%'`: a trigram GIN index on PostgreSQL when pg_trgm is
+    /// installed. SQLite has no such index; there the covering b-tree index keeps the scan cheap.
+    static func createSubstringIndex(_ database: any Database, name: String, table: String, column: String) async throws {
+        guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        let installed = try await sql.raw("SELECT 1 AS present FROM pg_extension WHERE extname = 'pg_trgm'").all()
+        guard !installed.isEmpty else { return }
+        try await sql.raw("CREATE INDEX \(ident: name) ON \(ident: table) USING gin (\(ident: column) public.gin_trgm_ops)").run()
     }
 
     static func isSQLite(_ db: any Database) -> Bool {
