@@ -63,14 +63,14 @@ enum SupplierImporter {
                 pending[row.line] = supplier
                 models.append(supplier)
             }
-            var existingTargets: [UUID: Supplier] = [:]
+            // Every supplier a duplicate matches, loaded in one query rather than one per row.
+            let existingTargets: [UUID: Supplier] = try await Self.existing(plan.duplicates.map(\.match), mergeDuplicates: mergeDuplicates, on: db)
             var lineToExisting: [Int: UUID] = [:]
             for duplicate in plan.duplicates {
                 guard mergeDuplicates else { outcome.skipped += 1; continue }
                 let target: Supplier?
                 switch duplicate.match {
                 case .existing(let id, _):
-                    if existingTargets[id] == nil { existingTargets[id] = try await Supplier.find(id, on: db) }
                     target = existingTargets[id]
                     lineToExisting[duplicate.row.line] = id
                 case .earlierLine(let line):
@@ -98,6 +98,22 @@ enum SupplierImporter {
     static func row(for s: Supplier, now: Date) -> [any Encodable & Sendable] {
         [s.id!, s.name, s.nameKey, s.companyNumber, s.sectors, s.countriesOfOperation, s.countriesOfSourcing,
          s.turnoverBand, s.statementURL, s.importBatchID, now, now]
+    }
+
+    /// The registered records that duplicates match, by id, in one query (none unless merging).
+    static func existing<Row, M: Model>(_ matches: [ImportPlan<Row>.Match], mergeDuplicates: Bool, on db: any Database) async throws -> [UUID: M] where M.IDValue == UUID {
+        guard mergeDuplicates else { return [:] }
+        let ids = Array(Set(matches.compactMap { match -> UUID? in
+            if case .existing(let id, _) = match { return id }
+            return nil
+        }))
+        var found: [UUID: M] = [:]
+        for start in stride(from: 0, to: ids.count, by: 1000) {
+            for model in try await M.query(on: db).filter(\M._$id ~~ Array(ids[start..<min(start + 1000, ids.count)])).all() {
+                found[model.id!] = model
+            }
+        }
+        return found
     }
 
     /// Fills what the record lacks and adds new sectors and countries; never blanks a field.
@@ -145,13 +161,12 @@ enum ContractImporter {
                 pending[row.line] = contract
                 models.append(contract)
             }
-            var existingTargets: [UUID: Contract] = [:]
+            let existingTargets = try await SupplierImporter.existing(plan.duplicates.map(\.match), mergeDuplicates: mergeDuplicates, on: db) as [UUID: Contract]
             for duplicate in plan.duplicates {
                 guard mergeDuplicates else { outcome.skipped += 1; continue }
                 let target: Contract?
                 switch duplicate.match {
                 case .existing(let id, _):
-                    if existingTargets[id] == nil { existingTargets[id] = try await Contract.find(id, on: db) }
                     target = existingTargets[id]
                 case .earlierLine(let line):
                     target = pending[line]
