@@ -17,11 +17,7 @@ struct ContractPage: RouteCollection {
         return contract
     }
 
-    struct Typed: Encodable {
-        var section = ""
-        var values: [String: String] = [:]
-        var errors = FormErrors()
-    }
+    typealias Typed = TypedForm
 
     struct Detail: Encodable { let label: String; let value: String }
     struct Assessment: Encodable {

@@ -25,12 +25,7 @@ struct SupplierPage: RouteCollection {
         return supplier
     }
 
-    /// What the person typed into one of the page's forms, kept when it is refused.
-    struct Typed: Encodable {
-        var section = ""
-        var values: [String: String] = [:]
-        var errors = FormErrors()
-    }
+    typealias Typed = TypedForm
 
     struct Gap: Encodable { let label: String; let verdict: String }
     struct ContactRow: Encodable { let id: String; let name: String; let role: String; let email: String; let phone: String }

@@ -57,3 +57,11 @@ struct SelectOption: Encodable, Sendable {
     let label: String
     let selected: Bool
 }
+
+/// What was typed into one of a page's several forms, with its errors, kept when it is refused.
+/// `section` names the form, so the page opens it and fills only its fields.
+struct TypedForm: Encodable, Sendable {
+    var section = ""
+    var values: [String: String] = [:]
+    var errors = FormErrors()
+}
