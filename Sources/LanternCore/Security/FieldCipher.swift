@@ -61,8 +61,15 @@ public struct FieldCipher: Sendable {
     }
 
     let master: DataProtectionKey
+    /// Earlier organisation keys, accepted for unwrapping while a rotation is under way.
+    let previous: [DataProtectionKey]
 
-    public init(master: DataProtectionKey) { self.master = master }
+    public init(master: DataProtectionKey, previous: [DataProtectionKey] = []) {
+        self.master = master
+        self.previous = previous
+    }
+
+    public var currentKeyID: String { master.id }
 
     /// A fresh data key for one record, and its wrapped form to store.
     public func newDataKey(recordID: String) throws -> (SymmetricKey, WrappedDataKey) {
@@ -73,10 +80,64 @@ public struct FieldCipher: Sendable {
     }
 
     public func unwrap(_ wrapped: WrappedDataKey, recordID: String) throws -> SymmetricKey {
-        guard wrapped.keyID == master.id else { throw Problem.wrongKey(expected: wrapped.keyID, found: master.id) }
+        guard let kek = ([master] + previous).first(where: { $0.id == wrapped.keyID }) else {
+            throw Problem.wrongKey(expected: wrapped.keyID, found: master.id)
+        }
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped.sealed)
-            return SymmetricKey(data: try AES.GCM.open(box, using: master.key, authenticating: Data("dek|\(recordID)".utf8)))
+            return SymmetricKey(data: try AES.GCM.open(box, using: kek.key, authenticating: Data("dek|\(recordID)".utf8)))
+        } catch {
+            throw Problem.tampered
+        }
+    }
+
+    /// The same data key wrapped under the current organisation key (key rotation): the
+    /// record's ciphertext is untouched.
+    public func rewrap(_ wrapped: WrappedDataKey, recordID: String) throws -> WrappedDataKey {
+        if wrapped.keyID == master.id { return wrapped }
+        let dataKey = try unwrap(wrapped, recordID: recordID)
+        let raw = dataKey.withUnsafeBytes { Data($0) }
+        let box = try AES.GCM.seal(raw, using: master.key, authenticating: Data("dek|\(recordID)".utf8))
+        return WrappedDataKey(keyID: master.id, sealed: box.combined!)
+    }
+
+    /// Encrypts a record's sensitive fields together under a fresh data key.
+    public func sealRecord<T: Encodable>(_ value: T, table: String, recordID: String) throws -> (WrappedDataKey, Data) {
+        let (dataKey, wrapped) = try newDataKey(recordID: recordID)
+        let json = try JSONEncoder().encode(value)
+        let aad = Data("\(table)|record|\(recordID)".utf8)
+        return (wrapped, try AES.GCM.seal(json, using: dataKey, authenticating: aad).combined!)
+    }
+
+    /// Re-encrypts a record's fields under its existing data key (an edit).
+    public func resealRecord<T: Encodable>(_ value: T, wrapped: WrappedDataKey, table: String, recordID: String) throws -> Data {
+        let dataKey = try unwrap(wrapped, recordID: recordID)
+        let aad = Data("\(table)|record|\(recordID)".utf8)
+        return try AES.GCM.seal(try JSONEncoder().encode(value), using: dataKey, authenticating: aad).combined!
+    }
+
+    public func openRecord<T: Decodable>(_ type: T.Type, wrapped: WrappedDataKey, sealed: Data, table: String, recordID: String) throws -> T {
+        let dataKey = try unwrap(wrapped, recordID: recordID)
+        let aad = Data("\(table)|record|\(recordID)".utf8)
+        let plain: Data
+        do {
+            plain = try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: dataKey, authenticating: aad)
+        } catch {
+            throw Problem.tampered
+        }
+        return try JSONDecoder().decode(T.self, from: plain)
+    }
+
+    /// Encrypts a file's bytes under the record's data key.
+    public func sealBytes(_ bytes: Data, wrapped: WrappedDataKey, purpose: String, recordID: String) throws -> Data {
+        let dataKey = try unwrap(wrapped, recordID: recordID)
+        return try AES.GCM.seal(bytes, using: dataKey, authenticating: Data("\(purpose)|\(recordID)".utf8)).combined!
+    }
+
+    public func openBytes(_ sealed: Data, wrapped: WrappedDataKey, purpose: String, recordID: String) throws -> Data {
+        let dataKey = try unwrap(wrapped, recordID: recordID)
+        do {
+            return try AES.GCM.open(try AES.GCM.SealedBox(combined: sealed), using: dataKey, authenticating: Data("\(purpose)|\(recordID)".utf8))
         } catch {
             throw Problem.tampered
         }
@@ -99,8 +160,31 @@ public struct FieldCipher: Sendable {
 
     /// A keyed hash of a normalised value, for exact-match search without decrypting (blind index).
     public func blindIndex(_ value: String, purpose: String) -> String {
-        let normalised = value.lowercased().components(separatedBy: .whitespacesAndNewlines).filter { !$0.isEmpty }.joined(separator: " ")
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: master.derived(for: "blind-index|\(purpose)"))
+        LookupKeys(secret: master.derived(for: "lookup")).blindIndex(value, purpose: purpose)
+    }
+
+    /// A random secret for lookups, made once and kept wrapped by the organisation key, so
+    /// blind indexes and receipt-code hashes survive a rotation of that key.
+    public func newLookupSecret() -> SymmetricKey { SymmetricKey(size: .bits256) }
+}
+
+/// Keys for lookups that must stay stable across key rotation: blind indexes and the pepper
+/// for receipt-code hashes (`security.md` §1 and §2). Derived from one secret, one subkey per use.
+public struct LookupKeys: Sendable {
+    private let secretBytes: Data
+
+    public init(secret: SymmetricKey) { secretBytes = secret.withUnsafeBytes { Data($0) } }
+
+    private func derived(_ purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: secretBytes), info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
+    public var receiptPepper: SymmetricKey { derived("receipt-code") }
+
+    /// Lower-cased with runs of white space collapsed, then HMAC-SHA256 under a per-purpose key.
+    public func blindIndex(_ value: String, purpose: String) -> String {
+        let normalised = value.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: derived("blind-index|\(purpose)"))
         return mac.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+
+/// The anonymous reporter's only credential: 16 random digits (about 53 bits), shown once as
+/// 4-4-4-4. Only a keyed hash is stored, with the key held outside the database, so a stolen
+/// database cannot be searched offline for codes.
+///
+/// Source: `shared/docs/domain/security.md` §1 (receipt code; store `HMAC-SHA256(pepper, code)`).
+public struct ReceiptCode: Sendable, Equatable, CustomStringConvertible {
+    public let digits: String
+
+    public static func generate() -> ReceiptCode {
+        var rng = SystemRandomNumberGenerator()
+        return ReceiptCode(digits: String((0..<16).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) }))
+    }
+
+    private init(digits: String) { self.digits = digits }
+
+    /// Reads a code as typed: spaces, dashes and dots between the digits are ignored.
+    public init?(typed: String) {
+        var digits = ""
+        for scalar in typed.unicodeScalars {
+            if ("0"..."9").contains(scalar) { digits.unicodeScalars.append(scalar) }
+            else if scalar == " " || scalar == "-" || scalar == "." || scalar == "\t" { continue }
+            else { return nil }
+        }
+        guard digits.count == 16 else { return nil }
+        self.digits = digits
+    }
+
+    /// `1234-5678-9012-3456`
+    public var description: String {
+        stride(from: 0, to: 16, by: 4).map { i in
+            let start = digits.index(digits.startIndex, offsetBy: i)
+            return String(digits[start..<digits.index(start, offsetBy: 4)])
+        }.joined(separator: "-")
+    }
+
+    /// The stored lookup key: HMAC-SHA256 under the pepper, in hex.
+    public func hash(pepper: SymmetricKey) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: pepper).map { String(format: "%02x", $0) }.joined()
+    }
+}

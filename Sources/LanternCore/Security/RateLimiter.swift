@@ -1,0 +1,58 @@
+import Foundation
+
+/// Counts events per key in a sliding window, in memory only. Public reporting limits key on
+/// the client address here and nowhere else, so no address is ever written down
+/// (`shared/docs/domain/security.md` §1: rate limits may key on IP in memory only).
+public final class RateLimiter: @unchecked Sendable {
+    public let limit: Int
+    public let window: TimeInterval
+    private var events: [String: [Date]] = [:]
+    private let lock = NSLock()
+
+    public init(limit: Int, per window: TimeInterval) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Records an event for `key` if it is within the limit; false (and nothing recorded) if not.
+    public func allow(_ key: String, at now: Date) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let cutoff = now.addingTimeInterval(-window)
+        var times = events[key, default: []]
+        times.removeAll { $0 <= cutoff }
+        guard times.count < limit else {
+            events[key] = times
+            return false
+        }
+        times.append(now)
+        events[key] = times
+        if events.count > 10_000 { events = events.filter { $0.value.contains { $0 > cutoff } } }
+        return true
+    }
+
+    /// Seconds until `key` may try again (0 when it may now).
+    public func retryAfter(_ key: String, at now: Date) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let times = events[key], times.count >= limit, let oldest = times.first else { return 0 }
+        return max(1, Int((oldest.addingTimeInterval(window).timeIntervalSince(now)).rounded(.up)))
+    }
+}
+
+/// Growing delays after failed receipt-code logins, so guessing is slow but a reporter is never
+/// locked out for good (GlobaLeaks doubles up to 42 s; `security.md` §1).
+public struct FailureBackoff: Sendable {
+    public var base: TimeInterval = 1
+    public var maximum: TimeInterval = 42
+
+    public init(base: TimeInterval = 1, maximum: TimeInterval = 42) {
+        self.base = base
+        self.maximum = maximum
+    }
+
+    public func delay(afterFailures failures: Int) -> TimeInterval {
+        guard failures > 0 else { return 0 }
+        return min(maximum, base * pow(2, Double(min(failures - 1, 16))))
+    }
+}
