@@ -65,10 +65,12 @@ struct StorageOptions: ParsableArguments {
 
     func configuration(demo: Bool, behindTLS: Bool = false, housekeeping: Bool = false) throws -> LanternConfiguration {
         do {
-            return LanternConfiguration(
+            var configuration = LanternConfiguration(
                 database: try LanternConfiguration.database(url: databaseURL, dataDirectory: dataDir),
                 dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
                 behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
+            configuration.publicReporting = .fromEnvironment(ProcessInfo.processInfo.environment)
+            return configuration
         } catch let problem as ConfigurationProblem {
             throw CommandFailure(problem.description)
         }

@@ -56,3 +56,35 @@ public struct FailureBackoff: Sendable {
         return min(maximum, base * pow(2, Double(min(failures - 1, 16))))
     }
 }
+
+/// Failed attempts per key and the delay each key must wait before its next try, in memory only.
+public final class FailureTracker: @unchecked Sendable {
+    private let backoff: FailureBackoff
+    private var failures: [String: (count: Int, last: Date)] = [:]
+    private let lock = NSLock()
+
+    public init(backoff: FailureBackoff = .init()) { self.backoff = backoff }
+
+    public func recordFailure(for key: String, at now: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        let count = (failures[key]?.count ?? 0) + 1
+        failures[key] = (count, now)
+        if failures.count > 10_000 { failures = failures.filter { now.timeIntervalSince($0.value.last) < backoff.maximum } }
+    }
+
+    public func recordSuccess(for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        failures[key] = nil
+    }
+
+    /// Whole seconds still to wait (0 when a try is allowed now).
+    public func delayRemaining(for key: String, at now: Date) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = failures[key] else { return 0 }
+        let remaining = backoff.delay(afterFailures: entry.count) - now.timeIntervalSince(entry.last)
+        return remaining > 0 ? Int(remaining.rounded(.up)) : 0
+    }
+}

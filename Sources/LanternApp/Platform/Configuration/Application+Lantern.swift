@@ -12,12 +12,14 @@ public final class LanternServices: Sendable {
     private struct Clock: Sendable { let read: @Sendable () -> Date }
     private let clock: NIOLockedValueBox<Clock>
     let audit: AuditLog
+    let publicLimits: PublicLimiters
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
         self.cipher = FieldCipher(master: configuration.dataProtectionKey)
         self.clock = .init(Clock(read: { Date() }))
         self.audit = AuditLog()
+        self.publicLimits = PublicLimiters(configuration.publicReporting)
     }
 
     public func now() -> Date { clock.withLockedValue { $0 }.read() }
@@ -44,4 +46,20 @@ extension Application {
 
 extension Request {
     public var lantern: LanternServices { application.lantern }
+}
+
+/// The in-memory counters behind the public reporting limits. Nothing here is written down.
+struct PublicLimiters: Sendable {
+    let reportsOverall: RateLimiter
+    let reportsPerAddress: RateLimiter
+    let attachmentsPerReport: RateLimiter
+    let messagesPerReport: RateLimiter
+    let codeFailures = FailureTracker()
+
+    init(_ limits: PublicReportingLimits) {
+        reportsOverall = RateLimiter(limit: limits.reportsPerHour, per: 3600)
+        reportsPerAddress = RateLimiter(limit: limits.reportsPerAddressPerHour, per: 3600)
+        attachmentsPerReport = RateLimiter(limit: limits.attachmentsPerReportPerHour, per: 3600)
+        messagesPerReport = RateLimiter(limit: limits.messagesPerReportPerHour, per: 3600)
+    }
 }

@@ -29,6 +29,8 @@ public struct LanternConfiguration: Sendable {
     public var resourcesDirectory: String?
     /// Clears expired sessions and other housekeeping on a timer while serving.
     public var runsHousekeeping: Bool
+    /// Limits on the public reporting pages.
+    public var publicReporting: PublicReportingLimits = .init()
 
     public init(
         database: Database,
@@ -68,6 +70,26 @@ public struct LanternConfiguration: Sendable {
             return .sqliteFile(path: String(url.dropFirst("sqlite://".count)))
         }
         throw ConfigurationProblem("DATABASE_URL must start with postgres:// (or sqlite:// for a file); got a URL of another kind")
+    }
+}
+
+/// Limits on anonymous and public reporting (`shared/docs/domain/security.md` §1, the
+/// GlobaLeaks defaults): 20 reports an hour in total, 5 per address, 30 attachments an hour
+/// per report. Environment variables may raise them for load tests.
+public struct PublicReportingLimits: Sendable {
+    public var reportsPerHour = 20
+    public var reportsPerAddressPerHour = 5
+    public var attachmentsPerReportPerHour = 30
+    public var messagesPerReportPerHour = 30
+
+    public init() {}
+
+    /// Reads `LANTERN_PUBLIC_REPORTS_PER_HOUR` and `LANTERN_PUBLIC_REPORTS_PER_ADDRESS_PER_HOUR`.
+    public static func fromEnvironment(_ env: [String: String]) -> PublicReportingLimits {
+        var limits = PublicReportingLimits()
+        if let n = env["LANTERN_PUBLIC_REPORTS_PER_HOUR"].flatMap(Int.init), n > 0 { limits.reportsPerHour = n }
+        if let n = env["LANTERN_PUBLIC_REPORTS_PER_ADDRESS_PER_HOUR"].flatMap(Int.init), n > 0 { limits.reportsPerAddressPerHour = n }
+        return limits
     }
 }
 

@@ -1,0 +1,229 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// The questions every reporter answers, from staff or the public, checked the same way.
+/// Source: `shared/docs/domain/referrals.md` §3.1 (fields), §5 (indicators), §1 rule 6 (999 first).
+struct ConcernIntake {
+    struct Form: Content {
+        var immediate_danger: String?
+        var police_called: String?
+        var subject: String?
+        var who: String?
+        var age: String?
+        var child_involved: String?
+        var location: String?
+        var postcode: String?
+        var description: String?
+        var indicators: [String]?
+        var other_indicators: String?
+        // The public form
+        var relationship: String?
+        var anonymous: String?
+        var reporter_name: String?
+        var reporter_email: String?
+        var reporter_phone: String?
+        var reporter_organisation: String?
+        // The staff form
+        var supplier: String?
+        var file_description: String?
+        var files: [File]?
+    }
+
+    /// The most files one submission or message may carry.
+    static let maximumFilesPerSubmission = 10
+
+    var values: [String: String] = [:]
+    var checked: Set<String> = []
+    var errors = FormErrors()
+    var facts = ConcernRules.Facts(age: nil, childInvolved: .notSure)
+    var secrets = Concern.Secrets()
+    var channel: ConcernChannel = .staff
+    var immediateDanger = false
+    var reporter: ConcernReporter.Secrets?
+    var uploads: [(File, EvidenceKind)] = []
+
+    static func trim(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// Reads and checks the form. `publicForm` adds the reporter questions.
+    init(_ form: Form, publicForm: Bool) {
+        let text: [String: String?] = [
+            "immediate_danger": form.immediate_danger, "police_called": form.police_called, "subject": form.subject,
+            "who": form.who, "age": form.age, "child_involved": form.child_involved, "location": form.location,
+            "postcode": form.postcode, "description": form.description, "other_indicators": form.other_indicators,
+            "relationship": form.relationship, "anonymous": form.anonymous, "reporter_name": form.reporter_name,
+            "reporter_email": form.reporter_email, "reporter_phone": form.reporter_phone,
+            "reporter_organisation": form.reporter_organisation, "supplier": form.supplier, "file_description": form.file_description,
+        ]
+        for (k, v) in text { values[k] = Self.trim(v) }
+        checked = Set((form.indicators ?? []).filter { IndicatorCatalogue.byID[$0] != nil })
+
+        switch values["immediate_danger"] {
+        case "yes": immediateDanger = true
+        case "no": immediateDanger = false
+        default: errors.add("immediate_danger", publicForm ? "Say whether anyone is in danger right now" : "Say whether anyone is in immediate danger")
+        }
+        secrets.policeCalled = values["police_called"] == "yes"
+        let subject = ConcernSubject(rawValue: values["subject"] ?? "")
+        if subject == nil { errors.add("subject", publicForm ? "Choose what your concern is about" : "Select what the concern is about") }
+        let age = AgeCategory(rawValue: values["age"] ?? "")
+        let child = Answer(rawValue: values["child_involved"] ?? "")
+        if child == nil { errors.add("child_involved", publicForm ? "Say whether a child (under 18) may be involved" : "Select whether a child may be involved") }
+        length("who", max: 2000, name: "description of who is at risk")
+        if values["location"]!.isEmpty { errors.add("location", publicForm ? "Tell us where this is happening, as far as you know" : "Enter where this is happening") }
+        length("location", max: 1000, name: "location")
+        if !values["postcode"]!.isEmpty && !Self.looksLikePostcode(values["postcode"]!) {
+            errors.add("postcode", "Enter a UK postcode, like SW1A 1AA, or leave it blank")
+        }
+        if values["description"]!.isEmpty { errors.add("description", publicForm ? "Tell us what you saw or heard" : "Describe what was seen or heard") }
+        length("description", max: ConcernRules.maximumTextLength, name: "description")
+        length("other_indicators", max: 2000, name: "other signs")
+
+        if publicForm {
+            channel = ConcernChannel(rawValue: values["relationship"] ?? "") ?? .publicNamed
+            if ConcernChannel(rawValue: values["relationship"] ?? "") == nil || channel == .staff {
+                errors.add("relationship", "Choose who you are")
+            }
+            switch values["anonymous"] {
+            case "yes":
+                if channel == .publicNamed { channel = .publicAnonymous }
+            case "no":
+                var r = ConcernReporter.Secrets()
+                r.name = values["reporter_name"]!
+                r.email = values["reporter_email"]!
+                r.phone = values["reporter_phone"]!
+                r.organisation = values["reporter_organisation"]!
+                if r.name.isEmpty { errors.add("reporter_name", "Enter your name, or choose to stay anonymous") }
+                length("reporter_name", max: 200, name: "name")
+                length("reporter_organisation", max: 200, name: "organisation")
+                if r.email.isEmpty && r.phone.isEmpty { errors.add("reporter_email", "Give an email address or a phone number so we can contact you, or choose to stay anonymous") }
+                if !r.email.isEmpty && !(r.email.contains("@") && r.email.count <= 254 && !r.email.contains(" ")) {
+                    errors.add("reporter_email", "Enter an email address like name@example.com")
+                }
+                if !r.phone.isEmpty && (r.phone.filter(\.isNumber).count < 7 || r.phone.count > 30) {
+                    errors.add("reporter_phone", "Enter a phone number, like 07700 900123")
+                }
+                reporter = r
+            default:
+                errors.add("anonymous", "Choose whether to give your name or stay anonymous")
+            }
+        }
+        length("file_description", max: 2000, name: "description of the files")
+
+        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        if files.count > Self.maximumFilesPerSubmission {
+            errors.add("files", "Attach at most \(Self.maximumFilesPerSubmission) files at a time")
+        } else {
+            for file in files {
+                switch EvidenceStore.check(file) {
+                case .success(let kind): uploads.append((file, kind))
+                case .failure(let refusal): errors.add("files", "\(Self.displayName(file)): \(refusal)")
+                }
+            }
+        }
+        if !errors.isEmpty && !uploads.isEmpty {
+            errors.add("files", "Files are not kept when the form has a problem: choose them again")
+        }
+
+        secrets.whoAtRisk = values["who"]!
+        secrets.location = values["location"]!
+        secrets.postcode = values["postcode"]!.uppercased()
+        secrets.description = values["description"]!
+        secrets.indicators = checked.sorted().map { IndicatorObservation(indicatorID: $0, source: publicForm ? .thirdParty : .observed) }
+        secrets.otherIndicators = values["other_indicators"]!
+        facts = .init(age: age, childInvolved: child ?? .notSure, indicatorIDs: checked, subject: subject ?? .unknown)
+    }
+
+    private mutating func length(_ field: String, max: Int, name: String) {
+        if values[field]!.count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
+    }
+
+    static func displayName(_ file: File) -> String {
+        let name = (file.filename as NSString).lastPathComponent
+        return name.isEmpty ? "A file" : String(name.prefix(80))
+    }
+
+    /// The shape of a UK postcode (outward code, space optional, inward code).
+    static func looksLikePostcode(_ raw: String) -> Bool {
+        let compact = raw.uppercased().filter { !$0.isWhitespace }
+        guard (5...7).contains(compact.count), compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+        let inward = Array(compact.suffix(3))
+        return inward[0].isNumber && inward[1].isLetter && inward[2].isLetter && compact.first!.isLetter
+    }
+
+    /// Creates the concern with its routes, reporter identity and files, in one transaction.
+    func create(_ req: Request, reportedBy: UUID?, supplierID: UUID? = nil, contractID: UUID? = nil,
+                receiptHash: String? = nil) async throws -> Concern {
+        var facts = self.facts
+        facts.aboutSupplierOrContract = supplierID != nil || contractID != nil
+        let routes = ConcernRules.routes(for: facts)
+        let now = req.lantern.now()
+        let concern = Concern()
+        concern.channel = channel
+        concern.status = .received
+        concern.receivedAt = now
+        concern.acknowledgeBy = ConcernRules.acknowledgeBy(received: Day(now)).iso
+        concern.subject = facts.subject
+        concern.age = facts.age
+        concern.childInvolved = facts.childInvolved
+        concern.immediateDanger = immediateDanger
+        concern.routes = routes.map(\.rawValue).joined(separator: ",")
+        concern.reportedBy = reportedBy
+        concern.supplierID = supplierID
+        concern.contractID = contractID
+        concern.receiptHash = receiptHash
+        try concern.seal(secrets, with: req.cipher)
+        let teams = try await Team.query(on: req.db).filter(\.$name ~~ routes.map(\.teamName)).all()
+        concern.$team.id = routes.first.flatMap { route in teams.first { $0.name == route.teamName }?.id }
+        let reporterRecord: ConcernReporter? = try reporter.map { reporter in
+            let record = ConcernReporter()
+            record.$concern.id = concern.id!
+            try record.seal(reporter, with: req.cipher)
+            return record
+        }
+        let uploads = self.uploads
+        let fileDescription = values["file_description"] ?? ""
+        let fromReporter = reportedBy == nil
+        try await req.db.transaction { db in
+            concern.reference = try await ConcernReference.unique(on: db, prefix: "MS")
+            try await concern.create(on: db)
+            for route in routes {
+                let link = ConcernTeam()
+                link.$concern.id = concern.id!
+                link.route = route
+                link.$team.id = teams.first { $0.name == route.teamName }?.id
+                try await link.create(on: db)
+            }
+            try await reporterRecord?.create(on: db)
+            for (file, kind) in uploads {
+                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
+                                             description: fileDescription, fromReporter: fromReporter, on: db)
+            }
+        }
+        return concern
+    }
+}
+
+/// References with no personal data: a prefix, the year, and six characters from an alphabet
+/// without look-alikes (no 0/O or 1/I/L).
+enum ConcernReference {
+    static let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+
+    static func make(prefix: String, year: Int) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return "\(prefix)-\(year % 100)-" + String((0..<6).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+
+    static func unique(on db: any Database, prefix: String) async throws -> String {
+        let year = Day(Date()).year
+        for _ in 0..<10 {
+            let candidate = make(prefix: prefix, year: year)
+            let clash = prefix == "MS"
+                ? try await Concern.query(on: db).filter(\.$reference == candidate).countRows() > 0
+                : try await SafeguardingCase.query(on: db).filter(\.$reference == candidate).countRows() > 0
+            if !clash { return candidate }
+        }
+        throw LanternError(.internalServerError, "A reference could not be made. Try again.")
+    }
+}

@@ -1,0 +1,397 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Staff reporting and the handling of concerns: the list a team works from, the concern page
+/// (read audited), acknowledgement, assignment, two-way messages, triage and hand-over.
+struct ConcernsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let report = routes.requiring(.reportConcern).grouped("concerns")
+        report.get("new", use: newForm)
+        report.on(.POST, "new", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: create)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        report.get("mine", use: mine)
+        let handle = routes.requiring(.handleConcerns).grouped("concerns")
+        handle.get(use: list)
+        handle.get(":concernID", use: show)
+        handle.post(":concernID", "acknowledge", use: acknowledge)
+        handle.post(":concernID", "assign", use: assign)
+        handle.on(.POST, ":concernID", "messages", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: message)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        handle.post(":concernID", "triage", use: triage)
+        handle.post(":concernID", "close", use: close)
+        handle.post(":concernID", "reveal-reporter", use: revealReporter)
+        handle.get(":concernID", "files", ":fileID", use: file)
+    }
+
+    // MARK: Reporting
+
+    func newForm(req: Request) async throws -> Response {
+        try await req.render("Concerns/new", PublicReportController.formView(nil, publicForm: false), title: "Report a concern")
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.form(ConcernIntake.Form.self)
+        var intake = ConcernIntake(form, publicForm: false)
+        intake.channel = .staff
+        var supplierID: UUID?
+        if let named = intake.values["supplier"], !named.isEmpty {
+            supplierID = try await Self.findSupplier(named, on: req.db)
+            if supplierID == nil { intake.errors.add("supplier", "No supplier on the register has that company number or name; leave it blank if it is not a supplier") }
+        }
+        guard intake.errors.isEmpty else {
+            return try await req.render("Concerns/new", PublicReportController.formView(intake, publicForm: false),
+                                        title: "Report a concern", status: .unprocessableEntity)
+        }
+        let concern = try await intake.create(req, reportedBy: req.currentUser?.id, supplierID: supplierID)
+        try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: "staff report")
+        req.flash("Concern \(concern.reference) reported and routed to \(concern.routeList.map(\.label).joined(separator: ", ")). Acknowledge by \(concern.acknowledgeByDay?.long ?? "").")
+        if let user = req.currentUser, try await NeedToKnow.mayOpen(concern, user, on: req.db) {
+            return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+        }
+        return req.redirect(to: "/concerns/mine")
+    }
+
+    static func findSupplier(_ named: String, on db: any Database) async throws -> UUID? {
+        if let number = CompanyNumber.normalise(named),
+           let found = try await Supplier.query(on: db).filter(\.$companyNumber == number).first() { return found.id }
+        return try await Supplier.query(on: db).filter(\.$nameKey == OrganisationName.key(named)).first()?.id
+    }
+
+    /// A member of staff sees the references and status of what they reported, not the content.
+    func mine(req: Request) async throws -> Response {
+        struct Row: Encodable { let reference: String; let received: String; let status: String }
+        let concerns = try await Concern.query(on: req.db).filter(\.$reportedBy == req.currentUser!.id!)
+            .sort(\.$receivedAt, .descending).limit(100).all()
+        return try await req.render("Concerns/mine", ["rows": concerns.map {
+            Row(reference: $0.reference, received: DisplayDate.dateTime($0.receivedAt), status: $0.status.label)
+        }], title: "Concerns you reported")
+    }
+
+    // MARK: The team's list
+
+    struct ListRow: Encodable {
+        let id: String
+        let reference: String
+        let received: String
+        let channel: String
+        let routes: String
+        let status: String
+        let statusKey: String
+        let acknowledgeBy: String
+        let overdue: Bool
+        let danger: Bool
+        let newMessage: Bool
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = req.currentUser!
+        let filter = req.queryValue("status") ?? "open"
+        let today = req.today
+        var rows: [ListRow] = []
+        var pagination = Pagination(page: 1, total: 0, path: "/concerns", query: [])
+        if let query = NeedToKnow.concerns(req, user) {
+            switch filter {
+            case "open": query.filter(\.$status != .closed)
+            case "to_acknowledge": query.filter(\.$status == .received)
+            case "closed": query.filter(\.$status == .closed)
+            default: break
+            }
+            let total = try await query.copy().countRows()
+            pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/concerns", query: [("status", filter)])
+            let concerns = try await query.sort(\.$receivedAt, .descending).range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+            rows = concerns.map { c in
+                let due = c.acknowledgeByDay
+                return ListRow(id: c.id!.uuidString, reference: c.reference, received: DisplayDate.dateTime(c.receivedAt),
+                               channel: c.channel.label, routes: c.routeList.map(\.label).joined(separator: "; "),
+                               status: c.status.label, statusKey: c.status.rawValue,
+                               acknowledgeBy: c.status == .received ? (due?.long ?? "") : "",
+                               overdue: c.status == .received && (due.map { $0 < today } ?? false), danger: c.immediateDanger,
+                               newMessage: c.lastReporterMessageAt.map { at in c.updatedAt.map { at >= $0.addingTimeInterval(-1) } ?? true } ?? false)
+            }
+        }
+        struct View: Encodable {
+            let rows: [ListRow]
+            let pagination: Pagination
+            let filters: [SelectOption]
+            let hasTeam: Bool
+        }
+        let filters = [("open", "Open"), ("to_acknowledge", "Waiting for acknowledgement"), ("closed", "Closed"), ("all", "All")]
+            .map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
+        return try await req.render("Concerns/list", View(rows: rows, pagination: pagination, filters: filters,
+                                                         hasTeam: user.$team.id != nil || user.can(.overseeAllCases)),
+                                    title: "Concerns")
+    }
+
+    // MARK: The concern page
+
+    struct ShowView: Encodable {
+        struct Detail: Encodable { let label: String; let value: String }
+        struct Message: Encodable { let from: String; let at: String; let body: String; let visibility: String }
+        struct Indicator: Encodable { let group: String; let label: String; let source: String }
+        let id: String
+        let reference: String
+        let status: String
+        let statusKey: String
+        let danger: Bool
+        let policeCalled: Bool
+        let details: [Detail]
+        let description: String
+        let indicators: [Indicator]
+        let otherIndicators: String
+        let messages: [Message]
+        let files: [EvidenceStore.Row]
+        let anonymous: Bool
+        let hasReporterIdentity: Bool
+        let reporter: ConcernReporter.Secrets?
+        let canAcknowledge: Bool
+        let canTriage: Bool
+        let canClose: Bool
+        let caseID: String?
+        let handlers: [SelectOption]
+        let outcomes: [SelectOption]
+        let typed: TypedForm
+        let isFirstResponder: Bool
+    }
+
+    func show(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        try await req.audit(.read, "Concern", id: concern.id?.uuidString)
+        return try await render(req, concern, typed: TypedForm())
+    }
+
+    private func render(_ req: Request, _ concern: Concern, typed: TypedForm, reporter: ConcernReporter.Secrets? = nil,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        let secrets = try concern.open(with: req.cipher)
+        let messages = try await ConcernMessage.query(on: req.db).filter(\.$concern.$id == concern.id!).sort(\.$sentAt).all()
+        let authorIDs = Set(messages.compactMap(\.authorID) + [concern.$handler.id, concern.reportedBy].compactMap { $0 })
+        let people = try await User.query(on: req.db).filter(\.$id ~~ authorIDs).all()
+        let name: (UUID?) -> String = { id in people.first { $0.id == id }?.displayName ?? "Unknown" }
+        let routeTeams = try await ConcernTeam.query(on: req.db).filter(\.$concern.$id == concern.id!).all().compactMap { $0.$team.id }
+        let handlers = try await User.query(on: req.db).filter(\.$isActive == true)
+            .group(.or) { $0.filter(\.$team.$id ~~ routeTeams).filter(\.$role == .safeguardingLead) }.sort(\.$displayName).all()
+            .filter { $0.can(.handleConcerns) }
+        let hasReporter = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).countRows() > 0
+        let organisation = try await Organisation.current(on: req.db)
+        var details: [ShowView.Detail] = [
+            .init(label: "Received", value: DisplayDate.dateTime(concern.receivedAt)),
+            .init(label: "From", value: concern.channel.label + (concern.reportedBy != nil ? " (\(name(concern.reportedBy)))" : "")),
+            .init(label: "About", value: concern.subject.label),
+            .init(label: "Who is at risk", value: secrets.whoAtRisk.isEmpty ? "Not known" : secrets.whoAtRisk),
+            .init(label: "Age", value: concern.age?.label ?? "Not said"),
+            .init(label: "A child may be involved", value: concern.childInvolved.label),
+            .init(label: "Where", value: [secrets.location, secrets.postcode].filter { !$0.isEmpty }.joined(separator: ", ")),
+            .init(label: "Routed to", value: concern.routeList.map(\.label).joined(separator: "; ")),
+            .init(label: "Handler", value: concern.$handler.id.map { name($0) } ?? "Not assigned"),
+            .init(label: "Acknowledge by", value: concern.acknowledgeByDay?.long ?? ""),
+        ]
+        if let outcome = concern.triageOutcome {
+            details.append(.init(label: "Triage", value: outcome.label + (secrets.triageRationale.isEmpty ? "" : ": \(secrets.triageRationale)")))
+        }
+        if !secrets.referredTo.isEmpty {
+            details.append(.init(label: "Referred to", value: secrets.referredTo + (secrets.referredReference.isEmpty ? "" : " (their reference \(secrets.referredReference))")))
+        }
+        if let supplierID = concern.supplierID, let supplier = try await Supplier.find(supplierID, on: req.db) {
+            details.append(.init(label: "Supplier", value: supplier.name))
+        }
+        let view = ShowView(
+            id: concern.id!.uuidString, reference: concern.reference, status: concern.status.label, statusKey: concern.status.rawValue,
+            danger: concern.immediateDanger, policeCalled: secrets.policeCalled, details: details, description: secrets.description,
+            indicators: secrets.indicators.compactMap { o in
+                IndicatorCatalogue.byID[o.indicatorID].map { .init(group: $0.group.heading, label: $0.label, source: o.source.label) }
+            },
+            otherIndicators: secrets.otherIndicators,
+            messages: try messages.map { m in
+                .init(from: m.visibility == .fromReporter ? "Reporter" : name(m.authorID), at: DisplayDate.dateTime(m.sentAt),
+                      body: try m.open(with: req.cipher),
+                      visibility: m.visibility == .internalNote ? "Internal note" : m.visibility == .toReporter ? "To the reporter" : "From the reporter")
+            },
+            files: try await EvidenceStore.rows(req, owner: .concern, id: concern.id!),
+            anonymous: concern.channel == .publicAnonymous || concern.receiptHash != nil && !hasReporter,
+            hasReporterIdentity: hasReporter, reporter: reporter,
+            canAcknowledge: concern.status == .received, canTriage: concern.status == .acknowledged,
+            canClose: [.referredOut, .noFurtherAction, .caseOpened, .triaged].contains(concern.status),
+            caseID: concern.caseID?.uuidString,
+            handlers: handlers.map { SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.displayName))", selected: $0.id == concern.$handler.id) },
+            outcomes: TriageOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["outcome"] == $0.rawValue) },
+            typed: typed, isFirstResponder: organisation?.isFirstResponder ?? false)
+        return try await req.render("Concerns/show", view, title: "Concern \(concern.reference)", status: status)
+    }
+
+    // MARK: Actions
+
+    func acknowledge(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        guard concern.status == .received else { throw LanternError(.conflict, "This concern has already been acknowledged.") }
+        let now = req.lantern.now()
+        concern.status = .acknowledged
+        concern.acknowledgedAt = now
+        if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
+        try await req.db.transaction { db in
+            try await concern.save(on: db)
+            if concern.receiptHash != nil || concern.channel != .staff {
+                let message = ConcernMessage()
+                message.$concern.id = concern.id!
+                message.visibility = .toReporter
+                message.authorID = req.currentUser?.id
+                message.sentAt = now
+                try message.seal("Thank you. Your report has been read by the safeguarding team and is being looked into.", with: req.cipher)
+                try await message.create(on: db)
+            }
+        }
+        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "acknowledged")
+        req.flash("Concern acknowledged.")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+    }
+
+    struct AssignForm: Content { var handler: String? }
+
+    func assign(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        guard let id = try req.form(AssignForm.self).handler.flatMap(UUID.init(uuidString:)),
+              let handler = try await User.find(id, on: req.db), handler.isActive,
+              try await NeedToKnow.mayOpen(concern, handler, on: req.db) else {
+            return try await render(req, concern, typed: TypedForm(section: "assign", errors: FormErrors([("handler", "Choose a handler from the teams the concern is routed to")])),
+                                    status: .unprocessableEntity)
+        }
+        concern.$handler.id = handler.id
+        try await concern.save(on: req.db)
+        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "handler assigned")
+        req.flash("\(handler.displayName) is now handling the concern.")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+    }
+
+    struct MessageForm: Content {
+        var body: String?
+        var visibility: String?
+        var files: [File]?
+    }
+
+    func message(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        let form = try req.form(MessageForm.self)
+        let body = ConcernIntake.trim(form.body)
+        var typed = TypedForm(section: "message", values: ["body": body, "visibility": form.visibility ?? ""])
+        let visibility = form.visibility == "to_reporter" ? MessageVisibility.toReporter : form.visibility == "internal" ? .internalNote : nil
+        if visibility == nil { typed.errors.add("visibility", "Choose who can read the message") }
+        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        if body.isEmpty && files.isEmpty { typed.errors.add("body", "Write the message") }
+        if body.count > ConcernRules.maximumTextLength { typed.errors.add("body", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
+        if visibility == .toReporter && concern.receiptHash == nil && concern.channel == .staff {
+            typed.errors.add("visibility", "Staff reporters are contacted directly; use an internal note")
+        }
+        var uploads: [(File, EvidenceKind)] = []
+        for file in files.prefix(ConcernIntake.maximumFilesPerSubmission) {
+            switch EvidenceStore.check(file) {
+            case .success(let kind): uploads.append((file, kind))
+            case .failure(let refusal): typed.errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
+            }
+        }
+        guard typed.errors.isEmpty, let visibility else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
+        let now = req.lantern.now()
+        let accepted = uploads
+        try await req.db.transaction { db in
+            if !body.isEmpty {
+                let message = ConcernMessage()
+                message.$concern.id = concern.id!
+                message.visibility = visibility
+                message.authorID = req.currentUser?.id
+                message.sentAt = now
+                try message.seal(body, with: req.cipher)
+                try await message.create(on: db)
+            }
+            for (file, kind) in accepted {
+                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
+                                             description: "Added by staff", fromReporter: false, on: db)
+            }
+            try await concern.save(on: db)
+        }
+        try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: visibility.rawValue)
+        req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
+    }
+
+    struct TriageForm: Content {
+        var outcome: String?
+        var rationale: String?
+        var referred_to: String?
+        var referred_reference: String?
+    }
+
+    func triage(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        let form = try req.form(TriageForm.self)
+        let rationale = ConcernIntake.trim(form.rationale), to = ConcernIntake.trim(form.referred_to)
+        let reference = ConcernIntake.trim(form.referred_reference)
+        var typed = TypedForm(section: "triage", values: ["outcome": form.outcome ?? "", "rationale": rationale, "referred_to": to, "referred_reference": reference])
+        if concern.status == .received { typed.errors.add("outcome", "Acknowledge the concern before triaging it") }
+        else if concern.status != .acknowledged { typed.errors.add("outcome", "This concern has already been triaged") }
+        let outcome = TriageOutcome(rawValue: form.outcome ?? "")
+        if outcome == nil { typed.errors.add("outcome", "Select the outcome of triage") }
+        if rationale.isEmpty { typed.errors.add("rationale", "Give the reasons for the decision") }
+        if rationale.count > 4000 { typed.errors.add("rationale", "The reasons must be 4000 characters or fewer") }
+        if let outcome, [.referToFirstResponder, .referToPolice, .referToHelpline].contains(outcome), to.isEmpty {
+            typed.errors.add("referred_to", "Enter who the concern was passed to (for example the council's MASH, or the police)")
+        }
+        if to.count > 200 || reference.count > 100 { typed.errors.add("referred_to", "Keep the recipient to 200 characters and their reference to 100") }
+        guard typed.errors.isEmpty, let outcome else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
+        var secrets = try concern.open(with: req.cipher)
+        secrets.triageRationale = rationale
+        secrets.referredTo = to
+        secrets.referredReference = reference
+        try concern.seal(secrets, with: req.cipher)
+        concern.triageOutcome = outcome
+        concern.status = outcome == .openCase ? .triaged : outcome.resultingStatus
+        if concern.status == .referredOut { concern.referredOutAt = req.lantern.now() }
+        if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
+        try await concern.save(on: req.db)
+        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)")
+        if outcome == .openCase {
+            return req.redirect(to: "/cases/new?concern=\(concern.id!.uuidString)")
+        }
+        req.flash("Triage recorded: \(outcome.label).")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+    }
+
+    func close(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        guard concern.status.next.contains(.closed) || concern.status == .triaged else {
+            throw LanternError(.conflict, "A concern is closed only after triage.")
+        }
+        concern.status = .closed
+        try await concern.save(on: req.db)
+        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "closed")
+        req.flash("Concern closed.")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+    }
+
+    struct RevealForm: Content { var reason: String? }
+
+    /// The reporter's identity is shown only on request, with a reason, to a safeguarding lead,
+    /// and both are audited (`security.md` §1, identity).
+    func revealReporter(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        let reason = ConcernIntake.trim(try req.form(RevealForm.self).reason)
+        guard req.currentUser?.can(.overseeAllCases) == true else {
+            try await req.audit(.permissionRefused, "ConcernReporter", id: concern.id?.uuidString, outcome: .denied)
+            return try await render(req, concern, typed: TypedForm(section: "reveal", errors: FormErrors([("reason", "Only a safeguarding lead can see who reported a concern")])), status: .forbidden)
+        }
+        guard reason.count >= 10, reason.count <= 1000 else {
+            return try await render(req, concern, typed: TypedForm(section: "reveal", values: ["reason": reason], errors: FormErrors([("reason", "Give the reason you need to know who reported this (at least 10 characters)")])), status: .unprocessableEntity)
+        }
+        guard let record = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).first() else {
+            throw LanternError(.notFound, "This concern was reported anonymously; there is no identity to show.")
+        }
+        try await req.audit(.read, "ConcernReporter", id: concern.id?.uuidString, detail: "identity revealed: \(reason)")
+        return try await render(req, concern, typed: TypedForm(), reporter: try record.open(with: req.cipher))
+    }
+
+    func file(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        guard let id = req.parameters.get("fileID", as: UUID.self), let record = try await EvidenceFile.find(id, on: req.db),
+              record.ownerType == .concern, record.ownerID == concern.id else { throw LanternError.notFound }
+        try await req.audit(.export, "EvidenceFile", id: id.uuidString, detail: "concern \(concern.id!.uuidString)")
+        return try EvidenceStore.download(req, record)
+    }
+}

@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// An evidence file on a concern or a case. The bytes are stored encrypted under the record's
+/// data key in the data folder; the name and description are encrypted in the row.
+/// Sources: `shared/docs/domain/referrals.md` §3.5 (file types and sizes) and `security.md` §2.
+final class EvidenceFile: SealedModel, @unchecked Sendable {
+    static let schema = "evidence_files"
+
+    enum Owner: String, Codable, Sendable { case concern, `case` }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "owner_type") var ownerType: Owner
+    @Field(key: "owner_id") var ownerID: UUID
+    @Field(key: "kind") var kind: EvidenceKind
+    @Field(key: "size") var size: Int
+    @Field(key: "uploaded_at") var uploadedAt: Date
+    @OptionalField(key: "uploaded_by") var uploadedBy: UUID?
+    @Field(key: "from_reporter") var fromReporter: Bool
+    @Field(key: "wrapped_key") var wrappedKey: Data
+    @Field(key: "sealed") var sealed: Data
+
+    struct Secrets: Codable {
+        var filename: String
+        var description: String
+    }
+
+    init() {
+        wrappedKey = Data()
+        sealed = Data()
+    }
+}
+
+struct CreateEvidenceFiles: AsyncMigration {
+    var name: String { "2026-11-24-create-evidence-files" }
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EvidenceFile.schema).id()
+            .field("owner_type", .string, .required)
+            .field("owner_id", .uuid, .required)
+            .field("kind", .string, .required)
+            .field("size", .int, .required)
+            .field("uploaded_at", .datetime, .required)
+            .field("uploaded_by", .uuid)
+            .field("from_reporter", .bool, .required)
+            .field("wrapped_key", .data, .required)
+            .field("sealed", .data, .required)
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "evidence_owner_idx").on(EvidenceFile.schema).column("owner_type").column("owner_id").run()
+        }
+    }
+    func revert(on database: any Database) async throws { try await database.schema(EvidenceFile.schema).delete() }
+}
+
+/// Stores and reads evidence bytes, encrypted, in `<data folder>/evidence/`.
+enum EvidenceStore {
+    static let purpose = "evidence-file"
+
+    static func directory(_ req: Request) -> String {
+        (req.lantern.configuration.dataDirectory as NSString).appendingPathComponent("evidence")
+    }
+
+    static func path(_ req: Request, _ id: UUID) -> String {
+        (directory(req) as NSString).appendingPathComponent(id.uuidString.lowercased() + ".sealed")
+    }
+
+    /// Checks an upload and returns its kind, or the reason it is refused.
+    static func check(_ file: File) -> Result<EvidenceKind, EvidenceKind.Refusal> {
+        EvidenceKind.sniff(file.data.readableBytesView)
+    }
+
+    /// Encrypts and writes the file, then records it. The caller has checked it.
+    @discardableResult
+    static func save(_ req: Request, file: File, kind: EvidenceKind, owner: EvidenceFile.Owner, ownerID: UUID,
+                     description: String, fromReporter: Bool, on db: any Database) async throws -> EvidenceFile {
+        let record = EvidenceFile()
+        record.ownerType = owner
+        record.ownerID = ownerID
+        record.kind = kind
+        record.size = file.data.readableBytes
+        record.uploadedAt = req.lantern.now()
+        record.uploadedBy = fromReporter ? nil : req.currentUser?.id
+        record.fromReporter = fromReporter
+        // Only the last path component of the name, and never more than 200 characters.
+        let name = String((file.filename as NSString).lastPathComponent.prefix(200))
+        try record.seal(.init(filename: name.isEmpty ? "evidence.\(kind.fileExtension)" : name, description: description), with: req.cipher)
+        let sealed = try req.cipher.sealBytes(Data(buffer: file.data), wrapped: record.dataKey(), purpose: purpose, recordID: record.id!.uuidString)
+        try FileManager.default.createDirectory(atPath: directory(req), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path(req, record.id!), contents: sealed, attributes: [.posixPermissions: 0o600]) else {
+            throw LanternError(.internalServerError, "The file could not be stored. Nothing was saved; try again.")
+        }
+        try await record.create(on: db)
+        return record
+    }
+
+    /// The decrypted file as a download: never displayed inline.
+    static func download(_ req: Request, _ record: EvidenceFile) throws -> Response {
+        guard let sealed = FileManager.default.contents(atPath: path(req, record.id!)) else {
+            throw LanternError(.notFound, "The file is missing from storage.")
+        }
+        let bytes = try req.cipher.openBytes(sealed, wrapped: record.dataKey(), purpose: purpose, recordID: record.id!.uuidString)
+        let secrets = try record.open(with: req.cipher)
+        let response = Response(status: .ok, body: .init(data: bytes))
+        response.headers.contentType = HTTPMediaType(type: String(record.kind.mediaType.split(separator: "/")[0]),
+                                                     subType: String(record.kind.mediaType.split(separator: "/")[1]))
+        let ascii = secrets.filename.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? String($0) : "_" }.joined()
+        let encoded = secrets.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ascii
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    struct Row: Encodable {
+        let id: String
+        let name: String
+        let description: String
+        let kind: String
+        let size: String
+        let uploadedAt: String
+        let fromReporter: Bool
+    }
+
+    static func rows(_ req: Request, owner: EvidenceFile.Owner, id: UUID, onlyFromReporter: Bool = false) async throws -> [Row] {
+        var query = EvidenceFile.query(on: req.db).filter(\.$ownerType == owner).filter(\.$ownerID == id)
+        if onlyFromReporter { query = query.filter(\.$fromReporter == true) }
+        return try await query.sort(\.$uploadedAt).all().map { file in
+            let secrets = try file.open(with: req.cipher)
+            return Row(id: file.id!.uuidString, name: secrets.filename, description: secrets.description,
+                       kind: file.kind.rawValue.uppercased(),
+                       size: ByteCountFormatter.string(fromByteCount: Int64(file.size), countStyle: .file),
+                       uploadedAt: DisplayDate.dateTime(file.uploadedAt), fromReporter: file.fromReporter)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Reporting a concern without an account: the public, suppliers' workers and whistleblowers.
+/// Anonymous reporters get a receipt code, shown once, to read replies and add messages.
+///
+/// Source: `shared/docs/domain/security.md` §1: only a keyed hash of the code is stored; no IP
+/// address or user agent is stored anywhere (rate limits key on the address in memory only);
+/// limits of 20 reports an hour in total and 5 per address; growing delays on failed codes;
+/// `Referrer-Policy: no-referrer`, `Cache-Control: no-store`, `autocomplete=off`; no scripts.
+struct PublicReportController: RouteCollection {
+    static let uploadLimit = ConcernIntake.maximumFilesPerSubmission * EvidenceKind.maximumBytes / 2
+    static let reporterKey = "reporter_concern"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let report = routes.grouped(PublicReportingHeaders()).grouped("report")
+        report.get(use: form)
+        report.on(.POST, body: .collect(maxSize: ByteCount(value: Self.uploadLimit)), use: submit)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.uploadLimit
+        report.get("follow-up", use: followUpForm)
+        report.post("follow-up", use: followUp)
+        report.get("messages", use: thread)
+        report.on(.POST, "messages", body: .collect(maxSize: ByteCount(value: Self.uploadLimit)), use: addMessage)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.uploadLimit
+        report.post("leave", use: leave)
+    }
+
+    struct FormView: Encodable {
+        let values: [String: String]
+        let checked: [String: Bool]
+        let errors: FormErrors
+        let groups: [IndicatorGroupView]
+        let relationships: [SelectOption]
+        let ages: [SelectOption]
+        let childAnswers: [SelectOption]
+        let subjects: [SelectOption]
+    }
+
+    static func formView(_ intake: ConcernIntake?, publicForm: Bool) -> FormView {
+        let values = intake?.values ?? [:]
+        let checked = intake?.checked ?? []
+        let relationships: [ConcernChannel] = [.publicNamed, .supplierOrContractor, .selfReport, .partnerAgency, .housingAssociation]
+        return FormView(
+            values: values, checked: Dictionary(uniqueKeysWithValues: checked.map { ($0, true) }),
+            errors: intake?.errors ?? FormErrors(),
+            groups: IndicatorGroupView.all(checked: checked),
+            relationships: relationships.map {
+                SelectOption(value: $0.rawValue, label: $0 == .publicNamed ? "A member of the public" : $0.label,
+                             selected: values["relationship"] == $0.rawValue)
+            },
+            ages: AgeCategory.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["age"] == $0.rawValue) },
+            childAnswers: Answer.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["child_involved"] == $0.rawValue) },
+            subjects: ConcernSubject.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["subject"] == $0.rawValue) })
+    }
+
+    func form(req: Request) async throws -> Response {
+        try await req.render("Concerns/report", Self.formView(nil, publicForm: true), title: "Report a concern about modern slavery")
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let limits = req.lantern.publicLimits
+        let now = req.lantern.now()
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        guard limits.reportsPerAddress.allow(address, at: now), limits.reportsOverall.allow("all", at: now) else {
+            throw LanternError(.tooManyRequests, title: "Too many reports just now",
+                               "We cannot take another report from here at the moment. If someone is in immediate danger, call 999. Otherwise try again in an hour, or call the Modern Slavery & Exploitation Helpline on 08000 121 700.")
+        }
+        let intake = ConcernIntake(try req.form(ConcernIntake.Form.self), publicForm: true)
+        guard intake.errors.isEmpty else {
+            return try await req.render("Concerns/report", Self.formView(intake, publicForm: true),
+                                        title: "Report a concern about modern slavery", status: .unprocessableEntity)
+        }
+        let code = ReceiptCode.generate()
+        let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper))
+        try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: "public report, \(concern.channel.rawValue)")
+        // The code is shown on this response only; the reporter is signed in to their thread.
+        req.session.data[Self.reporterKey] = concern.id!.uuidString
+        struct Receipt: Encodable { let code: String; let reference: String; let danger: Bool; let anonymous: Bool }
+        return try await req.render("Concerns/receipt", Receipt(code: code.description, reference: concern.reference,
+                                                                 danger: concern.immediateDanger, anonymous: intake.reporter == nil),
+                                    title: "Your report has been sent")
+    }
+
+    struct FollowUpView: Encodable {
+        let errors: FormErrors
+        let wait: Int
+    }
+
+    func followUpForm(req: Request) async throws -> Response {
+        try await req.render("Concerns/follow-up", FollowUpView(errors: FormErrors(), wait: 0), title: "Check on your report")
+    }
+
+    struct CodeForm: Content { var code: String? }
+
+    func followUp(req: Request) async throws -> Response {
+        let limits = req.lantern.publicLimits
+        let now = req.lantern.now()
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let wait = limits.codeFailures.delayRemaining(for: address, at: now)
+        if wait > 0 {
+            var errors = FormErrors()
+            errors.add("code", "Too many codes that did not match. Wait \(wait) seconds, then try again")
+            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: wait), title: "Check on your report", status: .tooManyRequests)
+        }
+        let typed = try req.form(CodeForm.self).code ?? ""
+        var errors = FormErrors()
+        var found: Concern?
+        if let code = ReceiptCode(typed: typed) {
+            found = try await Concern.query(on: req.db).filter(\.$receiptHash == code.hash(pepper: req.lookupKeys.receiptPepper)).first()
+            if found == nil { errors.add("code", "That code does not match a report. Check the 16 digits and try again") }
+        } else {
+            errors.add("code", "Enter the 16-digit code you were given, like 1234-5678-9012-3456")
+        }
+        guard let concern = found else {
+            limits.codeFailures.recordFailure(for: address, at: now)
+            try await req.audit(.signInFailed, "ReceiptCode", outcome: .failure)
+            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: 0), title: "Check on your report", status: .unprocessableEntity)
+        }
+        limits.codeFailures.recordSuccess(for: address)
+        req.session.data[Self.reporterKey] = concern.id!.uuidString
+        try await req.audit(.signIn, "ReceiptCode", id: concern.id?.uuidString)
+        return req.redirect(to: "/report/messages")
+    }
+
+    private func reporterConcern(_ req: Request) async throws -> Concern {
+        guard let id = req.session.data[Self.reporterKey].flatMap(UUID.init(uuidString:)),
+              let concern = try await Concern.find(id, on: req.db) else {
+            throw LanternError(.unauthorized, title: "Enter your code first", "Go to Check on your report and enter the 16-digit code you were given.")
+        }
+        return concern
+    }
+
+    struct ThreadView: Encodable {
+        struct Message: Encodable { let from: String; let at: String; let body: String }
+        let reference: String
+        let status: String
+        let messages: [Message]
+        let files: [EvidenceStore.Row]
+        let values: [String: String]
+        let errors: FormErrors
+    }
+
+    func thread(req: Request) async throws -> Response {
+        let concern = try await reporterConcern(req)
+        return try await renderThread(req, concern, values: [:], errors: FormErrors())
+    }
+
+    private func renderThread(_ req: Request, _ concern: Concern, values: [String: String], errors: FormErrors,
+                              status: HTTPResponseStatus = .ok) async throws -> Response {
+        let messages = try await ConcernMessage.query(on: req.db).filter(\.$concern.$id == concern.id!)
+            .filter(\.$visibility ~~ [.toReporter, .fromReporter]).sort(\.$sentAt).all()
+        let view = ThreadView(
+            reference: concern.reference,
+            status: concern.status == .received ? "Received: waiting to be read" : "Being looked at",
+            messages: try messages.map {
+                .init(from: $0.visibility == .fromReporter ? "You" : "The safeguarding team", at: DisplayDate.dateTime($0.sentAt),
+                      body: try $0.open(with: req.cipher))
+            },
+            files: try await EvidenceStore.rows(req, owner: .concern, id: concern.id!, onlyFromReporter: true),
+            values: values, errors: errors)
+        return try await req.render("Concerns/thread", view, title: "Your report", status: status)
+    }
+
+    struct MessageForm: Content {
+        var message: String?
+        var files: [File]?
+    }
+
+    func addMessage(req: Request) async throws -> Response {
+        let concern = try await reporterConcern(req)
+        let form = try req.form(MessageForm.self)
+        let body = ConcernIntake.trim(form.message)
+        var errors = FormErrors()
+        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        if body.isEmpty && files.isEmpty { errors.add("message", "Write a message or attach a file") }
+        if body.count > ConcernRules.maximumTextLength { errors.add("message", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
+        var uploads: [(File, EvidenceKind)] = []
+        if files.count > ConcernIntake.maximumFilesPerSubmission {
+            errors.add("files", "Attach at most \(ConcernIntake.maximumFilesPerSubmission) files at a time")
+        } else {
+            for file in files {
+                switch EvidenceStore.check(file) {
+                case .success(let kind): uploads.append((file, kind))
+                case .failure(let refusal): errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
+                }
+            }
+        }
+        let now = req.lantern.now()
+        if !uploads.isEmpty && !req.lantern.publicLimits.attachmentsPerReport.allow(concern.id!.uuidString, at: now) {
+            errors.add("files", "Too many files on this report in the last hour. Try again later")
+        }
+        if !req.lantern.publicLimits.messagesPerReport.allow(concern.id!.uuidString, at: now) {
+            errors.add("message", "Too many messages on this report in the last hour. Try again later")
+        }
+        guard errors.isEmpty else {
+            return try await renderThread(req, concern, values: ["message": body], errors: errors, status: .unprocessableEntity)
+        }
+        let accepted = uploads
+        try await req.db.transaction { db in
+            if !body.isEmpty {
+                let message = ConcernMessage()
+                message.$concern.id = concern.id!
+                message.visibility = .fromReporter
+                message.sentAt = now
+                try message.seal(body, with: req.cipher)
+                try await message.create(on: db)
+            }
+            for (file, kind) in accepted {
+                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
+                                             description: "Sent with a message", fromReporter: true, on: db)
+            }
+            concern.lastReporterMessageAt = now
+            try await concern.save(on: db)
+        }
+        try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: "from reporter")
+        req.flash("Your message has been sent.")
+        return req.redirect(to: "/report/messages")
+    }
+
+    func leave(req: Request) async throws -> Response {
+        req.session.data[Self.reporterKey] = nil
+        req.flash("You have left your report. Use your code to come back.")
+        return req.redirect(to: "/report/follow-up")
+    }
+}
+
+/// Public reporting pages tell the browser to keep nothing and send no referrer.
+struct PublicReportingHeaders: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}
+
+/// The indicator checklist as the forms show it.
+struct IndicatorGroupView: Encodable {
+    struct Item: Encodable { let id: String; let label: String; let checked: Bool }
+    let key: String
+    let heading: String
+    let items: [Item]
+
+    static func all(checked: Set<String>) -> [IndicatorGroupView] {
+        IndicatorGroup.allCases.map { group in
+            IndicatorGroupView(key: group.rawValue, heading: group.heading, items: IndicatorCatalogue.indicators(in: group).map {
+                Item(id: $0.id, label: $0.label, checked: checked.contains($0.id))
+            })
+        }
+    }
+}
