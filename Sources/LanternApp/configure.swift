@@ -37,6 +37,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 
     try await DatabaseSetup.prepare(app, configuration.database)
     try await app.autoMigrate()
+    try await KeyRing.load(app)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
@@ -60,5 +61,9 @@ enum LanternMigrations {
         CreateContracts(),
         CreateGoodsReference(),
         CreateImportBatches(),
+        CreateKeyStore(),
+        CreateConcerns(),
+        CreateEvidenceFiles(),
+        CreateCases(),
     ]
 }

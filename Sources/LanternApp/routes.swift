@@ -24,4 +24,10 @@ func routes(_ app: Application) throws {
     try site.register(collection: ImportController(kind: .contracts))
     try site.register(collection: ProcurementDashboardController())
     try site.register(collection: ProcurementSettingsController())
+    try site.register(collection: PublicReportController())
+    try site.register(collection: ConcernsController())
+    try site.register(collection: CasesController())
+    try site.register(collection: CasePage())
+    try site.register(collection: CaseRecordsController())
+    try site.register(collection: NotificationsController())
 }

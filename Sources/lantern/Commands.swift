@@ -122,7 +122,40 @@ struct Audit: AsyncParsableCommand {
 }
 
 struct Keys: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Data-protection keys.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(abstract: "Data-protection keys.", subcommands: [Generate.self, Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-encrypt every record's data key under a new data-protection key, in one transaction.",
+            discussion: """
+                The current key comes from LANTERN_DATA_KEY or --data-key-file as usual; the new one from --new-key-file.
+                Nothing is lost if it stops part-way: the change is all or nothing. Afterwards start Lantern with the new key,
+                and keep the old one until the backups made under it have expired.
+                """)
+
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+        @ArgumentParser.Option(help: "File holding the new base64 data-protection key (make one with `lantern keys generate`).")
+        var newKeyFile: String
+
+        func run() async throws {
+            var configuration = try storage.configuration(demo: false)
+            guard let text = try? String(contentsOfFile: newKeyFile, encoding: .utf8) else {
+                throw CommandFailure("Cannot read the new key file \(newKeyFile).")
+            }
+            let newKey: DataProtectionKey
+            do { newKey = try DataProtectionKey(base64: text) } catch { throw CommandFailure("The new key is not usable: \(error).") }
+            guard newKey.id != configuration.dataProtectionKey.id else {
+                throw CommandFailure("The new key is the same as the current one.")
+            }
+            configuration.previousDataProtectionKeys = [configuration.dataProtectionKey]
+            configuration.dataProtectionKey = newKey
+            let report = try await Runtime.withApplication(configuration) { app in
+                try await Administration.rotateKeys(on: app)
+            }
+            print("Rotated: \(report.rewrapped) data keys re-wrapped under key \(newKey.id) (\(report.alreadyCurrent) already used it).")
+            print("Start Lantern with the new key from now on.")
+        }
+    }
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a new random 256-bit data-protection key (base64).")

@@ -24,7 +24,7 @@ struct PermissionMatrixTests {
         .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .",
         .manageProcurementPolicy:    ".  .   .  Y  .  .  .   .",
         .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .",
-        .handleConcerns:             ".  Y   Y  .  .  .  .   .",
+        .handleConcerns:             ".  Y   Y  Y  .  .  .   .",
         .viewCases:                  ".  Y   Y  .  .  .  .   .",
         .editCases:                  ".  Y   Y  .  .  .  .   .",
         .overseeAllCases:            ".  Y   .  .  .  .  .   .",

@@ -19,7 +19,7 @@ public enum PermissionMatrix {
             .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining,
         ],
         .procurementOfficer: [
-            .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
+            .reportConcern, .handleConcerns, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
             .checkStatements, .viewStatementChecks, .manageProcurementPolicy, .viewActionPlan, .viewTraining, .draftAnnualStatement,
         ],
         .contractManager: [

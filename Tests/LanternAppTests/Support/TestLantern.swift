@@ -117,6 +117,22 @@ final class Browser: @unchecked Sendable {
         return response
     }
 
+    /// Posts a form whose fields may repeat (checkbox lists such as `indicators[]`).
+    @discardableResult
+    func postPairs(_ path: String, _ pairs: [(String, String)]) async throws -> TestingHTTPResponse {
+        if csrf == nil { try await get("/sign-in") }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = (pairs + [("_csrf", csrf ?? "")]).map {
+            "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }.joined(separator: "&")
+        var body = ByteBuffer()
+        body.writeString(encoded)
+        let response = try await send(.POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"], body: body)
+        if let token = Browser.csrfToken(in: response.body.string) { csrf = token }
+        return response
+    }
+
     /// Posts a multipart form with one file field, as a browser uploading a file does.
     @discardableResult
     func postFile(_ path: String, fields: [String: String], fileField: String, filename: String, contents: Data) async throws -> TestingHTTPResponse {

@@ -87,7 +87,7 @@ struct ConcernsController: RouteCollection {
 
     func list(req: Request) async throws -> Response {
         let user = req.currentUser!
-        let filter = req.queryValue("status") ?? "open"
+        let filter = req.queryValue("status").isEmpty ? "open" : req.queryValue("status")
         let today = req.today
         var rows: [ListRow] = []
         var pagination = Pagination(page: 1, total: 0, path: "/concerns", query: [])
@@ -152,6 +152,7 @@ struct ConcernsController: RouteCollection {
         let handlers: [SelectOption]
         let outcomes: [SelectOption]
         let typed: TypedForm
+        let errors: FormErrors
         let isFirstResponder: Bool
     }
 
@@ -215,7 +216,7 @@ struct ConcernsController: RouteCollection {
             caseID: concern.caseID?.uuidString,
             handlers: handlers.map { SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.displayName))", selected: $0.id == concern.$handler.id) },
             outcomes: TriageOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["outcome"] == $0.rawValue) },
-            typed: typed, isFirstResponder: organisation?.isFirstResponder ?? false)
+            typed: typed, errors: typed.errors, isFirstResponder: organisation?.isFirstResponder ?? false)
         return try await req.render("Concerns/show", view, title: "Concern \(concern.reference)", status: status)
     }
 

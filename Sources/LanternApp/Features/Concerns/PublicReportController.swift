@@ -28,6 +28,7 @@ struct PublicReportController: RouteCollection {
     }
 
     struct FormView: Encodable {
+        let publicForm: Bool
         let values: [String: String]
         let checked: [String: Bool]
         let errors: FormErrors
@@ -43,7 +44,7 @@ struct PublicReportController: RouteCollection {
         let checked = intake?.checked ?? []
         let relationships: [ConcernChannel] = [.publicNamed, .supplierOrContractor, .selfReport, .partnerAgency, .housingAssociation]
         return FormView(
-            values: values, checked: Dictionary(uniqueKeysWithValues: checked.map { ($0, true) }),
+            publicForm: publicForm, values: values, checked: Dictionary(uniqueKeysWithValues: checked.map { ($0, true) }),
             errors: intake?.errors ?? FormErrors(),
             groups: IndicatorGroupView.all(checked: checked),
             relationships: relationships.map {

@@ -28,6 +28,7 @@ struct HomeController: RouteCollection {
         let recentAudit: [RecentEntry]
         let overdueReviews: [ContractsController.Row]
         let overdueReviewsLink: String
+        let deadlines: [SafeguardingHome.Deadline]
     }
 
     func home(req: Request) async throws -> Response {
@@ -60,6 +61,8 @@ struct HomeController: RouteCollection {
             let contracts = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).sort(\.$nextReviewDate).limit(10).all()
             overdueReviews = try await ContractsController.rows(contracts, today: today, on: req.db)
         }
+        figures += try await SafeguardingHome.figures(req, user)
+        let deadlines = try await SafeguardingHome.deadlines(req, user)
         var recent: [RecentEntry] = []
         if user.can(.viewAuditLog) {
             let since = req.lantern.now().addingTimeInterval(-86_400)
@@ -73,7 +76,8 @@ struct HomeController: RouteCollection {
         let view = View(name: user.displayName, role: user.role.displayName, rolePurpose: user.role.purpose,
                         team: team?.name ?? "No team", sections: sections,
                         can: Permission.allCases.filter { user.can($0) }.map(\.summary),
-                        figures: figures, recentAudit: recent, overdueReviews: overdueReviews, overdueReviewsLink: reviewsLink)
+                        figures: figures, recentAudit: recent, overdueReviews: overdueReviews, overdueReviewsLink: reviewsLink,
+                        deadlines: deadlines)
         return try await req.render("Home/home", view, title: "Home")
     }
 }

@@ -16,7 +16,7 @@ public final class LanternServices: Sendable {
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
-        self.cipher = FieldCipher(master: configuration.dataProtectionKey)
+        self.cipher = FieldCipher(master: configuration.dataProtectionKey, previous: configuration.previousDataProtectionKeys)
         self.clock = .init(Clock(read: { Date() }))
         self.audit = AuditLog()
         self.publicLimits = PublicLimiters(configuration.publicReporting)

@@ -14,6 +14,8 @@ public struct LanternConfiguration: Sendable {
     public var database: Database
     public var dataDirectory: String
     public var dataProtectionKey: DataProtectionKey
+    /// Earlier keys still accepted for reading while `lantern keys rotate` moves records to the new one.
+    public var previousDataProtectionKeys: [DataProtectionKey] = []
     /// Demo mode creates the demo organisation and one person per role on first run.
     public var demo: Bool
     /// Set when Lantern is served over HTTPS (directly or behind a TLS-terminating proxy):

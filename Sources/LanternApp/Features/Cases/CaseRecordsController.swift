@@ -1,0 +1,315 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Everything recorded on a case after it opens. Each form refuses with its own errors and
+/// keeps what was typed; each change is audited.
+struct CaseRecordsController: RouteCollection {
+    /// The version of the consent wording shown to the person, recorded with each decision.
+    static let consentWordingVersion = "NRM-consent-2026-04"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let edit = routes.requiring(.editCases).grouped("cases", ":caseID")
+        edit.post("notes", use: addNote)
+        edit.post("tasks", use: addTask)
+        edit.post("tasks", ":taskID", "done", use: completeTask)
+        edit.post("markers", use: addMarker)
+        edit.post("markers", ":markerID", "remove", use: removeMarker)
+        edit.post("consents", use: addConsent)
+        edit.post("consents", ":consentID", "withdraw", use: withdrawConsent)
+        edit.post("actions", use: addAction)
+        edit.post("indicators", use: saveIndicators)
+        edit.on(.POST, "files", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: addFiles)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        edit.post("close", use: closeCase)
+        routes.requiring(.viewCases).get("cases", ":caseID", "files", ":fileID", use: file)
+    }
+
+    private static func trim(_ s: String?) -> String { ConcernIntake.trim(s) }
+
+    private func refuse(_ req: Request, _ c: SafeguardingCase, _ typed: TypedForm) async throws -> Response {
+        try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity)
+    }
+
+    private func openCase(_ req: Request) async throws -> SafeguardingCase {
+        let c = try await NeedToKnow.requireCase(req)
+        guard c.isOpen else { throw LanternError(.conflict, "This case is closed; it can be read but not changed.") }
+        return c
+    }
+
+    private func done(_ req: Request, _ c: SafeguardingCase, _ message: String, anchor: String) async throws -> Response {
+        try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
+        req.flash(message)
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#\(anchor)")
+    }
+
+    private static func day(_ raw: String, _ field: String, _ name: String, into typed: inout TypedForm, notFuture: Day? = nil) -> Day? {
+        guard !raw.isEmpty else { typed.errors.add(field, "Enter the \(name)"); return nil }
+        guard let day = Day(parsing: raw) else { typed.errors.add(field, "Enter the \(name) as a real date, like 2026-04-01 or 01/04/2026"); return nil }
+        if let limit = notFuture, day > limit { typed.errors.add(field, "The \(name) cannot be in the future"); return nil }
+        return day
+    }
+
+    struct NoteForm: Content { var note: String? }
+
+    func addNote(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let text = Self.trim(try req.form(NoteForm.self).note)
+        var typed = TypedForm(section: "note", values: ["note": text])
+        if text.isEmpty { typed.errors.add("note", "Write the note") }
+        if text.count > ConcernRules.maximumTextLength { typed.errors.add("note", "The note must be \(ConcernRules.maximumTextLength) characters or fewer") }
+        guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
+        let note = CaseNote()
+        note.$safeguardingCase.id = c.id!
+        note.authorID = req.currentUser?.id
+        note.writtenAt = req.lantern.now()
+        try note.seal(text, with: req.cipher)
+        try await note.create(on: req.db)
+        try await req.audit(.create, "CaseNote", id: note.id?.uuidString, detail: "case \(c.id!.uuidString)")
+        return try await done(req, c, "Note added.", anchor: "notes")
+    }
+
+    struct TaskForm: Content { var title: String?; var due_on: String? }
+
+    func addTask(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(TaskForm.self)
+        let title = Self.trim(form.title), dueText = Self.trim(form.due_on)
+        var typed = TypedForm(section: "task", values: ["title": title, "due_on": dueText])
+        if title.isEmpty { typed.errors.add("title", "Say what needs doing") }
+        if title.count > 500 { typed.errors.add("title", "The task must be 500 characters or fewer") }
+        let due = Self.day(dueText, "due_on", "due date", into: &typed)
+        if let due, due < req.today { typed.errors.add("due_on", "The due date cannot be in the past") }
+        guard typed.errors.isEmpty, let due else { return try await refuse(req, c, typed) }
+        let task = CaseTask()
+        task.$safeguardingCase.id = c.id!
+        task.assigneeID = c.$owner.id
+        task.dueOn = due.iso
+        task.createdAt = req.lantern.now()
+        try task.seal(title, with: req.cipher)
+        try await task.create(on: req.db)
+        try await req.audit(.create, "CaseTask", id: task.id?.uuidString, detail: "case \(c.id!.uuidString)")
+        return try await done(req, c, "Task added, due \(due.long).", anchor: "tasks")
+    }
+
+    func completeTask(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        guard let id = req.parameters.get("taskID", as: UUID.self), let task = try await CaseTask.find(id, on: req.db),
+              task.$safeguardingCase.id == c.id else { throw LanternError.notFound }
+        task.doneAt = req.lantern.now()
+        try await task.save(on: req.db)
+        try await req.audit(.update, "CaseTask", id: id.uuidString, detail: "done")
+        return try await done(req, c, "Task marked done.", anchor: "tasks")
+    }
+
+    struct MarkerForm: Content { var kind: String?; var reason: String?; var review_on: String? }
+
+    func addMarker(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(MarkerForm.self)
+        let reason = Self.trim(form.reason), review = Self.trim(form.review_on)
+        var typed = TypedForm(section: "marker", values: ["kind": form.kind ?? "", "reason": reason, "review_on": review])
+        if !CaseMarker.kinds.contains(where: { $0.0 == form.kind }) { typed.errors.add("kind", "Select the kind of marker") }
+        if reason.isEmpty { typed.errors.add("reason", "Give the reason for the marker; the person may ask to see it") }
+        if reason.count > 2000 { typed.errors.add("reason", "The reason must be 2000 characters or fewer") }
+        let reviewDay = Self.day(review, "review_on", "review date", into: &typed)
+        if let reviewDay, reviewDay <= req.today { typed.errors.add("review_on", "The review date must be in the future") }
+        guard typed.errors.isEmpty, let reviewDay else { return try await refuse(req, c, typed) }
+        let marker = CaseMarker()
+        marker.$safeguardingCase.id = c.id!
+        marker.kind = form.kind!
+        marker.setBy = req.currentUser!.id!
+        marker.setAt = req.lantern.now()
+        marker.reviewOn = reviewDay.iso
+        try marker.seal(reason, with: req.cipher)
+        try await marker.create(on: req.db)
+        try await req.audit(.create, "CaseMarker", id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)")
+        return try await done(req, c, "Marker set.", anchor: "markers")
+    }
+
+    func removeMarker(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
+              marker.$safeguardingCase.id == c.id else { throw LanternError.notFound }
+        marker.removedAt = req.lantern.now()
+        try await marker.save(on: req.db)
+        try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "removed")
+        return try await done(req, c, "Marker removed.", anchor: "markers")
+    }
+
+    struct ConsentForm: Content {
+        var purpose: String?
+        var decision: String?
+        var method: String?
+        var given_on: String?
+        var explained: String?
+    }
+
+    func addConsent(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(ConsentForm.self)
+        let on = Self.trim(form.given_on)
+        var typed = TypedForm(section: "consent", values: ["purpose": form.purpose ?? "", "decision": form.decision ?? "",
+                                                          "method": form.method ?? "", "given_on": on, "explained": form.explained ?? ""])
+        if !CaseConsent.purposes.contains(where: { $0.0 == form.purpose }) { typed.errors.add("purpose", "Select what the consent is for") }
+        let decision = ConsentDecision(rawValue: form.decision ?? "")
+        if decision == nil || decision == .notAsked { typed.errors.add("decision", "Select whether consent was given or refused") }
+        if !CaseConsent.methods.contains(where: { $0.0 == form.method }) { typed.errors.add("method", "Select how the decision was given") }
+        let day = Self.day(on, "given_on", "date of the decision", into: &typed, notFuture: req.today)
+        if form.purpose == "nrm" && decision == .given && form.explained != "yes" {
+            typed.errors.add("explained", "Confirm that the NRM and the PIN were explained before consent was given")
+        }
+        if form.purpose == "nrm" && c.age.treatedAsChild {
+            typed.errors.add("purpose", "Children (and anyone whose age is not known) are referred to the NRM without consent")
+        }
+        guard typed.errors.isEmpty, let decision, let day else { return try await refuse(req, c, typed) }
+        let consent = CaseConsent()
+        consent.$safeguardingCase.id = c.id!
+        consent.purpose = form.purpose!
+        consent.decision = decision
+        consent.wordingVersion = Self.consentWordingVersion
+        consent.method = form.method!
+        consent.givenOn = day.iso
+        consent.recordedBy = req.currentUser!.id!
+        consent.recordedAt = req.lantern.now()
+        try await req.db.transaction { db in
+            try await consent.create(on: db)
+            if consent.purpose == "nrm" {
+                c.nrmConsent = decision
+                try await c.save(on: db)
+            }
+        }
+        try await req.audit(.create, "CaseConsent", id: consent.id?.uuidString, detail: "case \(c.id!.uuidString), \(consent.purpose) \(decision.rawValue)")
+        return try await done(req, c, "Consent decision recorded.", anchor: "consent")
+    }
+
+    struct WithdrawForm: Content { var withdrawn_on: String?; var withdrawal_method: String? }
+
+    func withdrawConsent(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        guard let id = req.parameters.get("consentID", as: UUID.self), let consent = try await CaseConsent.find(id, on: req.db),
+              consent.$safeguardingCase.id == c.id, consent.withdrawnOn == nil else { throw LanternError.notFound }
+        let form = try req.form(WithdrawForm.self)
+        var typed = TypedForm(section: "withdraw", values: ["withdrawn_on": Self.trim(form.withdrawn_on), "withdrawal_method": Self.trim(form.withdrawal_method)])
+        let day = Self.day(Self.trim(form.withdrawn_on), "withdrawn_on", "date consent was withdrawn", into: &typed, notFuture: req.today)
+        if let day, let given = Day(parsing: consent.givenOn), day < given { typed.errors.add("withdrawn_on", "Consent cannot be withdrawn before it was given") }
+        if Self.trim(form.withdrawal_method).isEmpty { typed.errors.add("withdrawal_method", "Say how consent was withdrawn (for example in writing, or via a First Responder)") }
+        guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
+        consent.withdrawnOn = day.iso
+        consent.withdrawalMethod = String(Self.trim(form.withdrawal_method).prefix(200))
+        try await req.db.transaction { db in
+            try await consent.save(on: db)
+            if consent.purpose == "nrm" {
+                c.nrmConsent = nil
+                try await c.save(on: db)
+            }
+        }
+        try await req.audit(.update, "CaseConsent", id: id.uuidString, detail: "withdrawn")
+        return try await done(req, c, "Consent withdrawal recorded. Anything that depended on it must stop.", anchor: "consent")
+    }
+
+    struct ActionForm: Content {
+        var kind: String?
+        var recipient: String?
+        var sent_on: String?
+        var their_reference: String?
+        var status: String?
+        var outcome: String?
+    }
+
+    func addAction(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(ActionForm.self)
+        let recipient = Self.trim(form.recipient), sent = Self.trim(form.sent_on), reference = Self.trim(form.their_reference)
+        let outcome = Self.trim(form.outcome)
+        var typed = TypedForm(section: "action", values: ["kind": form.kind ?? "", "recipient": recipient, "sent_on": sent,
+                                                         "their_reference": reference, "status": form.status ?? "", "outcome": outcome])
+        if !CaseAction.kinds.contains(where: { $0.0 == form.kind }) { typed.errors.add("kind", "Select the kind of referral or agency") }
+        if recipient.isEmpty { typed.errors.add("recipient", "Enter who it was sent to (the team or agency)") }
+        if recipient.count > 200 || reference.count > 100 || outcome.count > 2000 { typed.errors.add("recipient", "Keep the recipient to 200 characters, the reference to 100 and the outcome to 2000") }
+        let day = Self.day(sent, "sent_on", "date it was made", into: &typed, notFuture: req.today)
+        let status = ["sent", "accepted", "declined", "closed"].contains(form.status ?? "") ? form.status! : "sent"
+        guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
+        let action = CaseAction()
+        action.$safeguardingCase.id = c.id!
+        action.kind = form.kind!
+        action.sentOn = day.iso
+        action.status = status
+        action.recordedBy = req.currentUser!.id!
+        try action.seal(.init(recipient: recipient, theirReference: reference, outcome: outcome), with: req.cipher)
+        try await action.create(on: req.db)
+        try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)")
+        return try await done(req, c, "Recorded.", anchor: "actions")
+    }
+
+    struct IndicatorForm: Content { var indicators: [String]?; var source: String?; var context: String? }
+
+    func saveIndicators(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(IndicatorForm.self)
+        let source = IndicatorSource(rawValue: form.source ?? "") ?? .observed
+        let context = String(Self.trim(form.context).prefix(2000))
+        var secrets = try c.open(with: req.cipher)
+        let chosen = (form.indicators ?? []).filter { IndicatorCatalogue.byID[$0] != nil }
+        let existing = Dictionary(uniqueKeysWithValues: secrets.indicators.map { ($0.indicatorID, $0) })
+        secrets.indicators = chosen.sorted().map { existing[$0] ?? IndicatorObservation(indicatorID: $0, source: source, context: context) }
+        try c.seal(secrets, with: req.cipher)
+        try await c.save(on: req.db)
+        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "indicators")
+        return try await done(req, c, "Indicators saved.", anchor: "indicators")
+    }
+
+    struct FilesForm: Content { var files: [File]?; var description: String? }
+
+    func addFiles(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let form = try req.form(FilesForm.self)
+        let description = Self.trim(form.description)
+        var typed = TypedForm(section: "files", values: ["description": description])
+        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        if files.isEmpty { typed.errors.add("files", "Choose a file to upload") }
+        if files.count > ConcernIntake.maximumFilesPerSubmission { typed.errors.add("files", "Upload at most \(ConcernIntake.maximumFilesPerSubmission) files at a time") }
+        if description.isEmpty { typed.errors.add("description", "Say what each file is and its date") }
+        if description.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
+        var uploads: [(File, EvidenceKind)] = []
+        for file in files {
+            switch EvidenceStore.check(file) {
+            case .success(let kind): uploads.append((file, kind))
+            case .failure(let refusal): typed.errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
+            }
+        }
+        guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
+        let accepted = uploads
+        try await req.db.transaction { db in
+            for (file, kind) in accepted {
+                try await EvidenceStore.save(req, file: file, kind: kind, owner: .case, ownerID: c.id!, description: description, fromReporter: false, on: db)
+            }
+        }
+        try await req.audit(.create, "EvidenceFile", id: c.id?.uuidString, detail: "\(accepted.count) file(s)")
+        return try await done(req, c, "\(accepted.count) file\(accepted.count == 1 ? "" : "s") added.", anchor: "evidence")
+    }
+
+    func file(req: Request) async throws -> Response {
+        let c = try await NeedToKnow.requireCase(req)
+        guard let id = req.parameters.get("fileID", as: UUID.self), let record = try await EvidenceFile.find(id, on: req.db),
+              record.ownerType == .case, record.ownerID == c.id else { throw LanternError.notFound }
+        try await req.audit(.export, "EvidenceFile", id: id.uuidString, detail: "case \(c.id!.uuidString)")
+        return try EvidenceStore.download(req, record)
+    }
+
+    func closeCase(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let open = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!)
+            .filter(\.$state !~ [.closed, .withdrawn]).all()
+            .filter { !($0.kind == .dutyToNotify && $0.state == .submitted) }
+        guard open.isEmpty else {
+            return try await refuse(req, c, TypedForm(section: "close", errors: FormErrors([("close", "Close or withdraw the open \(open[0].kind.label) first (it is \(open[0].state.label.lowercased()))")])))
+        }
+        c.status = "closed"
+        c.closedAt = req.lantern.now()
+        try await c.save(on: req.db)
+        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "closed")
+        return try await done(req, c, "Case closed. The retention period starts today.", anchor: "main-content")
+    }
+}

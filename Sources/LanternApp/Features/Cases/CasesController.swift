@@ -1,0 +1,185 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// The caseworker's list of cases (need-to-know filtered), opening a case from a concern or
+/// directly, and changing the potential victim's details.
+struct CasesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let view = routes.requiring(.viewCases).grouped("cases")
+        view.get(use: list)
+        let edit = routes.requiring(.editCases).grouped("cases")
+        edit.get("new", use: newForm)
+        edit.post("new", use: create)
+        edit.get(":caseID", "edit", use: editForm)
+        edit.post(":caseID", "edit", use: update)
+    }
+
+    struct ListRow: Encodable {
+        let id: String
+        let reference: String
+        let name: String
+        let age: String
+        let types: String
+        let owner: String
+        let opened: String
+        let nextDeadline: String
+        let overdue: Bool
+        let status: String
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = req.currentUser!
+        let filter = req.queryValue("show").isEmpty ? "open" : req.queryValue("show")
+        let query = NeedToKnow.cases(req, user)
+        switch filter {
+        case "mine": query.filter(\.$owner.$id == user.id!).filter(\.$status == "open")
+        case "closed": query.filter(\.$status == "closed")
+        case "all": break
+        default: query.filter(\.$status == "open")
+        }
+        let total = try await query.copy().countRows()
+        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases", query: [("show", filter)])
+        let cases = try await query.sort(\.$openedAt, .descending).range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        let owners = try await User.query(on: req.db).filter(\.$id ~~ Set(cases.compactMap { $0.$owner.id })).all()
+        let today = req.today.iso
+        let rows = try cases.map { c in
+            let s = try c.open(with: req.cipher)
+            return ListRow(id: c.id!.uuidString, reference: c.reference, name: "\(s.firstName) \(s.lastName)", age: c.age.label,
+                           types: c.types.map(\.category.label).uniqued().joined(separator: ", "),
+                           owner: owners.first { $0.id == c.$owner.id }?.displayName ?? "Unassigned",
+                           opened: DisplayDate.date(c.openedAt), nextDeadline: c.nextDeadline.flatMap(Day.init(parsing:))?.long ?? "",
+                           overdue: (c.nextDeadline ?? "9999") < today, status: c.isOpen ? "Open" : "Closed")
+        }
+        try await req.audit(.read, "CaseList", detail: "\(rows.count) rows, page \(pagination.page)")
+        struct View: Encodable { let rows: [ListRow]; let pagination: Pagination; let filters: [SelectOption]; let canEdit: Bool }
+        let filters = [("open", "Open"), ("mine", "Mine"), ("closed", "Closed"), ("all", "All")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
+        return try await req.render("Cases/list", View(rows: rows, pagination: pagination, filters: filters, canEdit: user.can(.editCases)), title: "Cases")
+    }
+
+    struct FormView: Encodable {
+        let id: String?
+        let concernReference: String?
+        let values: [String: String]
+        let types: [String: Bool]
+        let errors: FormErrors
+        let ages: [SelectOption]
+        let under18: [SelectOption]
+        let genders: [SelectOption]
+        let locations: [SelectOption]
+        let typeOptions: [SelectOption]
+        let teams: [SelectOption]
+        let nationalities: [String]
+    }
+
+    private func formView(_ req: Request, id: String? = nil, concern: Concern? = nil, values: [String: String],
+                          types: Set<String>, errors: FormErrors) async throws -> FormView {
+        let teams = try await Team.query(on: req.db).sort(\.$name).all()
+        return FormView(
+            id: id, concernReference: concern?.reference, values: values,
+            types: Dictionary(uniqueKeysWithValues: types.map { ($0, true) }), errors: errors,
+            ages: AgeCategory.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["age"] == $0.rawValue) },
+            under18: Answer.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["under18_at_exploitation"] == $0.rawValue) },
+            genders: RecordedGender.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["gender"] == $0.rawValue) },
+            locations: ExploitationLocation.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["location"] == $0.rawValue) },
+            typeOptions: ExploitationType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: types.contains($0.rawValue)) },
+            teams: teams.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: values["team"] == $0.id!.uuidString) },
+            nationalities: CaseForm.nationalities)
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        var values: [String: String] = ["team": req.currentUser?.$team.id?.uuidString ?? ""]
+        var concern: Concern?
+        if let id = UUID(uuidString: req.queryValue("concern")), let found = try await Concern.find(id, on: req.db),
+           let user = req.currentUser, try await NeedToKnow.mayOpen(found, user, on: req.db) {
+            concern = found
+            values["concern"] = id.uuidString
+            values["age"] = found.age?.rawValue ?? ""
+            let secrets = try found.open(with: req.cipher)
+            values["summary"] = secrets.description
+            if let route = found.routeList.first, let team = try await Team.query(on: req.db).filter(\.$name == route.teamName).first() {
+                values["team"] = team.id!.uuidString
+            }
+        }
+        return try await req.render("Cases/form", try await formView(req, concern: concern, values: values, types: [], errors: FormErrors()),
+                                    title: "Open a case")
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        var errors = form.errors
+        var found: Concern?
+        if let id = UUID(uuidString: form.values["concern"] ?? "") {
+            found = try await Concern.find(id, on: req.db)
+            if let candidate = found, let user = req.currentUser, !(try await NeedToKnow.mayOpen(candidate, user, on: req.db)) { found = nil }
+        }
+        let concern = found
+        if form.teamID == nil { errors.add("team", "Choose the team that will hold the case") }
+        guard errors.isEmpty else {
+            return try await req.render("Cases/form", try await formView(req, concern: concern, values: form.values, types: form.types, errors: errors),
+                                        title: "Open a case", status: .unprocessableEntity)
+        }
+        let c = SafeguardingCase()
+        c.concernID = concern?.id
+        c.$owner.id = req.currentUser?.id
+        c.status = "open"
+        c.openedAt = req.lantern.now()
+        try form.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
+        // A possible duplicate is named by reference and team only, never merged.
+        var duplicate: SafeguardingCase?
+        if let index = c.personIndex { duplicate = try await SafeguardingCase.query(on: req.db).filter(\.$personIndex == index).first() }
+        try await req.db.transaction { db in
+            c.reference = try await ConcernReference.unique(on: db, prefix: "CASE")
+            try await c.create(on: db)
+            if let concern {
+                concern.caseID = c.id
+                if concern.status == .triaged || concern.status == .acknowledged { concern.status = .caseOpened }
+                try await concern.save(on: db)
+            }
+        }
+        try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
+        try await req.audit(.create, "Case", id: c.id?.uuidString, detail: concern.map { "from concern \($0.reference)" })
+        var message = "Case \(c.reference) opened."
+        if let duplicate {
+            let team = try await duplicate.$team.get(on: req.db)?.name ?? "no team"
+            message += " A case with the same surname and date of birth exists (\(duplicate.reference), \(team)): check whether they are linked."
+        }
+        req.flash(message)
+        return req.redirect(to: "/cases/\(c.id!.uuidString)")
+    }
+
+    func editForm(req: Request) async throws -> Response {
+        let c = try await NeedToKnow.requireCase(req)
+        let (values, types) = CaseForm.values(of: c, try c.open(with: req.cipher))
+        try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "edit form")
+        return try await req.render("Cases/form", try await formView(req, id: c.id!.uuidString, values: values, types: types, errors: FormErrors()),
+                                    title: "Change \(c.reference)")
+    }
+
+    func update(req: Request) async throws -> Response {
+        let c = try await NeedToKnow.requireCase(req)
+        let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        guard form.errors.isEmpty else {
+            return try await req.render("Cases/form", try await formView(req, id: c.id!.uuidString, values: form.values, types: form.types, errors: form.errors),
+                                        title: "Change \(c.reference)", status: .unprocessableEntity)
+        }
+        var secrets = form.secrets
+        secrets.indicators = try c.open(with: req.cipher).indicators
+        var kept = form
+        kept.secrets = secrets
+        try kept.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
+        try await c.save(on: req.db)
+        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "person details")
+        req.flash("Details saved.")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)")
+    }
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// NRM referrals and Duty to Notify notifications on a case, and every move through their
+/// lifecycle. Lantern prepares and tracks; the referral itself is made in the Home Office
+/// service, which has no submission API (`shared/docs/domain/referrals.md` §1 rule 1).
+struct NotificationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let edit = routes.requiring(.editCases).grouped("cases", ":caseID", "notifications")
+        edit.post(use: start)
+        edit.post(":notificationID", "move", use: move)
+    }
+
+    struct StartForm: Content { var kind: String? }
+
+    func start(req: Request) async throws -> Response {
+        let c = try await NeedToKnow.requireCase(req)
+        let kind = NotificationKind(rawValue: try req.form(StartForm.self).kind ?? "")
+        var typed = TypedForm(section: "notify")
+        let organisation = try await Organisation.current(on: req.db)
+        let existing = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).all()
+        let liveNRM = existing.first { $0.kind == .nrm && ![.withdrawn, .closed].contains($0.state) }
+        switch kind {
+        case nil:
+            typed.errors.add("kind", "Choose an NRM referral or a Duty to Notify notification")
+        case _ where !(organisation?.isFirstResponder ?? false) || !c.isOpen:
+            typed.errors.add("kind", c.isOpen
+                ? "This organisation is not a First Responder: record the hand-over to the council or the police under local actions instead"
+                : "The case is closed")
+        case .nrm:
+            if liveNRM != nil { typed.errors.add("kind", "This person already has an NRM referral; each person is referred once") }
+            if !c.age.treatedAsChild && c.nrmConsent != .given {
+                typed.errors.add("kind", "An adult is referred to the NRM only with informed consent: record the consent first, or make a Duty to Notify notification if they decline")
+            }
+        case .dutyToNotify:
+            if c.age.treatedAsChild { typed.errors.add("kind", "Children (and anyone whose age is not known) are referred to the NRM, not notified under Duty to Notify") }
+            else if liveNRM != nil { typed.errors.add("kind", "An NRM referral already meets the duty to notify; do not send a Duty to Notify as well") }
+            else if c.nrmConsent == .given { typed.errors.add("kind", "The adult has consented to the NRM: make an NRM referral instead") }
+            else if existing.contains(where: { $0.kind == .dutyToNotify && $0.state != .withdrawn }) { typed.errors.add("kind", "A Duty to Notify notification has already been made for this person") }
+        }
+        guard typed.errors.isEmpty, let kind else { return try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity) }
+        let n = Notification()
+        n.$safeguardingCase.id = c.id!
+        n.kind = kind
+        n.state = .draft
+        n.startedOn = req.today.iso
+        n.combinedDecision = false
+        n.anonymous = kind == .dutyToNotify && !c.willingToCooperate
+        try n.seal(.init(), with: req.cipher)
+        try await n.create(on: req.db)
+        try await req.audit(.create, "Notification", id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)")
+        try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
+        req.flash("\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")
+    }
+
+    struct MoveForm: Content {
+        var to: String?
+        var on: String?
+        var reference: String?
+        var note: String?
+    }
+
+    func move(req: Request) async throws -> Response {
+        let c = try await NeedToKnow.requireCase(req)
+        guard let id = req.parameters.get("notificationID", as: UUID.self), let n = try await Notification.find(id, on: req.db),
+              n.$safeguardingCase.id == c.id else { throw LanternError.notFound }
+        let form = try req.form(MoveForm.self)
+        let on = ConcernIntake.trim(form.on), reference = ConcernIntake.trim(form.reference), note = ConcernIntake.trim(form.note)
+        var typed = TypedForm(section: "move", values: ["notification": id.uuidString, "to": form.to ?? "", "on": on, "reference": reference, "note": note])
+        let to = NRMState(rawValue: form.to ?? "")
+        if to == nil { typed.errors.add("to", "Choose what has happened") }
+        let day = Day(parsing: on)
+        if on.isEmpty { typed.errors.add("on", "Enter the date it happened") }
+        else if day == nil { typed.errors.add("on", "Enter the date as a real date, like 2026-04-01 or 01/04/2026") }
+        if note.count > 4000 { typed.errors.add("note", "The note must be 4000 characters or fewer") }
+        if reference.count > 100 { typed.errors.add("reference", "The reference must be 100 characters or fewer") }
+        if to == .submitted && n.kind == .nrm {
+            let s = try c.open(with: req.cipher)
+            if [s.firstName, s.lastName].contains(where: { $0.isEmpty || $0.lowercased() == "unknown" }) {
+                typed.errors.add("to", "An NRM referral needs the person's first and last name: add them to the case first")
+            }
+        }
+        var next: NRMLifecycle.Record?
+        if let to, let day, typed.errors.isEmpty {
+            switch NRMLifecycle.apply(.init(to: to, on: day, homeOfficeReference: reference.isEmpty ? nil : reference), to: n.record, today: req.today) {
+            case .success(let record): next = record
+            case .failure(let refusal): typed.errors.add(refusal.message.contains("reference") ? "reference" : refusal.message.contains("date") ? "on" : "to", refusal.message)
+            }
+        }
+        guard typed.errors.isEmpty, let next, let to, let day else {
+            try await req.audit(.update, "Notification", id: id.uuidString, outcome: .denied, detail: "refused move to \(form.to ?? "")")
+            return try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity)
+        }
+        let from = n.state
+        n.state = next.state
+        n.submittedOn = next.submittedOn?.iso
+        n.rgDecisionOn = next.rgDecisionOn?.iso
+        n.cgDecisionOn = next.cgDecisionOn?.iso
+        n.reconsidering = next.reconsidering
+        n.combinedDecision = next.combinedDecision
+        if !reference.isEmpty {
+            try n.seal(.init(homeOfficeReference: reference), with: req.cipher)
+            n.referenceIndex = req.lookupKeys.blindIndex(reference, purpose: "home-office-reference")
+        }
+        let transition = NotificationTransition()
+        transition.$notification.id = id
+        transition.from = from
+        transition.to = to
+        transition.onDay = day.iso
+        transition.recordedAt = req.lantern.now()
+        transition.recordedBy = req.currentUser!.id!
+        try transition.seal(note, with: req.cipher)
+        try await req.db.transaction { db in
+            try await n.save(on: db)
+            try await transition.create(on: db)
+        }
+        try await req.audit(.update, "Notification", id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)")
+        try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
+        var message = "\(n.kind.label): \(to.label)."
+        if let deadline = NRMLifecycle.deadline(for: n.record, today: req.today) { message += " \(deadline.what): \(deadline.due.long)." }
+        req.flash(message)
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")
+    }
+}

@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+import LanternCore
+import SQLKit
+import Vapor
+
+/// Re-wraps every record's data key under the current organisation key, in one transaction:
+/// either every record moves to the new key or none does. Ciphertexts and files are untouched,
+/// because only the data keys are wrapped by the organisation key (`security.md` §2).
+enum KeyRotation {
+    /// Every table whose rows carry a wrapped data key.
+    static let tables = [
+        KeyStoreEntry.schema, Concern.schema, ConcernReporter.schema, ConcernMessage.schema, EvidenceFile.schema,
+        SafeguardingCase.schema, CaseNote.schema, CaseTask.schema, CaseMarker.schema, CaseAction.schema,
+        Notification.schema, NotificationTransition.schema,
+    ]
+
+    struct Report: Sendable { var rewrapped: Int; var alreadyCurrent: Int }
+
+    static func rotate(on db: any Database, cipher: FieldCipher) async throws -> Report {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            var report = Report(rewrapped: 0, alreadyCurrent: 0)
+            for table in tables {
+                let rows = try await sql.select().column("id").column("wrapped_key").from(table).all()
+                for row in rows {
+                    let id = try row.decode(column: "id", as: UUID.self)
+                    let wrapped = try JSONDecoder().decode(WrappedDataKey.self, from: try row.decode(column: "wrapped_key", as: Data.self))
+                    if wrapped.keyID == cipher.currentKeyID { report.alreadyCurrent += 1; continue }
+                    let rewrapped = try cipher.rewrap(wrapped, recordID: id.uuidString)
+                    try await sql.update(table).set("wrapped_key", to: try JSONEncoder().encode(rewrapped)).where("id", .equal, id).run()
+                    report.rewrapped += 1
+                }
+            }
+            return report
+        }
+    }
+}
