@@ -10,11 +10,27 @@ struct CasePage: RouteCollection {
         routes.requiring(.viewCases).get("cases", ":caseID", use: show)
     }
 
+    /// A table row; the cells reach the view as `c0`, `c1` … because Leaf has no subscripts.
     struct Row: Encodable {
         var id = ""
         var cells: [String] = []
         var flag = ""
         var open = false
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(id, forKey: Key(stringValue: "id"))
+            try c.encode(flag, forKey: Key(stringValue: "flag"))
+            try c.encode(open, forKey: Key(stringValue: "open"))
+            for (i, cell) in cells.enumerated() { try c.encode(cell, forKey: Key(stringValue: "c\(i)")) }
+        }
     }
 
     struct NotificationView: Encodable {
