@@ -57,6 +57,11 @@ let package = Package(
             dependencies: ["StatementChecker"],
             path: "Benchmarks/StatementChecker"
         ),
+        .executableTarget(
+            name: "safeguarding-load",
+            dependencies: ["LanternApp", "LanternCore", .product(name: "Vapor", package: "vapor")],
+            path: "Benchmarks/SafeguardingLoad"
+        ),
         .testTarget(name: "LanternCoreTests", dependencies: ["LanternCore"]),
         .testTarget(name: "StatementCheckerTests", dependencies: ["StatementChecker"]),
         .testTarget(

@@ -72,7 +72,7 @@ struct CasesTests {
             let dtn = try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
             #expect(dtn.body.string.contains("are referred to the NRM, not notified under Duty to Notify"))
             try await browser.post(path + "/notifications", ["kind": "nrm"])
-            let referral = try #require(try await Notification.query(on: env.db).first())
+            let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             let move = path + "/notifications/\(referral.id!.uuidString)/move"
             let today = Day(env.clock.now())
 
@@ -104,7 +104,7 @@ struct CasesTests {
             try await browser.post(move, ["to": "cg_positive", "on": rgDay.adding(days: 35).iso])
             stored = try #require(try await Notification.find(referral.id, on: env.db))
             #expect(stored.state == .cgPositive)
-            let transitions = try await NotificationTransition.query(on: env.db).count()
+            let transitions = try await NotificationTransition.query(on: env.db).filter(\.$notification.$id == referral.id!).count()
             #expect(transitions == 6)
             let audited = try await AuditEntry.query(on: env.db).filter(\.$entityType == "Notification").filter(\.$action == "update").count()
             #expect(audited >= 7)
@@ -132,7 +132,7 @@ struct CasesTests {
             try await browser.post(path + "/consents", ["purpose": "nrm", "decision": "refused", "method": "via_interpreter", "given_on": Day(env.clock.now()).iso])
             #expect(try await browser.get(path).body.string.contains("Send it without identifying details"))
             try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
-            let dtn = try #require(try await Notification.query(on: env.db).first())
+            let dtn = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             #expect(dtn.kind == .dutyToNotify && dtn.anonymous)
             let twice = try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
             #expect(twice.body.string.contains("already been made"))
@@ -210,7 +210,7 @@ struct CasesTests {
             let onlyNew = FieldCipher(master: newKey)
             let reread = try #require(try await SafeguardingCase.find(c.id, on: env.db))
             #expect(try reread.open(with: onlyNew).lastName == "Popescu")
-            let note = try #require(try await CaseNote.query(on: env.db).first())
+            let note = try #require(try await CaseNote.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             #expect(try note.open(with: onlyNew).contains("Viktor"))
             let oldOnly = FieldCipher(master: env.app.lantern.configuration.dataProtectionKey)
             #expect(throws: (any Error).self) { try reread.open(with: oldOnly) }

@@ -47,6 +47,7 @@ public enum DemoData {
             }
             let hash = try await app.password.async.hash(password())
             var contractManager: User?
+            var users: [Role: User] = [:]
             for role in Role.allCases {
                 let (name, team, title) = names[role]!
                 let user = User(email: email(for: role), displayName: name, role: role,
@@ -54,8 +55,10 @@ public enum DemoData {
                 user.passwordHash = hash
                 try await user.create(on: db)
                 if role == .contractManager { contractManager = user }
+                users[role] = user
             }
             try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, today: Day(app.lantern.now()))
+            try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, today: Day(app.lantern.now()))
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
                                                entityID: nil, requestID: nil, detail: "demo data", at: app.lantern.now())
         }

@@ -108,7 +108,7 @@ struct ConcernsController: RouteCollection {
                                status: c.status.label, statusKey: c.status.rawValue,
                                acknowledgeBy: c.status == .received ? (due?.long ?? "") : "",
                                overdue: c.status == .received && (due.map { $0 < today } ?? false), danger: c.immediateDanger,
-                               newMessage: c.lastReporterMessageAt.map { at in c.updatedAt.map { at >= $0.addingTimeInterval(-1) } ?? true } ?? false)
+                               newMessage: c.lastReporterMessageAt != nil)
             }
         }
         struct View: Encodable {
@@ -159,7 +159,13 @@ struct ConcernsController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let concern = try await NeedToKnow.requireConcern(req)
         try await req.audit(.read, "Concern", id: concern.id?.uuidString)
-        return try await render(req, concern, typed: TypedForm())
+        let response = try await render(req, concern, typed: TypedForm())
+        // The list's "new message" flag clears once someone handling the concern has read it.
+        if concern.lastReporterMessageAt != nil {
+            concern.lastReporterMessageAt = nil
+            try await concern.save(on: req.db)
+        }
+        return response
     }
 
     private func render(_ req: Request, _ concern: Concern, typed: TypedForm, reporter: ConcernReporter.Secrets? = nil,
@@ -175,6 +181,7 @@ struct ConcernsController: RouteCollection {
             .filter { $0.can(.handleConcerns) }
         let hasReporter = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).countRows() > 0
         let organisation = try await Organisation.current(on: req.db)
+        let teamName = try await concern.$team.get(on: req.db)?.name ?? "Safeguarding leads'"
         var details: [ShowView.Detail] = [
             .init(label: "Received", value: DisplayDate.dateTime(concern.receivedAt)),
             .init(label: "From", value: concern.channel.label + (concern.reportedBy != nil ? " (\(name(concern.reportedBy)))" : "")),
@@ -184,7 +191,7 @@ struct ConcernsController: RouteCollection {
             .init(label: "A child may be involved", value: concern.childInvolved.label),
             .init(label: "Where", value: [secrets.location, secrets.postcode].filter { !$0.isEmpty }.joined(separator: ", ")),
             .init(label: "Routed to", value: concern.routeList.map(\.label).joined(separator: "; ")),
-            .init(label: "Handler", value: concern.$handler.id.map { name($0) } ?? "Not assigned"),
+            .init(label: "Triage owner", value: concern.$handler.id.map { name($0) } ?? "\(teamName) team, not yet assigned to a person"),
             .init(label: "Acknowledge by", value: concern.acknowledgeByDay?.long ?? ""),
         ]
         if let outcome = concern.triageOutcome {

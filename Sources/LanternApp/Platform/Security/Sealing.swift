@@ -84,7 +84,12 @@ enum KeyRing {
             try entry.seal(secret, with: cipher)
             try await entry.create(on: app.db)
         }
-        let secret = try entry.open(with: cipher)
+        let secret: String
+        do {
+            secret = try entry.open(with: cipher)
+        } catch FieldCipher.Problem.wrongKey(let expected, let found) {
+            throw ConfigurationProblem("The data-protection key given (id \(found)) is not the one this database was encrypted with (id \(expected)). Start Lantern with the right key; after a rotation, that is the new one.")
+        }
         app.storage[LookupKey.self] = LookupKeys(secret: SymmetricKey(data: Data(base64Encoded: secret)!))
     }
 
