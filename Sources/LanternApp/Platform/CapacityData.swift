@@ -44,7 +44,7 @@ public enum CapacityData {
             links.append([UUID(), id, route.rawValue, child ? childrens : adults])
             if batch.count == 2000 || i == concerns - 1 {
                 let rows = batch, teamRows = links
-                try await db.transaction { tx in
+                try await db.writeTransaction { tx in
                     try await BulkInsert.run(on: tx, into: Concern.schema, columns: concernColumns, rows: rows)
                     try await BulkInsert.run(on: tx, into: ConcernTeam.schema, columns: ["id", "concern_id", "route", "team_id"], rows: teamRows)
                 }
@@ -76,7 +76,7 @@ public enum CapacityData {
                           i % 4 == 0 && i % 13 == 0 ? Day(now).adding(days: i % 20 - 10).iso : nil, c.wrappedKey, c.sealed, now])
             if batch.count == 2000 || i == cases - 1 {
                 let rows = batch
-                try await db.transaction { tx in
+                try await db.writeTransaction { tx in
                     try await BulkInsert.run(on: tx, into: SafeguardingCase.schema, columns: caseColumns, rows: rows)
                 }
                 report.cases += rows.count

@@ -37,7 +37,7 @@ public enum DemoData {
             catch { app.logger.warning("Goods list at \(path) not loaded: \(error)") }
         }
         let goods = try await GoodsReference.index(app)
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             try await Organisation(name: "Lantern Demo Borough Council", kind: .council).create(on: db)
             var teams: [String: UUID] = [:]
             for name in Team.standardNames {

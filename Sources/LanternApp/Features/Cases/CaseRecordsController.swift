@@ -173,7 +173,7 @@ struct CaseRecordsController: RouteCollection {
         consent.givenOn = day.iso
         consent.recordedBy = req.currentUser!.id!
         consent.recordedAt = req.lantern.now()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await consent.create(on: db)
             if consent.purpose == "nrm" {
                 c.nrmConsent = decision
@@ -198,7 +198,7 @@ struct CaseRecordsController: RouteCollection {
         guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
         consent.withdrawnOn = day.iso
         consent.withdrawalMethod = String(Self.trim(form.withdrawal_method).prefix(200))
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await consent.save(on: db)
             if consent.purpose == "nrm" {
                 c.nrmConsent = nil
@@ -281,7 +281,7 @@ struct CaseRecordsController: RouteCollection {
         }
         guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
         let accepted = uploads
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             for (file, kind) in accepted {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .case, ownerID: c.id!, description: description, fromReporter: false, on: db)
             }

@@ -113,7 +113,7 @@ struct NotificationsController: RouteCollection {
         transition.recordedAt = req.lantern.now()
         transition.recordedBy = req.currentUser!.id!
         try transition.seal(note, with: req.cipher)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await n.save(on: db)
             try await transition.create(on: db)
         }

@@ -284,6 +284,10 @@ struct CreateCases: AsyncMigration {
             try await sql.create(index: "cases_owner_idx").on(SafeguardingCase.schema).column("owner_id").column("opened_at").run()
             try await sql.create(index: "cases_team_idx").on(SafeguardingCase.schema).column("team_id").column("opened_at").run()
             try await sql.create(index: "cases_opened_idx").on(SafeguardingCase.schema).column("opened_at").run()
+            // Lists filter on status and order by opening date; the team and owner columns make
+            // the need-to-know filter and the count answerable from the index alone.
+            try await sql.create(index: "cases_status_opened_idx").on(SafeguardingCase.schema)
+                .column("status").column("opened_at").column("team_id").column("owner_id").run()
             try await sql.create(index: "cases_deadline_idx").on(SafeguardingCase.schema).column("status").column("next_deadline").run()
             try await sql.create(index: "cases_person_idx").on(SafeguardingCase.schema).column("person_index").run()
             for table in [CaseNote.schema, CaseTask.schema, CaseMarker.schema, CaseConsent.schema, CaseAction.schema, Notification.schema] {

@@ -185,7 +185,7 @@ struct ConcernIntake {
         let uploads = self.uploads
         let fileDescription = values["file_description"] ?? ""
         let fromReporter = reportedBy == nil
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             concern.reference = try await ConcernReference.unique(on: db, prefix: "MS")
             try await concern.create(on: db)
             for route in routes {

@@ -236,7 +236,7 @@ struct ConcernsController: RouteCollection {
         concern.status = .acknowledged
         concern.acknowledgedAt = now
         if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await concern.save(on: db)
             if concern.receiptHash != nil || concern.channel != .staff {
                 let message = ConcernMessage()
@@ -299,7 +299,7 @@ struct ConcernsController: RouteCollection {
         guard typed.errors.isEmpty, let visibility else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
         let now = req.lantern.now()
         let accepted = uploads
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if !body.isEmpty {
                 let message = ConcernMessage()
                 message.$concern.id = concern.id!

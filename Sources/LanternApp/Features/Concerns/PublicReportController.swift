@@ -199,7 +199,7 @@ struct PublicReportController: RouteCollection {
             return try await renderThread(req, concern, values: ["message": body], errors: errors, status: .unprocessableEntity)
         }
         let accepted = uploads
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if !body.isEmpty {
                 let message = ConcernMessage()
                 message.$concern.id = concern.id!

@@ -79,7 +79,7 @@ struct ContractRecordsController: RouteCollection {
         review.nextReviewDate = nextDay?.iso
         review.recordedAt = req.lantern.now()
         let chosenNext = nextDay
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await review.create(on: db)
             if contract.lastReviewDate.flatMap(Day.init(parsing:)).map({ $0 <= day }) ?? true {
                 contract.lastReviewDate = day.iso
@@ -203,7 +203,7 @@ struct ContractRecordsController: RouteCollection {
         action.evidence = evidence
         action.outcome = ""
         action.createdAt = req.lantern.now()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await action.create(on: db)
             if step == .termination {
                 contract.status = "terminated"

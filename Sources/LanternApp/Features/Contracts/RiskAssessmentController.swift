@@ -155,7 +155,7 @@ struct RiskAssessmentController: RouteCollection {
             contract.nextReviewDate = ReviewSchedule.nextDue(lastReview: contract.lastReviewDate.flatMap(Day.init(parsing:)),
                                                              contractStart: contract.startDate.flatMap(Day.init(parsing:)), today: req.today).iso
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await record.create(on: db)
             try await contract.save(on: db)
         }

@@ -78,7 +78,7 @@ enum GoodsReference {
     static func load(_ data: Data, source: String, on app: Application) async throws -> Int {
         let pairs = try GoodsListReader.read(data)
         let now = app.lantern.now()
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             try await ListedGoodRecord.query(on: db).delete()
             for chunk in stride(from: 0, to: pairs.count, by: 500) {
                 try await pairs[chunk..<min(chunk + 500, pairs.count)].map { ListedGoodRecord($0, source: source, at: now) }.create(on: db)

@@ -52,7 +52,7 @@ final class AuditLog: Sendable {
             while true {
                 attempt += 1
                 do {
-                    return try await db.transaction { tx in
+                    return try await db.writeTransaction { tx in
                         let last = try await AuditEntry.query(on: tx).sort(\.$sequence, .descending).first()
                         let content = AuditRecordContent(
                             sequence: (last?.sequence ?? 0) + 1,

@@ -59,6 +59,10 @@ enum DatabaseSetup {
             // A 64 MB page cache per connection, so lists and counts over 100,000 contracts stay
             // in memory instead of being copied in from the file on every query.
             try await sql.raw("PRAGMA cache_size = -65536").run()
+            // Reads through a memory map: in WAL mode a write on one connection (every audited
+            // page view writes) empties the other connections' page caches, and re-reading
+            // mapped pages costs no copy.
+            try await sql.raw("PRAGMA mmap_size = 1073741824").run()
         }
     }
 
@@ -87,4 +91,34 @@ enum DatabaseSetup {
     static func isSQLite(_ db: any Database) -> Bool {
         (db as? any SQLDatabase)?.dialect.name == "sqlite"
     }
+}
+
+extension Database {
+    /// A transaction for work that reads and then writes (the audit chain's next row, a unique
+    /// reference). On SQLite it takes the write lock at the start (`BEGIN IMMEDIATE`), so it waits
+    /// for other writers under `busy_timeout` instead of failing with SQLITE_BUSY_SNAPSHOT when
+    /// another connection commits between its read and its write. PostgreSQL's ordinary
+    /// transaction already behaves so.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction || WriteTransaction.isOpen { return try await body(self) }
+        guard DatabaseSetup.isSQLite(self) else { return try await transaction(body) }
+        return try await withConnection { connection in
+            let sql = connection as! any SQLDatabase
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await WriteTransaction.$isOpen.withValue(true) { try await body(connection) }
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
+
+/// Marks work already inside a `writeTransaction`, so nested calls (an audit row written as part
+/// of a larger change) join it rather than begin another.
+enum WriteTransaction {
+    @TaskLocal static var isOpen = false
 }

@@ -18,7 +18,7 @@ enum KeyRotation {
     struct Report: Sendable { var rewrapped: Int; var alreadyCurrent: Int }
 
     static func rotate(on db: any Database, cipher: FieldCipher) async throws -> Report {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let sql = tx as! any SQLDatabase
             var report = Report(rewrapped: 0, alreadyCurrent: 0)
             for table in tables {

@@ -49,7 +49,7 @@ enum SupplierImporter {
 
     static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
-        let outcome = try await db.transaction { db in
+        let outcome = try await db.writeTransaction { db in
             var outcome = ImportOutcome()
             var pending: [Int: Supplier] = [:]
             var models: [Supplier] = []
@@ -147,7 +147,7 @@ enum ContractImporter {
     static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
                       today: Day, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
-        let outcome = try await db.transaction { db in
+        let outcome = try await db.writeTransaction { db in
             var outcome = ImportOutcome()
             var pending: [Int: Contract] = [:]
             var models: [Contract] = []
