@@ -41,13 +41,27 @@ struct AuditActor: Sendable {
 /// Appends rows to the audit log. Appends are serialised within one instance and retried on
 /// a sequence clash with another instance, so the chain never forks.
 final class AuditLog: Sendable {
-    private let lock = AsyncSerialLock()
-
     @discardableResult
     func append(on db: any Database, actor: AuditActor, action: AuditAction, entityType: String,
                 entityID: String?, outcome: AuditOutcome = .success, requestID: String?,
                 detail: String? = nil, at now: Date) async throws -> AuditEntry {
-        try await lock.run {
+        // Appends queue on the process's write lock (the same one SQLite write transactions
+        // take), so the chain's next row is read and written by one task at a time.
+        if WriteTransaction.holdsLock || WriteTransaction.isOpen {
+            return try await appendRow(on: db, actor: actor, action: action, entityType: entityType, entityID: entityID,
+                                       outcome: outcome, requestID: requestID, detail: detail, at: now)
+        }
+        return try await WriteTransaction.lock.run {
+            try await WriteTransaction.$holdsLock.withValue(true) {
+                try await appendRow(on: db, actor: actor, action: action, entityType: entityType, entityID: entityID,
+                                    outcome: outcome, requestID: requestID, detail: detail, at: now)
+            }
+        }
+    }
+
+    private func appendRow(on db: any Database, actor: AuditActor, action: AuditAction, entityType: String,
+                           entityID: String?, outcome: AuditOutcome, requestID: String?, detail: String?, at now: Date) async throws -> AuditEntry {
+        do {
             var attempt = 0
             while true {
                 attempt += 1

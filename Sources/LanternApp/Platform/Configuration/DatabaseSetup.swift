@@ -95,14 +95,22 @@ enum DatabaseSetup {
 
 extension Database {
     /// A transaction for work that reads and then writes (the audit chain's next row, a unique
-    /// reference). On SQLite it takes the write lock at the start (`BEGIN IMMEDIATE`), so it waits
-    /// for other writers under `busy_timeout` instead of failing with SQLITE_BUSY_SNAPSHOT when
-    /// another connection commits between its read and its write. PostgreSQL's ordinary
-    /// transaction already behaves so.
+    /// reference). On SQLite it takes the write lock at the start (`BEGIN IMMEDIATE`), so it
+    /// cannot fail with SQLITE_BUSY_SNAPSHOT when another connection commits between its read and
+    /// its write; and write transactions in this process queue on one lock first, so they wait
+    /// their turn instead of in SQLite's busy handler, whose sleeps grow to 100 ms.
+    /// PostgreSQL's ordinary transaction already behaves so. Nested calls join the open one.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction || WriteTransaction.isOpen { return try await body(self) }
         guard DatabaseSetup.isSQLite(self) else { return try await transaction(body) }
-        return try await withConnection { connection in
+        if WriteTransaction.holdsLock { return try await immediateTransaction(body) }
+        return try await WriteTransaction.lock.run {
+            try await WriteTransaction.$holdsLock.withValue(true) { try await immediateTransaction(body) }
+        }
+    }
+
+    private func immediateTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await withConnection { connection in
             let sql = connection as! any SQLDatabase
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
@@ -117,8 +125,12 @@ extension Database {
     }
 }
 
-/// Marks work already inside a `writeTransaction`, so nested calls (an audit row written as part
-/// of a larger change) join it rather than begin another.
+/// The state of write transactions in the current task, and the one lock they queue on.
 enum WriteTransaction {
+    /// Inside a `writeTransaction`: nested calls (an audit row written as part of a larger change) join it.
     @TaskLocal static var isOpen = false
+    /// Holding `lock` (the audit log takes it around its own transaction).
+    @TaskLocal static var holdsLock = false
+    /// Write transactions and audit appends in this process, one at a time.
+    static let lock = AsyncSerialLock()
 }
