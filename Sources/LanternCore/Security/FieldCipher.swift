@@ -51,6 +51,28 @@ public struct DataProtectionKey: Sendable {
 public struct WrappedDataKey: Sendable, Equatable, Codable {
     public var keyID: String
     public var sealed: Data
+
+    public init(keyID: String, sealed: Data) {
+        self.keyID = keyID
+        self.sealed = sealed
+    }
+
+    /// The stored form: a version byte, the key id's length and bytes, then the sealed key.
+    /// Compact and read without a JSON decoder, as lists unwrap one key per row shown.
+    public var stored: Data {
+        var data = Data([1, UInt8(keyID.utf8.count)])
+        data.append(contentsOf: keyID.utf8)
+        data.append(sealed)
+        return data
+    }
+
+    public init?(stored data: Data) {
+        let bytes = [UInt8](data)
+        guard bytes.count > 2, bytes[0] == 1, bytes.count > 2 + Int(bytes[1]) else { return nil }
+        let idEnd = 2 + Int(bytes[1])
+        keyID = String(decoding: bytes[2..<idEnd], as: UTF8.self)
+        sealed = Data(bytes[idEnd...])
+    }
 }
 
 /// Envelope encryption of fields.

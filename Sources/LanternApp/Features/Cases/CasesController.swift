@@ -65,7 +65,7 @@ struct CasesController: RouteCollection {
         let today = req.today.iso
         let view = try listed.map { item in
             let r = item.row
-            let wrapped = try JSONDecoder().decode(WrappedDataKey.self, from: try r.decode(column: "wrapped_key", as: Data.self))
+            let wrapped = try WrappedDataKey.parse(try r.decode(column: "wrapped_key", as: Data.self))
             let s = try req.cipher.openRecord(SafeguardingCase.Secrets.self, wrapped: wrapped, sealed: try r.decode(column: "sealed", as: Data.self),
                                               table: SafeguardingCase.schema, recordID: item.id.uuidString)
             let types = try r.decode(column: "exploitation_types", as: String.self).split(separator: ",").compactMap { ExploitationType(rawValue: String($0)) }

@@ -25,10 +25,10 @@ enum KeyRotation {
                 let rows = try await sql.select().column("id").column("wrapped_key").from(table).all()
                 for row in rows {
                     let id = try row.decode(column: "id", as: UUID.self)
-                    let wrapped = try JSONDecoder().decode(WrappedDataKey.self, from: try row.decode(column: "wrapped_key", as: Data.self))
+                    let wrapped = try WrappedDataKey.parse(try row.decode(column: "wrapped_key", as: Data.self))
                     if wrapped.keyID == cipher.currentKeyID { report.alreadyCurrent += 1; continue }
                     let rewrapped = try cipher.rewrap(wrapped, recordID: id.uuidString)
-                    try await sql.update(table).set("wrapped_key", to: try JSONEncoder().encode(rewrapped)).where("id", .equal, id).run()
+                    try await sql.update(table).set("wrapped_key", to: rewrapped.stored).where("id", .equal, id).run()
                     report.rewrapped += 1
                 }
             }

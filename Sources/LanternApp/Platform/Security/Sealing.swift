@@ -20,7 +20,7 @@ extension SealedModel {
         let recordID = id!.uuidString
         if wrappedKey.isEmpty {
             let (wrapped, ciphertext) = try cipher.sealRecord(secrets, table: Self.schema, recordID: recordID)
-            wrappedKey = try JSONEncoder().encode(wrapped)
+            wrappedKey = wrapped.stored
             sealed = ciphertext
         } else {
             sealed = try cipher.resealRecord(secrets, wrapped: try dataKey(), table: Self.schema, recordID: recordID)
@@ -31,11 +31,18 @@ extension SealedModel {
         try cipher.openRecord(Secrets.self, wrapped: try dataKey(), sealed: sealed, table: Self.schema, recordID: id!.uuidString)
     }
 
-    func dataKey() throws -> WrappedDataKey { try JSONDecoder().decode(WrappedDataKey.self, from: wrappedKey) }
+    func dataKey() throws -> WrappedDataKey { try WrappedDataKey.parse(wrappedKey) }
 }
 
 extension Request {
     var cipher: FieldCipher { lantern.cipher }
+}
+
+extension WrappedDataKey {
+    static func parse(_ stored: Data) throws -> WrappedDataKey {
+        guard let key = WrappedDataKey(stored: stored) else { throw FieldCipher.Problem.tampered }
+        return key
+    }
 }
 
 /// The lookup secret (for blind indexes and receipt-code hashes), kept in the database wrapped
