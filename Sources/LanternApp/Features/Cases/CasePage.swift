@@ -75,8 +75,6 @@ struct CasePage: RouteCollection {
         let consentPurposes: [SelectOption]
         let consentMethods: [SelectOption]
         let actionKinds: [SelectOption]
-        let indicatorGroups: [IndicatorGroupView]
-        let sources: [SelectOption]
         let mayNotify: Bool
         let consentWording: String
         let today: String
@@ -201,8 +199,6 @@ struct CasePage: RouteCollection {
             consentPurposes: CaseConsent.purposes.map { SelectOption(value: $0.0, label: $0.1, selected: typed.values["purpose"] == $0.0) },
             consentMethods: CaseConsent.methods.map { SelectOption(value: $0.0, label: $0.1, selected: typed.values["method"] == $0.0) },
             actionKinds: CaseAction.kinds.map { SelectOption(value: $0.0, label: $0.1, selected: typed.values["kind"] == $0.0) },
-            indicatorGroups: IndicatorGroupView.all(checked: Set(s.indicators.map(\.indicatorID))),
-            sources: IndicatorSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["source"] == $0.rawValue) },
             mayNotify: organisation?.isFirstResponder ?? false,
             consentWording: CaseRecordsController.consentWordingVersion, today: today.iso)
         return try await req.render("Cases/show", view, title: "Case \(c.reference)", status: status)

@@ -19,6 +19,7 @@ struct CaseRecordsController: RouteCollection {
         edit.post("consents", use: addConsent)
         edit.post("consents", ":consentID", "withdraw", use: withdrawConsent)
         edit.post("actions", use: addAction)
+        edit.get("indicators", use: indicatorForm)
         edit.post("indicators", use: saveIndicators)
         edit.on(.POST, "files", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: addFiles)
             .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
@@ -241,6 +242,24 @@ struct CaseRecordsController: RouteCollection {
         try await action.create(on: req.db)
         try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)")
         return try await done(req, c, "Recorded.", anchor: "actions")
+    }
+
+    func indicatorForm(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        let secrets = try c.open(with: req.cipher)
+        try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "indicators")
+        struct View: Encodable {
+            let id: String
+            let reference: String
+            let indicatorGroups: [IndicatorGroupView]
+            let sources: [SelectOption]
+            let typed: TypedForm
+        }
+        return try await req.render("Cases/indicators", View(
+            id: c.id!.uuidString, reference: c.reference,
+            indicatorGroups: IndicatorGroupView.all(checked: Set(secrets.indicators.map(\.indicatorID))),
+            sources: IndicatorSource.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == .observed) },
+            typed: TypedForm()), title: "Indicators seen on \(c.reference)")
     }
 
     struct IndicatorForm: Content { var indicators: [String]?; var source: String?; var context: String? }

@@ -36,25 +36,41 @@ struct CasesController: RouteCollection {
         // Read with SQL rather than Fluent models: hydrating 50 models by reflection cost more
         // than the query. The need-to-know rule is the same as `NeedToKnow.cases`.
         let sql = req.db as! any SQLDatabase
-        func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
-            var query = query.from(SafeguardingCase.schema)
+        func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+            let query = query.from(SafeguardingCase.schema)
             switch filter {
-            case "mine": query = query.where("owner_id", .equal, user.id!).where("status", .equal, "open")
-            case "closed": query = query.where("status", .equal, "closed")
-            case "all": break
-            default: query = query.where("status", .equal, "open")
+            case "mine": return query.where("owner_id", .equal, user.id!).where("status", .equal, "open")
+            case "closed": return query.where("status", .equal, "closed")
+            case "all": return query
+            default: return query.where("status", .equal, "open")
             }
-            if !user.can(.overseeAllCases) {
-                query = query.where {
-                    var group = $0.where("owner_id", .equal, user.id!)
-                    if let team = user.$team.id { group = group.orWhere("team_id", .equal, team) }
-                    return group
-                }
-            }
-            return query
         }
-        let total = try await scoped(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()?
-            .decode(column: "n", as: Int.self) ?? 0
+        func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+            let query = filtered(query)
+            guard !user.can(.overseeAllCases) else { return query }
+            return query.where {
+                var group = $0.where("owner_id", .equal, user.id!)
+                if let team = user.$team.id { group = group.orWhere("team_id", .equal, team) }
+                return group
+            }
+        }
+        // Counted as the team's cases plus the person's own outside the team: two index range
+        // counts, where one count over "owner or team" compares every open case's row.
+        func count(_ query: SQLSelectBuilder) async throws -> Int {
+            try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let counter = { sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n") }
+        let total: Int
+        if user.can(.overseeAllCases) {
+            total = try await count(filtered(counter()))
+        } else if let team = user.$team.id {
+            let inTeam = try await count(filtered(counter()).where("team_id", .equal, team))
+            let ownElsewhere = try await count(filtered(counter()).where("owner_id", .equal, user.id!)
+                .where { $0.where("team_id", .notEqual, team).orWhere("team_id", .is, SQLLiteral.null) })
+            total = inTeam + ownElsewhere
+        } else {
+            total = try await count(filtered(counter()).where("owner_id", .equal, user.id!))
+        }
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases", query: [("show", filter)])
         let rows = try await scoped(sql.select().columns("id", "reference", "age_category", "exploitation_types", "owner_id", "opened_at",
                                                          "next_deadline", "status", "wrapped_key", "sealed"))

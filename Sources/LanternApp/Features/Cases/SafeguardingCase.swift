@@ -281,8 +281,8 @@ struct CreateCases: AsyncMigration {
             .field("wrapped_key", .data, .required).field("sealed", .data, .required)
             .create()
         if let sql = database as? any SQLDatabase {
-            try await sql.create(index: "cases_owner_idx").on(SafeguardingCase.schema).column("owner_id").column("opened_at").run()
-            try await sql.create(index: "cases_team_idx").on(SafeguardingCase.schema).column("team_id").column("opened_at").run()
+            try await sql.create(index: "cases_owner_idx").on(SafeguardingCase.schema).column("owner_id").column("status").run()
+            try await sql.create(index: "cases_team_idx").on(SafeguardingCase.schema).column("team_id").column("status").run()
             try await sql.create(index: "cases_opened_idx").on(SafeguardingCase.schema).column("opened_at").run()
             // Lists filter on status and order by opening date; the team and owner columns make
             // the need-to-know filter and the count answerable from the index alone.

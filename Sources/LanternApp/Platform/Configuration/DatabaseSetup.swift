@@ -59,10 +59,6 @@ enum DatabaseSetup {
             // A 64 MB page cache per connection, so lists and counts over 100,000 contracts stay
             // in memory instead of being copied in from the file on every query.
             try await sql.raw("PRAGMA cache_size = -65536").run()
-            // Reads through a memory map: in WAL mode a write on one connection (every audited
-            // page view writes) empties the other connections' page caches, and re-reading
-            // mapped pages costs no copy.
-            try await sql.raw("PRAGMA mmap_size = 1073741824").run()
         }
     }
 
