@@ -111,9 +111,30 @@ struct CasesTests {
             let timeline = try await browser.get(path).body.string
             #expect(timeline.contains("NRM referral: Positive Conclusive Grounds"))
             #expect(timeline.contains("NRM-2026-55501"))
+            // Born 2011-05-01: turns 18 long after this CG, so no consent-at-18 warning.
+            #expect(!timeline.contains("must then consent to stay in the NRM"))
             // The Home Office reference is stored only encrypted, with a blind index for lookups.
             #expect(!(try await RawDatabase.allText(env)).contains("NRM-2026-55501"))
             #expect(stored.referenceIndex != nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aChildNearEighteenWithAnOpenReferralIsFlaggedForConsent(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            let today = Day(env.clock.now())
+            let dob = today.adding(days: 40).adding(months: -18 * 12)
+            let c = try await Self.openCase(browser, env, Self.person("Mila", "Horvat", age: "under_18", extra: [("date_of_birth", dob.iso)]))
+            let path = "/cases/\(c.id!.uuidString)"
+            #expect(!(try await browser.get(path).body.string.contains("must then consent to stay in the NRM")))
+            try await browser.post(path + "/notifications", ["kind": "nrm"])
+            let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            try await browser.post(path + "/notifications/\(referral.id!.uuidString)/move", ["to": "submitted", "on": today.iso, "reference": "NRM-X-1"])
+            let page = try await browser.get(path).body.string
+            #expect(page.contains("Turns 18 on \(dob.adding(months: 18 * 12).long)"))
+            #expect(page.contains("must then consent to stay in the NRM"))
         }
     }
 

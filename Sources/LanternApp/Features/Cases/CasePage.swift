@@ -59,6 +59,7 @@ struct CasePage: RouteCollection {
         let status: String
         let person: [Row]
         let guidance: String
+        let alerts: [String]
         let markers: [Row]
         let consents: [Row]
         let notifications: [NotificationView]
@@ -140,6 +141,18 @@ struct CasePage: RouteCollection {
         let decision = VictimDecision.decide(isFirstResponder: organisation?.isFirstResponder ?? false, age: c.age,
                                              nrmConsent: nrmConsent, willingToCooperate: c.willingToCooperate)
 
+        // A child who turns 18 before the Conclusive Grounds decision must consent to stay in the
+        // NRM; warn 90 days ahead (`referrals.md` §4.2, consentRequiredAt18).
+        var alerts: [String] = []
+        if let dob = Day(parsing: s.dateOfBirth), c.age == .under18 {
+            let eighteenth = dob.adding(months: 18 * 12)
+            let openReferral = notifications.contains { $0.kind == .nrm && [.submitted, .awaitingRG, .rgPositive, .recoveryPeriod, .awaitingCG].contains($0.state) }
+            if openReferral, today.adding(days: NRMLifecycle.turning18AlertDays) >= eighteenth {
+                alerts.append("Turns 18 on \(eighteenth.long), before a Conclusive Grounds decision: they must then consent to stay in the NRM (and separately to MSVCC support) or withdraw.")
+            }
+        }
+        if c.age == .notSure { alerts.append("Age not known: ask the local authority for an age assessment. Until then the person is treated as a child.") }
+
         var timeline: [TimelineEntry] = [TimelineEntry(at: DisplayDate.dateTime(c.openedAt), what: "Case opened", by: name(c.$owner.id), sortKey: c.openedAt)]
         timeline += try notes.map { TimelineEntry(at: DisplayDate.dateTime($0.writtenAt), what: "Note: " + (try $0.open(with: cipher)), by: name($0.authorID), sortKey: $0.writtenAt) }
         timeline += try tasks.map { TimelineEntry(at: DisplayDate.dateTime($0.createdAt), what: "Task set, due \(Day(parsing: $0.dueOn)?.long ?? $0.dueOn): " + (try $0.open(with: cipher)), by: "", sortKey: $0.createdAt) }
@@ -156,7 +169,7 @@ struct CasePage: RouteCollection {
 
         let canEdit = req.currentUser?.can(.editCases) ?? false
         let view = View(
-            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: decision.summary,
+            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: decision.summary, alerts: alerts,
             markers: try markers.map { m in
                 Row(id: m.id!.uuidString, cells: [Self.label(CaseMarker.kinds, m.kind), try m.open(with: cipher), name(m.setBy),
                                                   DisplayDate.date(m.setAt), Day(parsing: m.reviewOn)?.long ?? m.reviewOn],
