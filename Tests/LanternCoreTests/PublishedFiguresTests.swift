@@ -1,0 +1,120 @@
+import Testing
+@testable import LanternCore
+
+@Suite("Published percentages and suppression")
+struct PublishedFiguresTests {
+    @Test func percentagesAreWholeAndRoundHalfUp() {
+        #expect(PublishedRounding.percent(34, of: 46) == 74)
+        #expect(PublishedRounding.percent(7, of: 46) == 15)
+        #expect(PublishedRounding.percent(1, of: 8) == 13)   // 12.5 → 13
+        #expect(PublishedRounding.percent(1, of: 200) == 1)  // 0.5 → 1
+        #expect(PublishedRounding.percent(1, of: 201) == 0)  // 0.497 → 0
+        #expect(PublishedRounding.percent(0, of: 5) == 0)
+        #expect(PublishedRounding.percent(3, of: 0) == nil)
+    }
+
+    @Test func smallCellsAreHiddenButZerosAreShown() {
+        let result = Suppression.apply([34, 7, 3, 0, 2])
+        #expect(result.cells == [.shown(34), .withheld, .suppressed(threshold: 5), .shown(0), .suppressed(threshold: 5)])
+        #expect(result.total == .shown(46))
+        #expect(result.secondary == [1])
+        #expect(result.cells[2].description == "fewer than 5")
+    }
+
+    @Test func aHiddenCellTakesTheSmallestOtherWithIt() {
+        let result = Suppression.apply([34, 7, 3, 0])
+        #expect(result.cells == [.shown(34), .withheld, .suppressed(threshold: 5), .shown(0)])
+        #expect(result.secondary == [1])
+        #expect(result.cells[1].description == "withheld")
+    }
+
+    @Test func aSmallTotalHidesEverything() {
+        let result = Suppression.apply([2, 1, 0])
+        #expect(result.total == .suppressed(threshold: 5))
+        #expect(result.cells == [.suppressed(threshold: 5), .suppressed(threshold: 5), .shown(0)])
+    }
+
+    @Test func theThresholdIsConfigurable() {
+        #expect(Suppression.apply([9, 20], threshold: 10).cells == [.suppressed(threshold: 10), .withheld])
+        #expect(Suppression.apply([9, 20], threshold: 3).cells == [.shown(9), .shown(20)])
+    }
+
+    @Test func hiddenCellsThatCouldBeWorkedOutWithholdMore() {
+        #expect(Suppression.apply([1, 1, 20]).cells == [.suppressed(threshold: 5), .suppressed(threshold: 5), .withheld])
+        #expect(Suppression.apply([4, 4, 20, 30]).secondary == [2])
+        #expect(Suppression.apply([3, 4, 20]).secondary == [2])
+        // Nothing else to hide with them: the whole group is withheld.
+        #expect(Suppression.apply([0, 1, 5]).cells == [.withheld, .withheld, .withheld])
+        #expect(Suppression.apply([0, 1, 5]).total == .withheld)
+    }
+
+    /// An attacker knows every shown cell, the total, that a "fewer than 5" cell holds 1 to 4 and
+    /// that a withheld cell holds some number. For each published table, every full table that
+    /// fits is a candidate; each hidden cell must take more than one value across them.
+    @Test func hiddenCellsCannotBeRecoveredFromTheTotals() {
+        var tables = 0
+        for a in 0...9 { for b in 0...9 { for c in 0...9 { for d in 0...6 {
+            let counts = [a, b, c, d]
+            let published = Suppression.apply(counts)
+            let hidden = published.cells.indices.filter { published.cells[$0].isSuppressed }
+            guard !hidden.isEmpty else { continue }
+            tables += 1
+            let bound = published.total.value.map { $0 - published.cells.compactMap(\.value).reduce(0, +) } ?? 20
+            var seen = Array(repeating: Set<Int>(), count: counts.count)
+            func search(_ position: Int, _ candidate: [Int], _ left: Int) {
+                if position == hidden.count {
+                    if published.total.value != nil && left != 0 { return }
+                    for index in hidden { seen[index].insert(candidate[index]) }
+                    return
+                }
+                // A withheld cell may be anything, zero included; a small one is at least 1.
+                let isSmall = published.cells[hidden[position]] != .withheld
+                let lowest = isSmall ? 1 : 0, highest = isSmall ? min(4, left) : left
+                guard lowest <= highest else { return }
+                for value in lowest...highest {
+                    var next = candidate
+                    next[hidden[position]] = value
+                    search(position + 1, next, left - value)
+                }
+            }
+            search(0, counts, bound)
+            for index in hidden {
+                #expect(seen[index].count > 1, "cell \(index) of \(counts) can be recovered: only \(seen[index])")
+            }
+        } } } }
+        #expect(tables > 1000)
+    }
+}
+
+@Suite("Breakdowns and multi-type counting")
+struct BreakdownTests {
+    @Test func percentagesAreOfTheKnownWithTheUnknownBeside() {
+        let b = Breakdown(title: "Exploitation type", categories: [("Criminal exploitation", 34), ("Labour exploitation", 7), ("Sexual exploitation", 5)], unknown: 6)
+        #expect(b.total == .shown(52))
+        #expect(b.known == .shown(46))
+        #expect(b.rows.map(\.percent) == [74, 15, 11])
+        #expect(b.sentence(noun: "enquiries") == "52 enquiries: criminal exploitation 34 (74%), labour exploitation 7 (15%), sexual exploitation 5 (11%); 6 not known.")
+    }
+
+    @Test func aHiddenUnknownHidesTheKnownTotalToo() {
+        let b = Breakdown(title: "Gender", categories: [("Female", 20), ("Male", 30)], unknown: 2)
+        #expect(b.unknown.isSuppressed)
+        #expect(b.known.isSuppressed)
+        // The smallest other cell goes too, so neither the unknowns nor it can be subtracted out.
+        #expect(b.rows[0].count.isSuppressed && b.rows[0].percent == nil)
+        #expect(b.rows[1].count == .shown(30) && b.rows[1].percent == nil)
+        #expect(b.sentence(noun: "cases") == "52 cases: male 30, female withheld; fewer than 5 not known.")
+    }
+
+    @Test func casesWithSeveralTypesCountUnderEachWithOnlyAndWithOthers() {
+        let splits = MultiTypeCount.split([
+            [.labour]: 7, [.criminal]: 30, [.criminal, .sexual]: 4, [.labour, .criminal]: 2, []: 3,
+        ])
+        let criminal = splits.first { $0.category == .criminal }!
+        #expect(criminal.total == 36 && criminal.only == 30 && criminal.withOthers == 6)
+        let labour = splits.first { $0.category == .labour }!
+        #expect(labour.total == 9 && labour.only == 7 && labour.withOthers == 2)
+        #expect(splits.first { $0.category == .otherOrUnknown }!.only == 3)
+        #expect(MultiTypeCount.categories(ofStored: "forced_to_work,wages_taken,forced_crime") == [.labour, .criminal])
+    }
+}
