@@ -30,4 +30,5 @@ func routes(_ app: Application) throws {
     try site.register(collection: CasePage())
     try site.register(collection: CaseRecordsController())
     try site.register(collection: NotificationsController())
+    try site.register(collection: ReportsController())
 }

@@ -23,6 +23,8 @@ struct NavigationItem: Sendable {
               summary: "Potential victims, NRM referrals and Duty to Notify, tasks, evidence"),
         .init(title: "Report a concern", path: "/concerns/new", permission: .reportConcern,
               summary: "Tell the safeguarding team about possible modern slavery or exploitation"),
+        .init(title: "Statistics", path: "/reports", permission: .viewPartnershipStatistics,
+              summary: "Anonymised partnership figures for a year, with small numbers suppressed"),
         .init(title: "Procurement", path: "/procurement", permission: .viewContracts,
               summary: "Contracts by risk, reviews due and overdue, statement gaps, open actions"),
         .init(title: "Suppliers", path: "/suppliers", permission: .viewSuppliers,
