@@ -65,5 +65,6 @@ enum LanternMigrations {
         CreateConcerns(),
         CreateEvidenceFiles(),
         CreateCases(),
+        CreateReportSnapshots(),
     ]
 }

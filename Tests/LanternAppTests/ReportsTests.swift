@@ -23,9 +23,26 @@ struct ReportsTests {
             #expect(page.contains("Labour exploitation"))
             #expect(page.contains("fewer than 5"))
             #expect(page.contains("cases opened"))
-            let csv = try await analyst.get("/reports/year.csv?year=\(year)")
-            #expect(csv.headers.first(name: .contentDisposition)?.contains("partnership-statistics-\(year).csv") == true)
-            #expect(csv.body.string.hasPrefix("table,category,count,percent_of_known"))
+            #expect(page.contains("<svg class=\"chart\" role=\"img\""))
+            #expect(page.contains("<desc id=\"types-desc\">"))
+            let csv = try await analyst.get("/reports/report.csv?period=year&year=\(year)")
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("partnership-statistics-\(year - 1)-04-01-to-\(year)-03-31.csv") == true)
+            #expect(csv.body.string.hasPrefix("table,category,count,percent_of_known,previous_period"))
+            let bad = try await analyst.get("/reports?period=custom&from=2026-06-31&to=2026-05-01&threshold=0")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("Enter the first day as a real date"))
+            #expect(bad.body.string.contains("The suppression threshold must be a whole number from 2 to 50"))
+
+            // A snapshot keeps its figures when cases change afterwards.
+            try await analyst.get("/reports?year=\(year)")
+            let saved = try await analyst.post("/reports/snapshots?period=year&year=\(year)&quarter=1&from=&to=&threshold=5", [:])
+            #expect(saved.status == .seeOther)
+            let before = try await analyst.get(saved.location!).body.string
+            for i in 6..<12 { _ = try await CasesTests.openCase(browser, env, CasesTests.person("Ola\(i)", "Nowak\(i)", age: "adult")) }
+            let after = try await analyst.get(saved.location!).body.string
+            let figures = { (html: String) in html.components(separatedBy: "<h2 class=\"heading-m\">Exploitation type</h2>").last ?? "" }
+            #expect(figures(before) == figures(after))
+            #expect(try await analyst.get("/reports?year=\(year)").body.string.contains("Labour exploitation") )
             // No name, reference or other identifying field reaches the report or its export.
             for text in [page, csv.body.string] {
                 for secret in ["Zofia", "Kaminska", "Jayden", "Ioana", "CASE-", "MS-", "07700", "Leeds"] {

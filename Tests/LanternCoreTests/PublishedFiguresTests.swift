@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LanternCore
 
@@ -116,5 +117,35 @@ struct BreakdownTests {
         #expect(labour.total == 9 && labour.only == 7 && labour.withOthers == 2)
         #expect(splits.first { $0.category == .otherOrUnknown }!.only == 3)
         #expect(MultiTypeCount.categories(ofStored: "forced_to_work,wages_taken,forced_crime") == [.labour, .criminal])
+    }
+}
+
+@Suite("Report periods")
+struct ReportPeriodTests {
+    private func d(_ s: String) -> Day { Day(parsing: s)! }
+
+    @Test func financialYearsAndQuartersAndWhatTheyAreComparedWith() {
+        let year = ReportPeriod.financialYear(endYear: 2026)
+        #expect(year.start == d("2025-04-01") && year.end == d("2026-04-01"))
+        #expect(year.previous.start == d("2024-04-01") && year.previous.end == d("2025-04-01"))
+        let q4 = ReportPeriod.quarter(4, endYear: 2026)
+        #expect(q4.start == d("2026-01-01") && q4.end == d("2026-04-01"))
+        #expect(q4.previous.start == d("2025-10-01"))
+        // A leap day sits inside the right year.
+        let leap = ReportPeriod.financialYear(endYear: 2024)
+        #expect(leap.start == d("2023-04-01") && leap.end == d("2024-04-01"))
+        #expect(leap.start.days(until: leap.end) == 366)
+        // A calendar-year organisation.
+        let calendar = ReportPeriod.financialYear(endYear: 2026, endMonth: 12, endDay: 31)
+        #expect(calendar.start == d("2026-01-01") && calendar.end == d("2027-01-01"))
+    }
+
+    @Test func customPeriodsIncludeBothEndsAndCompareWithTheDaysBefore() {
+        let p = ReportPeriod.custom(from: d("2026-06-01"), to: d("2026-06-30"))!
+        #expect(p.end == d("2026-07-01"))
+        #expect(p.previous.start == d("2026-05-02") && p.previous.end == d("2026-06-01"))
+        #expect(ReportPeriod.custom(from: d("2026-06-02"), to: d("2026-06-01")) == nil)
+        // Midnight UK time, in summer time too.
+        #expect(ReportPeriod.instant(d("2026-07-01")) == Date(timeIntervalSince1970: 1_782_860_400))
     }
 }

@@ -47,7 +47,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return nil
     }
 
-    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    public static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                              "October", "November", "December"]
 
     public init(from decoder: any Decoder) throws {

@@ -4,34 +4,25 @@ import LanternCore
 import SQLKit
 import Vapor
 
-/// The partnership's anonymised figures for a period, counted in the database with GROUP BY
-/// (only the groups come back, never rows about people) and suppressed before display.
-/// Sources: `shared/docs/domain/referrals.md` §6 (the national cuts).
-struct PartnershipReport: Encodable {
-    struct Table: Encodable {
-        struct Row: Encodable { let label: String; let count: String; let percent: String }
-        let title: String
-        let rows: [Row]
-        let unknown: String
-        let total: String
-        let note: String
-    }
+/// The raw counts for one period, counted in the database with GROUP BY: only the groups come
+/// back, never rows about people.
+struct PeriodCounts: Sendable {
+    var typeCombinations: [Set<ExploitationCategory>: Int] = [:]
+    var cases = 0
+    var ages: [String: Int] = [:]
+    var genders: [String: Int] = [:]
+    var nationalities: [String: Int] = [:]
+    var routes: [String: Int] = [:]
+    var sources: [String: Int] = [:]
+    var concerns = 0
 
-    struct TypeRow: Encodable { let label: String; let total: String; let only: String; let withOthers: String; let percent: String }
-
-    let period: String
-    let cases: String
-    let summary: String
-    let types: [TypeRow]
-    let tables: [Table]
-    let threshold: Int
-
-    static func build(on db: any Database, from start: Date, to end: Date, label: String, threshold: Int) async throws -> PartnershipReport {
+    static func count(on db: any Database, _ period: ReportPeriod) async throws -> PeriodCounts {
         let sql = db as! any SQLDatabase
-        // Dates stored as instants are compared with instants; days stored as ISO text with ISO text.
+        let start = ReportPeriod.instant(period.start), end = ReportPeriod.instant(period.end)
+        // Instants are compared with instants; days stored as ISO text with ISO text.
         func grouped(_ table: String, _ column: String, dateColumn: String, isoDay: Bool = false) async throws -> [String: Int] {
-            let from: any SQLExpression = isoDay ? SQLBind(Day(start).iso) : SQLBind(start)
-            let to: any SQLExpression = isoDay ? SQLBind(Day(end).iso) : SQLBind(end)
+            let from: any SQLExpression = isoDay ? SQLBind(period.start.iso) : SQLBind(start)
+            let to: any SQLExpression = isoDay ? SQLBind(period.end.iso) : SQLBind(end)
             let query = sql.select().column(SQLColumn(column), as: "k").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from(table).where(SQLColumn(dateColumn), .greaterThanOrEqual, from).where(SQLColumn(dateColumn), .lessThan, to)
             var result: [String: Int] = [:]
@@ -40,103 +31,146 @@ struct PartnershipReport: Encodable {
             }
             return result
         }
-        let typeCombinations = try await grouped(SafeguardingCase.schema, "exploitation_types", dateColumn: "opened_at")
-        let caseCount = typeCombinations.values.reduce(0, +)
-        var combinations: [Set<ExploitationCategory>: Int] = [:]
-        for (stored, n) in typeCombinations { combinations[MultiTypeCount.categories(ofStored: stored), default: 0] += n }
-        let splits = MultiTypeCount.split(combinations)
+        var counts = PeriodCounts()
+        for (stored, n) in try await grouped(SafeguardingCase.schema, "exploitation_types", dateColumn: "opened_at") {
+            counts.typeCombinations[MultiTypeCount.categories(ofStored: stored), default: 0] += n
+            counts.cases += n
+        }
+        counts.ages = try await grouped(SafeguardingCase.schema, "under18_at_exploitation", dateColumn: "opened_at")
+        counts.genders = try await grouped(SafeguardingCase.schema, "gender", dateColumn: "opened_at")
+        counts.nationalities = try await grouped(SafeguardingCase.schema, "nationality", dateColumn: "opened_at")
+        counts.routes = try await grouped(Notification.schema, "kind", dateColumn: "submitted_on", isoDay: true)
+        for (channel, n) in try await grouped(Concern.schema, "channel", dateColumn: "received_at") {
+            counts.sources[ConcernChannel(rawValue: channel)?.source ?? "public", default: 0] += n
+            counts.concerns += n
+        }
+        return counts
+    }
+}
+
+/// The partnership's anonymised figures for a period beside the one before, suppressed before
+/// display. Sources: `shared/docs/domain/referrals.md` §6 (the national cuts).
+struct PartnershipReport: Codable, Sendable {
+    struct Table: Codable, Sendable {
+        struct Row: Codable, Sendable { let label: String; let count: String; let percent: String; let previous: String }
+        let title: String
+        let rows: [Row]
+        let unknown: String
+        let total: String
+        let previousTotal: String
+        let note: String
+        let chart: String
+    }
+
+    struct TypeRow: Codable, Sendable { let label: String; let total: String; let only: String; let withOthers: String; let percent: String; let previous: String }
+
+    let period: String
+    let comparedWith: String
+    let cases: String
+    let previousCases: String
+    let concerns: String
+    let summary: String
+    let types: [TypeRow]
+    let typeChart: String
+    let trendChart: String
+    let tables: [Table]
+    let threshold: Int
+
+    static func build(on db: any Database, period: ReportPeriod, threshold: Int, trendEnd: ReportPeriod? = nil) async throws -> PartnershipReport {
+        let now = try await PeriodCounts.count(on: db, period)
+        let before = try await PeriodCounts.count(on: db, period.previous)
+        func published(_ n: Int) -> String { Suppression.apply([n], threshold: threshold).total.description }
+
+        let splits = MultiTypeCount.split(now.typeCombinations)
+        let previousSplits = MultiTypeCount.split(before.typeCombinations)
         let types = splits.map { split -> TypeRow in
-            let published = Suppression.apply([split.only, split.withOthers], threshold: threshold)
-            return TypeRow(label: split.category.label, total: published.total.description, only: published.cells[0].description,
-                           withOthers: published.cells[1].description,
-                           percent: published.total.value.flatMap { PublishedRounding.percent($0, of: caseCount) }.map { "\($0)%" } ?? "")
+            let shown = Suppression.apply([split.only, split.withOthers], threshold: threshold)
+            let previous = previousSplits.first { $0.category == split.category }?.total ?? 0
+            return TypeRow(label: split.category.label, total: shown.total.description, only: shown.cells[0].description,
+                           withOthers: shown.cells[1].description,
+                           percent: shown.total.value.flatMap { PublishedRounding.percent($0, of: now.cases) }.map { "\($0)%" } ?? "",
+                           previous: published(previous))
         }
-        let typeSentence = Breakdown(title: "", categories: splits.map { ($0.category.label, $0.total) }, unknown: 0, threshold: threshold)
+        let typeBreakdown = Breakdown(title: "", categories: splits.map { ($0.category.label, $0.total) }, unknown: 0, threshold: threshold)
 
-        let ages = try await grouped(SafeguardingCase.schema, "under18_at_exploitation", dateColumn: "opened_at")
-        let genders = try await grouped(SafeguardingCase.schema, "gender", dateColumn: "opened_at")
-        let nationalities = try await grouped(SafeguardingCase.schema, "nationality", dateColumn: "opened_at")
-        let routes = try await grouped(Notification.schema, "kind", dateColumn: "submitted_on", isoDay: true)
-        let channels = try await grouped(Concern.schema, "channel", dateColumn: "received_at")
-
-        func table(_ title: String, _ breakdown: Breakdown, note: String = "") -> Table {
-            Table(title: title, rows: breakdown.rows.map { Table.Row(label: $0.label, count: $0.count.description, percent: $0.percent.map { "\($0)%" } ?? "") },
-                  unknown: breakdown.unknown.description, total: breakdown.total.description, note: note)
+        func table(_ title: String, id: String, categories: [(String, String)], _ current: [String: Int], _ previous: [String: Int],
+                   unknownKey: String?, note: String = "") -> Table {
+            let b = Breakdown(title: title, categories: categories.map { ($0.1, current[$0.0] ?? 0) },
+                              unknown: unknownKey.map { current[$0] ?? 0 } ?? 0, threshold: threshold)
+            let p = Breakdown(title: title, categories: categories.map { ($0.1, previous[$0.0] ?? 0) },
+                              unknown: unknownKey.map { previous[$0] ?? 0 } ?? 0, threshold: threshold)
+            return Table(title: title, rows: b.rows.indices.map { i in
+                             Table.Row(label: b.rows[i].label, count: b.rows[i].count.description, percent: b.rows[i].percent.map { "\($0)%" } ?? "",
+                                       previous: p.rows[i].count.description)
+                         },
+                         unknown: b.unknown.description, total: b.total.description, previousTotal: p.total.description, note: note,
+                         chart: Charts.bars(id: id, title: "\(title), \(period.label)",
+                                            bars: b.rows.map { Charts.Bar(label: $0.label, value: $0.count.value, display: $0.count.description) }))
         }
-        let others = nationalities.filter { $0.key != "British" && $0.key != "Unknown" }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        let top = others.prefix(5)
-        let rest = others.dropFirst(5).reduce(0) { $0 + $1.value }
-        var nationalityRows = [("United Kingdom (British)", nationalities["British"] ?? 0)] + top.map { ($0.key, $0.value) }
-        if rest > 0 { nationalityRows.append(("Other nationalities", rest)) }
-        var sources: [String: Int] = [:]
-        for (channel, n) in channels { sources[ConcernChannel(rawValue: channel)?.source ?? "public", default: 0] += n }
+        // The UK and the five most frequent other nationalities this period; the rest together.
+        let others = now.nationalities.filter { $0.key != "British" && $0.key != "Unknown" }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        let top = others.prefix(5).map(\.key)
+        func folded(_ counts: [String: Int]) -> [String: Int] {
+            var result: [String: Int] = ["British": counts["British"] ?? 0, "Unknown": counts["Unknown"] ?? 0]
+            for (k, v) in counts where k != "British" && k != "Unknown" { result[top.contains(k) ? k : "Other nationalities", default: 0] += v }
+            return result
+        }
+        let nationalityCategories = [("British", "United Kingdom (British)")] + top.map { ($0, $0) }
+            + (others.count > 5 ? [("Other nationalities", "Other nationalities")] : [])
 
         return PartnershipReport(
-            period: label, cases: Suppression.apply([caseCount], threshold: threshold).total.description,
-            summary: typeSentence.sentence(noun: "cases opened (a case with several types is counted under each)"),
+            period: period.label, comparedWith: period.previous.label, cases: published(now.cases), previousCases: published(before.cases),
+            concerns: published(now.concerns),
+            summary: typeBreakdown.sentence(noun: "cases opened"),
             types: types,
+            typeChart: Charts.bars(id: "types", title: "Cases by exploitation type, \(period.label)",
+                                   bars: splits.indices.map { i in
+                                       let total = Suppression.apply([splits[i].only, splits[i].withOthers], threshold: threshold).total
+                                       return Charts.Bar(label: splits[i].category.label, value: total.value, display: total.description)
+                                   }),
+            trendChart: try await trend(on: db, ending: period, threshold: threshold),
             tables: [
-                table("Age at exploitation", Breakdown(title: "", categories: [("Adult", ages["no"] ?? 0), ("Child", ages["yes"] ?? 0)],
-                                                       unknown: ages["not_sure"] ?? 0, threshold: threshold)),
-                table("Gender", Breakdown(title: "", categories: [("Female", genders["female"] ?? 0), ("Male", genders["male"] ?? 0)],
-                                          unknown: genders["unknown"] ?? 0, threshold: threshold), note: "Not known includes people who do not identify as male or female."),
-                table("Nationality", Breakdown(title: "", categories: nationalityRows.map { ($0.0, $0.1) }, unknown: nationalities["Unknown"] ?? 0, threshold: threshold),
-                      note: "The UK and the five most frequent other nationalities."),
-                table("Referral route (submitted in the period)", Breakdown(title: "", categories: [("NRM referral", routes[NotificationKind.nrm.rawValue] ?? 0),
-                                                                                   ("Duty to Notify", routes[NotificationKind.dutyToNotify.rawValue] ?? 0)],
-                                                                      unknown: 0, threshold: threshold)),
-                table("Where concerns came from", Breakdown(title: "", categories: [("Staff", sources["staff"] ?? 0), ("Public", sources["public"] ?? 0),
-                                                                                   ("Supplier", sources["supplier"] ?? 0), ("Partner", sources["partner"] ?? 0)],
-                                                            unknown: 0, threshold: threshold)),
+                table("Age at exploitation", id: "age", categories: [("no", "Adult"), ("yes", "Child")], now.ages, before.ages, unknownKey: "not_sure"),
+                table("Gender", id: "gender", categories: [("female", "Female"), ("male", "Male")], now.genders, before.genders, unknownKey: "unknown",
+                      note: "Not known includes people who do not identify as male or female."),
+                table("Nationality", id: "nationality", categories: nationalityCategories, folded(now.nationalities), folded(before.nationalities),
+                      unknownKey: "Unknown", note: "The UK and the five most frequent other nationalities of the period."),
+                table("Referral route (submitted in the period)", id: "route",
+                      categories: [(NotificationKind.nrm.rawValue, "NRM referral"), (NotificationKind.dutyToNotify.rawValue, "Duty to Notify")],
+                      now.routes, before.routes, unknownKey: nil),
+                table("Where concerns came from", id: "source",
+                      categories: [("staff", "Staff"), ("public", "Public"), ("supplier", "Supplier"), ("partner", "Partner")],
+                      now.sources, before.sources, unknownKey: nil),
             ],
             threshold: threshold)
     }
 
-    /// Every published cell as CSV rows: table, category, count, percent.
-    var csv: String {
-        var rows: [[String]] = [["Cases opened", "All", cases, ""]]
-        rows += types.flatMap { [["Exploitation type", $0.label, $0.total, $0.percent], ["Exploitation type: only", $0.label, $0.only, ""],
-                                 ["Exploitation type: with other types", $0.label, $0.withOthers, ""]] }
-        for t in tables {
-            rows += t.rows.map { [t.title, $0.label, $0.count, $0.percent] }
-            rows.append([t.title, "Not known", t.unknown, ""])
-            rows.append([t.title, "Total", t.total, ""])
+    /// Cases opened in each of the eight quarters up to the end of the period.
+    static func trend(on db: any Database, ending period: ReportPeriod, threshold: Int) async throws -> String {
+        let sql = db as! any SQLDatabase
+        var points: [Charts.Bar] = []
+        for back in (0..<8).reversed() {
+            let end = period.end.adding(months: -3 * back), start = end.adding(months: -3)
+            let n = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SafeguardingCase.schema)
+                .where("opened_at", .greaterThanOrEqual, ReportPeriod.instant(start)).where("opened_at", .lessThan, ReportPeriod.instant(end))
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let shown = Suppression.apply([n], threshold: threshold).total
+            points.append(Charts.Bar(label: "\(Day.monthNames[start.month - 1].prefix(3)) \(start.year % 100)", value: shown.value, display: shown.description))
         }
-        return CSVFile.write(header: ["table", "category", "count", "percent_of_known"], rows: rows)
+        return Charts.trend(id: "trend", title: "Cases opened each quarter", points: points)
+    }
+
+    /// Every published cell as CSV rows: table, category, count, percent, previous period.
+    var csv: String {
+        var rows: [[String]] = [["Cases opened", "All", cases, "", previousCases], ["Concerns received", "All", concerns, "", ""]]
+        rows += types.flatMap { [["Exploitation type", $0.label, $0.total, $0.percent, $0.previous], ["Exploitation type: only", $0.label, $0.only, "", ""],
+                                 ["Exploitation type: with other types", $0.label, $0.withOthers, "", ""]] }
+        for t in tables {
+            rows += t.rows.map { [t.title, $0.label, $0.count, $0.percent, $0.previous] }
+            rows.append([t.title, "Not known", t.unknown, "", ""])
+            rows.append([t.title, "Total", t.total, "", t.previousTotal])
+        }
+        return CSVFile.write(header: ["table", "category", "count", "percent_of_known", "previous_period"], rows: rows)
     }
 }
 
-struct ReportsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let view = routes.requiring(.viewPartnershipStatistics).grouped("reports")
-        view.get(use: year)
-        view.get("year.csv", use: yearCSV)
-    }
-
-    private func report(_ req: Request) async throws -> (PartnershipReport, Int) {
-        let organisation = try await Organisation.current(on: req.db)
-        let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
-        let endYear = (try? req.query.get(Int.self, at: "year")).flatMap { (2000...2100).contains($0) ? $0 : nil } ?? current.endYear
-        let fy = FinancialYear(endYear: endYear, endMonth: current.endMonth, endDay: current.endDay)
-        let threshold = (try? req.query.get(Int.self, at: "threshold")).flatMap { (2...50).contains($0) ? $0 : nil } ?? Suppression.defaultThreshold
-        let built = try await PartnershipReport.build(on: req.db, from: fy.start, to: fy.end, label: fy.description, threshold: threshold)
-        try await req.audit(.read, "PartnershipReport", detail: "\(fy.description), threshold \(threshold)")
-        return (built, endYear)
-    }
-
-    func year(req: Request) async throws -> Response {
-        let (built, endYear) = try await report(req)
-        struct View: Encodable { let report: PartnershipReport; let year: Int; let years: [SelectOption] }
-        let years = (endYear - 5...endYear + 1).reversed().map { SelectOption(value: String($0), label: "Year ending \($0)", selected: $0 == endYear) }
-        return try await req.render("Reports/year", View(report: built, year: endYear, years: years), title: "Partnership statistics")
-    }
-
-    func yearCSV(req: Request) async throws -> Response {
-        let (built, endYear) = try await report(req)
-        try await req.audit(.export, "PartnershipReport", detail: "CSV, year ending \(endYear)")
-        let response = Response(status: .ok, body: .init(string: built.csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"partnership-statistics-\(endYear).csv\"")
-        return response
-    }
-}
