@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Concerns and cases at scale: adds 100,000 cases and 300,000 concerns (encrypted as real ones
 # are) to a demo database, then measures under wrk on loopback a caseworker's case list, a case
-# page, and the public report submission (including the receipt-code hash), printing p50/p95/p99
-# per run and the medians. SQLite, then a throwaway PostgreSQL 15.
+# page, the public report submission (including the receipt-code hash) and the partnership
+# analyst's year report, printing p50/p95/p99 per run and the medians. SQLite, then a throwaway
+# PostgreSQL 15. For the statistics target: Benchmarks/safeguarding.sh 5 5 1 both 300000 1000000
 #   Benchmarks/safeguarding.sh [runs=5] [seconds=10] [connections=10] [sqlite|postgres|both] [cases=100000] [concerns=300000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,10 +37,10 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 csrf_of() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"//'; }
 
 sign_in() {
-  local jar="$WORK/cookies-$1" token
+  local jar="$WORK/cookies-$1-${2:-caseworker}" token
   token=$(curl -s -c "$jar" -b "$jar" "$BASE/sign-in" | csrf_of)
   curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$token" \
-    --data-urlencode "email=caseworker@demo.lantern.example" --data-urlencode "password=$LANTERN_DEMO_PASSWORD" "$BASE/sign-in"
+    --data-urlencode "email=${2:-caseworker}@demo.lantern.example" --data-urlencode "password=$LANTERN_DEMO_PASSWORD" "$BASE/sign-in"
   awk '$6=="lantern-session"{print $7}' "$jar"
 }
 
@@ -88,6 +89,13 @@ LUA
     --data "_csrf=$token&relationship=public_named&immediate_danger=no&subject=person&age=adult&child_involved=no&location=x&description=y&anonymous=yes" "$BASE/report")
   [ "$before" = "200" ] || { echo "POST /report answered $before" >&2; exit 1; }
   wrk_runs "POST /report (anonymous, with code)" -s "$WORK/report.lua" "$BASE/report"
+
+  # The last full financial year, compared with the one before (the data spans three years).
+  local analyst year
+  analyst=$(sign_in "$engine" partnership.analyst)
+  year=$(( $(date +%Y) - ( 10#$(date +%m) > 3 ? 0 : 1 ) ))
+  curl -sf -o /dev/null -H "Cookie: lantern-session=$analyst" "$BASE/reports?year=$year" || { echo "GET /reports failed" >&2; exit 1; }
+  wrk_runs "GET /reports?year=$year (year report)" -s "$WORK/percentiles.lua" -H "Cookie: lantern-session=$analyst" "$BASE/reports?year=$year"
   stop_server
 }
 
