@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import LanternCore
@@ -219,6 +220,14 @@ struct ReceiptAndEvidenceTests {
         #expect(code.hash(pepper: one.receiptPepper) == code.hash(pepper: one.receiptPepper))
         #expect(code.hash(pepper: one.receiptPepper) != code.hash(pepper: two.receiptPepper))
         #expect(!code.hash(pepper: one.receiptPepper).contains(code.digits))
+    }
+
+    @Test func theStoredHashIsStandardPBKDF2() {
+        // PBKDF2-HMAC-SHA256(HMAC(pepper, code), "lantern-receipt"), checked against Python's hashlib.
+        let pepper = SymmetricKey(data: Data((0..<32).map { UInt8($0) }))
+        let code = ReceiptCode(typed: "1234567890123456")!
+        #expect(code.hash(pepper: pepper, iterations: 1) == "ef2eace1f4d8cd9a414da35303c9faa8ed3bfbeb9d11430537d11d3b1356a6ec")
+        #expect(code.hash(pepper: pepper) == "6a7d72a5d169b08c01628316f2db80114bd35b6dec14f7c77e741d96126ca354")
     }
 
     @Test func evidenceIsRecognisedByContentNotName() throws {

@@ -36,8 +36,21 @@ public struct ReceiptCode: Sendable, Equatable, CustomStringConvertible {
         }.joined(separator: "-")
     }
 
-    /// The stored lookup key: HMAC-SHA256 under the pepper, in hex.
-    public func hash(pepper: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: pepper).map { String(format: "%02x", $0) }.joined()
+    /// Iterations of the stored hash: slow enough that each guess costs milliseconds even to
+    /// someone holding both the database and the pepper, fast enough for a submission.
+    public static let hashIterations = 20_000
+
+    /// The stored lookup key, in hex: PBKDF2-HMAC-SHA256 of the code keyed by the pepper (held
+    /// outside the database), one 32-byte block. Deterministic, so it can be looked up; slow, so
+    /// the 10^16 codes cannot be tried quickly (`security.md` §1).
+    public func hash(pepper: SymmetricKey, iterations: Int = ReceiptCode.hashIterations) -> String {
+        let password = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: pepper))
+        var block = [UInt8](HMAC<SHA256>.authenticationCode(for: Data("lantern-receipt".utf8) + Data([0, 0, 0, 1]), using: password))
+        var result = block
+        for _ in 1..<max(1, iterations) {
+            block = [UInt8](HMAC<SHA256>.authenticationCode(for: block, using: password))
+            for i in 0..<result.count { result[i] ^= block[i] }
+        }
+        return result.map { String(format: "%02x", $0) }.joined()
     }
 }
