@@ -38,17 +38,23 @@ public struct ReceiptCode: Sendable, Equatable, CustomStringConvertible {
 
     /// Iterations of the stored hash: slow enough that each guess costs milliseconds even to
     /// someone holding both the database and the pepper, fast enough for a submission.
-    public static let hashIterations = 20_000
+    public static let hashIterations = 10_000
 
     /// The stored lookup key, in hex: PBKDF2-HMAC-SHA256 of the code keyed by the pepper (held
     /// outside the database), one 32-byte block. Deterministic, so it can be looked up; slow, so
     /// the 10^16 codes cannot be tried quickly (`security.md` §1).
     public func hash(pepper: SymmetricKey, iterations: Int = ReceiptCode.hashIterations) -> String {
         let password = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: pepper))
-        var block = [UInt8](HMAC<SHA256>.authenticationCode(for: Data("lantern-receipt".utf8) + Data([0, 0, 0, 1]), using: password))
+        // Keyed once; each round copies the keyed state rather than re-deriving the pads.
+        let keyed = HMAC<SHA256>(key: password)
+        var first = keyed
+        first.update(data: Data("lantern-receipt".utf8) + Data([0, 0, 0, 1]))
+        var block = [UInt8](first.finalize())
         var result = block
         for _ in 1..<max(1, iterations) {
-            block = [UInt8](HMAC<SHA256>.authenticationCode(for: block, using: password))
+            var round = keyed
+            round.update(data: block)
+            block = [UInt8](round.finalize())
             for i in 0..<result.count { result[i] ^= block[i] }
         }
         return result.map { String(format: "%02x", $0) }.joined()
