@@ -286,18 +286,11 @@ struct CaseRecordsController: RouteCollection {
         let form = try req.form(FilesForm.self)
         let description = Self.trim(form.description)
         var typed = TypedForm(section: "files", values: ["description": description])
-        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        let files = EvidenceStore.chosen(form.files)
         if files.isEmpty { typed.errors.add("files", "Choose a file to upload") }
-        if files.count > ConcernIntake.maximumFilesPerSubmission { typed.errors.add("files", "Upload at most \(ConcernIntake.maximumFilesPerSubmission) files at a time") }
         if description.isEmpty { typed.errors.add("description", "Say what each file is and its date") }
         if description.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
-        var uploads: [(File, EvidenceKind)] = []
-        for file in files {
-            switch EvidenceStore.check(file) {
-            case .success(let kind): uploads.append((file, kind))
-            case .failure(let refusal): typed.errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
-            }
-        }
+        let uploads = EvidenceStore.accept(files, into: &typed.errors)
         guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
         let accepted = uploads
         try await req.db.writeTransaction { db in

@@ -172,7 +172,7 @@ struct CasesController: RouteCollection {
         var duplicate: SafeguardingCase?
         if let index = c.personIndex { duplicate = try await SafeguardingCase.query(on: req.db).filter(\.$personIndex == index).first() }
         try await req.db.writeTransaction { db in
-            c.reference = try await ConcernReference.unique(on: db, prefix: "CASE")
+            c.reference = try await ConcernReference.unique(on: db, prefix: "CASE", year: Day(c.openedAt).year)
             try await c.create(on: db)
             if let concern {
                 concern.caseID = c.id

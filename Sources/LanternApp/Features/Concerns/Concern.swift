@@ -118,6 +118,18 @@ final class ConcernMessage: SealedModel, @unchecked Sendable {
         wrappedKey = Data()
         sealed = Data()
     }
+
+    /// Writes one message, its body encrypted under its own data key.
+    static func post(_ body: String, on concern: Concern, visibility: MessageVisibility, author: UUID?, at time: Date,
+                     cipher: FieldCipher, db: any Database) async throws {
+        let message = ConcernMessage()
+        message.$concern.id = concern.id!
+        message.visibility = visibility
+        message.authorID = author
+        message.sentAt = time
+        try message.seal(body, with: cipher)
+        try await message.create(on: db)
+    }
 }
 
 struct CreateConcerns: AsyncMigration {

@@ -31,9 +31,6 @@ struct ConcernIntake {
         var files: [File]?
     }
 
-    /// The most files one submission or message may carry.
-    static let maximumFilesPerSubmission = 10
-
     var values: [String: String] = [:]
     var checked: Set<String> = []
     var errors = FormErrors()
@@ -111,17 +108,7 @@ struct ConcernIntake {
         }
         length("file_description", max: 2000, name: "description of the files")
 
-        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
-        if files.count > Self.maximumFilesPerSubmission {
-            errors.add("files", "Attach at most \(Self.maximumFilesPerSubmission) files at a time")
-        } else {
-            for file in files {
-                switch EvidenceStore.check(file) {
-                case .success(let kind): uploads.append((file, kind))
-                case .failure(let refusal): errors.add("files", "\(Self.displayName(file)): \(refusal)")
-                }
-            }
-        }
+        uploads = EvidenceStore.accept(EvidenceStore.chosen(form.files), into: &errors)
         if !errors.isEmpty && !uploads.isEmpty {
             errors.add("files", "Files are not kept when the form has a problem: choose them again")
         }
@@ -137,11 +124,6 @@ struct ConcernIntake {
 
     private mutating func length(_ field: String, max: Int, name: String) {
         if values[field]!.count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
-    }
-
-    static func displayName(_ file: File) -> String {
-        let name = (file.filename as NSString).lastPathComponent
-        return name.isEmpty ? "A file" : String(name.prefix(80))
     }
 
     /// The shape of a UK postcode (outward code, space optional, inward code).
@@ -186,7 +168,7 @@ struct ConcernIntake {
         let fileDescription = values["file_description"] ?? ""
         let fromReporter = reportedBy == nil
         try await req.db.writeTransaction { db in
-            concern.reference = try await ConcernReference.unique(on: db, prefix: "MS")
+            concern.reference = try await ConcernReference.unique(on: db, prefix: "MS", year: Day(now).year)
             try await concern.create(on: db)
             for route in routes {
                 let link = ConcernTeam()
@@ -215,8 +197,7 @@ enum ConcernReference {
         return "\(prefix)-\(year % 100)-" + String((0..<6).map { _ in alphabet.randomElement(using: &rng)! })
     }
 
-    static func unique(on db: any Database, prefix: String) async throws -> String {
-        let year = Day(Date()).year
+    static func unique(on db: any Database, prefix: String, year: Int) async throws -> String {
         for _ in 0..<10 {
             let candidate = make(prefix: prefix, year: year)
             let clash = prefix == "MS"

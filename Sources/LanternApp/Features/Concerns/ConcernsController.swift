@@ -239,13 +239,8 @@ struct ConcernsController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await concern.save(on: db)
             if concern.receiptHash != nil || concern.channel != .staff {
-                let message = ConcernMessage()
-                message.$concern.id = concern.id!
-                message.visibility = .toReporter
-                message.authorID = req.currentUser?.id
-                message.sentAt = now
-                try message.seal("Thank you. Your report has been read by the safeguarding team and is being looked into.", with: req.cipher)
-                try await message.create(on: db)
+                try await ConcernMessage.post("Thank you. Your report has been read by the safeguarding team and is being looked into.",
+                                              on: concern, visibility: .toReporter, author: req.currentUser?.id, at: now, cipher: req.cipher, db: db)
             }
         }
         try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "acknowledged")
@@ -283,31 +278,20 @@ struct ConcernsController: RouteCollection {
         var typed = TypedForm(section: "message", values: ["body": body, "visibility": form.visibility ?? ""])
         let visibility = form.visibility == "to_reporter" ? MessageVisibility.toReporter : form.visibility == "internal" ? .internalNote : nil
         if visibility == nil { typed.errors.add("visibility", "Choose who can read the message") }
-        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        let files = EvidenceStore.chosen(form.files)
         if body.isEmpty && files.isEmpty { typed.errors.add("body", "Write the message") }
         if body.count > ConcernRules.maximumTextLength { typed.errors.add("body", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
         if visibility == .toReporter && concern.receiptHash == nil && concern.channel == .staff {
             typed.errors.add("visibility", "Staff reporters are contacted directly; use an internal note")
         }
-        var uploads: [(File, EvidenceKind)] = []
-        for file in files.prefix(ConcernIntake.maximumFilesPerSubmission) {
-            switch EvidenceStore.check(file) {
-            case .success(let kind): uploads.append((file, kind))
-            case .failure(let refusal): typed.errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
-            }
-        }
+        let uploads = EvidenceStore.accept(files, into: &typed.errors)
         guard typed.errors.isEmpty, let visibility else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
         let now = req.lantern.now()
         let accepted = uploads
         try await req.db.writeTransaction { db in
             if !body.isEmpty {
-                let message = ConcernMessage()
-                message.$concern.id = concern.id!
-                message.visibility = visibility
-                message.authorID = req.currentUser?.id
-                message.sentAt = now
-                try message.seal(body, with: req.cipher)
-                try await message.create(on: db)
+                try await ConcernMessage.post(body, on: concern, visibility: visibility, author: req.currentUser?.id, at: now,
+                                              cipher: req.cipher, db: db)
             }
             for (file, kind) in accepted {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,

@@ -66,9 +66,35 @@ enum EvidenceStore {
         (directory(req) as NSString).appendingPathComponent(id.uuidString.lowercased() + ".sealed")
     }
 
-    /// Checks an upload and returns its kind, or the reason it is refused.
-    static func check(_ file: File) -> Result<EvidenceKind, EvidenceKind.Refusal> {
-        EvidenceKind.sniff(file.data.readableBytesView)
+    /// The most files one submission or message may carry.
+    static let maximumFilesPerSubmission = 10
+
+    /// The files a form actually carried: a browser sends an empty part when none is chosen.
+    static func chosen(_ files: [File]?) -> [File] {
+        (files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+    }
+
+    /// Checks each file by its content and size, adding each refusal under `files` with the
+    /// file's name; returns the files accepted with their kinds. More than the limit is refused
+    /// as a whole rather than cut short, so nothing chosen is silently dropped.
+    static func accept(_ files: [File], into errors: inout FormErrors) -> [(File, EvidenceKind)] {
+        guard files.count <= maximumFilesPerSubmission else {
+            errors.add("files", "Attach at most \(maximumFilesPerSubmission) files at a time")
+            return []
+        }
+        var accepted: [(File, EvidenceKind)] = []
+        for file in files {
+            switch EvidenceKind.sniff(file.data.readableBytesView) {
+            case .success(let kind): accepted.append((file, kind))
+            case .failure(let refusal): errors.add("files", "\(displayName(file)): \(refusal)")
+            }
+        }
+        return accepted
+    }
+
+    static func displayName(_ file: File) -> String {
+        let name = (file.filename as NSString).lastPathComponent
+        return name.isEmpty ? "A file" : String(name.prefix(80))
     }
 
     /// Encrypts and writes the file, then records it. The caller has checked it.

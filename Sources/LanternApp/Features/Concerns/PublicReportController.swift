@@ -11,7 +11,7 @@ import Vapor
 /// limits of 20 reports an hour in total and 5 per address; growing delays on failed codes;
 /// `Referrer-Policy: no-referrer`, `Cache-Control: no-store`, `autocomplete=off`; no scripts.
 struct PublicReportController: RouteCollection {
-    static let uploadLimit = ConcernIntake.maximumFilesPerSubmission * EvidenceKind.maximumBytes / 2
+    static let uploadLimit = EvidenceStore.maximumFilesPerSubmission * EvidenceKind.maximumBytes / 2
     static let reporterKey = "reporter_concern"
 
     func boot(routes: any RoutesBuilder) throws {
@@ -174,20 +174,10 @@ struct PublicReportController: RouteCollection {
         let form = try req.form(MessageForm.self)
         let body = ConcernIntake.trim(form.message)
         var errors = FormErrors()
-        let files = (form.files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
+        let files = EvidenceStore.chosen(form.files)
         if body.isEmpty && files.isEmpty { errors.add("message", "Write a message or attach a file") }
         if body.count > ConcernRules.maximumTextLength { errors.add("message", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
-        var uploads: [(File, EvidenceKind)] = []
-        if files.count > ConcernIntake.maximumFilesPerSubmission {
-            errors.add("files", "Attach at most \(ConcernIntake.maximumFilesPerSubmission) files at a time")
-        } else {
-            for file in files {
-                switch EvidenceStore.check(file) {
-                case .success(let kind): uploads.append((file, kind))
-                case .failure(let refusal): errors.add("files", "\(ConcernIntake.displayName(file)): \(refusal)")
-                }
-            }
-        }
+        let uploads = EvidenceStore.accept(files, into: &errors)
         let now = req.lantern.now()
         if !uploads.isEmpty && !req.lantern.publicLimits.attachmentsPerReport.allow(concern.id!.uuidString, at: now) {
             errors.add("files", "Too many files on this report in the last hour. Try again later")
@@ -201,12 +191,7 @@ struct PublicReportController: RouteCollection {
         let accepted = uploads
         try await req.db.writeTransaction { db in
             if !body.isEmpty {
-                let message = ConcernMessage()
-                message.$concern.id = concern.id!
-                message.visibility = .fromReporter
-                message.sentAt = now
-                try message.seal(body, with: req.cipher)
-                try await message.create(on: db)
+                try await ConcernMessage.post(body, on: concern, visibility: .fromReporter, author: nil, at: now, cipher: req.cipher, db: db)
             }
             for (file, kind) in accepted {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
