@@ -66,5 +66,6 @@ enum LanternMigrations {
         CreateEvidenceFiles(),
         CreateCases(),
         CreateReportSnapshots(),
+        AddDecisionOutcomes(),
     ]
 }

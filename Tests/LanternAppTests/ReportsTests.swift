@@ -57,4 +57,43 @@ struct ReportsTests {
             #expect(try await caseworker.get("/reports").status == .forbidden)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func decisionsDaysTakenAndCountyLinesAreCounted(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            // Six children in county lines, each referred and given a positive Reasonable Grounds
+            // decision 2 to 7 days after submission.
+            for i in 0..<6 {
+                let c = try await CasesTests.openCase(browser, env, CasesTests.person("Kai\(i)", "Brook\(i)", age: "under_18",
+                                                                                     extra: [("types[]", "forced_crime"), ("county_lines", "yes")]))
+                let path = "/cases/\(c.id!.uuidString)"
+                try await browser.post(path + "/notifications", ["kind": "nrm"])
+                let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+                let move = path + "/notifications/\(referral.id!.uuidString)/move"
+                let submitted = Day(parsing: "2026-07-01")!.adding(days: i)
+                try await browser.post(move, ["to": "submitted", "on": submitted.iso, "reference": "NRM-CL-\(i)"])
+                try await browser.post(move, ["to": "awaiting_rg", "on": submitted.iso])
+                let decided = try await browser.post(move, ["to": "rg_positive", "on": submitted.adding(days: i + 2).iso])
+                #expect(decided.status == .seeOther)
+                #expect(try await Notification.find(referral.id, on: env.db)?.rgPositive == true)
+            }
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            let year = FinancialYear.containing(env.clock.now()).endYear
+            let page = try await analyst.get("/reports?year=\(year)").body.string
+            #expect(page.contains("Of 6 Reasonable Grounds decisions, 6 were positive."), "\(page.components(separatedBy: "written-summary").last?.prefix(800) ?? "")")
+            #expect(page.contains("involved county lines"))
+            #expect(page.contains("Reasonable Grounds decisions (made in the period)"))
+            let csv = try await analyst.get("/reports/report.csv?period=year&year=\(year)").body.string
+            // The demo data has county lines cases of its own.
+            let countyLines = try await SafeguardingCase.query(on: env.db).filter(\.$countyLines == true).count()
+            #expect(countyLines >= 6)
+            #expect(csv.contains("Exploitation type,Criminal: of which county lines,\(countyLines),"), "\(csv)")
+            #expect(csv.contains("Reasonable Grounds decisions (made in the period),Positive,6,100%,0"))
+            #expect(csv.contains("Time to decision,Reasonable Grounds: median days from submission,4.5 days,,not published"))
+            #expect(csv.contains("Time to decision,Conclusive Grounds: median days from submission,not published"))
+        }
+    }
 }

@@ -52,6 +52,17 @@ struct PublishedFiguresTests {
     /// An attacker knows every shown cell, the total, that a "fewer than 5" cell holds 1 to 4 and
     /// that a withheld cell holds some number. For each published table, every full table that
     /// fits is a candidate; each hidden cell must take more than one value across them.
+    @Test func mediansComeFromGroupedCountsAndNeedEnoughDecisions() {
+        #expect(PublishedMedian.of([3: 1, 5: 1, 9: 1]) == 5)
+        #expect(PublishedMedian.of([3: 2, 9: 2]) == 6, "an even count takes the mean of the middle two")
+        #expect(PublishedMedian.of([4: 1, 5: 1]) == 4.5)
+        #expect(PublishedMedian.of([2: 10, 40: 1]) == 2)
+        #expect(PublishedMedian.of([:]) == nil)
+        #expect(PublishedMedian.of([3: 2, 4: 2], threshold: 5) == nil, "four decisions are too few to publish at 5")
+        #expect(PublishedMedian.of([3: 2, 4: 3], threshold: 5) == 4)
+        #expect(PublishedMedian.days(4.5) == "4.5 days" && PublishedMedian.days(1) == "1 day" && PublishedMedian.days(nil) == "not published")
+    }
+
     @Test func hiddenCellsCannotBeRecoveredFromTheTotals() {
         var tables = 0
         for a in 0...9 { for b in 0...9 { for c in 0...9 { for d in 0...6 {
@@ -147,5 +158,28 @@ struct ReportPeriodTests {
         #expect(ReportPeriod.custom(from: d("2026-06-02"), to: d("2026-06-01")) == nil)
         // Midnight UK time, in summer time too.
         #expect(ReportPeriod.instant(d("2026-07-01")) == Date(timeIntervalSince1970: 1_782_860_400))
+    }
+}
+
+@Suite("The written partnership summary")
+struct PartnershipSummaryTests {
+    @Test func itReadsLikeAPartnershipPaperAndKeepsSuppression() {
+        let breakdown = Breakdown(title: "", categories: [("Criminal exploitation", 34), ("Labour exploitation", 7), ("Sexual exploitation", 5)],
+                                  unknown: 0)
+        let summary = PartnershipSummary(
+            period: "2025 to 2026", previousPeriod: "2024 to 2025", concerns: "120", cases: "46", previousCases: "39",
+            byType: breakdown.sentence(noun: "cases opened"), countyLines: "12", countyLinesPercent: 35,
+            nrmReferrals: "fewer than 5", dutyToNotify: "6", rgDecisions: "9", rgPositive: "8")
+        #expect(summary.text.hasPrefix("In 2025 to 2026 the partnership received 120 concerns and opened 46 cases (39 in 2024 to 2025)."))
+        #expect(summary.text.contains("By exploitation type, 46 cases opened: criminal exploitation 34 (74%), labour exploitation 7 (15%), sexual exploitation 5 (11%)."))
+        #expect(summary.text.contains("Of the criminal exploitation cases, 12 (35%) involved county lines."))
+        #expect(summary.text.contains("Fewer than 5 National Referral Mechanism referrals and 6 Duty to Notify notifications were submitted."))
+        #expect(summary.text.contains("Of 9 Reasonable Grounds decisions, 8 were positive."))
+    }
+
+    @Test func singularsAndEmptyPeriods() {
+        let summary = PartnershipSummary(period: "Q1", previousPeriod: "Q4", concerns: "1", cases: "0", previousCases: "0", byType: "0 cases opened.",
+                                         countyLines: "0", countyLinesPercent: nil, nrmReferrals: "0", dutyToNotify: "0", rgDecisions: "0", rgPositive: "0")
+        #expect(summary.text == "In Q1 the partnership received 1 concern and opened 0 cases (0 in Q4). 0 National Referral Mechanism referrals and 0 Duty to Notify notifications were submitted.")
     }
 }

@@ -133,12 +133,14 @@ struct NRMLifecycleTests {
         r = try move(r, .awaitingRG, "2026-06-01").get()
         r = try move(r, .rgPositive, "2026-06-05").get()
         r = try move(r, .recoveryPeriod, "2026-06-05").get()
+        #expect(r.rgPositive == true && r.cgPositive == nil)
         r = try move(r, .awaitingCG, "2026-07-05").get()
         r = try move(r, .cgPositive, "2026-09-01").get()
         r = try move(r, .moveOn, "2026-09-01").get()
         #expect(NRMLifecycle.deadline(for: r, today: today)?.due == d("2026-10-16"))
         r = try move(r, .closed, "2026-11-01").get()
         #expect(r.state == .closed)
+        #expect(r.rgPositive == true && r.cgPositive == true, "outcomes outlive the state")
         #expect(NRMLifecycle.allowedNext(from: .closed, kind: .nrm).isEmpty)
     }
 
@@ -173,11 +175,13 @@ struct NRMLifecycleTests {
     @Test func reconsiderationReturnsToTheDecisionItIsOf() throws {
         var r = NRMLifecycle.Record(kind: .nrm, state: .awaitingRG, submittedOn: d("2026-06-01"))
         r = try move(r, .rgNegative, "2026-06-08").get()
+        #expect(r.rgPositive == false)
         r = try move(r, .reconsiderationRequested, "2026-06-20").get()
         #expect(r.reconsidering == .rg)
         #expect(NRMLifecycle.allowedNext(from: r.state, kind: .nrm, reconsidering: r.reconsidering) == [.rgPositive, .rgNegative])
         r = try move(r, .rgPositive, "2026-07-01").get()
         #expect(r.reconsidering == nil)
+        #expect(r.rgPositive == true, "the reconsidered decision replaces the first")
     }
 
     @Test func aPilotPanelMayDecideBothAtOnce() throws {
@@ -185,6 +189,7 @@ struct NRMLifecycleTests {
         let decided = try move(r, .cgPositive, "2026-08-01").get()
         #expect(decided.combinedDecision)
         #expect(decided.rgDecisionOn == d("2026-08-01"))
+        #expect(decided.rgPositive == true && decided.cgPositive == true)
     }
 
     @Test func dutyToNotifyHasNoDecisions() {

@@ -57,6 +57,10 @@ public enum CapacityData {
         let caseColumns = ["id", "reference", "owner_id", "team_id", "status", "opened_at", "age_category", "under18_at_exploitation", "gender",
                            "nationality", "exploitation_types", "county_lines", "exploitation_location", "willing_to_cooperate",
                            "next_deadline", "wrapped_key", "sealed", "updated_at"]
+        let notificationColumns = ["id", "case_id", "kind", "state", "started_on", "submitted_on", "rg_decision_on", "cg_decision_on",
+                                   "combined_decision", "anonymous", "rg_positive", "cg_positive", "wrapped_key", "sealed"]
+        var notifications: [[any Encodable & Sendable]] = []
+        let today = Day(now)
         for i in 0..<cases {
             let child = i % 2 == 0
             // One case in fifty belongs to the demo caseworker; the rest to colleagues in the same two teams.
@@ -74,16 +78,33 @@ public enum CapacityData {
                           RecordedGender.allCases[i % 3].rawValue, nationalities[i % nationalities.count],
                           Array(Set(typeList)).sorted().joined(separator: ","), i % 11 == 0, ExploitationLocation.uk.rawValue, false,
                           i % 4 == 0 && i % 13 == 0 ? Day(now).adding(days: i % 20 - 10).iso : nil, c.wrappedKey, c.sealed, now])
+            // Two cases in five have a referral: an NRM referral (decided after 0 to 29 days, one
+            // in ten negative, half of the positive ones concluded) or a Duty to Notify.
+            if i % 5 < 2 {
+                let nrm = i % 5 == 0
+                let submitted = Day(opened).adding(days: 3)
+                let rg = submitted.adding(days: i % 30), cg = rg.adding(days: 60 + i % 300)
+                let rgDecided = nrm && rg <= today, cgDecided = rgDecided && i % 10 != 0 && i % 2 == 0 && cg <= today
+                let n = Notification()
+                n.id = UUID()
+                try n.seal(.init(homeOfficeReference: "SYN-\(i)"), with: cipher)
+                let state: NRMState = !nrm ? .submitted : cgDecided ? .moveOn : rgDecided ? (i % 10 == 0 ? .rgNegative : .recoveryPeriod) : .awaitingRG
+                notifications.append([n.id!, id, (nrm ? NotificationKind.nrm : .dutyToNotify).rawValue, state.rawValue, submitted.iso, submitted.iso,
+                                      rgDecided ? rg.iso : nil, cgDecided ? cg.iso : nil, false, false,
+                                      rgDecided ? i % 10 != 0 : nil, cgDecided ? i % 7 != 0 : nil, n.wrappedKey, n.sealed])
+            }
             if batch.count == 2000 || i == cases - 1 {
-                let rows = batch
+                let rows = batch, referrals = notifications
                 try await db.writeTransaction { tx in
                     try await BulkInsert.run(on: tx, into: SafeguardingCase.schema, columns: caseColumns, rows: rows)
+                    try await BulkInsert.run(on: tx, into: Notification.schema, columns: notificationColumns, rows: referrals)
                 }
                 report.cases += rows.count
                 batch.removeAll(keepingCapacity: true)
+                notifications.removeAll(keepingCapacity: true)
             }
         }
-        try await DatabaseSetup.afterBulkLoad(db, tables: [Concern.schema, ConcernTeam.schema, SafeguardingCase.schema])
+        try await DatabaseSetup.afterBulkLoad(db, tables: [Concern.schema, ConcernTeam.schema, SafeguardingCase.schema, Notification.schema])
         return report
     }
 }

@@ -119,9 +119,16 @@ public enum NRMLifecycle {
         public var cgDecisionOn: Day?
         public var reconsidering: DecisionStage?
         public var combinedDecision: Bool
+        /// The latest Reasonable and Conclusive Grounds outcomes (true for positive), kept apart
+        /// from the state because the state moves on (to the recovery period, move-on, closed).
+        public var rgPositive: Bool?
+        public var cgPositive: Bool?
 
         public init(kind: NotificationKind, state: NRMState, submittedOn: Day? = nil, rgDecisionOn: Day? = nil,
-                    cgDecisionOn: Day? = nil, reconsidering: DecisionStage? = nil, combinedDecision: Bool = false) {
+                    cgDecisionOn: Day? = nil, reconsidering: DecisionStage? = nil, combinedDecision: Bool = false,
+                    rgPositive: Bool? = nil, cgPositive: Bool? = nil) {
+            self.rgPositive = rgPositive
+            self.cgPositive = cgPositive
             self.kind = kind
             self.state = state
             self.submittedOn = submittedOn
@@ -170,12 +177,14 @@ public enum NRMLifecycle {
                 return .failure(TransitionRefusal("The Reasonable Grounds decision cannot be dated before the referral was submitted (\(submitted.long))"))
             }
             next.rgDecisionOn = move.on
+            next.rgPositive = move.to == .rgPositive
             next.reconsidering = nil
         case .cgPositive, .cgNegative:
             if record.state == .awaitingRG || (record.reconsidering == nil && record.rgDecisionOn == nil) {
                 // A combined RG and CG decision from a devolved-pilot panel.
                 next.combinedDecision = true
                 next.rgDecisionOn = move.on
+                next.rgPositive = move.to == .cgPositive
             } else if let rg = record.rgDecisionOn, record.reconsidering == nil {
                 let recoveryEnds = rg.adding(days: minimumRecoveryDays)
                 if move.on < recoveryEnds {
@@ -184,6 +193,7 @@ public enum NRMLifecycle {
                 }
             }
             next.cgDecisionOn = move.on
+            next.cgPositive = move.to == .cgPositive
             next.reconsidering = nil
         case .reconsiderationRequested:
             let stage: DecisionStage = record.state == .rgNegative ? .rg : .cg

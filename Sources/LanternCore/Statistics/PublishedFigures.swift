@@ -13,6 +13,34 @@ public enum PublishedRounding {
     }
 }
 
+/// The median of a distribution given as counts per value (days taken → how many decisions),
+/// as a GROUP BY returns it. Source: `shared/docs/domain/referrals.md` §6 (the national
+/// statistics give the median days to a decision). Nil when there are no observations, or fewer
+/// than `threshold` (a median of two or three decisions says too much about each).
+public enum PublishedMedian {
+    public static func of(_ histogram: [Int: Int], threshold: Int = 1) -> Double? {
+        let n = histogram.values.reduce(0, +)
+        guard n > 0, n >= threshold else { return nil }
+        let sorted = histogram.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        func value(at rank: Int) -> Int {  // rank counts from 0
+            var seen = 0
+            for (v, count) in sorted {
+                seen += count
+                if rank < seen { return v }
+            }
+            return sorted.last!.key
+        }
+        return n % 2 == 1 ? Double(value(at: n / 2)) : Double(value(at: n / 2 - 1) + value(at: n / 2)) / 2
+    }
+
+    /// "12 days" or "12.5 days".
+    public static func days(_ median: Double?) -> String {
+        guard let median else { return "not published" }
+        let text = median == median.rounded() ? String(Int(median)) : String(format: "%.1f", median)
+        return text + (median == 1 ? " day" : " days")
+    }
+}
+
 /// What a cell shows once suppression has been applied.
 public enum PublishedCount: Equatable, Sendable, CustomStringConvertible {
     case shown(Int)

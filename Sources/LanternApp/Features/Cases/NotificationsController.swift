@@ -101,6 +101,8 @@ struct NotificationsController: RouteCollection {
         n.cgDecisionOn = next.cgDecisionOn?.iso
         n.reconsidering = next.reconsidering
         n.combinedDecision = next.combinedDecision
+        n.rgPositive = next.rgPositive
+        n.cgPositive = next.cgPositive
         if !reference.isEmpty {
             try n.seal(.init(homeOfficeReference: reference), with: req.cipher)
             n.referenceIndex = req.lookupKeys.blindIndex(reference, purpose: "home-office-reference")

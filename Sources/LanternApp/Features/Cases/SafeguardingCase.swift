@@ -178,6 +178,9 @@ final class Notification: SealedModel, @unchecked Sendable {
     @OptionalField(key: "cg_decision_on") var cgDecisionOn: String?
     @OptionalField(key: "reconsidering") var reconsidering: DecisionStage?
     @Field(key: "combined_decision") var combinedDecision: Bool
+    /// The latest Reasonable and Conclusive Grounds outcomes (true for positive), for the statistics.
+    @OptionalField(key: "rg_positive") var rgPositive: Bool?
+    @OptionalField(key: "cg_positive") var cgPositive: Bool?
     @Field(key: "anonymous") var anonymous: Bool
     @OptionalField(key: "due_on") var dueOn: String?
     /// Blind index of the Home Office reference.
@@ -192,7 +195,7 @@ final class Notification: SealedModel, @unchecked Sendable {
     var record: NRMLifecycle.Record {
         .init(kind: kind, state: state, submittedOn: submittedOn.flatMap(Day.init(parsing:)),
               rgDecisionOn: rgDecisionOn.flatMap(Day.init(parsing:)), cgDecisionOn: cgDecisionOn.flatMap(Day.init(parsing:)),
-              reconsidering: reconsidering, combinedDecision: combinedDecision)
+              reconsidering: reconsidering, combinedDecision: combinedDecision, rgPositive: rgPositive, cgPositive: cgPositive)
     }
 }
 

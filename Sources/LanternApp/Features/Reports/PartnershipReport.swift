@@ -15,6 +15,17 @@ struct PeriodCounts: Sendable {
     var routes: [String: Int] = [:]
     var sources: [String: Int] = [:]
     var concerns = 0
+    /// Criminal exploitation cases flagged as county lines.
+    var countyLines = 0
+    var criminal = 0
+    /// Decisions made in the period: outcome ("positive"/"negative") and days from submission → count.
+    var reasonableGrounds = Decisions()
+    var conclusiveGrounds = Decisions()
+
+    struct Decisions: Sendable {
+        var outcomes: [String: Int] = [:]
+        var days: [Int: Int] = [:]
+    }
 
     static func count(on db: any Database, _ period: ReportPeriod) async throws -> PeriodCounts {
         let sql = db as! any SQLDatabase
@@ -35,14 +46,19 @@ struct PeriodCounts: Sendable {
         // One pass over the period's cases, grouped by all four coarse columns at once (a few
         // hundred groups), read from one covering index; each breakdown is summed from the groups.
         let caseGroups = try await sql.select()
-            .column("exploitation_types").column("under18_at_exploitation").column("gender").column("nationality")
+            .column("exploitation_types").column("under18_at_exploitation").column("gender").column("nationality").column("county_lines")
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(SafeguardingCase.schema).where("opened_at", .greaterThanOrEqual, start).where("opened_at", .lessThan, end)
-            .groupBy("exploitation_types").groupBy("under18_at_exploitation").groupBy("gender").groupBy("nationality").all()
+            .groupBy("exploitation_types").groupBy("under18_at_exploitation").groupBy("gender").groupBy("nationality").groupBy("county_lines").all()
         for row in caseGroups {
             let n = try row.decode(column: "n", as: Int.self)
             counts.cases += n
-            counts.typeCombinations[MultiTypeCount.categories(ofStored: try row.decode(column: "exploitation_types", as: String.self)), default: 0] += n
+            let categories = MultiTypeCount.categories(ofStored: try row.decode(column: "exploitation_types", as: String.self))
+            counts.typeCombinations[categories, default: 0] += n
+            if categories.contains(.criminal) {
+                counts.criminal += n
+                if try row.decode(column: "county_lines", as: Bool.self) { counts.countyLines += n }
+            }
             counts.ages[try row.decode(column: "under18_at_exploitation", as: String.self), default: 0] += n
             counts.genders[try row.decode(column: "gender", as: String.self), default: 0] += n
             counts.nationalities[try row.decode(column: "nationality", as: String.self), default: 0] += n
@@ -52,7 +68,54 @@ struct PeriodCounts: Sendable {
             counts.sources[ConcernChannel(rawValue: channel)?.source ?? "public", default: 0] += n
             counts.concerns += n
         }
+        counts.reasonableGrounds = try await decisions(sql, outcome: "rg_positive", decidedOn: "rg_decision_on", period)
+        counts.conclusiveGrounds = try await decisions(sql, outcome: "cg_positive", decidedOn: "cg_decision_on", period)
         return counts
+    }
+
+    /// Decisions dated in the period, grouped by outcome and by whole days from submission.
+    private static func decisions(_ sql: any SQLDatabase, outcome: String, decidedOn: String, _ period: ReportPeriod) async throws -> Decisions {
+        let days = DaysBetween(from: "submitted_on", to: decidedOn, postgres: sql.dialect.name == "postgresql")
+        let rows = try await sql.select().column(SQLColumn(outcome), as: "k").column(days, as: "d")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Notification.schema)
+            .where(SQLColumn(decidedOn), .greaterThanOrEqual, SQLBind(period.start.iso)).where(SQLColumn(decidedOn), .lessThan, SQLBind(period.end.iso))
+            .where(SQLColumn(outcome), .isNot, SQLLiteral.null)
+            .groupBy(SQLColumn(outcome)).groupBy(days).all()
+        var result = Decisions()
+        for row in rows {
+            let n = try row.decode(column: "n", as: Int.self)
+            result.outcomes[try row.decode(column: "k", as: Bool.self) ? "positive" : "negative", default: 0] += n
+            if let d = try row.decode(column: "d", as: Int?.self), d >= 0 { result.days[d, default: 0] += n }
+        }
+        return result
+    }
+}
+
+/// Whole days between two ISO dates stored as text, in each engine's own date arithmetic.
+struct DaysBetween: SQLExpression {
+    let from: String, to: String, postgres: Bool
+    func serialize(to serializer: inout SQLSerializer) {
+        if postgres {
+            serializer.write("(CAST("); SQLColumn(to).serialize(to: &serializer); serializer.write(" AS date) - CAST(")
+            SQLColumn(from).serialize(to: &serializer); serializer.write(" AS date))")
+        } else {
+            serializer.write("CAST(julianday("); SQLColumn(to).serialize(to: &serializer); serializer.write(") - julianday(")
+            SQLColumn(from).serialize(to: &serializer); serializer.write(") AS INTEGER)")
+        }
+    }
+}
+
+/// `CASE WHEN column < b1 THEN 0 WHEN column < b2 THEN 1 … END`: which of consecutive ranges a row
+/// falls in, so one grouped query counts every quarter of a trend.
+struct RangeBucket: SQLExpression {
+    let column: String, bounds: [Date]
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write("CASE")
+        for (i, bound) in bounds.enumerated() {
+            serializer.write(" WHEN "); SQLColumn(column).serialize(to: &serializer); serializer.write(" < ")
+            SQLBind(bound).serialize(to: &serializer); serializer.write(" THEN \(i)")
+        }
+        serializer.write(" END")
     }
 }
 
@@ -71,6 +134,8 @@ struct PartnershipReport: Codable, Sendable {
     }
 
     struct TypeRow: Codable, Sendable { let label: String; let total: String; let only: String; let withOthers: String; let percent: String; let previous: String }
+    /// A published median: days from submission to a decision.
+    struct Timing: Codable, Sendable { let label: String; let median: String; let previous: String }
 
     let period: String
     let comparedWith: String
@@ -78,7 +143,14 @@ struct PartnershipReport: Codable, Sendable {
     let previousCases: String
     let concerns: String
     let summary: String
+    /// A paragraph in the style of partnership papers, for the annual statement and reports.
+    let paragraph: String
     let types: [TypeRow]
+    /// Criminal exploitation cases involving county lines, and their share of criminal exploitation.
+    let countyLines: String
+    let countyLinesShare: String
+    let previousCountyLines: String
+    let timings: [Timing]
     let typeChart: String
     let trendChart: String
     let tables: [Table]
@@ -126,11 +198,48 @@ struct PartnershipReport: Codable, Sendable {
         let nationalityCategories = [("British", "United Kingdom (British)")] + top.map { ($0, $0) }
             + (others.count > 5 ? [("Other nationalities", "Other nationalities")] : [])
 
+        // County lines within criminal exploitation: one group of two cells whose total is the criminal count.
+        func countyLines(_ counts: PeriodCounts) -> Suppression.Result {
+            Suppression.apply([counts.countyLines, counts.criminal - counts.countyLines], threshold: threshold)
+        }
+        let lines = countyLines(now)
+        let linesShare = lines.cells[0].value != nil && lines.total.value != nil
+            ? PublishedRounding.percent(now.countyLines, of: now.criminal).map { "\($0)% of criminal exploitation cases" } ?? "" : ""
+        let outcomes = [("positive", "Positive"), ("negative", "Negative")]
+        let decisionTables = [
+            table("Reasonable Grounds decisions (made in the period)", id: "rg", categories: outcomes,
+                  now.reasonableGrounds.outcomes, before.reasonableGrounds.outcomes, unknownKey: nil),
+            table("Conclusive Grounds decisions (made in the period)", id: "cg", categories: outcomes,
+                  now.conclusiveGrounds.outcomes, before.conclusiveGrounds.outcomes, unknownKey: nil),
+        ]
+        let timings = [
+            Timing(label: "Reasonable Grounds: median days from submission",
+                   median: PublishedMedian.days(PublishedMedian.of(now.reasonableGrounds.days, threshold: threshold)),
+                   previous: PublishedMedian.days(PublishedMedian.of(before.reasonableGrounds.days, threshold: threshold))),
+            Timing(label: "Conclusive Grounds: median days from submission",
+                   median: PublishedMedian.days(PublishedMedian.of(now.conclusiveGrounds.days, threshold: threshold)),
+                   previous: PublishedMedian.days(PublishedMedian.of(before.conclusiveGrounds.days, threshold: threshold))),
+        ]
+        let routes = Suppression.apply([now.routes[NotificationKind.nrm.rawValue] ?? 0, now.routes[NotificationKind.dutyToNotify.rawValue] ?? 0],
+                                       threshold: threshold)
+        let rg = Suppression.apply([now.reasonableGrounds.outcomes["positive"] ?? 0, now.reasonableGrounds.outcomes["negative"] ?? 0],
+                                   threshold: threshold)
+        let paragraph = PartnershipSummary(
+            period: period.label, previousPeriod: period.previous.label, concerns: published(now.concerns), cases: published(now.cases),
+            previousCases: published(before.cases), byType: typeBreakdown.sentence(noun: "cases opened"),
+            countyLines: lines.cells[0].description, countyLinesPercent: linesShare.isEmpty ? nil : PublishedRounding.percent(now.countyLines, of: now.criminal),
+            nrmReferrals: routes.cells[0].description, dutyToNotify: routes.cells[1].description,
+            rgDecisions: rg.total.description, rgPositive: rg.cells[0].description).text
+
         return PartnershipReport(
             period: period.label, comparedWith: period.previous.label, cases: published(now.cases), previousCases: published(before.cases),
             concerns: published(now.concerns),
             summary: typeBreakdown.sentence(noun: "cases opened"),
+            paragraph: paragraph,
             types: types,
+            countyLines: lines.cells[0].description, countyLinesShare: linesShare,
+            previousCountyLines: countyLines(before).cells[0].description,
+            timings: timings,
             typeChart: Charts.bars(id: "types", title: "Cases by exploitation type, \(period.label)",
                                    bars: splits.indices.map { i in
                                        let total = Suppression.apply([splits[i].only, splits[i].withOthers], threshold: threshold).total
@@ -149,21 +258,26 @@ struct PartnershipReport: Codable, Sendable {
                 table("Where concerns came from", id: "source",
                       categories: [("staff", "Staff"), ("public", "Public"), ("supplier", "Supplier"), ("partner", "Partner")],
                       now.sources, before.sources, unknownKey: nil),
-            ],
+            ] + decisionTables,
             threshold: threshold)
     }
 
     /// Cases opened in each of the eight quarters up to the end of the period.
     static func trend(on db: any Database, ending period: ReportPeriod, threshold: Int) async throws -> String {
         let sql = db as! any SQLDatabase
-        var points: [Charts.Bar] = []
-        for back in (0..<8).reversed() {
-            let end = period.end.adding(months: -3 * back), start = end.adding(months: -3)
-            let n = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SafeguardingCase.schema)
-                .where("opened_at", .greaterThanOrEqual, ReportPeriod.instant(start)).where("opened_at", .lessThan, ReportPeriod.instant(end))
-                .first()?.decode(column: "n", as: Int.self) ?? 0
-            let shown = Suppression.apply([n], threshold: threshold).total
-            points.append(Charts.Bar(label: "\(Day.monthNames[start.month - 1].prefix(3)) \(start.year % 100)", value: shown.value, display: shown.description))
+        let ends = (0..<8).reversed().map { period.end.adding(months: -3 * $0) }
+        let bucket = RangeBucket(column: "opened_at", bounds: ends.map(ReportPeriod.instant))
+        var perQuarter: [Int: Int] = [:]
+        for row in try await sql.select().column(bucket, as: "q").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SafeguardingCase.schema)
+            .where("opened_at", .greaterThanOrEqual, ReportPeriod.instant(ends[0].adding(months: -3))).where("opened_at", .lessThan, ReportPeriod.instant(ends[7]))
+            .groupBy(SQLColumn("q")).all() {
+            perQuarter[try row.decode(column: "q", as: Int.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        let points = ends.indices.map { i -> Charts.Bar in
+            let start = ends[i].adding(months: -3)
+            let shown = Suppression.apply([perQuarter[i] ?? 0], threshold: threshold).total
+            return Charts.Bar(label: "\(Day.monthNames[start.month - 1].prefix(3)) \(start.year % 100)", value: shown.value, display: shown.description)
         }
         return Charts.trend(id: "trend", title: "Cases opened each quarter", points: points)
     }
@@ -173,6 +287,8 @@ struct PartnershipReport: Codable, Sendable {
         var rows: [[String]] = [["Cases opened", "All", cases, "", previousCases], ["Concerns received", "All", concerns, "", ""]]
         rows += types.flatMap { [["Exploitation type", $0.label, $0.total, $0.percent, $0.previous], ["Exploitation type: only", $0.label, $0.only, "", ""],
                                  ["Exploitation type: with other types", $0.label, $0.withOthers, "", ""]] }
+        rows.append(["Exploitation type", "Criminal: of which county lines", countyLines, countyLinesShare, previousCountyLines])
+        rows += timings.map { ["Time to decision", $0.label, $0.median, "", $0.previous] }
         for t in tables {
             rows += t.rows.map { [t.title, $0.label, $0.count, $0.percent, $0.previous] }
             rows.append([t.title, "Not known", t.unknown, "", ""])
