@@ -67,5 +67,8 @@ enum LanternMigrations {
         CreateCases(),
         CreateReportSnapshots(),
         AddDecisionOutcomes(),
+        CreateTraining(),
+        CreateActionPlan(),
+        CreateAnnualStatements(),
     ]
 }

@@ -31,4 +31,11 @@ func routes(_ app: Application) throws {
     try site.register(collection: CaseRecordsController())
     try site.register(collection: NotificationsController())
     try site.register(collection: ReportsController())
+    try site.register(collection: TrainingController())
+    try site.register(collection: StaffTrainingController())
+    try site.register(collection: CoursesController())
+    try site.register(collection: TrainingImportController())
+    try site.register(collection: ActionPlanController())
+    try site.register(collection: RecommendationsController())
+    try site.register(collection: AnnualStatementController())
 }

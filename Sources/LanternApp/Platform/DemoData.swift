@@ -59,6 +59,9 @@ public enum DemoData {
             }
             try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, today: Day(app.lantern.now()))
             try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, today: Day(app.lantern.now()))
+            try await TrainingDemoData.seed(on: db, users: users, today: Day(app.lantern.now()))
+            try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(app.lantern.now()), author: users[.safeguardingLead],
+                                              today: Day(app.lantern.now()))
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
                                                entityID: nil, requestID: nil, detail: "demo data", at: app.lantern.now())
         }

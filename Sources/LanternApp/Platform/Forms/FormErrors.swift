@@ -58,6 +58,11 @@ struct SelectOption: Encodable, Sendable {
     let selected: Bool
 }
 
+/// Text from a form field, without the spaces and line breaks around it.
+enum FormText {
+    static func trim(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
 /// What was typed into one of a page's several forms, with its errors, kept when it is refused.
 /// `section` names the form, so the page opens it and fills only its fields.
 struct TypedForm: Encodable, Sendable {

@@ -33,6 +33,12 @@ struct NavigationItem: Sendable {
               summary: "Contracts, PPN 02/23 risk assessments, annual reviews, risk registers, actions and KPIs"),
         .init(title: "Statements", path: "/statements", permission: .viewStatementChecks,
               summary: "Check a supplier's modern slavery statement and see what it lacks"),
+        .init(title: "Training", path: "/training", permission: .viewTraining,
+              summary: "Who must be trained, who is in date, due soon, overdue or never trained"),
+        .init(title: "Action plan", path: "/action-plan", permission: .viewActionPlan,
+              summary: "The modern slavery action plan by area, progress reports and audit recommendations"),
+        .init(title: "Annual statement", path: "/annual-statement", permission: .draftAnnualStatement,
+              summary: "Draft, approve, sign and publish our own Modern Slavery Statement"),
         .init(title: "Audit log", path: "/audit", permission: .viewAuditLog,
               summary: "Every sign-in, refusal and change, hash-chained"),
     ]

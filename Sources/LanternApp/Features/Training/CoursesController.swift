@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Courses, how often they are refreshed, and who must take them.
+struct CoursesController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.requiring(.viewTraining).get("training", "courses", use: list)
+        let manage = routes.requiring(.manageTraining).grouped("training", "courses")
+        manage.post(use: create)
+        manage.post(":courseID", "requirements", use: addRequirement)
+        manage.post(":courseID", "requirements", ":requirementID", "remove", use: removeRequirement)
+    }
+
+    struct CourseRow: Encodable {
+        struct Requirement: Encodable { let id: String; let who: String }
+        let id: String
+        let name: String
+        let description: String
+        let refresh: String
+        let newStarterDays: Int
+        let requirements: [Requirement]
+    }
+
+    struct View: Encodable {
+        let courses: [CourseRow]
+        let canManage: Bool
+        let typed: TypedForm
+        let errors: FormErrors
+    }
+
+    private func list(_ req: Request, typed: TypedForm = TypedForm()) async throws -> Response {
+        let courses = try await TrainingCourse.query(on: req.db).sort(\.$name).all()
+        let requirements = Dictionary(grouping: try await TrainingRequirement.query(on: req.db).sort(\.$createdAt).all(), by: { $0.$course.id })
+        let rows = courses.map { c in
+            CourseRow(id: c.id!.uuidString, name: c.name, description: c.description, refresh: c.refreshLabel, newStarterDays: c.newStarterDays,
+                      requirements: (requirements[c.id!] ?? []).map { .init(id: $0.id!.uuidString, who: $0.rule.description) })
+        }
+        return try await req.render("Training/courses", View(courses: rows, canManage: req.currentUser!.can(.manageTraining), typed: typed, errors: typed.errors),
+                                    title: "Training courses", status: typed.errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    func list(req: Request) async throws -> Response { try await list(req) }
+
+    struct CourseForm: Content { var name: String?; var description: String?; var refresh_months: String?; var new_starter_days: String? }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.form(CourseForm.self)
+        var typed = TypedForm(section: "course", values: ["name": FormText.trim(form.name), "description": FormText.trim(form.description),
+                                                          "refresh_months": FormText.trim(form.refresh_months),
+                                                          "new_starter_days": FormText.trim(form.new_starter_days)])
+        let name = typed.values["name"]!
+        if name.isEmpty { typed.errors.add("name", "Enter the course's name") }
+        else if name.count > 200 { typed.errors.add("name", "The name must be 200 characters or fewer") }
+        else if try await TrainingCourse.query(on: req.db).filter(\.$name == name).first() != nil {
+            typed.errors.add("name", "There is already a course called \(name)")
+        }
+        if typed.values["description"]!.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
+        var refresh: Int?
+        let rawRefresh = typed.values["refresh_months"]!
+        if !rawRefresh.isEmpty && rawRefresh != "0" {
+            refresh = Int(rawRefresh)
+            if refresh == nil || !(1...120).contains(refresh!) {
+                typed.errors.add("refresh_months", "Enter how many months until it must be done again, from 1 to 120, or leave it empty if it is done once")
+            }
+        }
+        let rawDays = typed.values["new_starter_days"]!
+        let days = rawDays.isEmpty ? TrainingCompliance.defaultNewStarterDays : Int(rawDays)
+        if days == nil || !(0...365).contains(days!) { typed.errors.add("new_starter_days", "Enter the days a new starter has, from 0 to 365") }
+        guard typed.errors.isEmpty, let days else { return try await list(req, typed: typed) }
+        let course = TrainingCourse()
+        course.name = name
+        course.description = typed.values["description"]!
+        course.refreshMonths = refresh
+        course.newStarterDays = days
+        course.createdAt = req.lantern.now()
+        try await course.create(on: req.db)
+        try await req.audit(.create, "TrainingCourse", id: course.id?.uuidString, detail: name)
+        req.flash("Course \(name) added. Now say who must take it.")
+        return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
+    }
+
+    struct RequirementForm: Content { var job_title: String?; var team: String?; var directorate: String? }
+
+    func addRequirement(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("courseID", as: UUID.self), let course = try await TrainingCourse.find(id, on: req.db) else {
+            throw LanternError.notFound
+        }
+        let form = try req.form(RequirementForm.self)
+        let values = ["course": id.uuidString, "job_title": FormText.trim(form.job_title), "team": FormText.trim(form.team),
+                      "directorate": FormText.trim(form.directorate)]
+        var typed = TypedForm(section: "requirement", values: values)
+        for field in ["job_title", "team", "directorate"] where values[field]!.count > 200 {
+            typed.errors.add("\(field)-\(id.uuidString)", "The \(field.replacingOccurrences(of: "_", with: " ")) must be 200 characters or fewer")
+        }
+        guard typed.errors.isEmpty else { return try await list(req, typed: typed) }
+        let requirement = TrainingRequirement()
+        requirement.$course.id = id
+        requirement.jobTitle = values["job_title"]!.isEmpty ? nil : values["job_title"]
+        requirement.team = values["team"]!.isEmpty ? nil : values["team"]
+        requirement.directorate = values["directorate"]!.isEmpty ? nil : values["directorate"]
+        requirement.createdAt = req.lantern.now()
+        try await requirement.create(on: req.db)
+        try await req.audit(.create, "TrainingRequirement", id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)")
+        req.flash("\(course.name) is now required for \(requirement.rule.description).")
+        return req.redirect(to: "/training/courses#course-\(id.uuidString)")
+    }
+
+    func removeRequirement(req: Request) async throws -> Response {
+        guard let courseID = req.parameters.get("courseID", as: UUID.self), let id = req.parameters.get("requirementID", as: UUID.self),
+              let requirement = try await TrainingRequirement.find(id, on: req.db), requirement.$course.id == courseID else {
+            throw LanternError.notFound
+        }
+        try await requirement.delete(on: req.db)
+        try await req.audit(.delete, "TrainingRequirement", id: id.uuidString, detail: requirement.rule.description)
+        req.flash("Requirement removed.")
+        return req.redirect(to: "/training/courses#course-\(courseID.uuidString)")
+    }
+}
