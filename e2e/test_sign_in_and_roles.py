@@ -16,6 +16,7 @@ ROLES = {
     "training_manager": ("training.manager@demo.lantern.example", "Training manager", "/home", "/audit"),
     "auditor": ("auditor@demo.lantern.example", "Auditor", "/audit", "/admin/users"),
     "partnership_analyst": ("partnership.analyst@demo.lantern.example", "Partnership analyst", "/home", "/audit"),
+    "data_protection_officer": ("data.protection.officer@demo.lantern.example", "Data protection officer", "/privacy", "/cases"),
 }
 
 

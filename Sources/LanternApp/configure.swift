@@ -70,5 +70,6 @@ enum LanternMigrations {
         CreateTraining(),
         CreateActionPlan(),
         CreateAnnualStatements(),
+        CreatePrivacy(),
     ]
 }

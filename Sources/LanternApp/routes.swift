@@ -38,4 +38,8 @@ func routes(_ app: Application) throws {
     try site.register(collection: ActionPlanController())
     try site.register(collection: RecommendationsController())
     try site.register(collection: AnnualStatementController())
+    try site.register(collection: SubjectAccessController())
+    try site.register(collection: PrivacyRequestsController())
+    try site.register(collection: DisclosuresController())
+    try site.register(collection: RetentionController())
 }

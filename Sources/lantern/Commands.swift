@@ -164,3 +164,19 @@ struct Keys: AsyncParsableCommand {
         }
     }
 }
+
+struct Purge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete or anonymise what has passed its retention period, and say what was done.",
+        discussion: "The periods are the retention schedule an administrator keeps in Lantern. With --dry-run nothing changes.")
+
+    @ArgumentParser.OptionGroup var storage: StorageOptions
+    @ArgumentParser.Flag(help: "Report what would be purged today without changing anything.") var dryRun = false
+
+    func run() async throws {
+        let report = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+            try await Administration.purge(on: app, dryRun: dryRun)
+        }
+        print(report)
+    }
+}

@@ -10,7 +10,7 @@ struct LanternCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lantern",
         abstract: "Lantern: modern slavery compliance and safeguarding for UK public bodies.",
-        subcommands: [Demo.self, Serve.self, Migrate.self, Users.self, Import.self, Audit.self, Keys.self, StatementModel.self, CheckStatement.self]
+        subcommands: [Demo.self, Serve.self, Migrate.self, Users.self, Import.self, Audit.self, Keys.self, Purge.self, StatementModel.self, CheckStatement.self]
     )
 }
 

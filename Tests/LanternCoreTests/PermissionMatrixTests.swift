@@ -3,38 +3,38 @@ import Testing
 
 /// The permission matrix, written out independently as a grid and checked cell by cell.
 /// Columns: administrator, safeguarding lead, caseworker, procurement officer,
-/// contract manager, training manager, auditor, partnership analyst.
+/// contract manager, training manager, auditor, partnership analyst, data protection officer.
 @Suite("Permission matrix")
 struct PermissionMatrixTests {
     static let columns: [Role] = [
         .administrator, .safeguardingLead, .caseworker, .procurementOfficer,
-        .contractManager, .trainingManager, .auditor, .partnershipAnalyst,
+        .contractManager, .trainingManager, .auditor, .partnershipAnalyst, .dataProtectionOfficer,
     ]
 
     static let grid: [Permission: String] = [
-        //                            adm sgl cw po cm tm aud pa
-        .manageUsers:                "Y  .   .  .  .  .  .   .",
-        .manageOrganisation:         "Y  .   .  .  .  .  .   .",
-        .viewAuditLog:               "Y  .   .  .  .  .  Y   .",
-        .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .",
-        .editSuppliers:              ".  .   .  Y  Y  .  .   .",
-        .viewContracts:              ".  Y   .  Y  Y  .  Y   .",
-        .editContracts:              ".  .   .  Y  Y  .  .   .",
-        .checkStatements:            ".  .   .  Y  Y  .  .   .",
-        .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .",
-        .manageProcurementPolicy:    ".  .   .  Y  .  .  .   .",
-        .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .",
-        .handleConcerns:             ".  Y   Y  Y  .  .  .   .",
-        .viewCases:                  ".  Y   Y  .  .  .  .   .",
-        .editCases:                  ".  Y   Y  .  .  .  .   .",
-        .overseeAllCases:            ".  Y   .  .  .  .  .   .",
-        .viewTraining:               ".  Y   Y  Y  Y  Y  Y   .",
-        .manageTraining:             ".  .   .  .  .  Y  .   .",
-        .viewActionPlan:             ".  Y   .  Y  .  Y  Y   .",
-        .editActionPlan:             ".  Y   .  .  .  .  .   .",
-        .draftAnnualStatement:       ".  .   .  Y  .  .  .   .",
-        .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y",
-        .managePrivacyRequests:      "Y  .   .  .  .  .  .   .",
+        //                            adm sgl cw po cm tm aud pa  dpo
+        .manageUsers:                "Y  .   .  .  .  .  .   .   .",
+        .manageOrganisation:         "Y  .   .  .  .  .  .   .   .",
+        .viewAuditLog:               "Y  .   .  .  .  .  Y   .   .",
+        .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .   .",
+        .editSuppliers:              ".  .   .  Y  Y  .  .   .   .",
+        .viewContracts:              ".  Y   .  Y  Y  .  Y   .   .",
+        .editContracts:              ".  .   .  Y  Y  .  .   .   .",
+        .checkStatements:            ".  .   .  Y  Y  .  .   .   .",
+        .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .   .",
+        .manageProcurementPolicy:    ".  .   .  Y  .  .  .   .   .",
+        .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .   Y",
+        .handleConcerns:             ".  Y   Y  Y  .  .  .   .   .",
+        .viewCases:                  ".  Y   Y  .  .  .  .   .   .",
+        .editCases:                  ".  Y   Y  .  .  .  .   .   .",
+        .overseeAllCases:            ".  Y   .  .  .  .  .   .   .",
+        .viewTraining:               ".  Y   Y  Y  Y  Y  Y   .   .",
+        .manageTraining:             ".  .   .  .  .  Y  .   .   .",
+        .viewActionPlan:             ".  Y   .  Y  .  Y  Y   .   .",
+        .editActionPlan:             ".  Y   .  .  .  .  .   .   .",
+        .draftAnnualStatement:       ".  .   .  Y  .  .  .   .   .",
+        .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y   .",
+        .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y",
     ]
 
     @Test func theGridCoversEveryPermissionAndRole() {

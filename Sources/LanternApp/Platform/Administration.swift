@@ -5,6 +5,12 @@ import Vapor
 
 /// Operations the command line performs on a configured application.
 public enum Administration {
+    /// `lantern purge`: deletes or anonymises what has passed its retention period, or with
+    /// `dryRun` says what would go and changes nothing.
+    public static func purge(on app: Application, dryRun: Bool) async throws -> String {
+        try await RetentionPurge.run(app, today: Day(app.lantern.now()), dryRun: dryRun).text
+    }
+
     public enum Problem: Error, CustomStringConvertible {
         case emailTaken(String)
         case invalid([String])

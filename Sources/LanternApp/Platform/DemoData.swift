@@ -21,6 +21,7 @@ public enum DemoData {
         .trainingManager: ("Morgan Reid", "Community Safety", "Learning and Development Manager"),
         .auditor: ("Taylor Brooks", nil, "Internal Auditor"),
         .partnershipAnalyst: ("Jamie Clarke", "Community Safety", "Partnership Analyst"),
+        .dataProtectionOfficer: ("Robin Hale", nil, "Data Protection Officer"),
     ]
 
     /// The password every demo account gets: `LANTERN_DEMO_PASSWORD` or a fixed demo value.

@@ -1,9 +1,11 @@
 import Fluent
+import LanternCore
 import Foundation
 import Vapor
 
 /// Work done on a timer while serving: clearing sessions that can no longer be used,
-/// sign-in failures older than the throttle window, and import files left unconfirmed for a day.
+/// sign-in failures older than the throttle window, import files left unconfirmed for a day,
+/// and once a day the retention purge.
 enum Housekeeping {
     static func schedule(on app: Application) {
         let eventLoop = app.eventLoopGroup.next()
@@ -26,6 +28,13 @@ enum Housekeeping {
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400))
             .set(\.$status, to: "expired").set(\.$data, to: nil).update()
+        // The retention purge, once a day.
+        let today = Day(now)
+        if services.lastPurge.withLockedValue({ $0 }) != today {
+            let report = try await RetentionPurge.run(app, today: today, dryRun: false)
+            services.lastPurge.withLockedValue { $0 = today }
+            if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
+        }
         if sessions + failures + stale > 0 {
             app.logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "old_sign_in_failures": "\(failures)", "expired_imports": "\(stale)"])
         }

@@ -8,7 +8,6 @@ public enum PermissionMatrix {
     public static let grants: [Role: Set<Permission>] = [
         .administrator: [
             .manageUsers, .manageOrganisation, .viewAuditLog, .reportConcern,
-            .managePrivacyRequests,
         ],
         .safeguardingLead: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
@@ -35,6 +34,11 @@ public enum PermissionMatrix {
         ],
         .partnershipAnalyst: [
             .viewPartnershipStatistics,
+        ],
+        // Subject access bundles hold case content, so they are the DPO's, not the administrator's
+        // (security.md §3: "DPO: SAR and erasure workflows"; the administrator sees no case content).
+        .dataProtectionOfficer: [
+            .reportConcern, .managePrivacyRequests,
         ],
     ]
 

@@ -12,6 +12,7 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
     case trainingManager = "training_manager"
     case auditor
     case partnershipAnalyst = "partnership_analyst"
+    case dataProtectionOfficer = "data_protection_officer"
 
     public var displayName: String {
         switch self {
@@ -23,6 +24,7 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
         case .trainingManager: "Training manager"
         case .auditor: "Auditor"
         case .partnershipAnalyst: "Partnership analyst"
+        case .dataProtectionOfficer: "Data protection officer"
         }
     }
 
@@ -45,6 +47,8 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
             "Reads the audit log and the programme's records. Changes nothing."
         case .partnershipAnalyst:
             "Sees anonymised, suppressed partnership statistics and nothing else."
+        case .dataProtectionOfficer:
+            "Answers subject access, rectification, erasure and restriction requests, and keeps the disclosure log."
         }
     }
 

@@ -151,6 +151,8 @@ struct CasePage: RouteCollection {
                 alerts.append("Turns 18 on \(eighteenth.long), before a Conclusive Grounds decision: they must then consent to stay in the NRM (and separately to MSVCC support) or withdraw.")
             }
         }
+        if let erased = c.erasedAt { alerts.append("The person's data on this case was erased on \(DisplayDate.date(erased)). The anonymous figures the statistics count remain.") }
+        if let restricted = c.restrictedAt { alerts.append("Processing restricted since \(DisplayDate.date(restricted)) at the person's request: the case can be read but not changed.") }
         if c.age == .notSure { alerts.append("Age not known: ask the local authority for an age assessment. Until then the person is treated as a child.") }
 
         var timeline: [TimelineEntry] = [TimelineEntry(at: DisplayDate.dateTime(c.openedAt), what: "Case opened", by: name(c.$owner.id), sortKey: c.openedAt)]
@@ -167,7 +169,7 @@ struct CasePage: RouteCollection {
         timeline += fileRecords.map { f in TimelineEntry(at: DisplayDate.dateTime(f.uploadedAt), what: "Evidence file added", by: name(f.uploadedBy), sortKey: f.uploadedAt) }
         timeline.sort { $0.sortKey > $1.sortKey }
 
-        let canEdit = req.currentUser?.can(.editCases) ?? false
+        let canEdit = (req.currentUser?.can(.editCases) ?? false) && c.restrictedAt == nil && c.erasedAt == nil
         let view = View(
             id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: decision.summary, alerts: alerts,
             markers: try markers.map { m in

@@ -33,6 +33,10 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @OptionalField(key: "next_deadline") var nextDeadline: String?
     /// Blind index of surname and date of birth, for duplicate checks without decrypting.
     @OptionalField(key: "person_index") var personIndex: String?
+    /// Processing restricted at the person's request: the case can be read, not changed.
+    @OptionalField(key: "restricted_at") var restrictedAt: Date?
+    /// The person's data was erased; the coarse columns stay for the statistics.
+    @OptionalField(key: "erased_at") var erasedAt: Date?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

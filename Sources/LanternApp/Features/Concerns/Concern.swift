@@ -34,6 +34,7 @@ final class Concern: SealedModel, @unchecked Sendable {
     @OptionalField(key: "receipt_hash") var receiptHash: String?
     @OptionalField(key: "referred_out_at") var referredOutAt: Date?
     @OptionalField(key: "last_reporter_message_at") var lastReporterMessageAt: Date?
+    @OptionalField(key: "erased_at") var erasedAt: Date?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

@@ -58,8 +58,10 @@ struct CreateEvidenceFiles: AsyncMigration {
 enum EvidenceStore {
     static let purpose = "evidence-file"
 
-    static func directory(_ req: Request) -> String {
-        (req.lantern.configuration.dataDirectory as NSString).appendingPathComponent("evidence")
+    static func directory(_ req: Request) -> String { directory(req.application) }
+
+    static func directory(_ app: Application) -> String {
+        (app.lantern.configuration.dataDirectory as NSString).appendingPathComponent("evidence")
     }
 
     static func path(_ req: Request, _ id: UUID) -> String {

@@ -61,6 +61,15 @@ struct HomeController: RouteCollection {
             let contracts = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).sort(\.$nextReviewDate).limit(10).all()
             overdueReviews = try await ContractsController.rows(contracts, today: today, on: req.db)
         }
+        if user.can(.managePrivacyRequests) || user.can(.manageOrganisation) {
+            // The administrator sees the count and references, never the content.
+            let today = req.today.iso
+            let overdue = try await SubjectAccessRequest.query(on: req.db).filter(\.$status != "sent").filter(\.$status != "withdrawn").all()
+                .filter { $0.effectiveDue < today }.count
+                + (try await PrivacyRequest.query(on: req.db).filter(\.$decision == "pending").filter(\.$dueOn < today).count())
+            figures.append(Figure(label: "Personal data requests past their deadline", value: String(overdue),
+                                  path: user.can(.managePrivacyRequests) ? "/privacy" : nil))
+        }
         figures += try await SafeguardingHome.figures(req, user)
         let deadlines = try await SafeguardingHome.deadlines(req, user)
         var recent: [RecentEntry] = []

@@ -13,6 +13,8 @@ public final class LanternServices: Sendable {
     private let clock: NIOLockedValueBox<Clock>
     let audit: AuditLog
     let publicLimits: PublicLimiters
+    /// The day the retention purge last ran while serving.
+    let lastPurge = NIOLockedValueBox<Day?>(nil)
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration

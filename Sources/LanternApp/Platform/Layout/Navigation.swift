@@ -39,6 +39,10 @@ struct NavigationItem: Sendable {
               summary: "The modern slavery action plan by area, progress reports and audit recommendations"),
         .init(title: "Annual statement", path: "/annual-statement", permission: .draftAnnualStatement,
               summary: "Draft, approve, sign and publish our own Modern Slavery Statement"),
+        .init(title: "Personal data", path: "/privacy", permission: .managePrivacyRequests,
+              summary: "Subject access, rectification, erasure and restriction requests; the disclosure log"),
+        .init(title: "Retention", path: "/admin/retention", permission: .manageOrganisation,
+              summary: "How long each kind of record is kept, and the purge that enforces it"),
         .init(title: "Audit log", path: "/audit", permission: .viewAuditLog,
               summary: "Every sign-in, refusal and change, hash-chained"),
     ]

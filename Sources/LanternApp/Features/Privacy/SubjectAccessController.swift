@@ -1,0 +1,327 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// Subject access requests, from receipt to the copy sent: identity, the one-month deadline
+/// (and its extension), a search across every feature, a reviewed bundle with third parties
+/// redacted, and the export as JSON and PDF, each export entered in the disclosure log.
+struct SubjectAccessController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let group = routes.requiring(.managePrivacyRequests).grouped("privacy")
+        group.get(use: index)
+        group.get("sar", "new", use: newForm)
+        group.post("sar", use: create)
+        group.get("sar", ":sarID", use: show)
+        group.post("sar", ":sarID", "identity", use: identity)
+        group.post("sar", ":sarID", "extend", use: extend)
+        group.post("sar", ":sarID", "search", use: search)
+        group.post("sar", ":sarID", "review", use: review)
+        group.get("sar", ":sarID", "export.json", use: exportJSON)
+        group.get("sar", ":sarID", "export.pdf", use: exportPDF)
+        group.post("sar", ":sarID", "sent", use: sent)
+    }
+
+    struct Row: Encodable { let id: String; let reference: String; let received: String; let due: String; let status: String; let overdue: Bool; let link: String }
+
+    struct IndexView: Encodable {
+        let sars: [Row]
+        let requests: [Row]
+        let overdue: Int
+    }
+
+    func index(req: Request) async throws -> Response {
+        let today = req.today.iso
+        let sars = try await SubjectAccessRequest.query(on: req.db).sort(\.$dueOn).all()
+        let requests = try await PrivacyRequest.query(on: req.db).sort(\.$dueOn).all()
+        let sarRows = sars.map { s in
+            Row(id: s.id!.uuidString, reference: s.reference, received: Day(parsing: s.receivedOn)?.long ?? s.receivedOn,
+                due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue, status: Self.statusLabel(s.status),
+                overdue: s.isOpen && s.effectiveDue < today, link: "/privacy/sar/\(s.id!.uuidString)")
+        }
+        let requestRows = requests.map { r in
+            Row(id: r.id!.uuidString, reference: r.reference, received: Day(parsing: r.receivedOn)?.long ?? r.receivedOn,
+                due: Day(parsing: r.dueOn)?.long ?? r.dueOn, status: "\(r.kind.capitalized): \(r.decision.replacingOccurrences(of: "_", with: " "))",
+                overdue: r.decision == "pending" && r.dueOn < today, link: "/privacy/requests/\(r.id!.uuidString)")
+        }
+        try await req.audit(.read, "PrivacyRequests", detail: "list")
+        return try await req.render("Privacy/index", IndexView(sars: sarRows, requests: requestRows, overdue: sarRows.filter(\.overdue).count + requestRows.filter(\.overdue).count),
+                                    title: "Personal data requests")
+    }
+
+    static func statusLabel(_ status: String) -> String {
+        ["received": "Received", "review": "Found records to review", "sent": "Copy sent", "withdrawn": "Withdrawn"][status] ?? status
+    }
+
+    struct NewView: Encodable { let values: [String: String]; let errors: FormErrors }
+    struct SARForm: Content { var name: String?; var aliases: String?; var date_of_birth: String?; var references: String?; var contact: String?; var received_on: String? }
+
+    func newForm(req: Request) async throws -> Response {
+        try await req.render("Privacy/sar-new", NewView(values: ["received_on": req.today.iso], errors: FormErrors()), title: "Record a subject access request")
+    }
+
+    func create(req: Request) async throws -> Response {
+        let form = try req.form(SARForm.self)
+        let values = ["name": FormText.trim(form.name), "aliases": FormText.trim(form.aliases), "date_of_birth": FormText.trim(form.date_of_birth),
+                      "references": FormText.trim(form.references), "contact": FormText.trim(form.contact), "received_on": FormText.trim(form.received_on)]
+        var errors = FormErrors()
+        if values["name"]!.isEmpty { errors.add("name", "Enter the name of the person asking") } else if values["name"]!.count > 200 { errors.add("name", "The name must be 200 characters or fewer") }
+        if values["aliases"]!.count > 500 { errors.add("aliases", "Other names must be 500 characters or fewer") }
+        if !values["date_of_birth"]!.isEmpty {
+            if let dob = Day(parsing: values["date_of_birth"]!) { if dob > req.today { errors.add("date_of_birth", "The date of birth cannot be in the future") } }
+            else { errors.add("date_of_birth", "Enter the date of birth as a real date, like 1990-04-01 or 01/04/1990") }
+        }
+        if values["references"]!.count > 500 { errors.add("references", "References must be 500 characters or fewer") }
+        if values["contact"]!.isEmpty { errors.add("contact", "Enter how to send the copy: an address or email") } else if values["contact"]!.count > 1000 { errors.add("contact", "The contact details must be 1000 characters or fewer") }
+        let received = Day(parsing: values["received_on"]!)
+        if values["received_on"]!.isEmpty { errors.add("received_on", "Enter the date the request was received") }
+        else if received == nil { errors.add("received_on", "Enter the date as a real date, like 2026-11-02 or 02/11/2026") }
+        else if received! > req.today { errors.add("received_on", "The date received cannot be in the future") }
+        guard errors.isEmpty, let received else {
+            return try await req.render("Privacy/sar-new", NewView(values: values, errors: errors), title: "Record a subject access request", status: .unprocessableEntity)
+        }
+        let sar = SubjectAccessRequest()
+        sar.reference = try await Self.nextReference(req, prefix: "SAR")
+        sar.status = "received"
+        sar.receivedOn = received.iso
+        sar.dueOn = RequestDeadline.due(clockStart: received).iso
+        sar.createdAt = req.lantern.now()
+        try sar.seal(.init(name: values["name"]!, aliases: values["aliases"]!, dateOfBirth: Day(parsing: values["date_of_birth"]!)?.iso ?? "",
+                           references: values["references"]!, contact: values["contact"]!), with: req.cipher)
+        try await sar.create(on: req.db)
+        try await req.audit(.create, "SubjectAccessRequest", id: sar.id?.uuidString)
+        req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
+        return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
+    }
+
+    /// "SAR-2026-0003": the year and a count, so a reference says nothing about the person.
+    static func nextReference(_ req: Request, prefix: String) async throws -> String {
+        let year = req.today.year
+        let count = prefix == "SAR" ? try await SubjectAccessRequest.query(on: req.db).filter(\.$reference =~ "\(prefix)-\(year)-").count()
+            : try await PrivacyRequest.query(on: req.db).filter(\.$reference =~ "\(prefix)-\(year)-").count()
+        return String(format: "%@-%d-%04d", prefix, year, count + 1)
+    }
+
+    struct SARView: Encodable {
+        struct Item: Encodable { let id: String; let kind: String; let title: String; let date: String; let match: String; let lines: [String]; let included: Bool }
+        let id: String
+        let reference: String
+        let status: String
+        let person: [String: String]
+        let received: String
+        let due: String
+        let overdue: Bool
+        let extended: Bool
+        let extensionReason: String
+        let identity: String
+        let identityVerified: Bool
+        let searched: String
+        let items: [Item]
+        let redact: String
+        let sentOn: String
+        let values: [String: String]
+        let errors: FormErrors
+    }
+
+    private func sar(_ req: Request) async throws -> SubjectAccessRequest {
+        guard let id = req.parameters.get("sarID", as: UUID.self), let s = try await SubjectAccessRequest.find(id, on: req.db) else { throw LanternError.notFound }
+        return s
+    }
+
+    private func show(_ req: Request, _ s: SubjectAccessRequest, values: [String: String] = [:], errors: FormErrors = FormErrors()) async throws -> Response {
+        let secrets = try s.open(with: req.cipher)
+        try await req.audit(.read, "SubjectAccessRequest", id: s.id?.uuidString)
+        let view = SARView(
+            id: s.id!.uuidString, reference: s.reference, status: Self.statusLabel(s.status),
+            person: ["name": secrets.name, "aliases": secrets.aliases, "date_of_birth": Day(parsing: secrets.dateOfBirth)?.long ?? "",
+                     "references": secrets.references, "contact": secrets.contact],
+            received: Day(parsing: s.receivedOn)?.long ?? s.receivedOn, due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue,
+            overdue: s.isOpen && s.effectiveDue < req.today.iso, extended: s.extendedDueOn != nil, extensionReason: s.extensionReason ?? "",
+            identity: s.identityVerifiedOn.map { "Verified on \(Day(parsing: $0)?.long ?? $0) by \(s.identityMethod ?? "")" } ?? "",
+            identityVerified: s.identityVerifiedOn != nil, searched: Day(parsing: secrets.searchedOn)?.long ?? "",
+            items: secrets.found.map { .init(id: $0.id, kind: $0.kind, title: $0.title, date: $0.date, match: $0.match, lines: $0.lines,
+                                             included: !secrets.excluded.contains($0.id)) },
+            redact: secrets.redact, sentOn: s.sentOn.flatMap(Day.init(parsing:))?.long ?? "", values: values, errors: errors)
+        return try await req.render("Privacy/sar", view, title: "Subject access request \(s.reference)", status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    func show(req: Request) async throws -> Response { try await show(req, try await sar(req)) }
+
+    struct IdentityForm: Content { var method: String?; var verified_on: String?; var clock_from_evidence: String? }
+
+    func identity(req: Request) async throws -> Response {
+        let s = try await sar(req)
+        let form = try req.form(IdentityForm.self)
+        let values = ["method": FormText.trim(form.method), "verified_on": FormText.trim(form.verified_on), "clock_from_evidence": form.clock_from_evidence == "yes" ? "yes" : ""]
+        var errors = FormErrors()
+        if values["method"]!.isEmpty { errors.add("method", "Say how identity was confirmed, for example passport seen in person") }
+        else if values["method"]!.count > 300 { errors.add("method", "The method must be 300 characters or fewer") }
+        let day = Day(parsing: values["verified_on"]!)
+        if values["verified_on"]!.isEmpty { errors.add("verified_on", "Enter the date identity was confirmed") }
+        else if day == nil { errors.add("verified_on", "Enter the date as a real date, like 2026-11-05 or 05/11/2026") }
+        else if day! > req.today { errors.add("verified_on", "The date cannot be in the future") }
+        else if day!.iso < s.receivedOn { errors.add("verified_on", "Identity is confirmed on or after the day the request arrived") }
+        guard errors.isEmpty, let day else { return try await show(req, s, values: values, errors: errors) }
+        s.identityVerifiedOn = day.iso
+        s.identityMethod = values["method"]
+        s.identityVerifiedBy = req.currentUser?.id
+        // Where proof of identity was asked for, the month runs from the day it arrived.
+        if values["clock_from_evidence"] == "yes", s.extendedDueOn == nil {
+            s.dueOn = RequestDeadline.due(clockStart: RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: day)).iso
+        }
+        try await s.save(on: req.db)
+        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "identity verified")
+        req.flash("Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+    }
+
+    struct ExtendForm: Content { var reason: String?; var told_on: String? }
+
+    func extend(req: Request) async throws -> Response {
+        let s = try await sar(req)
+        let form = try req.form(ExtendForm.self)
+        let values = ["reason": FormText.trim(form.reason), "told_on": FormText.trim(form.told_on)]
+        var errors = FormErrors()
+        if values["reason"]!.isEmpty { errors.add("reason", "Say why the request is complex or numerous") }
+        else if values["reason"]!.count > 1000 { errors.add("reason", "The reason must be 1000 characters or fewer") }
+        let told = Day(parsing: values["told_on"]!)
+        let start = RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: nil)
+        if values["told_on"]!.isEmpty { errors.add("told_on", "Enter the date the person was told of the extension") }
+        else if told == nil { errors.add("told_on", "Enter the date as a real date, like 2026-11-20 or 20/11/2026") }
+        else if told! > req.today { errors.add("told_on", "The date cannot be in the future") }
+        else if told!.iso > s.dueOn { errors.add("told_on", "An extension must be made within the first month: the person had to be told by \(Day(parsing: s.dueOn)!.long)") }
+        if s.extendedDueOn != nil { errors.add("reason", "This request has already been extended") }
+        guard errors.isEmpty, told != nil else { return try await show(req, s, values: values, errors: errors) }
+        let firstDue = Day(parsing: s.dueOn)!
+        // Two further months from the first deadline's clock start.
+        let clock = firstDue == RequestDeadline.due(clockStart: start) ? start
+            : RequestDeadline.clockStart(received: start, identityEvidenceReceived: s.identityVerifiedOn.flatMap(Day.init(parsing:)))
+        s.extendedDueOn = RequestDeadline.extendedDue(clockStart: clock).iso
+        s.extensionReason = values["reason"]
+        s.personToldOn = told!.iso
+        try await s.save(on: req.db)
+        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)")
+        req.flash("Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+    }
+
+    func search(req: Request) async throws -> Response {
+        let s = try await sar(req)
+        var secrets = try s.open(with: req.cipher)
+        let names = [secrets.name] + secrets.aliases.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let references = secrets.references.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        secrets.found = try await PersonSearch.run(.init(names: names, dateOfBirth: Day(parsing: secrets.dateOfBirth), references: references),
+                                                   on: req.db, cipher: req.cipher, lookup: req.lookupKeys)
+        secrets.searchedOn = req.today.iso
+        secrets.excluded = []
+        try s.seal(secrets, with: req.cipher)
+        if s.status == "received" { s.status = "review" }
+        try await s.save(on: req.db)
+        try await req.audit(.read, "PersonSearch", id: s.id?.uuidString, detail: "\(secrets.found.count) records found for a subject access request")
+        req.flash("\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
+    }
+
+    func review(req: Request) async throws -> Response {
+        let s = try await sar(req)
+        struct ReviewForm: Content { var include: [String]?; var redact: String? }
+        let form = try req.form(ReviewForm.self)
+        var secrets = try s.open(with: req.cipher)
+        let included = Set(form.include ?? [])
+        secrets.excluded = secrets.found.map(\.id).filter { !included.contains($0) }
+        secrets.redact = FormText.trim(form.redact)
+        try s.seal(secrets, with: req.cipher)
+        try await s.save(on: req.db)
+        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included")
+        req.flash("Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
+    }
+
+    /// The reviewed copy: included records only, with every third-party name given replaced.
+    static func bundle(_ s: SubjectAccessRequest, _ secrets: SubjectAccessRequest.Secrets) -> [PersonSearch.Found] {
+        let names = secrets.redact.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        func redacted(_ text: String) -> String {
+            names.reduce(text) { t, name in t.replacingOccurrences(of: name, with: "[redacted]", options: .caseInsensitive) }
+        }
+        return secrets.found.filter { !secrets.excluded.contains($0.id) }.map {
+            PersonSearch.Found(kind: $0.kind, id: $0.id, title: redacted($0.title), date: $0.date, match: $0.match, lines: $0.lines.map(redacted))
+        }
+    }
+
+    private func exportable(_ req: Request) async throws -> (SubjectAccessRequest, SubjectAccessRequest.Secrets) {
+        let s = try await sar(req)
+        guard s.identityVerifiedOn != nil else {
+            throw LanternError(.conflict, title: "Identity not confirmed", "Confirm the person's identity before exporting their copy.")
+        }
+        let secrets = try s.open(with: req.cipher)
+        guard !secrets.searchedOn.isEmpty else { throw LanternError(.conflict, title: "Not searched yet", "Search for the person's records first.") }
+        return (s, secrets)
+    }
+
+    /// Each export is a disclosure to the person, logged with what went.
+    private func logDisclosure(_ req: Request, _ s: SubjectAccessRequest, _ secrets: SubjectAccessRequest.Secrets, count: Int, format: String) async throws {
+        let d = Disclosure()
+        d.disclosedOn = req.today.iso
+        d.lawfulBasis = "subject_access"
+        d.requestID = s.id
+        d.recordedBy = req.currentUser?.id
+        d.recordedAt = req.lantern.now()
+        try d.seal(.init(recipient: "\(secrets.name) (the person, \(s.reference))", what: "Copy of \(count) records (\(format))"), with: req.cipher)
+        try await d.create(on: req.db)
+        try await req.audit(.export, "SubjectAccessRequest", id: s.id?.uuidString, detail: "\(format), \(count) records")
+    }
+
+    func exportJSON(req: Request) async throws -> Response {
+        let (s, secrets) = try await exportable(req)
+        let items = Self.bundle(s, secrets)
+        struct Copy: Encodable { let reference: String; let produced: String; let records: [PersonSearch.Found] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(Copy(reference: s.reference, produced: req.today.iso, records: items))
+        try await logDisclosure(req, s, secrets, count: items.count, format: "JSON")
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = .json
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(s.reference).json\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    func exportPDF(req: Request) async throws -> Response {
+        let (s, secrets) = try await exportable(req)
+        let items = Self.bundle(s, secrets)
+        var blocks: [TextPDF.Block] = [.title("Your personal data: \(s.reference)"),
+                                       .paragraph("A copy of the records we hold about you, produced on \(req.today.long) in answer to your request received on \(Day(parsing: s.receivedOn)!.long). Information about other people has been removed.")]
+        for item in items {
+            blocks.append(.heading("\(item.title) (\(item.kind), \(item.date))"))
+            blocks += item.lines.map { .paragraph($0) }
+        }
+        let pdf = TextPDF(title: "Subject access \(s.reference)", blocks: blocks).render()
+        try await logDisclosure(req, s, secrets, count: items.count, format: "PDF")
+        let response = Response(status: .ok, body: .init(data: pdf))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(s.reference).pdf\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    struct SentForm: Content { var sent_on: String? }
+
+    func sent(req: Request) async throws -> Response {
+        let s = try await sar(req)
+        let raw = FormText.trim(try req.form(SentForm.self).sent_on)
+        var errors = FormErrors()
+        let day = Day(parsing: raw)
+        if raw.isEmpty { errors.add("sent_on", "Enter the date the copy was sent") }
+        else if day == nil { errors.add("sent_on", "Enter the date as a real date, like 2026-11-30 or 30/11/2026") }
+        else if day! > req.today { errors.add("sent_on", "The date cannot be in the future") }
+        if s.identityVerifiedOn == nil { errors.add("sent_on", "Confirm the person's identity before sending their copy") }
+        guard errors.isEmpty, let day else { return try await show(req, s, values: ["sent_on": raw], errors: errors) }
+        s.sentOn = day.iso
+        s.status = "sent"
+        try await s.save(on: req.db)
+        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "sent on \(day.iso)")
+        req.flash("Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+    }
+}

@@ -1,0 +1,201 @@
+import Fluent
+import Foundation
+import LanternCore
+import SQLKit
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+@Suite("Personal data: subject access, erasure, restriction, retention")
+struct PrivacyTests {
+    /// Every sealed record opened, with its content as text: what a search of the database by
+    /// someone holding the key would find.
+    static func decryptedText(_ env: TestEnvironment) async throws -> String {
+        let cipher = env.app.lantern.cipher
+        var text = ""
+        func add<M: SealedModel>(_ type: M.Type) async throws where M.Secrets: Encodable {
+            for record in try await M.query(on: env.db).all() {
+                text += String(decoding: try JSONEncoder().encode(try record.open(with: cipher)), as: UTF8.self) + "\n"
+            }
+        }
+        try await add(SafeguardingCase.self); try await add(CaseNote.self); try await add(CaseTask.self); try await add(CaseMarker.self)
+        try await add(CaseAction.self); try await add(Notification.self); try await add(NotificationTransition.self)
+        try await add(Concern.self); try await add(ConcernMessage.self); try await add(ConcernReporter.self); try await add(EvidenceFile.self)
+        try await add(Disclosure.self); try await add(SubjectAccessRequest.self)
+        return text + (try await RawDatabase.allText(env))
+    }
+
+    static func openCase(_ env: TestEnvironment, first: String, last: String) async throws -> (Browser, SafeguardingCase) {
+        let browser = try env.browser()
+        try await browser.signIn(as: .caseworker)
+        let c = try await CasesTests.openCase(browser, env, CasesTests.person(first, last, age: "adult", extra: [("date_of_birth", "1990-03-14")]))
+        let path = "/cases/\(c.id!.uuidString)"
+        #expect(try await browser.post(path + "/notes", ["note": "Met \(first) at the drop-in; phone 07700 900555"]).status == .seeOther)
+        let upload = try await browser.postFile(path + "/files", fields: ["description": "Payslip of \(first) \(last)"], fileField: "files[]",
+                                                filename: "\(last)-payslip.pdf", contents: Data("%PDF-1.4\n\(first) \(last) payslip".utf8))
+        #expect(upload.status == .seeOther)
+        return (browser, c)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aSubjectAccessRequestGoesFromReceiptToExport(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (_, c) = try await Self.openCase(env, first: "Zofia", last: "Kaminska")
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let bad = try await dpo.post("/privacy/sar", ["name": "", "date_of_birth": "1990-02-30", "contact": "", "received_on": "2099-01-01", "aliases": "Zosia <b>"])
+            #expect(bad.status == .unprocessableEntity)
+            for message in ["Enter the name of the person asking", "Enter the date of birth as a real date", "Enter how to send the copy",
+                            "The date received cannot be in the future"] {
+                #expect(bad.body.string.contains(message), "missing: \(message)")
+            }
+            #expect(bad.body.string.contains("Zosia &lt;b&gt;"))
+            let created = try await dpo.post("/privacy/sar", ["name": "Zofia Kaminska", "date_of_birth": "14/03/1990", "contact": "By email",
+                                                              "received_on": "2026-11-02", "aliases": ""])
+            #expect(created.status == .seeOther)
+            let sar = try #require(try await SubjectAccessRequest.query(on: env.db).first())
+            #expect(sar.dueOn == "2026-12-02")
+            let path = created.location!
+            // No copy before identity is confirmed and the search has run.
+            #expect(try await dpo.get(path + "/export.json").status == .conflict)
+            try await dpo.post(path + "/identity", ["method": "Passport seen in person", "verified_on": "2026-11-05"])
+            try await dpo.post(path + "/search", [:])
+            let page = try await dpo.get(path).body.string
+            #expect(page.contains("Case \(c.reference)"))
+            #expect(page.contains("matched on surname and date of birth"))
+            try await dpo.postPairs(path + "/review", [("include[]", c.id!.uuidString), ("redact", "Leeds")])
+            let json = try await dpo.get(path + "/export.json")
+            #expect(json.status == .ok)
+            #expect(json.body.string.contains("Zofia Kaminska") && json.body.string.contains("07700 900555"))
+            #expect(!json.body.string.contains("Leeds") && json.body.string.contains("[redacted]"))
+            let pdf = try await dpo.get(path + "/export.pdf")
+            let pdfText = try ProgrammeTests.pdftotext(Data(buffer: pdf.body))
+            #expect(pdfText.contains("Zofia Kaminska"))
+            #expect(try await Disclosure.query(on: env.db).count() == 2, "each export is logged")
+            let log = try await dpo.get("/privacy/disclosures").body.string
+            #expect(log.contains("The person&#39;s own subject access request") || log.contains("The person's own subject access request"))
+            try await dpo.post(path + "/sent", ["sent_on": Day(env.clock.now()).iso])
+            #expect(try await SubjectAccessRequest.find(sar.id, on: env.db)?.status == "sent")
+            // The administrator sees no content, and cannot open the request.
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            #expect(try await admin.get(path).status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anErasedPersonCannotBeFoundAnywhereButTheStatisticsKeepTheirCounts(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (caseworker, c) = try await Self.openCase(env, first: "Ottoline", last: "Quibble")
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            let year = FinancialYear.containing(env.clock.now()).endYear
+            let before = try await analyst.get("/reports/report.csv?period=year&year=\(year)").body.string
+            #expect(try await Self.decryptedText(env).contains("Quibble"))
+
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let recorded = try await dpo.post("/privacy/requests", ["kind": "erasure", "requester": "The person, by letter", "details": "Please delete my records",
+                                                                    "received_on": Day(env.clock.now()).iso, "case_reference": c.reference])
+            let path = try #require(recorded.location)
+            let unconfirmed = try await dpo.post(path + "/decide", ["decision": "granted", "reason": "No longer needed", "confirm_reference": "wrong"])
+            #expect(unconfirmed.body.string.contains("Type the case reference \(c.reference) to confirm"))
+            #expect(try await Self.decryptedText(env).contains("Quibble"), "nothing erased without confirmation")
+            let erased = try await dpo.post(path + "/decide", ["decision": "granted", "reason": "No longer needed", "confirm_reference": c.reference])
+            #expect(erased.status == .seeOther)
+
+            // Database (every record opened), files, search and exports: no trace of the person.
+            let everything = try await Self.decryptedText(env)
+            for trace in ["Ottoline", "Quibble", "07700 900555", "1990-03-14", "Worked in a nail bar for no pay"] {
+                #expect(!everything.contains(trace), "\(trace) is still held")
+            }
+            let evidence = (try? FileManager.default.contentsOfDirectory(atPath: EvidenceStore.directory(env.app))) ?? []
+            #expect(try await EvidenceFile.query(on: env.db).filter(\.$ownerID == c.id!).count() == 0)
+            for file in evidence { #expect(!file.contains(c.id!.uuidString.lowercased())) }
+            let found = try await PersonSearch.run(.init(names: ["Ottoline Quibble"], dateOfBirth: Day(parsing: "1990-03-14"), references: []),
+                                                   on: env.db, cipher: env.app.lantern.cipher, lookup: KeyRing.lookup(env.app))
+            #expect(found.isEmpty)
+            let training = try await dpo.get("/cases")
+            #expect(training.status == .forbidden)
+            #expect(!(try await caseworker.get("/cases").body.string.contains("Quibble")))
+            // The anonymous figures are unchanged.
+            let after = try await analyst.get("/reports/report.csv?period=year&year=\(year)").body.string
+            #expect(before == after)
+            // The case remains as a count, and can no longer be changed.
+            let casePage = try await caseworker.get("/cases/\(c.id!.uuidString)").body.string
+            #expect(casePage.contains("was erased on"))
+            #expect(try await caseworker.post("/cases/\(c.id!.uuidString)/notes", ["note": "x"]).status == .conflict)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func restrictionBlocksChangesUntilLifted(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (caseworker, c) = try await Self.openCase(env, first: "Ines", last: "Varga")
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let recorded = try await dpo.post("/privacy/requests", ["kind": "restriction", "requester": "Ines Varga", "details": "Disputes the account",
+                                                                    "received_on": Day(env.clock.now()).iso, "case_reference": c.reference])
+            let path = try #require(recorded.location)
+            let noReason = try await dpo.post(path + "/decide", ["decision": "granted", "reason": ""])
+            #expect(noReason.body.string.contains("Give the reason for the decision"))
+            try await dpo.post(path + "/decide", ["decision": "granted", "reason": "Accuracy contested"])
+            let refused = try await caseworker.post("/cases/\(c.id!.uuidString)/notes", ["note": "More"])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("Processing of this case is restricted"))
+            #expect(try await caseworker.get("/cases/\(c.id!.uuidString)").status == .ok, "it can still be read")
+            try await dpo.post(path + "/lift", [:])
+            #expect(try await caseworker.post("/cases/\(c.id!.uuidString)/notes", ["note": "More"]).status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func thePurgeDryRunChangesNothingAndTheRealRunRemovesExactlyWhatItReported(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (_, old) = try await Self.openCase(env, first: "Elspeth", last: "Marrow")
+            let (_, recent) = try await Self.openCase(env, first: "Tamsin", last: "Roe")
+            let now = env.clock.now()
+            // One case closed three years ago, one closed last week; one leaver of ten years ago.
+            for (c, daysAgo) in [(old, 3 * 365), (recent, 7)] {
+                c.status = "closed"; c.closedAt = now.addingTimeInterval(-Double(daysAgo) * 86_400)
+                try await c.save(on: env.db)
+            }
+            let leaver = StaffMember()
+            leaver.staffNumber = "OLD1"; leaver.name = "Long Gone"; leaver.jobTitle = "Clerk"; leaver.directorate = "Place"
+            leaver.leftOn = Day(now).adding(days: -3650).iso; leaver.updatedAt = now
+            try await leaver.create(on: env.db)
+
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            let bad = try await admin.post("/admin/retention", Dictionary(uniqueKeysWithValues: RetainedRecord.allCases.map { ($0.rawValue, "24") }).merging(["closed_cases": "zero"]) { $1 })
+            #expect(bad.body.string.contains("Enter the months to keep closed cases"))
+            try await admin.post("/admin/retention", Dictionary(uniqueKeysWithValues: RetainedRecord.allCases.map { ($0.rawValue, "24") }))
+            #expect(try await RetentionPeriod.schedule(on: env.db)[.closedCases] == 24)
+
+            // Everything but the audit log (which records the preview) and the signed-in sessions.
+            let beforeText = try await RawDatabase.allText(env, excluding: [AuditEntry.schema, StoredSession.schema])
+            let preview = try await admin.post("/admin/retention/preview", [:])
+            #expect(preview.body.string.contains("Dry run: nothing changed."))
+            #expect(preview.body.string.contains("Closed cases (kept 24 months"))
+            let dry = try await RetentionPurge.run(env.app, today: Day(now), dryRun: true)
+            #expect(try await RawDatabase.allText(env, excluding: [AuditEntry.schema, StoredSession.schema]) == beforeText, "a dry run changes nothing")
+            #expect(try await SafeguardingCase.find(old.id, on: env.db)?.erasedAt == nil)
+            #expect(try await StaffMember.find(leaver.id, on: env.db) != nil)
+            let toAnonymise = dry.lines.first { $0.type == .closedCases }!.ids
+            let toDelete = dry.lines.first { $0.type == .trainingRecords }!.ids
+            #expect(toAnonymise.contains(old.id!) && !toAnonymise.contains(recent.id!))
+            #expect(toDelete == [leaver.id!])
+
+            let real = try await RetentionPurge.run(env.app, today: Day(now), dryRun: false)
+            #expect(real.lines.map(\.ids) == dry.lines.map(\.ids), "the real run acts on exactly the list it reported")
+            let erased = try await SafeguardingCase.query(on: env.db).filter(\.$erasedAt != nil).all().compactMap(\.id)
+            #expect(Set(erased) == Set(toAnonymise))
+            #expect(try await StaffMember.find(leaver.id, on: env.db) == nil)
+            #expect(try await SafeguardingCase.find(recent.id, on: env.db)?.erasedAt == nil)
+            #expect(!(try await Self.decryptedText(env).contains("Marrow")))
+            #expect(try await Self.decryptedText(env).contains("Roe"))
+            let again = try await RetentionPurge.run(env.app, today: Day(now), dryRun: true)
+            #expect(again.lines.first { $0.type == .closedCases }!.ids.isEmpty, "nothing left to purge")
+        }
+    }
+}

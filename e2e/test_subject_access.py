@@ -1,0 +1,51 @@
+"""The data protection officer records a subject access request, confirms identity, searches,
+reviews and downloads the copy, in a real browser."""
+import json
+import pathlib
+import time
+
+from selenium.webdriver.common.by import By
+
+from test_sign_in_and_roles import sign_in
+
+
+def test_subject_access_from_receipt_to_export(browser, server, tmp_path):
+    browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    sign_in(browser, server, "data.protection.officer@demo.lantern.example")
+    browser.get(server + "/privacy/sar/new")
+    # A half-filled form keeps what was typed and says what is missing.
+    browser.find_element(By.ID, "name").send_keys("Jayden")
+    browser.find_element(By.ID, "contact").clear()
+    browser.find_element(By.CSS_SELECTOR, "form[action='/privacy/sar'] button[type=submit]").click()
+    assert "Enter how to send the copy" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+    assert browser.find_element(By.ID, "name").get_attribute("value") == "Jayden"
+    browser.find_element(By.ID, "contact").send_keys("By post to the address on file")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/privacy/sar'] button[type=submit]").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("SAR-")
+
+    browser.find_element(By.ID, "method").send_keys("Driving licence seen in person")
+    browser.find_element(By.ID, "verified_on").send_keys(time.strftime("%Y-%m-%d"))
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/identity'] button[type=submit]").click()
+    assert "Identity confirmed" in browser.page_source
+
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/search'] button[type=submit]").click()
+    found = browser.find_element(By.ID, "found")
+    assert found
+    assert "record" in browser.page_source and "found" in browser.page_source
+    items = browser.find_elements(By.CSS_SELECTOR, "input[name='include[]']")
+    assert items, "the demo case for Jayden is found"
+    browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button[type=submit]").click()
+    assert "Review saved" in browser.page_source
+
+    browser.find_element(By.PARTIAL_LINK_TEXT, "JSON, machine-readable").click()
+    deadline = time.time() + 20
+    files = []
+    while time.time() < deadline:
+        files = list(pathlib.Path(tmp_path).glob("SAR-*.json"))
+        if files:
+            break
+        time.sleep(0.3)
+    assert files, "the copy was not downloaded"
+    copy = json.loads(files[0].read_text())
+    assert copy["reference"].startswith("SAR-") and copy["records"]
+    assert any("Jayden" in line for record in copy["records"] for line in record["lines"])
