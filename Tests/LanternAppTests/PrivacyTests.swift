@@ -198,4 +198,42 @@ struct PrivacyTests {
             #expect(again.lines.first { $0.type == .closedCases }!.ids.isEmpty, "nothing left to purge")
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func withdrawnConsentBlocksWhatDependsOnItAndMarkersCanBeReviewedOnRequest(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (caseworker, c) = try await Self.openCase(env, first: "Mirela", last: "Dragan")
+            let path = "/cases/\(c.id!.uuidString)"
+            let today = Day(env.clock.now())
+            try await caseworker.post(path + "/consents", ["purpose": "information_sharing", "decision": "given", "method": "in_person", "given_on": today.iso])
+            let share = ["kind": "support_organisation", "recipient": "Local refuge", "sent_on": today.iso, "status": "sent"]
+            #expect(try await caseworker.post(path + "/actions", share).status == .seeOther, "consent given: sharing is allowed")
+            let consent = try #require(try await CaseConsent.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            try await caseworker.post(path + "/consents/\(consent.id!.uuidString)/withdraw", ["withdrawn_on": today.iso, "withdrawal_method": "By phone"])
+            let blocked = try await caseworker.post(path + "/actions", share)
+            #expect(blocked.status == .unprocessableEntity)
+            #expect(blocked.body.string.contains("The person withdrew consent to sharing information with partner agencies"))
+            let police = ["kind": "police_report", "recipient": "Police", "sent_on": today.iso, "status": "sent"]
+            #expect(try await caseworker.post(path + "/actions", police).status == .seeOther, "a statutory referral is not blocked by consent")
+
+            try await caseworker.post(path + "/markers", ["kind": "risk_to_staff", "reason": "Threats at the last visit", "review_on": today.adding(months: 6).iso])
+            let marker = try #require(try await CaseMarker.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            let future = try await caseworker.post(path + "/markers/\(marker.id!.uuidString)/review-requested", ["requested_on": today.adding(days: 2).iso])
+            #expect(future.body.string.contains("cannot be in the future"))
+            try await caseworker.post(path + "/markers/\(marker.id!.uuidString)/review-requested", ["requested_on": today.iso])
+            let reviewed = try #require(try await CaseMarker.find(marker.id, on: env.db))
+            #expect(reviewed.reviewRequestedOn == today.iso)
+            #expect(reviewed.reviewOn == RequestDeadline.due(clockStart: today).iso, "the review is brought forward to within a month")
+            #expect(try await caseworker.get(path).body.string.contains("Review requested by the person on"))
+
+            // A rectification adds the person's view to the case rather than overwriting it.
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let request = try await dpo.post("/privacy/requests", ["kind": "rectification", "requester": "Mirela Dragan", "details": "I was never at the car wash",
+                                                                   "received_on": today.iso, "case_reference": c.reference])
+            try await dpo.post(request.location! + "/decide", ["decision": "partly_granted", "reason": "View added; the record of the visit stands"])
+            let notes = try await CaseNote.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).all().map { try $0.open(with: env.app.lantern.cipher) }
+            #expect(notes.contains { $0.contains("The person's view") && $0.contains("I was never at the car wash") })
+        }
+    }
 }

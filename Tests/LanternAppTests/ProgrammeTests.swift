@@ -216,6 +216,57 @@ struct ProgrammeTests {
         }
     }
 
+@Test(arguments: TestDatabase.available)
+    func theRemainingFormsCheckWhatIsTypedAndKeepIt(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let today = Day(env.clock.now())
+            // A leaver's training stops counting.
+            let manager = try env.browser()
+            try await manager.signIn(as: .trainingManager)
+            let person = try #require(try await StaffMember.query(on: env.db).filter(\.$staffNumber == "E1003").first())
+            let badLeaver = try await manager.post("/training/staff/\(person.id!.uuidString)/leaver", ["left_on": "soon"])
+            #expect(badLeaver.body.string.contains("Enter the date as a real date"))
+            try await manager.post("/training/staff/\(person.id!.uuidString)/leaver", ["left_on": today.adding(days: -1).iso])
+            #expect(!(try await TrainingPicture.load(on: env.db, today: today)).entries.contains { $0.staff.id == person.id })
+
+            // Editing an action: the same checks as adding one.
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let action = try #require(try await PlanAction.query(on: env.db).first())
+            let bad = try await lead.post("/action-plan/actions/\(action.id!.uuidString)", ["area": action.area.rawValue, "title": "", "owner": "Owner <x>", "status": "sideways"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("Describe the action"))
+            #expect(bad.body.string.contains("Choose the action&#39;s status") || bad.body.string.contains("Choose the action's status"))
+            #expect(bad.body.string.contains("Owner &lt;x&gt;"))
+            try await lead.post("/action-plan/actions/\(action.id!.uuidString)", ["area": action.area.rawValue, "title": action.title, "owner": action.owner,
+                                                                                   "status": "done", "business_as_usual": "yes"])
+            let saved = try #require(try await PlanAction.find(action.id, on: env.db))
+            #expect(saved.status == .done && saved.businessAsUsual)
+
+            // The statement's text: every heading needs words; changing it after approval clears the approval.
+            let officer = try env.browser()
+            try await officer.signIn(as: .procurementOfficer)
+            let year = FinancialYear.containing(env.clock.now()).endYear
+            try await officer.post("/annual-statement", ["year": String(year)])
+            var text = Dictionary(uniqueKeysWithValues: StatementHeading.allCases.map { ($0.rawValue, "Our words on \($0.title).") })
+            text["policies"] = ""
+            let empty = try await officer.post("/annual-statement/\(year)/text", text)
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.body.string.contains("Write the text for &quot;Our policies on slavery and human trafficking&quot;")
+                || empty.body.string.contains("Write the text for \"Our policies on slavery and human trafficking\""))
+            #expect(empty.body.string.contains("Our words on Training on modern slavery and human trafficking."))
+            text["policies"] = "We have a zero tolerance approach. <script>alert(1)</script>"
+            #expect(try await officer.post("/annual-statement/\(year)/text", text).status == .seeOther)
+            #expect(!(try await officer.get("/annual-statement/\(year)").body.string.contains("<script>alert(1)</script>")))
+            try await officer.post("/annual-statement/\(year)/approval", ["approving_body": "Cabinet", "approved_on": today.iso])
+            text["structure"] = "Changed after approval."
+            let changed = try await officer.post("/annual-statement/\(year)/text", text)
+            #expect(changed.status == .seeOther)
+            let statement = try #require(try await AnnualStatement.query(on: env.db).filter(\.$planYear == year).first())
+            #expect(statement.approval == nil, "the governing body must approve the new text")
+        }
+    }
+
     /// The PDF's text as poppler reads it, as a reader's tools would.
     static func pdftotext(_ pdf: Data) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)

@@ -175,7 +175,8 @@ struct CasePage: RouteCollection {
             markers: try markers.map { m in
                 Row(id: m.id!.uuidString, cells: [Self.label(CaseMarker.kinds, m.kind), try m.open(with: cipher), name(m.setBy),
                                                   DisplayDate.date(m.setAt), Day(parsing: m.reviewOn)?.long ?? m.reviewOn],
-                    flag: (Day(parsing: m.reviewOn).map { $0 < today } ?? false) && m.removedAt == nil ? "Review overdue" : m.removedAt == nil ? "" : "Removed",
+                    flag: ((Day(parsing: m.reviewOn).map { $0 < today } ?? false) && m.removedAt == nil ? "Review overdue" : m.removedAt == nil ? "" : "Removed")
+                        + (m.reviewRequestedOn.map { " Review requested by the person on \(Day(parsing: $0)?.long ?? $0)." } ?? ""),
                     open: m.removedAt == nil)
             },
             consents: consents.map { k in

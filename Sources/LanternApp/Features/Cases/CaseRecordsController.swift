@@ -16,6 +16,7 @@ struct CaseRecordsController: RouteCollection {
         edit.post("tasks", ":taskID", "done", use: completeTask)
         edit.post("markers", use: addMarker)
         edit.post("markers", ":markerID", "remove", use: removeMarker)
+        edit.post("markers", ":markerID", "review-requested", use: markerReviewRequested)
         edit.post("consents", use: addConsent)
         edit.post("consents", ":consentID", "withdraw", use: withdrawConsent)
         edit.post("actions", use: addAction)
@@ -139,6 +140,25 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Marker removed.", anchor: "markers")
     }
 
+    struct MarkerReviewForm: Content { var requested_on: String? }
+
+    /// The person asked for a marker to be reviewed: recorded, and the review brought forward to
+    /// within a month (the same clock as their other requests).
+    func markerReviewRequested(req: Request) async throws -> Response {
+        let c = try await openCase(req)
+        guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
+              marker.$safeguardingCase.id == c.id, marker.removedAt == nil else { throw LanternError.notFound }
+        var typed = TypedForm(section: "marker-review", values: ["requested_on": Self.trim(try req.form(MarkerReviewForm.self).requested_on)])
+        guard let day = Self.day(typed.values["requested_on"]!, "review-requested-\(id.uuidString)", "date the person asked", into: &typed, notFuture: req.today),
+              typed.errors.isEmpty else { return try await refuse(req, c, typed) }
+        marker.reviewRequestedOn = day.iso
+        let due = RequestDeadline.due(clockStart: day)
+        if let current = Day(parsing: marker.reviewOn), current > due { marker.reviewOn = due.iso }
+        try await marker.save(on: req.db)
+        try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "review requested on \(day.iso)")
+        return try await done(req, c, "The person's request for a review is recorded. Review the marker by \(Day(parsing: marker.reviewOn)?.long ?? marker.reviewOn).", anchor: "markers")
+    }
+
     struct ConsentForm: Content {
         var purpose: String?
         var decision: String?
@@ -231,6 +251,14 @@ struct CaseRecordsController: RouteCollection {
         if recipient.count > 200 || reference.count > 100 || outcome.count > 2000 { typed.errors.add("recipient", "Keep the recipient to 200 characters, the reference to 100 and the outcome to 2000") }
         let day = Self.day(sent, "sent_on", "date it was made", into: &typed, notFuture: req.today)
         let status = ["sent", "accepted", "declined", "closed"].contains(form.status ?? "") ? form.status! : "sent"
+        if let kind = form.kind, let purpose = ConsentRules.purpose(forAction: kind) {
+            let latest = try await CaseConsent.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).filter(\.$purpose == purpose)
+                .sort(\.$recordedAt, .descending).first()
+            if ConsentRules.blocks(actionKind: kind, isAdult: c.age == .adult, latest: latest.map { ($0.decision, $0.withdrawnOn != nil) }) {
+                let label = CaseConsent.purposes.first { $0.0 == purpose }?.1 ?? purpose
+                typed.errors.add("kind", "The person \(latest!.withdrawnOn != nil ? "withdrew" : "refused") consent to \(label.lowercased()): this cannot be done on their consent. If a safeguarding duty requires it, record it as a safeguarding referral and the lawful basis in the disclosure log.")
+            }
+        }
         guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
         let action = CaseAction()
         action.$safeguardingCase.id = c.id!

@@ -105,6 +105,8 @@ final class CaseMarker: SealedModel, @unchecked Sendable {
     @Field(key: "set_by") var setBy: UUID
     @Field(key: "set_at") var setAt: Date
     @Field(key: "review_on") var reviewOn: String
+    /// The day the person asked for the marker to be reviewed (the privacy notice's right to ask).
+    @OptionalField(key: "review_requested_on") var reviewRequestedOn: String?
     @OptionalField(key: "removed_at") var removedAt: Date?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data

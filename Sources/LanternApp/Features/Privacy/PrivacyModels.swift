@@ -150,6 +150,7 @@ struct CreatePrivacy: AsyncMigration {
         try await database.schema(SafeguardingCase.schema).field("restricted_at", .datetime).update()
         try await database.schema(SafeguardingCase.schema).field("erased_at", .datetime).update()
         try await database.schema(Concern.schema).field("erased_at", .datetime).update()
+        try await database.schema(CaseMarker.schema).field("review_requested_on", .string).update()
         if let sql = database as? any SQLDatabase {
             try await sql.create(index: "subject_access_due_idx").on(SubjectAccessRequest.schema).column("status").column("due_on").run()
             try await sql.create(index: "disclosures_case_idx").on(Disclosure.schema).column("case_id").run()

@@ -65,6 +65,8 @@ struct PrivacyRequestsController: RouteCollection {
         let id: String, reference: String, kind: String, kindLabel: String, requester: String, details: String
         let received: String, due: String, decision: String, reason: String, decidedOn: String, carriedOut: String
         let caseReference: String, caseLink: String, caseRestricted: Bool, caseErased: Bool
+        /// Whoever the case's data was shared with, to be told of a correction or erasure.
+        let recipients: [String]
         let values: [String: String]
         let errors: FormErrors
     }
@@ -78,13 +80,19 @@ struct PrivacyRequestsController: RouteCollection {
         let s = try r.open(with: req.cipher)
         let c = try await r.caseID.asyncFlatMap { try await SafeguardingCase.find($0, on: req.db) }
         try await req.audit(.read, "PrivacyRequest", id: r.id?.uuidString)
+        var recipients: [String] = []
+        if let id = r.caseID {
+            for d in try await Disclosure.query(on: req.db).filter(\.$caseID == id).sort(\.$disclosedOn).all() {
+                recipients.append("\(try d.open(with: req.cipher).recipient) (\(Day(parsing: d.disclosedOn)?.long ?? d.disclosedOn))")
+            }
+        }
         return try await req.render("Privacy/request", ShowView(
             id: r.id!.uuidString, reference: r.reference, kind: r.kind, kindLabel: PrivacyRequest.kinds.first { $0.0 == r.kind }?.1 ?? r.kind,
             requester: s.requester, details: s.details, received: Day(parsing: r.receivedOn)?.long ?? r.receivedOn,
             due: Day(parsing: r.dueOn)?.long ?? r.dueOn, decision: r.decision.replacingOccurrences(of: "_", with: " "), reason: s.reason,
             decidedOn: r.decidedOn.flatMap(Day.init(parsing:))?.long ?? "", carriedOut: r.carriedOutAt.map(DisplayDate.dateTime) ?? "",
             caseReference: c?.reference ?? "", caseLink: c.map { "/cases/\($0.id!.uuidString)" } ?? "",
-            caseRestricted: c?.restrictedAt != nil, caseErased: c?.erasedAt != nil, values: values, errors: errors),
+            caseRestricted: c?.restrictedAt != nil, caseErased: c?.erasedAt != nil, recipients: recipients, values: values, errors: errors),
             title: "Request \(r.reference)", status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -131,7 +139,15 @@ struct PrivacyRequestsController: RouteCollection {
                 done = " Case \(c.reference) is restricted: it can be read but not changed until the restriction is lifted."
                 try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "processing restricted under \(r.reference)")
             default:
-                done = " Make the correction on case \(c.reference)."
+                // Contested opinions get the person's view added, not overwritten (referrals.md §7).
+                let note = CaseNote()
+                note.$safeguardingCase.id = c.id!
+                note.authorID = req.currentUser?.id
+                note.writtenAt = now
+                try note.seal("The person's view (request \(r.reference)): \(s.details)", with: cipher)
+                try await note.create(on: req.db)
+                r.carriedOutAt = now
+                done = " The person's view is added to case \(c.reference) as a note. Correct the record there, and tell the recipients listed below."
             }
         }
         try await r.save(on: req.db)

@@ -107,6 +107,13 @@ enum RetentionPurge {
                     break
                 }
             }
+            // A tombstone per record: its id, type and the rule applied, in the audit log.
+            for line in lines {
+                for id in line.ids {
+                    try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: line.type.rawValue, entityID: id.uuidString,
+                                                       requestID: nil, detail: "retention: kept \(line.months) months, \(line.type.action.rawValue)d", at: now)
+                }
+            }
             let summary = lines.map { "\($0.type.rawValue)=\($0.ids.count)" }.joined(separator: ", ")
             try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: "RetentionPurge", entityID: nil,
                                                requestID: nil, detail: summary, at: now)
