@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import LanternCore
 import Foundation
 import Vapor
@@ -28,10 +29,14 @@ enum Housekeeping {
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400))
             .set(\.$status, to: "expired").set(\.$data, to: nil).update()
-        // The retention purge, once a day.
+        // The retention purge, once a day in the quiet hour after 2 a.m. UK time, not at start-up:
+        // a restart in working hours must not set a full pass over the tables against users' pages.
         let today = Day(now)
-        if services.lastPurge.withLockedValue({ $0 }) != today {
+        if Calendar.ukCivil.component(.hour, from: now) == RetentionPurge.dailyHour, services.lastPurge.withLockedValue({ $0 }) != today {
             let report = try await RetentionPurge.run(app, today: today, dryRun: false)
+            // SQLite plans the statistics' grouped counts from its table statistics: refresh
+            // them as the data grows (PostgreSQL's autovacuum does this itself).
+            if DatabaseSetup.isSQLite(app.db), let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA optimize").run() }
             services.lastPurge.withLockedValue { $0 = today }
             if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
         }

@@ -9,6 +9,9 @@ import Vapor
 /// Source: the privacy notice ("no longer than is necessary") and `shared/docs/domain/security.md`
 /// §6 (preview before a purge; keep a trace of what went).
 enum RetentionPurge {
+    /// The hour (UK time) in which the serving process runs the daily purge.
+    static let dailyHour = 2
+
     struct Line: Codable, Sendable {
         let type: RetainedRecord
         let label: String
@@ -48,27 +51,30 @@ enum RetentionPurge {
             switch type {
             case .closedCases:
                 ids = try await SafeguardingCase.query(on: db).filter(\.$status == "closed").filter(\.$closedAt < cutoff)
-                    .filter(\.$erasedAt == nil).all().compactMap(\.id)
+                    .filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
             case .concernsNoFurtherAction:
                 ids = try await Concern.query(on: db).filter(\.$status == .closed).filter(\.$triageOutcome == .noFurtherAction)
-                    .filter(\.$updatedAt < cutoff).filter(\.$erasedAt == nil).all().compactMap(\.id)
+                    .filter(\.$updatedAt < cutoff).filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
             case .anonymousReports:
-                let named = Set(try await ConcernReporter.query(on: db).all().map { $0.$concern.id })
-                ids = try await Concern.query(on: db).filter(\.$status == .closed).filter(\.$receiptHash != nil)
-                    .filter(\.$updatedAt < cutoff).filter(\.$erasedAt == nil).all().compactMap(\.id).filter { !named.contains($0) }
+                let candidates = try await Concern.query(on: db).filter(\.$status == .closed).filter(\.$receiptHash != nil)
+                    .filter(\.$updatedAt < cutoff).filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
+                let named = candidates.isEmpty ? [] : Set(try await ConcernReporter.query(on: db).filter(\.$concern.$id ~~ candidates)
+                    .field(\.$id).field(\.$concern.$id).all().map { $0.$concern.id })
+                ids = candidates.filter { !named.contains($0) }
             case .supplierRecords:
                 // Suppliers whose every contract ended before the cutoff, with none still active
                 // and no concern about them (a concern keeps its supplier for its own period).
-                let contracts = Dictionary(grouping: try await Contract.query(on: db).all(), by: { $0.$supplier.id })
-                let concerned = Set(try await Concern.query(on: db).filter(\.$supplierID != nil).all().compactMap(\.supplierID))
-                for s in try await Supplier.query(on: db).all() where !concerned.contains(s.id!) {
+                let contracts = Dictionary(grouping: try await Contract.query(on: db).field(\.$id).field(\.$supplier.$id).field(\.$status)
+                    .field(\.$endDate).all(), by: { $0.$supplier.id })
+                let concerned = Set(try await Concern.query(on: db).filter(\.$supplierID != nil).field(\.$id).field(\.$supplierID).all().compactMap(\.supplierID))
+                for s in try await Supplier.query(on: db).field(\.$id).all() where !concerned.contains(s.id!) {
                     let mine = contracts[s.id!] ?? []
                     guard !mine.isEmpty, mine.allSatisfy({ $0.status != "active" && ($0.endDate ?? "9999") < cutoffDay.iso }) else { continue }
                     ids.append(s.id!)
                 }
                 note = "Suppliers with no contracts are kept until one is recorded."
             case .trainingRecords:
-                ids = try await StaffMember.query(on: db).filter(\.$leftOn < cutoffDay.iso).all().compactMap(\.id)
+                ids = try await StaffMember.query(on: db).filter(\.$leftOn < cutoffDay.iso).field(\.$id).all().compactMap(\.id)
             case .auditLog:
                 let count = try await AuditEntry.query(on: db).filter(\.$at < cutoff).count()
                 action = "past their period"
