@@ -5,8 +5,17 @@ import pathlib
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from test_sign_in_and_roles import sign_in
+
+
+def submit(browser, selector):
+    """Clicks a form's button and waits for the page that answers it."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(browser, 20).until(EC.staleness_of(page))
 
 
 def test_subject_access_from_receipt_to_export(browser, server, tmp_path):
@@ -16,25 +25,25 @@ def test_subject_access_from_receipt_to_export(browser, server, tmp_path):
     # A half-filled form keeps what was typed and says what is missing.
     browser.find_element(By.ID, "name").send_keys("Jayden")
     browser.find_element(By.ID, "contact").clear()
-    browser.find_element(By.CSS_SELECTOR, "form[action='/privacy/sar'] button[type=submit]").click()
+    submit(browser, "form[action='/privacy/sar'] button[type=submit]")
     assert "Enter how to send the copy" in browser.find_element(By.CSS_SELECTOR, ".error-summary").text
     assert browser.find_element(By.ID, "name").get_attribute("value") == "Jayden"
     browser.find_element(By.ID, "contact").send_keys("By post to the address on file")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/privacy/sar'] button[type=submit]").click()
+    submit(browser, "form[action='/privacy/sar'] button[type=submit]")
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("SAR-")
 
     browser.find_element(By.ID, "method").send_keys("Driving licence seen in person")
     browser.find_element(By.ID, "verified_on").send_keys(time.strftime("%Y-%m-%d"))
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/identity'] button[type=submit]").click()
+    submit(browser, "form[action$='/identity'] button[type=submit]")
     assert "Identity confirmed" in browser.page_source
 
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/search'] button[type=submit]").click()
+    submit(browser, "form[action$='/search'] button[type=submit]")
     found = browser.find_element(By.ID, "found")
     assert found
     assert "record" in browser.page_source and "found" in browser.page_source
     items = browser.find_elements(By.CSS_SELECTOR, "input[name='include[]']")
     assert items, "the demo case for Jayden is found"
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/review'] button[type=submit]").click()
+    submit(browser, "form[action$='/review'] button[type=submit]")
     assert "Review saved" in browser.page_source
 
     browser.find_element(By.PARTIAL_LINK_TEXT, "JSON, machine-readable").click()
