@@ -215,6 +215,10 @@ struct PrivacyTests {
             #expect(blocked.body.string.contains("The person withdrew consent to sharing information with partner agencies"))
             let police = ["kind": "police_report", "recipient": "Police", "sent_on": today.iso, "status": "sent"]
             #expect(try await caseworker.post(path + "/actions", police).status == .seeOther, "a statutory referral is not blocked by consent")
+            // Both sharings are in the disclosure log, with the basis each rests on.
+            let logged = try await Disclosure.query(on: env.db).filter(\.$caseID == c.id!).all()
+            #expect(Set(logged.map(\.lawfulBasis)) == ["consent", "public_task"])
+            #expect(try logged.map { try $0.open(with: env.app.lantern.cipher).recipient }.sorted() == ["Local refuge", "Police"])
 
             try await caseworker.post(path + "/markers", ["kind": "risk_to_staff", "reason": "Threats at the last visit", "review_on": today.adding(months: 6).iso])
             let marker = try #require(try await CaseMarker.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())

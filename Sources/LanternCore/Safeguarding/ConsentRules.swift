@@ -16,6 +16,17 @@ public enum ConsentRules {
         }
     }
 
+    /// The lawful basis a sharing with a partner rests on, for the disclosure log (`referrals.md`
+    /// §7: councils rely on public task, or legal obligation for s52 Duty to Notify; sharing that
+    /// rests on the adult's consent is logged as consent).
+    public static func lawfulBasis(forAction kind: String, isAdult: Bool) -> String {
+        isAdult && purpose(forAction: kind) != nil ? "consent" : "public_task"
+    }
+
+    public static func lawfulBasis(forNotification kind: NotificationKind) -> String {
+        kind == .dutyToNotify ? "legal_obligation" : "public_task"
+    }
+
     /// The latest consent decision for the purpose blocks the action when it was refused or has
     /// been withdrawn. No decision on record does not block: ask, and record the answer.
     public static func blocks(actionKind: String, isAdult: Bool, latest: (decision: ConsentDecision, withdrawn: Bool)?) -> Bool {

@@ -268,6 +268,11 @@ struct CaseRecordsController: RouteCollection {
         action.recordedBy = req.currentUser!.id!
         try action.seal(.init(recipient: recipient, theirReference: reference, outcome: outcome), with: req.cipher)
         try await action.create(on: req.db)
+        // Every sharing with a partner goes in the disclosure log, with the basis it rests on.
+        try await Disclosure.record(on: req.db, cipher: req.cipher, caseID: c.id, on: day, recipient: recipient,
+                                    what: "\(CaseAction.kinds.first { $0.0 == action.kind }?.1 ?? action.kind) for case \(c.reference)",
+                                    lawfulBasis: ConsentRules.lawfulBasis(forAction: action.kind, isAdult: c.age == .adult),
+                                    by: req.currentUser?.id, at: req.lantern.now())
         try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)")
         return try await done(req, c, "Recorded.", anchor: "actions")
     }

@@ -119,6 +119,11 @@ struct NotificationsController: RouteCollection {
             try await n.save(on: db)
             try await transition.create(on: db)
         }
+        if to == .submitted {
+            try await Disclosure.record(on: req.db, cipher: req.cipher, caseID: c.id, on: day, recipient: "Home Office (\(n.kind.label))",
+                                        what: "\(n.kind.label) for case \(c.reference)", lawfulBasis: ConsentRules.lawfulBasis(forNotification: n.kind),
+                                        by: req.currentUser?.id, at: req.lantern.now())
+        }
         try await req.audit(.update, "Notification", id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)")
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "\(n.kind.label): \(to.label)."

@@ -100,6 +100,19 @@ final class Disclosure: SealedModel, @unchecked Sendable {
     ]
 
     init() { wrappedKey = Data(); sealed = Data() }
+
+    /// Logs a sharing of a case's data with a partner, as it is recorded on the case.
+    static func record(on db: any Database, cipher: FieldCipher, caseID: UUID?, on day: Day, recipient: String, what: String,
+                       lawfulBasis: String, by user: UUID?, at now: Date) async throws {
+        let d = Disclosure()
+        d.disclosedOn = day.iso
+        d.lawfulBasis = lawfulBasis
+        d.caseID = caseID
+        d.recordedBy = user
+        d.recordedAt = now
+        try d.seal(.init(recipient: recipient, what: what), with: cipher)
+        try await d.create(on: db)
+    }
 }
 
 /// How long each kind of record is kept, as an administrator has set it.
