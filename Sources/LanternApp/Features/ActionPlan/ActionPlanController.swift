@@ -51,7 +51,9 @@ struct ActionPlanController: RouteCollection {
         let ids = actions.compactMap(\.id)
         let notes = ids.isEmpty ? [] : try await PlanProgressNote.query(on: db).filter(\.$action.$id ~~ ids).sort(\.$notedOn, .descending).all()
         let latest = Dictionary(grouping: notes, by: { $0.$action.id }).compactMapValues(\.first)
-        let recommendations = Dictionary(try await AuditRecommendation.query(on: db).all().map { ($0.id!, $0.reference) }, uniquingKeysWith: { a, _ in a })
+        let linked = actions.compactMap(\.recommendationID)
+        let recommendations = linked.isEmpty ? [:] : Dictionary(try await AuditRecommendation.query(on: db).filter(\.$id ~~ linked).all()
+            .map { ($0.id!, $0.reference) }, uniquingKeysWith: { a, _ in a })
         return actions.map { a in
             ActionRow(id: a.id!.uuidString, title: a.title, owner: a.owner, due: a.due?.long ?? "", status: a.status.label, statusKey: a.status.rawValue,
                       businessAsUsual: a.businessAsUsual, overdue: ActionPlanRules.isOverdue(status: a.status, due: a.due, today: today),
@@ -165,7 +167,8 @@ struct ActionPlanController: RouteCollection {
             "area": action.area.rawValue, "title": action.title, "detail": action.detail, "owner": action.owner, "due_on": action.dueOn ?? "",
             "status": action.status.rawValue, "business_as_usual": action.businessAsUsual ? "yes" : "",
         ]
-        let year = FinancialYear(endYear: action.planYear, endMonth: (try await Self.year(req)).endMonth, endDay: (try await Self.year(req)).endDay)
+        let current = try await Self.year(req)
+        let year = FinancialYear(endYear: action.planYear, endMonth: current.endMonth, endDay: current.endDay)
         try await req.audit(.read, "PlanAction", id: action.id?.uuidString)
         return try await req.render("ActionPlan/action", ActionView(
             id: action.id!.uuidString, year: year.description, endYear: action.planYear, action: row, area: action.area.label, detail: action.detail,

@@ -36,9 +36,10 @@ struct AnnualStatementController: RouteCollection {
 
     func index(req: Request) async throws -> Response {
         let statements = try await AnnualStatement.query(on: req.db).sort(\.$planYear, .descending).all()
+        let organisation = try await Organisation.current(on: req.db)
         var rows: [IndexView.Row] = []
         for s in statements {
-            let year = try await financialYear(req, s.planYear)
+            let year = FinancialYear(endYear: s.planYear, endMonth: organisation?.financialYearEndMonth ?? 3, endDay: organisation?.financialYearEndDay ?? 31)
             rows.append(.init(year: s.planYear, label: year.description, status: s.isPublished ? "Published" : s.approval == nil ? "Draft" : s.signature == nil ? "Approved, not signed" : "Approved and signed",
                               link: s.isPublished ? "/modern-slavery-statement/\(s.planYear)" : "/annual-statement/\(s.planYear)"))
         }
@@ -264,38 +265,32 @@ struct AnnualStatementController: RouteCollection {
         return (s, content)
     }
 
-    private static func pdfResponse(_ data: Data, name: String) -> Response {
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(name)\"")
-        return response
+    /// Which of the two published documents a public address asks for.
+    enum Published {
+        case statement, supplyChains
+
+        var path: String { self == .statement ? "modern-slavery-statement" : "transparency-in-supply-chains" }
+        var title: String { self == .statement ? "Modern Slavery Statement" : "Transparency in Supply Chains Statement" }
+        var other: Published { self == .statement ? .supplyChains : .statement }
     }
 
-    /// `/modern-slavery-statement/2026` (the page) and `/modern-slavery-statement/2026.pdf`.
-    func publicStatement(req: Request) async throws -> Response {
+    /// `/modern-slavery-statement/2026` or `/transparency-in-supply-chains/2026`: the page, or
+    /// with `.pdf` the PDF.
+    private func publicPage(_ req: Request, _ which: Published) async throws -> Response {
         let raw = req.parameters.get("year") ?? ""
         let wantsPDF = raw.hasSuffix(".pdf")
         guard let year = Int(wantsPDF ? String(raw.dropLast(4)) : raw) else { throw LanternError.notFound }
         let (s, content) = try await published(req, year)
-        if wantsPDF, let pdf = s.pdf { return Self.pdfResponse(pdf, name: "modern-slavery-statement-\(year).pdf") }
+        if wantsPDF, let pdf = which == .statement ? s.pdf : s.supplyChainPDF {
+            return req.download(pdf, type: "application/pdf", filename: "\(which.path)-\(year).pdf", inline: true)
+        }
+        let blocks = which == .statement ? content.statement : content.supplyChains
+        let title = blocks.first?.text ?? which.title
         return try await req.render("AnnualStatement/published", PublicView(
-            title: content.statement.first?.text ?? "Modern Slavery Statement", blocks: Array(content.statement.dropFirst()),
-            publishedOn: Day(parsing: content.publishedOn)?.long ?? content.publishedOn, pdf: "/modern-slavery-statement/\(year).pdf",
-            other: "/transparency-in-supply-chains/\(year)", otherTitle: "Transparency in Supply Chains Statement"),
-            title: content.statement.first?.text ?? "Modern Slavery Statement")
+            title: title, blocks: Array(blocks.dropFirst()), publishedOn: Day(parsing: content.publishedOn)?.long ?? content.publishedOn,
+            pdf: "/\(which.path)/\(year).pdf", other: "/\(which.other.path)/\(year)", otherTitle: which.other.title), title: title)
     }
 
-    /// `/transparency-in-supply-chains/2026` and `/transparency-in-supply-chains/2026.pdf`.
-    func publicSupplyChains(req: Request) async throws -> Response {
-        let raw = req.parameters.get("year") ?? ""
-        let wantsPDF = raw.hasSuffix(".pdf")
-        guard let year = Int(wantsPDF ? String(raw.dropLast(4)) : raw) else { throw LanternError.notFound }
-        let (s, content) = try await published(req, year)
-        if wantsPDF, let pdf = s.supplyChainPDF { return Self.pdfResponse(pdf, name: "transparency-in-supply-chains-\(year).pdf") }
-        return try await req.render("AnnualStatement/published", PublicView(
-            title: content.supplyChains.first?.text ?? "Transparency in Supply Chains Statement", blocks: Array(content.supplyChains.dropFirst()),
-            publishedOn: Day(parsing: content.publishedOn)?.long ?? content.publishedOn, pdf: "/transparency-in-supply-chains/\(year).pdf",
-            other: "/modern-slavery-statement/\(year)", otherTitle: "Modern Slavery Statement"),
-            title: content.supplyChains.first?.text ?? "Transparency in Supply Chains Statement")
-    }
+    func publicStatement(req: Request) async throws -> Response { try await publicPage(req, .statement) }
+    func publicSupplyChains(req: Request) async throws -> Response { try await publicPage(req, .supplyChains) }
 }

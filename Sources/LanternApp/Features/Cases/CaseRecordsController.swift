@@ -28,7 +28,7 @@ struct CaseRecordsController: RouteCollection {
         routes.requiring(.viewCases).get("cases", ":caseID", "files", ":fileID", use: file)
     }
 
-    private static func trim(_ s: String?) -> String { ConcernIntake.trim(s) }
+    private static func trim(_ s: String?) -> String { FormText.trim(s) }
 
     private func refuse(_ req: Request, _ c: SafeguardingCase, _ typed: TypedForm) async throws -> Response {
         try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity)

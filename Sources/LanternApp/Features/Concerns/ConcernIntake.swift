@@ -41,7 +41,7 @@ struct ConcernIntake {
     var reporter: ConcernReporter.Secrets?
     var uploads: [(File, EvidenceKind)] = []
 
-    static func trim(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+    static func trim(_ s: String?) -> String { FormText.trim(s) }
 
     /// Reads and checks the form. `publicForm` adds the reporter questions.
     init(_ form: Form, publicForm: Bool) {

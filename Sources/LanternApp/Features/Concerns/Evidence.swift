@@ -64,8 +64,10 @@ enum EvidenceStore {
         (app.lantern.configuration.dataDirectory as NSString).appendingPathComponent("evidence")
     }
 
-    static func path(_ req: Request, _ id: UUID) -> String {
-        (directory(req) as NSString).appendingPathComponent(id.uuidString.lowercased() + ".sealed")
+    static func path(_ req: Request, _ id: UUID) -> String { path(directory: directory(req), id) }
+
+    static func path(directory: String, _ id: UUID) -> String {
+        (directory as NSString).appendingPathComponent(id.uuidString.lowercased() + ".sealed")
     }
 
     /// The most files one submission or message may carry.

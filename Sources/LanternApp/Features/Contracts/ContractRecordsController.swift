@@ -17,7 +17,7 @@ struct ContractRecordsController: RouteCollection {
         edit.post("kpi-values", use: addKPIValue)
     }
 
-    private static func trim(_ s: String?) -> String { (s ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+    private static func trim(_ s: String?) -> String { FormText.trim(s) }
 
     /// Checks a required or optional date field, adding the error under `field`.
     private static func day(_ raw: String, _ field: String, _ name: String, required: Bool, into errors: inout FormErrors) -> Day? {

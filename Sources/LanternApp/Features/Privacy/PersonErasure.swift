@@ -80,7 +80,7 @@ enum PersonErasure {
     static func deleteEvidence(owner: EvidenceFile.Owner, id: UUID, on db: any Database, directory: String) async throws -> Int {
         let files = try await EvidenceFile.query(on: db).filter(\.$ownerType == owner).filter(\.$ownerID == id).all()
         for f in files {
-            let path = (directory as NSString).appendingPathComponent(f.id!.uuidString.lowercased() + ".sealed")
+            let path = EvidenceStore.path(directory: directory, f.id!)
             if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
             try await f.delete(on: db)
         }

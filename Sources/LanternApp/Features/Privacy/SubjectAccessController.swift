@@ -280,11 +280,7 @@ struct SubjectAccessController: RouteCollection {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(Copy(reference: s.reference, produced: req.today.iso, records: items))
         try await logDisclosure(req, s, secrets, count: items.count, format: "JSON")
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = .json
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(s.reference).json\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return req.download(data, type: "application/json; charset=utf-8", filename: "\(s.reference).json", noStore: true)
     }
 
     func exportPDF(req: Request) async throws -> Response {
@@ -298,11 +294,7 @@ struct SubjectAccessController: RouteCollection {
         }
         let pdf = TextPDF(title: "Subject access \(s.reference)", blocks: blocks).render()
         try await logDisclosure(req, s, secrets, count: items.count, format: "PDF")
-        let response = Response(status: .ok, body: .init(data: pdf))
-        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(s.reference).pdf\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return req.download(pdf, type: "application/pdf", filename: "\(s.reference).pdf", noStore: true)
     }
 
     struct SentForm: Content { var sent_on: String? }

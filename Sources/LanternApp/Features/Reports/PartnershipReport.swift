@@ -283,7 +283,9 @@ struct PartnershipReport: Codable, Sendable {
     }
 
     /// Every published cell as CSV rows: table, category, count, percent, previous period.
-    var csv: String {
+    static let csvHeader = ["table", "category", "count", "percent_of_known", "previous_period"]
+
+    var csvRows: [[String]] {
         var rows: [[String]] = [["Cases opened", "All", cases, "", previousCases], ["Concerns received", "All", concerns, "", ""]]
         rows += types.flatMap { [["Exploitation type", $0.label, $0.total, $0.percent, $0.previous], ["Exploitation type: only", $0.label, $0.only, "", ""],
                                  ["Exploitation type: with other types", $0.label, $0.withOthers, "", ""]] }
@@ -294,7 +296,7 @@ struct PartnershipReport: Codable, Sendable {
             rows.append([t.title, "Not known", t.unknown, "", ""])
             rows.append([t.title, "Total", t.total, "", t.previousTotal])
         }
-        return CSVFile.write(header: ["table", "category", "count", "percent_of_known", "previous_period"], rows: rows)
+        return rows
     }
 }
 

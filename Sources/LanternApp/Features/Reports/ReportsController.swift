@@ -87,11 +87,8 @@ struct ReportsController: RouteCollection {
         let (period, choice, _) = try await choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
         try await req.audit(.export, "PartnershipReport", detail: "CSV, \(period.label)")
-        let response = Response(status: .ok, body: .init(string: report.csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let name = "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        return response
+        return req.csvDownload(filename: "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
+                               header: PartnershipReport.csvHeader, rows: report.csvRows)
     }
 
     func saveSnapshot(req: Request) async throws -> Response {

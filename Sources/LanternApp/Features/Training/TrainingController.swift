@@ -71,9 +71,6 @@ struct TrainingController: RouteCollection {
         let user = req.currentUser!
         let picture = try await TrainingPicture.load(on: req.db, today: req.today, managerEmail: user.can(.manageTraining) ? nil : user.email)
         try await req.audit(.export, "TrainingDashboard", detail: "CSV, \(picture.entries.count) rows")
-        let response = Response(status: .ok, body: .init(string: picture.csv))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"training-\(req.today.iso).csv\"")
-        return response
+        return req.csvDownload(filename: "training-\(req.today.iso).csv", header: TrainingPicture.csvHeader, rows: picture.csvRows)
     }
 }

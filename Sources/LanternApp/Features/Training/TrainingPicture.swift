@@ -77,11 +77,12 @@ struct TrainingPicture {
         return entries.sorted { (order[$0.state.status]!, $0.staff.name, $0.course.name) < (order[$1.state.status]!, $1.staff.name, $1.course.name) }
     }
 
-    var csv: String {
-        CSVFile.write(header: ["staff_number", "name", "job_title", "team", "directorate", "course", "status", "last_completed", "due"],
-                      rows: byUrgency.map { e in
-                          [e.staff.staffNumber, e.staff.name, e.staff.jobTitle, e.staff.team ?? "", e.staff.directorate, e.course.name,
-                           e.state.status.label, e.state.lastCompleted?.iso ?? "", e.state.due?.iso ?? ""]
-                      })
+    static let csvHeader = ["staff_number", "name", "job_title", "team", "directorate", "course", "status", "last_completed", "due"]
+
+    var csvRows: [[String]] {
+        byUrgency.map { e in
+            [e.staff.staffNumber, e.staff.name, e.staff.jobTitle, e.staff.team ?? "", e.staff.directorate, e.course.name,
+             e.state.status.label, e.state.lastCompleted?.iso ?? "", e.state.due?.iso ?? ""]
+        }
     }
 }

@@ -44,11 +44,17 @@ struct Pagination: Encodable {
 extension Request {
     /// A CSV download. Cells are escaped against formula injection by ``CSVFile/escape(_:)``.
     func csvDownload(filename: String, header: [String], rows: [[String]]) -> Response {
-        let body = CSVFile.write(header: header, rows: rows)
+        download(Data(CSVFile.write(header: header, rows: rows).utf8), type: "text/csv; charset=utf-8", filename: filename)
+    }
+
+    /// A file as a download (or `inline`, for a PDF the browser may show); `noStore` for copies
+    /// of personal data that no cache may keep.
+    func download(_ data: Data, type: String, filename: String, inline: Bool = false, noStore: Bool = false) -> Response {
         var headers = HTTPHeaders()
-        headers.add(name: .contentType, value: "text/csv; charset=utf-8")
-        headers.add(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(string: body))
+        headers.add(name: .contentType, value: type)
+        headers.add(name: .contentDisposition, value: "\(inline ? "inline" : "attachment"); filename=\"\(filename)\"")
+        if noStore { headers.add(name: .cacheControl, value: "no-store") }
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 
     /// Today in the UK, by Lantern's clock.
