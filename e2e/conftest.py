@@ -73,3 +73,21 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+def submit(browser, selector):
+    """Clicks a form's button and waits for the page that answers it: the old page's window
+    object carries a mark that the new page's does not."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.execute_script("window.__lanternOldPage = true;")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+
+    def answered(driver):
+        try:
+            return driver.execute_script("return document.readyState === 'complete' && window.__lanternOldPage === undefined;")
+        except WebDriverException:
+            return False  # between pages
+    WebDriverWait(browser, 20).until(answered)

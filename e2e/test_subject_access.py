@@ -5,17 +5,9 @@ import pathlib
 import time
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import submit
 from test_sign_in_and_roles import sign_in
-
-
-def submit(browser, selector):
-    """Clicks a form's button and waits for the page that answers it."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 20).until(EC.staleness_of(page))
 
 
 def test_subject_access_from_receipt_to_export(browser, server, tmp_path):

@@ -3,9 +3,8 @@ file refused line by line with nothing imported, then finds the new people on th
 import datetime
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
+from conftest import submit
 from test_sign_in_and_roles import sign_in
 
 
@@ -13,10 +12,7 @@ def upload(browser, server, kind, path):
     browser.get(server + "/training/import")
     browser.find_element(By.ID, "kind-" + kind).click()
     browser.find_element(By.ID, "file").send_keys(str(path))
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "form[action='/training/import'] button[type=submit]").click()
-    # Wait for the answer page, not the form page it replaces.
-    WebDriverWait(browser, 20).until(EC.staleness_of(page))
+    submit(browser, "form[action='/training/import'] button[type=submit]")
 
 
 def test_training_import_to_dashboard(browser, server, tmp_path):
