@@ -13,6 +13,19 @@ struct ModelTests {
         #expect(throws: (any Error).self) { try SentenceClassifier(serialized: Data("garbage".utf8)) }
     }
 
+    @Test func documentScoringMatchesTheSparseVectors() throws {
+        // The fast document path and the vectors training uses must give the same scores.
+        let model = try SentenceClassifier.bundled()
+        let url = Fixtures.shared.appendingPathComponent("data/aims-au/test.csv")
+        let statement = try LabelledSentences(csv: try Data(contentsOf: url)).statements[0]
+        let fast = model.probabilities(document: statement.sentences)
+        let terms = FeatureHasher.documentTerms(statement.sentences)
+        for (i, scores) in fast.enumerated() {
+            let vector = FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.blocks(terms, at: i)), idf: model.idf)
+            for (a, b) in zip(model.probabilities(vector), scores) { #expect(abs(a - b) < 1e-4) }
+        }
+    }
+
     @Test func foldsNeverSplitAStatement() {
         let ids = (0..<200).map { "s\($0 % 23)" }
         let folds = Training.foldAssignment(ids, folds: 5, seed: 7)

@@ -9,22 +9,24 @@ public struct SentenceClassifier: Sendable {
     public let weights: [[Float]]
     public let bias: [Float]
     public let thresholds: [Float]
-    /// The weights bucket-major (all labels of one bucket side by side), so scoring a
-    /// sentence touches one cache line per feature instead of one per label.
-    private let packed: [SIMD16<Float>]
+    /// The weights bucket-major (all labels of one bucket side by side, the bucket's IDF in
+    /// the last lane), so scoring a sentence touches one cache line per feature.
+    let packed: [SIMD16<Float>]
+    static let idfLane = 15
 
     public init(idf: [Float], weights: [[Float]], bias: [Float], thresholds: [Float]) {
         self.idf = idf
         self.weights = weights
         self.bias = bias
         self.thresholds = thresholds
-        precondition(weights.count <= 16)
+        precondition(weights.count < Self.idfLane)
         var packed = [SIMD16<Float>](repeating: .zero, count: idf.count)
         for l in weights.indices { for b in 0..<idf.count { packed[b][l] = weights[l][b] } }
+        for b in 0..<idf.count { packed[b][Self.idfLane] = idf[b] }
         self.packed = packed
     }
 
-    /// A sentence to classify, with the sentences either side of it in the same document.
+    /// One sentence to classify on its own, with the sentences around it when they are known.
     public struct Input: Sendable {
         public var sentence: String
         public var previous: String
@@ -36,16 +38,10 @@ public struct SentenceClassifier: Sendable {
         }
     }
 
-    /// Inputs for a document's sentences in reading order, each with its neighbours.
-    public static func inputs(for sentences: [String]) -> [Input] {
-        sentences.indices.map { i in
-            Input(sentence: sentences[i], previous: i > 0 ? sentences[i - 1] : "",
-                  next: i + 1 < sentences.count ? sentences[i + 1] : "")
-        }
-    }
-
+    /// The input's feature vector, the sentence taken as the middle of a three-sentence document.
     public func vector(_ input: Input) -> FeatureHasher.Vector {
-        FeatureHasher.vector(sentence: input.sentence, previous: input.previous, next: input.next, idf: idf)
+        let document = [input.previous, input.sentence, input.next]
+        return FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.blocks(FeatureHasher.documentTerms(document), at: 1)), idf: idf)
     }
 
     /// Probability for each label, in ``AIMSLabel`` order.
@@ -62,14 +58,19 @@ public struct SentenceClassifier: Sendable {
     }
 
     /// Probabilities for a whole document in reading order; each sentence is tokenised once
-    /// and its terms reused as its neighbours' context.
+    /// and its terms reused as its neighbours' context. Scores straight from the hashed terms
+    /// (see ``BlockScorer``) without building the sparse vectors training needs.
     public func probabilities(document sentences: [String]) -> [[Float]] {
-        let terms = sentences.map(FeatureHasher.terms)
-        let empty = FeatureHasher.Terms()
-        return terms.indices.map { i in
-            let blocks = FeatureHasher.counts(terms[i], previous: i > 0 ? terms[i - 1] : empty,
-                                              next: i + 1 < terms.count ? terms[i + 1] : empty)
-            return probabilities(FeatureHasher.vector(blocks, idf: idf))
+        let terms = FeatureHasher.documentTerms(sentences)
+        var scorer = BlockScorer(buckets: idf.count)
+        return packed.withUnsafeBufferPointer { w in
+            terms.indices.map { i in
+                var z = SIMD16<Float>.zero
+                for block in FeatureHasher.blocks(terms, at: i) {
+                    z += scorer.score(block.first, block.second, weights: w) * block.weight
+                }
+                return bias.indices.map { 1 / (1 + expf(-(z[$0] + bias[$0]))) }
+            }
         }
     }
 

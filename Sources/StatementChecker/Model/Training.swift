@@ -4,28 +4,28 @@ import Foundation
 public enum Training {
     /// Smoothed IDF over the training sentences; buckets seen in fewer than two sentences get
     /// zero weight (they cannot generalise and only add noise).
-    static func idf(for inputs: [SentenceClassifier.Input]) -> [Float] {
+    static func idf(for counts: [[[(Int32, Float)]]]) -> [Float] {
         var df = [Int32](repeating: 0, count: FeatureHasher.buckets)
-        for input in inputs {
+        for blocks in counts {
             var seen = Set<Int32>()
-            for block in FeatureHasher.counts(sentence: input.sentence, previous: input.previous, next: input.next) {
-                seen.formUnion(block.map(\.0))
-            }
+            for block in blocks { seen.formUnion(block.map(\.0)) }
             for b in seen { df[Int(b)] += 1 }
         }
-        let n = Float(inputs.count)
+        let n = Float(counts.count)
         return df.map { $0 < 2 ? 0 : logf((1 + n) / (1 + Float($0))) + 1 }
     }
 
     struct Examples {
-        var inputs: [SentenceClassifier.Input] = []
+        /// Per sentence, the raw term counts of each feature block.
+        var counts: [[[(Int32, Float)]]] = []
         var labels: [[Bool]] = []
     }
 
     static func examples(_ statements: [LabelledSentences.Statement]) -> Examples {
         var e = Examples()
         for s in statements {
-            e.inputs += SentenceClassifier.inputs(for: s.sentences)
+            let terms = FeatureHasher.documentTerms(s.sentences)
+            e.counts += terms.indices.map { FeatureHasher.counts(FeatureHasher.blocks(terms, at: $0)) }
             e.labels += s.labels
         }
         return e
@@ -36,8 +36,8 @@ public enum Training {
     public static func train(_ statements: [LabelledSentences.Statement], tuneThresholds: Bool = true,
                              progress: ((String) -> Void)? = nil) -> SentenceClassifier {
         let e = examples(statements)
-        let idf = idf(for: e.inputs)
-        let vectors = e.inputs.map { FeatureHasher.vector(sentence: $0.sentence, previous: $0.previous, next: $0.next, idf: idf) }
+        let idf = idf(for: e.counts)
+        let vectors = e.counts.map { FeatureHasher.vector($0, idf: idf) }
         let labelCount = AIMSLabel.allCases.count
         let fits = FitResults(count: labelCount)
         DispatchQueue.concurrentPerform(iterations: labelCount) { label in
@@ -48,7 +48,7 @@ public enum Training {
         if tuneThresholds, statements.count >= 6 {
             progress?("choosing thresholds from inner 3-fold predictions")
             let folds = foldAssignment(statements.map(\.id), folds: 3, seed: 11)
-            var oof = [[Float]](repeating: [], count: e.inputs.count)
+            var oof = [[Float]](repeating: [], count: e.labels.count)
             var offsets: [Int] = []
             var running = 0
             for s in statements { offsets.append(running); running += s.sentences.count }

@@ -23,7 +23,10 @@ public enum EvidenceStatus: String, Codable, Sendable, Comparable {
     static let vagueHints = ["toleran", "committed", "oppose", "against", "condemn"]
 
     public static func classify(_ sentence: String) -> EvidenceStatus {
-        let lowered = sentence.lowercased()
+        classify(sentence, lowered: sentence.lowercased())
+    }
+
+    static func classify(_ sentence: String, lowered: String) -> EvidenceStatus {
         let range = NSRange(sentence.startIndex..., in: sentence)
         func test(_ hints: [String], _ pattern: NSRegularExpression) -> Bool {
             hints.contains { lowered.hasFragment($0) } && pattern.firstMatch(in: sentence, range: range) != nil

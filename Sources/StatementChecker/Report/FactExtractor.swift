@@ -43,7 +43,23 @@ enum FactExtractor {
     static let financialYearLabel = regex(#"\b(?:statement|financial year|year|FY)\s*(?:for\s+)?(20\d\d)\s*[/–-]\s*(\d{2}|20\d\d)\b"#)
     static let noSteps = regex(#"\b(has|have) not taken any steps\b|\bno steps have been taken\b"#)
 
+    static let datePattern = regex("(" + date + ")")
+
+    /// Maximal runs of exactly four digits: each date the patterns read holds one (its year).
+    static func yearCount(_ s: String) -> Int {
+        var count = 0, run = 0
+        for b in s.utf8 {
+            if b >= 0x30 && b <= 0x39 { run += 1 } else { if run == 4 { count += 1 }; run = 0 }
+        }
+        return run == 4 ? count + 1 : count
+    }
+
     static func extract(sentences: [String], fullText: String) -> StatementReport.Facts {
+        extract(sentences: sentences, lowered: sentences.map { $0.lowercased() }, fullText: fullText)
+    }
+
+    /// `lowered` holds the sentences lower-cased, which the caller usually has already.
+    static func extract(sentences: [String], lowered loweredSentences: [String], fullText: String) -> StatementReport.Facts {
         var facts = StatementReport.Facts()
         // Organisation: the most frequent organisation-like name in the opening sentences.
         var counts: [String: Int] = [:]
@@ -58,12 +74,12 @@ enum FactExtractor {
         }
         facts.organisation = counts.max { a, b in a.value == b.value ? a.key.count < b.key.count : a.value < b.value }?.key
 
-        for s in sentences {
+        for (s, lowered) in zip(sentences, loweredSentences) {
             // Cheap checks first: the date and name patterns are slow and rarely apply.
-            let lowered = s.lowercased()
-            let hasYear = s.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+            let years = yearCount(s)
+            let hasYear = years > 0
             let hasDate = hasYear && (monthFragments.contains { lowered.hasFragment($0) } || s.hasFragment("/"))
-            if hasDate, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
+            if hasDate, years >= 2, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
                let start = parseDate(a), let end = parseDate(b), end > start {
                 facts.periodStart = a; facts.periodEnd = b
                 facts.periodMonths = Calendar(identifier: .gregorian).dateComponents([.month], from: start, to: end.addingTimeInterval(86_400)).month
@@ -107,8 +123,7 @@ enum FactExtractor {
                 if let m = firstMatch(nameThenRole, in: s) { facts.signatoryName = m[1]; facts.signatoryRole = m[2]; break }
             }
         }
-        let datePattern = regex("(" + date + ")")
-        for s in sentences.suffix(8).reversed() where s.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
+        for s in sentences.suffix(8).reversed() where yearCount(s) > 0 {
             if let d = firstMatch(datePattern, in: s)?[1] { facts.statementDate = d; break }
         }
         if facts.statementDate == nil { facts.statementDate = facts.approvalDate }
@@ -116,7 +131,7 @@ enum FactExtractor {
         for (phrases, name) in acts where phrases.contains(where: { loweredText.hasFragment($0) }) {
             facts.actsCited.append(name)
         }
-        facts.noStepsTaken = sentences.contains { $0.lowercased().hasFragment("steps") && firstMatch(noSteps, in: $0) != nil }
+        facts.noStepsTaken = zip(sentences, loweredSentences).contains { $1.hasFragment("steps") && firstMatch(noSteps, in: $0) != nil }
         return facts
     }
 

@@ -18,9 +18,9 @@ public struct StatementCheck: Sendable {
     public func check(text: String, source: String, kind: String, now: Date = Date()) -> StatementReport {
         let sentences = SentenceSplitter.split(text)
         let probabilities = classify(sentences)
-        let statuses = sentences.map(EvidenceStatus.classify)
         let lowered = sentences.map { $0.lowercased() }
-        var facts = FactExtractor.extract(sentences: sentences, fullText: text)
+        let statuses = zip(sentences, lowered).map { EvidenceStatus.classify($0, lowered: $1) }
+        var facts = FactExtractor.extract(sentences: sentences, lowered: lowered, fullText: text)
 
         func modelEvidence(_ labels: [AIMSLabel]) -> [StatementReport.Evidence] {
             sentences.indices.compactMap { i in

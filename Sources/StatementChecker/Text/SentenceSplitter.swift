@@ -16,7 +16,7 @@ public enum SentenceSplitter {
 
     public static func split(_ text: String) -> [String] {
         let unified = text.utf8.contains(13) ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
-        let pages = unified.split(separator: "\u{0C}", omittingEmptySubsequences: false).map(String.init)
+        let pages = lines(unified, separator: 0x0C)
         let repeated = repeatedLines(pages)
         var paragraphs: [String] = []
         var current = ""
@@ -26,7 +26,7 @@ public enum SentenceSplitter {
             current = ""
         }
         for page in pages {
-            for rawLine in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            for rawLine in lines(page, separator: 0x0A) {
                 var line = rawLine.trimmedSpaces
                 if line.isEmpty { flush(); continue }
                 if (!repeated.isEmpty && repeated.contains(normalised(line))) || isPageNumber(line) { continue }
@@ -54,6 +54,11 @@ public enum SentenceSplitter {
             pieces += splitParagraph(paragraph)
         }
         return mergeHeadings(pieces)
+    }
+
+    /// The parts of `text` between separator bytes (a line feed or form feed), empty parts kept.
+    static func lines(_ text: String, separator: UInt8) -> [String] {
+        text.utf8.split(separator: separator, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// "1.", "(a)", "iv)": checked before the regular expression, which is slow.
@@ -84,8 +89,8 @@ public enum SentenceSplitter {
         guard nonEmpty.count >= 3 else { return [] }
         var counts: [String: Int] = [:]
         for page in nonEmpty {
-            let lines = Set(page.split(separator: "\n").map { normalised(String($0)) }.filter { $0.count >= 3 && $0.count <= 120 })
-            for line in lines { counts[line, default: 0] += 1 }
+            let pageLines = Set(lines(page, separator: 0x0A).map(normalised).filter { $0.count >= 3 && $0.count <= 120 })
+            for line in pageLines { counts[line, default: 0] += 1 }
         }
         return Set(counts.filter { $0.value * 2 >= nonEmpty.count }.keys)
     }
@@ -96,23 +101,30 @@ public enum SentenceSplitter {
     struct Piece { let text: String; let terminated: Bool }
 
     static func splitParagraph(_ paragraph: String) -> [Piece] {
-        // Unicode scalars rather than Characters: the same decisions, far less work.
+        // UTF-8 bytes, decoding a scalar only where a decision needs one: whole statements
+        // arrive as one paragraph when the text has no line breaks.
         var sentences: [Piece] = []
-        let chars = Array(paragraph.unicodeScalars)
-        func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
+        let bytes = Array(paragraph.utf8)
+        let n = bytes.count
         var start = 0
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == "." || c == "!" || c == "?" {
+        while i < n {
+            let c = bytes[i]
+            if c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") {
                 var j = i + 1
-                while j < chars.count, chars[j] == "\"" || chars[j] == "”" || chars[j] == "’" || chars[j] == ")" { j += 1 }
-                if j < chars.count, isSpace(chars[j]) {
-                    var k = j
-                    while k < chars.count, isSpace(chars[k]) { k += 1 }
-                    if k < chars.count, chars[k].properties.isUppercase || chars[k].properties.numericType != nil || chars[k] == "\"" || chars[k] == "“" {
-                        if c != "." || !endsWithAbbreviation(chars, before: i) {
-                            append(String(String.UnicodeScalarView(chars[start..<j])), to: &sentences)
+                while j < n {
+                    if bytes[j] == UInt8(ascii: "\"") || bytes[j] == UInt8(ascii: ")") { j += 1; continue }
+                    // ” and ’ (E2 80 9D, E2 80 99) close a sentence too.
+                    if bytes[j] == 0xE2, j + 2 < n, bytes[j + 1] == 0x80, bytes[j + 2] == 0x9D || bytes[j + 2] == 0x99 { j += 3; continue }
+                    break
+                }
+                if j < n, let (space, width) = UTF8Scan.scalar(bytes, at: j), space.properties.isWhitespace {
+                    var k = j + width
+                    while k < n, let (next, w) = UTF8Scan.scalar(bytes, at: k), next.properties.isWhitespace { k += w }
+                    if k < n, let (next, _) = UTF8Scan.scalar(bytes, at: k),
+                       next.properties.isUppercase || next.properties.numericType != nil || next == "\"" || next == "“" {
+                        if c != UInt8(ascii: ".") || !endsWithAbbreviation(bytes, before: i) {
+                            append(String(decoding: bytes[start..<j], as: UTF8.self), to: &sentences)
                             start = k
                             i = k
                             continue
@@ -122,22 +134,28 @@ public enum SentenceSplitter {
             }
             i += 1
         }
-        append(String(String.UnicodeScalarView(chars[start...])), to: &sentences)
+        append(String(decoding: bytes[start...], as: UTF8.self), to: &sentences)
         return sentences
     }
 
     private static func append(_ sentence: String, to sentences: inout [Piece]) {
         var s = sentence.trimmedSpaces
-        let terminated = s.last.map { ".!?:;\"”)".contains($0) } ?? false
+        let terminated = s.unicodeScalars.last.map { ".!?:;\"”)".unicodeScalars.contains($0) } ?? false
         // The AIMS.au sentences carry no final full stop; trimming it keeps input alike.
-        if s.hasSuffix(".") { s.removeLast() }
-        if s.contains(where: { $0.isLetter }) { sentences.append(Piece(text: s, terminated: terminated)) }
+        if s.utf8.last == UInt8(ascii: ".") { s.removeLast() }
+        if s.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { sentences.append(Piece(text: s, terminated: terminated)) }
     }
 
-    static func endsWithAbbreviation(_ chars: [Unicode.Scalar], before index: Int) -> Bool {
+    /// Whether the word before the full stop at `index` is a known abbreviation or a single letter.
+    static func endsWithAbbreviation(_ bytes: [UInt8], before index: Int) -> Bool {
         var k = index - 1
-        while k >= 0, !chars[k].properties.isWhitespace, chars[k] != "(" { k -= 1 }
-        let word = String(String.UnicodeScalarView(chars[(k + 1)..<index])).lowercased()
+        while k >= 0 {
+            let b = bytes[k]
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") || b == UInt8(ascii: "(") { break }
+            if b == 0xA0, k > 0, bytes[k - 1] == 0xC2 { break }  // no-break space
+            k -= 1
+        }
+        let word = String(decoding: bytes[(k + 1)..<index], as: UTF8.self).lowercased()
         if word.unicodeScalars.count == 1, word.unicodeScalars.first?.properties.isAlphabetic == true { return true }
         return abbreviations.contains(word)
     }
@@ -148,9 +166,8 @@ public enum SentenceSplitter {
         var pendingHeading: String? = nil
         for piece in pieces {
             let s = piece.text
-            let words = s.split(separator: " ").count
-            let isHeading = !piece.terminated && words <= 8 && !s.contains(where: { $0 == "," })
-                && s.first?.isUppercase == true
+            let isHeading = !piece.terminated && UTF8Scan.wordCount(s) <= 8 && !s.utf8.contains(UInt8(ascii: ","))
+                && s.unicodeScalars.first?.properties.isUppercase == true
             if isHeading {
                 pendingHeading = pendingHeading.map { $0 + " " + s } ?? s
                 continue
