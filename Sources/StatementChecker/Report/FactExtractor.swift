@@ -54,11 +54,7 @@ enum FactExtractor {
         return run == 4 ? count + 1 : count
     }
 
-    static func extract(sentences: [String], fullText: String) -> StatementReport.Facts {
-        extract(sentences: sentences, lowered: sentences.map { $0.lowercased() }, fullText: fullText)
-    }
-
-    /// `lowered` holds the sentences lower-cased, which the caller usually has already.
+    /// `lowered` holds the sentences lower-cased, shared with the rules and the evidence status.
     static func extract(sentences: [String], lowered loweredSentences: [String], fullText: String) -> StatementReport.Facts {
         var facts = StatementReport.Facts()
         // Organisation: the most frequent organisation-like name in the opening sentences.
