@@ -206,24 +206,31 @@ struct ConcernsTests {
 }
 
 /// Every text and blob value in every table, as one string, to prove what is not stored in clear.
+/// Tables by name and rows sorted, so two reads of an unchanged database compare equal:
+/// PostgreSQL returns catalogue and heap rows in no fixed order, and under load its planner
+/// may change that order between two identical queries.
 enum RawDatabase {
     static func allText(_ env: TestEnvironment, excluding: Set<String> = []) async throws -> String {
         let sql = env.sql
         let tables: [String]
         if env.database == .sqlite {
-            tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table'").all().map { try $0.decode(column: "name", as: String.self) }
+            tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) }
         } else {
-            tables = try await sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").all()
+            tables = try await sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name").all()
                 .map { try $0.decode(column: "table_name", as: String.self) }
         }
         var text = ""
         for table in tables where !excluding.contains(table) {
+            var rows: [String] = []
             for row in try await sql.raw("SELECT * FROM \(ident: table)").all() {
-                for column in row.allColumns {
-                    if let s = try? row.decode(column: column, as: String?.self) { text += (s ?? "") + "\n" }
-                    else if let d = try? row.decode(column: column, as: Data?.self) { text += String(decoding: d ?? Data(), as: UTF8.self) + "\n" }
+                var line = ""
+                for column in row.allColumns.sorted() {
+                    if let s = try? row.decode(column: column, as: String?.self) { line += (s ?? "") + "\n" }
+                    else if let d = try? row.decode(column: column, as: Data?.self) { line += String(decoding: d ?? Data(), as: UTF8.self) + "\n" }
                 }
+                rows.append(line)
             }
+            text += rows.sorted().joined()
         }
         return text
     }

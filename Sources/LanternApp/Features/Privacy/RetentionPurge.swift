@@ -82,6 +82,8 @@ enum RetentionPurge {
                 lines.append(Line(type: type, label: type.label, months: months, cutoff: cutoffDay.long, action: action, ids: [], note: note))
                 continue
             }
+            // In a fixed order, so the same records give the same report on every database.
+            ids.sort { $0.uuidString < $1.uuidString }
             lines.append(Line(type: type, label: type.label, months: months, cutoff: cutoffDay.long, action: action, ids: ids, note: note))
         }
         return lines
