@@ -154,9 +154,10 @@ struct PrivacyTests {
         try await withLantern(database) { env in
             let (_, old) = try await Self.openCase(env, first: "Elspeth", last: "Marrow")
             let (_, recent) = try await Self.openCase(env, first: "Tamsin", last: "Roe")
+            let (_, older) = try await Self.openCase(env, first: "Wystan", last: "Pell")
             let now = env.clock.now()
-            // One case closed three years ago, one closed last week; one leaver of ten years ago.
-            for (c, daysAgo) in [(old, 3 * 365), (recent, 7)] {
+            // Cases closed three and four years ago, one closed last week; one leaver of ten years ago.
+            for (c, daysAgo) in [(old, 3 * 365), (recent, 7), (older, 4 * 365)] {
                 c.status = "closed"; c.closedAt = now.addingTimeInterval(-Double(daysAgo) * 86_400)
                 try await c.save(on: env.db)
             }
@@ -184,6 +185,7 @@ struct PrivacyTests {
             let toAnonymise = dry.lines.first { $0.type == .closedCases }!.ids
             let toDelete = dry.lines.first { $0.type == .trainingRecords }!.ids
             #expect(toAnonymise.contains(old.id!) && !toAnonymise.contains(recent.id!))
+            #expect(toAnonymise == [old.id!, older.id!].sorted { $0.uuidString < $1.uuidString }, "listed in a fixed order, whatever the database returns")
             #expect(toDelete == [leaver.id!])
 
             let real = try await RetentionPurge.run(env.app, today: Day(now), dryRun: false)
