@@ -130,6 +130,11 @@ public struct FeatureHasher: Sendable {
         blocks.map { tally($0.first + $0.second) }
     }
 
+    /// Raw term counts per block for sentence `i` of a document (see ``blocks(_:at:)``).
+    static func counts(_ terms: [Terms], at i: Int) -> [[(Int32, Float)]] {
+        counts(blocks(terms, at: i))
+    }
+
     private static func tally(_ buckets: [Int32]) -> [(Int32, Float)] {
         var out: [(Int32, Float)] = []
         out.reserveCapacity(buckets.count)

@@ -41,7 +41,7 @@ public struct SentenceClassifier: Sendable {
     /// The input's feature vector, the sentence taken as the middle of a three-sentence document.
     public func vector(_ input: Input) -> FeatureHasher.Vector {
         let document = [input.previous, input.sentence, input.next]
-        return FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.blocks(FeatureHasher.documentTerms(document), at: 1)), idf: idf)
+        return FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.documentTerms(document), at: 1), idf: idf)
     }
 
     /// Probability for each label, in ``AIMSLabel`` order.

@@ -25,7 +25,7 @@ public enum Training {
         var e = Examples()
         for s in statements {
             let terms = FeatureHasher.documentTerms(s.sentences)
-            e.counts += terms.indices.map { FeatureHasher.counts(FeatureHasher.blocks(terms, at: $0)) }
+            e.counts += terms.indices.map { FeatureHasher.counts(terms, at: $0) }
             e.labels += s.labels
         }
         return e
