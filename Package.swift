@@ -48,6 +48,7 @@ let package = Package(
             name: "lantern",
             dependencies: [
                 "LanternApp",
+                "LanternCore",
                 "StatementChecker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -19,8 +19,9 @@ let configuration = LanternConfiguration(
     dataDirectory: dataDir, dataProtectionKey: try DataProtectionKey(base64: keyText))
 let app = try await Application.make(.production)
 try await configure(app, configuration)
-let started = Date()
+let started = ContinuousClock.now
 let report = try await CapacityData.generate(on: app, cases: cases, concerns: concerns)
+let took = (ContinuousClock.now - started).components
 print(String(format: "Added %d concerns and %d cases (%d owned by the demo caseworker) in %.1f s",
-             report.concerns, report.cases, report.ownedByCaseworker, Date().timeIntervalSince(started)))
+             report.concerns, report.cases, report.ownedByCaseworker, Double(took.seconds) + Double(took.attoseconds) / 1e18))
 try await app.asyncShutdown()

@@ -13,7 +13,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
         app.directory = DirectoryConfiguration(workingDirectory: resources.hasSuffix("/") ? resources : resources + "/")
     }
 
-    try DatabaseSetup.use(configuration.database, on: app)
+    try DatabaseSetup.use(configuration.database, clock: configuration.clock, on: app)
     app.migrations.add(LanternMigrations.all)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanternCore
 import NIOCore
 import StatementChecker
 
@@ -53,7 +54,7 @@ struct CheckStatement: AsyncParsableCommand {
                     data = contents
                 }
                 let document = try reader.read(data)
-                reports.append(checker.check(text: document.text, source: source, kind: document.kind.rawValue))
+                reports.append(checker.check(text: document.text, source: source, kind: document.kind.rawValue, now: LanternClock.system.now()))
             } catch {
                 failures += 1
                 FileHandle.standardError.write(Data("\(source): \(error)\n".utf8))

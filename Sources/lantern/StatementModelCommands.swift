@@ -29,11 +29,12 @@ struct StatementModel: AsyncParsableCommand {
 
         func run() async throws {
             let sentences = try StatementModel.load(data)
-            let started = Date()
+            let started = ContinuousClock.now
             let model = Training.train(sentences.statements) { print("  \($0)") }
             try model.serialized().write(to: URL(fileURLWithPath: output))
+            let took = (ContinuousClock.now - started).components
             print(String(format: "Trained on %d sentences from %d statements in %.1f s; wrote %@",
-                         sentences.sentenceCount, sentences.statements.count, Date().timeIntervalSince(started), output))
+                         sentences.sentenceCount, sentences.statements.count, Double(took.seconds) + Double(took.attoseconds) / 1e18, output))
             print("Thresholds: " + AIMSLabel.allCases.map { "\($0.columnName) \(String(format: "%.2f", model.thresholds[$0.rawValue]))" }.joined(separator: ", "))
         }
     }

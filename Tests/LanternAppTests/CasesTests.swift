@@ -18,7 +18,7 @@ struct CasesTests {
         let team = try #require(try await Team.query(on: env.db).filter(\.$name == "Children's Social Care").first())
         let response = try await browser.postPairs("/cases/new", fields + [("team", team.id!.uuidString)])
         #expect(response.status == .seeOther, "\(response.body.string.prefix(3000))")
-        return try #require(try await SafeguardingCase.query(on: env.db).sort(\.$openedAt, .descending).first())
+        return try await env.record(SafeguardingCase.self, at: response.location)
     }
 
     @Test(arguments: TestDatabase.available)
@@ -48,8 +48,7 @@ struct CasesTests {
     func aChildGoesFromConcernToNRMReferralToPositiveDecisions(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             let reporter = try env.browser()
-            _ = try await ConcernsTests.reportAnonymously(reporter)
-            let concern = try #require(try await Concern.query(on: env.db).first())
+            let concern = try await env.created(Concern.self) { _ = try await ConcernsTests.reportAnonymously(reporter) }
             let browser = try env.browser()
             try await browser.signIn(as: .caseworker)
             let concernPath = "/concerns/\(concern.id!.uuidString)"

@@ -133,7 +133,7 @@ struct ImportPageTests {
             let uploaded = try await Self.upload(browser, "suppliers", "later.csv", Data("name\nLater Ltd\n".utf8))
             env.clock.advance(by: 25 * 3600)
             try await Housekeeping.runOnce(env.app)
-            let batch = try #require(try await ImportBatch.query(on: env.db).first())
+            let batch = try await env.record(ImportBatch.self, at: uploaded.location)
             #expect(batch.status == "expired" && batch.data == nil)
             try await browser.signIn(as: .procurementOfficer)  // the session itself ended long ago
             #expect(try await browser.get(uploaded.location!).body.string.contains("This file was expired."))

@@ -53,7 +53,7 @@ struct PrivacyTests {
             let created = try await dpo.post("/privacy/sar", ["name": "Zofia Kaminska", "date_of_birth": "14/03/1990", "contact": "By email",
                                                               "received_on": "2026-11-02", "aliases": ""])
             #expect(created.status == .seeOther)
-            let sar = try #require(try await SubjectAccessRequest.query(on: env.db).first())
+            let sar = try await env.record(SubjectAccessRequest.self, at: created.location)
             #expect(sar.dueOn == "2026-12-02")
             let path = created.location!
             // No copy before identity is confirmed and the search has run.

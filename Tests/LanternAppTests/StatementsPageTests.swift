@@ -28,7 +28,7 @@ struct StatementsPageTests {
             #expect(page.contains("Cabinet"))
             #expect(page.contains("<mark class=\"evidence__sentence\">This statement has been approved by Cabinet.</mark>"))
             #expect(page.contains("tag--met"))
-            let record = try #require(try await StatementCheckRecord.query(on: env.db).first())
+            let record = try await env.record(StatementCheckRecord.self, at: location)
             #expect(record.source == "leicestershire-2018-19.txt" && record.metCount >= 7)
             #expect(try await AuditEntry.query(on: env.db).filter(\.$entityType == "StatementCheck").count() == 1)
             #expect(try await browser.get("/statements").body.string.contains("leicestershire-2018-19.txt"))

@@ -15,7 +15,9 @@ public struct StatementCheck: Sendable {
         classifier.probabilities(document: sentences)
     }
 
-    public func check(text: String, source: String, kind: String, now: Date = Date()) -> StatementReport {
+    /// `now` dates the report and judges whether the statement's period is current; it comes from
+    /// the caller's clock.
+    public func check(text: String, source: String, kind: String, now: Date) -> StatementReport {
         let sentences = SentenceSplitter.split(text)
         let probabilities = classify(sentences)
         let lowered = sentences.map { $0.lowercased() }

@@ -25,11 +25,15 @@ enum TestDatabase: String, CaseIterable, CustomTestStringConvertible, Sendable {
     var testDescription: String { rawValue }
 }
 
-/// A clock the tests move by hand.
+/// A clock the tests move by hand. It starts at a fixed instant (18 November 2026, 08:26 UTC)
+/// unless a test names another, and it is Lantern's clock from before the first migration.
 final class TestClock: Sendable {
-    private let current = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_000_000))
+    static let start = Date(timeIntervalSince1970: 1_795_000_000)
+    private let current: NIOLockedValueBox<Date>
+    init(at start: Date = TestClock.start) { current = NIOLockedValueBox(start) }
     func now() -> Date { current.withLockedValue { $0 } }
     func advance(by seconds: TimeInterval) { current.withLockedValue { $0 += seconds } }
+    var lanternClock: LanternClock { LanternClock { [self] in now() } }
 }
 
 struct TestEnvironment {
@@ -40,13 +44,31 @@ struct TestEnvironment {
     func browser() throws -> Browser { Browser(tester: try app.testing()) }
     var db: any Database { app.db }
     var sql: any SQLDatabase { app.db as! any SQLDatabase }
+
+    /// The one `M` that `action` adds, found by id: the ids before and after are compared, so a
+    /// demo record, or one an earlier step made, is never taken for it whatever its dates.
+    func created<M: Model>(_ type: M.Type, by action: () async throws -> Void,
+                           sourceLocation: SourceLocation = #_sourceLocation) async throws -> M where M.IDValue == UUID {
+        let before = Set(try await M.query(on: db).all().compactMap(\.id))
+        try await action()
+        let added = try await M.query(on: db).all().filter { $0.id.map { !before.contains($0) } ?? false }
+        try #require(added.count == 1, "expected one new \(M.schema) row, found \(added.count)", sourceLocation: sourceLocation)
+        return added[0]
+    }
+
+    /// The record a redirect names, as `/cases/<id>` or `/statements/<id>`.
+    func record<M: Model>(_ type: M.Type, at location: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws -> M where M.IDValue == UUID {
+        let id = try #require(location.flatMap { $0.split(separator: "/").last }.flatMap { UUID(uuidString: String($0.prefix(36))) },
+                              "no record id in \(location ?? "nil")", sourceLocation: sourceLocation)
+        return try #require(try await M.find(id, on: db), sourceLocation: sourceLocation)
+    }
 }
 
 let testPassword = DemoData.password()
 
 /// Runs `body` against a fresh Lantern with the demo organisation (one person per role),
 /// on an isolated database: an in-memory SQLite, or a PostgreSQL schema of its own.
-func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20,
+func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingAt start: Date = TestClock.start,
                  _ body: (TestEnvironment) async throws -> Void) async throws {
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let dbConfig: LanternConfiguration.Database
@@ -60,15 +82,14 @@ func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20,
         }
         dbConfig = .postgres(url: url, searchPath: schema)
     }
+    let clock = TestClock(at: start)
     let configuration = LanternConfiguration(
         database: dbConfig, dataDirectory: NSTemporaryDirectory(),
         dataProtectionKey: try DataProtectionKey(base64: DataProtectionKey.generateBase64()),
-        demo: true, passwordCost: 4, maxBodySize: maxBodySize)
+        demo: true, passwordCost: 4, maxBodySize: maxBodySize, clock: clock.lanternClock)
     let app = try await Application.make(.testing)
-    let clock = TestClock()
     do {
         try await configure(app, configuration)
-        app.lantern.setClock { clock.now() }
         try await body(TestEnvironment(app: app, clock: clock, database: database))
     } catch {
         await cleanUp(app, database, schema)

@@ -39,7 +39,7 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @OptionalField(key: "erased_at") var erasedAt: Date?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     struct Secrets: Codable {
         var firstName = ""
@@ -313,5 +313,11 @@ struct CreateCases: AsyncMigration {
                        CaseTask.schema, CaseNote.schema, SafeguardingCase.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+extension SafeguardingCase: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        updatedAt = time
     }
 }

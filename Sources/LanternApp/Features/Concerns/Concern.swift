@@ -37,7 +37,7 @@ final class Concern: SealedModel, @unchecked Sendable {
     @OptionalField(key: "erased_at") var erasedAt: Date?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     /// Everything that could identify anyone, or says what happened: encrypted.
     struct Secrets: Codable {
@@ -201,5 +201,11 @@ struct CreateConcerns: AsyncMigration {
         for schema in [ConcernMessage.schema, ConcernReporter.schema, ConcernTeam.schema, Concern.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+extension Concern: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        updatedAt = time
     }
 }

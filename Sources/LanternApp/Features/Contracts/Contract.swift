@@ -35,8 +35,8 @@ final class Contract: Model, @unchecked Sendable {
     /// `active`, `terminated` or `ended`.
     @Field(key: "status") var status: String
     @OptionalField(key: "import_batch_id") var importBatchID: UUID?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "created_at") var createdAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
 
@@ -319,5 +319,12 @@ struct CreateContracts: AsyncMigration {
                        ContractReview.schema, RiskAssessmentRecord.schema, Contract.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+extension Contract: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        if created { createdAt = time }
+        updatedAt = time
     }
 }

@@ -17,7 +17,7 @@ final class Organisation: Model, @unchecked Sendable {
     @OptionalField(key: "high_value_threshold_pence") var highValueThresholdPence: Int?
     @OptionalField(key: "risk_medium_from") var riskMediumFrom: Int?
     @OptionalField(key: "risk_high_from") var riskHighFrom: Int?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
 
@@ -91,5 +91,11 @@ struct AddProcurementPolicy: AsyncMigration {
         for (name, _) in Self.columns {
             try await database.schema(Organisation.schema).deleteField(.key(.string(name))).update()
         }
+    }
+}
+
+extension Organisation: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        updatedAt = time
     }
 }

@@ -10,7 +10,7 @@ final class Team: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
     @Children(for: \.$team) var members: [User]
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @OptionalField(key: "created_at") var createdAt: Date?
 
     init() {}
     init(name: String) { self.name = name }
@@ -34,5 +34,11 @@ struct CreateTeam: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Team.schema).delete()
+    }
+}
+
+extension Team: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        if created { createdAt = time }
     }
 }

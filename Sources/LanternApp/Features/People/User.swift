@@ -19,8 +19,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "invitation_digest") var invitationDigest: String?
     @OptionalField(key: "invitation_expires_at") var invitationExpiresAt: Date?
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "created_at") var createdAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
 
@@ -73,5 +73,12 @@ struct CreateUser: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(User.schema).delete()
+    }
+}
+
+extension User: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        if created { createdAt = time }
+        updatedAt = time
     }
 }

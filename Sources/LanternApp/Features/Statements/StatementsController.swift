@@ -103,9 +103,10 @@ extension Request {
                 data = try await StatementFetcher().fetch(url)
             }
             let checker = try await application.statementCheck()
+            let now = application.lantern.now()
             report = try await application.threadPool.runIfActive {
                 let document = try DocumentReader(maxBytes: StatementsController.uploadLimit).read(data)
-                return checker.check(text: document.text, source: source, kind: document.kind.rawValue)
+                return checker.check(text: document.text, source: source, kind: document.kind.rawValue, now: now)
             }
         } catch let problem as ReadProblem {
             errors.add(upload == nil ? "url" : "file", "The statement could not be read: \(problem.description)")

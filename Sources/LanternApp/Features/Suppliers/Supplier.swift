@@ -43,8 +43,8 @@ final class Supplier: Model, @unchecked Sendable {
     @OptionalField(key: "statement_gaps") var statementGaps: Int?
 
     @OptionalField(key: "import_batch_id") var importBatchID: UUID?
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
-    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    @OptionalField(key: "created_at") var createdAt: Date?
+    @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
 
@@ -182,5 +182,12 @@ struct CreateSuppliers: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(SupplierContact.schema).delete()
         try await database.schema(Supplier.schema).delete()
+    }
+}
+
+extension Supplier: ClockStamped {
+    func stamp(created: Bool, at time: Date) {
+        if created { createdAt = time }
+        updatedAt = time
     }
 }

@@ -3,14 +3,11 @@ import LanternCore
 import Vapor
 
 /// Lantern's per-application services, reachable from `app.lantern` and `req.lantern`.
-/// Tests replace the clock to move time.
+/// The clock comes from the configuration and never changes afterwards.
 public final class LanternServices: Sendable {
     public let configuration: LanternConfiguration
     public let cipher: FieldCipher
-    /// The clock is held in a struct: a bare function value kept in a generic box gains a pair of
-    /// reabstraction thunks at every locked read-and-write-back, so `now()` slowed with uptime.
-    private struct Clock: Sendable { let read: @Sendable () -> Date }
-    private let clock: NIOLockedValueBox<Clock>
+    private let clock: LanternClock
     let audit: AuditLog
     let publicLimits: PublicLimiters
     /// The day the retention purge last ran while serving.
@@ -19,17 +16,12 @@ public final class LanternServices: Sendable {
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
         self.cipher = FieldCipher(master: configuration.dataProtectionKey, previous: configuration.previousDataProtectionKeys)
-        self.clock = .init(Clock(read: { Date() }))
+        self.clock = configuration.clock
         self.audit = AuditLog()
         self.publicLimits = PublicLimiters(configuration.publicReporting)
     }
 
-    public func now() -> Date { clock.withLockedValue { $0 }.read() }
-
-    /// Replaces the clock (tests only need this).
-    public func setClock(_ clock: @escaping @Sendable () -> Date) {
-        self.clock.withLockedValue { $0 = Clock(read: clock) }
-    }
+    public func now() -> Date { clock.now() }
 }
 
 extension Application {

@@ -2,12 +2,13 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import LanternCore
 import Vapor
 
 /// The one place that knows which database engines exist. Everything else speaks Fluent
 /// or portable SQL through `SQLDatabase`.
 enum DatabaseSetup {
-    static func use(_ database: LanternConfiguration.Database, on app: Application) throws {
+    static func use(_ database: LanternConfiguration.Database, clock: LanternClock, on app: Application) throws {
         switch database {
         case .sqliteMemory:
             app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(30)), as: .sqlite)
@@ -22,6 +23,7 @@ enum DatabaseSetup {
             if let searchPath { config.searchPath = [searchPath] }
             app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
         }
+        app.databases.middleware.use(ClockStampMiddleware(clock: clock))
     }
 
     /// Pragmas the security practice asks of SQLite (`shared/docs/domain/security.md` §2):

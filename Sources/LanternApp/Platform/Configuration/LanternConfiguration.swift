@@ -33,6 +33,9 @@ public struct LanternConfiguration: Sendable {
     public var runsHousekeeping: Bool
     /// Limits on the public reporting pages.
     public var publicReporting: PublicReportingLimits = .init()
+    /// Where the current time comes from. It is in place before migrations and demo data run,
+    /// so nothing is ever dated by another clock.
+    public var clock: LanternClock
 
     public init(
         database: Database,
@@ -45,7 +48,8 @@ public struct LanternConfiguration: Sendable {
         signInThrottle: SignInThrottle = .init(),
         maxBodySize: Int = 1 << 20,
         resourcesDirectory: String? = nil,
-        runsHousekeeping: Bool = false
+        runsHousekeeping: Bool = false,
+        clock: LanternClock = .system
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -58,6 +62,7 @@ public struct LanternConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.resourcesDirectory = resourcesDirectory
         self.runsHousekeeping = runsHousekeeping
+        self.clock = clock
     }
 
     /// The database named by `DATABASE_URL` when it is a PostgreSQL URL, else SQLite in the data folder.

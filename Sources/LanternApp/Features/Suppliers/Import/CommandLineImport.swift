@@ -39,7 +39,7 @@ extension Administration {
                 var outcome: ImportOutcome?
                 if plan.canImport {
                     try await batch.create(on: app.db)
-                    outcome = try await SupplierImporter.apply(plan, mergeDuplicates: mergeDuplicates, batchID: batch.id, on: app.db)
+                    outcome = try await SupplierImporter.apply(plan, mergeDuplicates: mergeDuplicates, batchID: batch.id, now: app.lantern.now(), on: app.db)
                 }
                 return try await finish(app, batch, kind: kind, plan.rowCount, plan.newRows.count, plan.encoding, plan.ignoredColumns, text, outcome)
             case .contracts:
@@ -50,7 +50,7 @@ extension Administration {
                     try await batch.create(on: app.db)
                     let policy = try await Organisation.current(on: app.db)?.procurementPolicy ?? ProcurementPolicy()
                     outcome = try await ContractImporter.apply(plan, mergeDuplicates: mergeDuplicates, batchID: batch.id, policy: policy,
-                                                               today: Day(app.lantern.now()), on: app.db)
+                                                               now: app.lantern.now(), on: app.db)
                 }
                 return try await finish(app, batch, kind: kind, plan.rowCount, plan.newRows.count, plan.encoding, plan.ignoredColumns, text, outcome)
             }

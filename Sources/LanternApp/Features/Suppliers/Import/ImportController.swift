@@ -200,12 +200,12 @@ struct ImportController: RouteCollection {
         case .suppliers:
             let plan = try await SupplierImporter.plan(data, on: req.db)
             guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
-            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, on: req.db)
+            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, now: req.lantern.now(), on: req.db)
         case .contracts:
             let plan = try await ContractImporter.plan(data, on: req.db)
             guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
             let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
-            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, today: req.today, on: req.db)
+            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, now: req.lantern.now(), on: req.db)
         }
         batch.status = "imported"
         batch.summary = outcome.description

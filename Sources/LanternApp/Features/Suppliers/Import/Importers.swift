@@ -47,7 +47,7 @@ enum SupplierImporter {
         return SupplierImport.plan(file, byNumber: keys.byNumber, byName: keys.byName)
     }
 
-    static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, on db: any Database) async throws -> ImportOutcome {
+    static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, now: Date, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
         let outcome = try await db.writeTransaction { db in
             var outcome = ImportOutcome()
@@ -80,7 +80,6 @@ enum SupplierImporter {
                 merge(duplicate.row, into: target)
                 outcome.merged += 1
             }
-            let now = Date()
             try await BulkInsert.run(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) })
             for target in existingTargets.values { try await target.save(on: db) }
             outcome.created = models.count
@@ -145,8 +144,9 @@ enum ContractImporter {
     }
 
     static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
-                      today: Day, on db: any Database) async throws -> ImportOutcome {
+                      now: Date, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
+        let today = Day(now)
         let outcome = try await db.writeTransaction { db in
             var outcome = ImportOutcome()
             var pending: [Int: Contract] = [:]
@@ -175,7 +175,6 @@ enum ContractImporter {
                 fill(target, from: duplicate.row, policy: policy, today: today)
                 outcome.merged += 1
             }
-            let now = Date()
             try await BulkInsert.run(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) })
             for target in existingTargets.values { try await target.save(on: db) }
             outcome.created = models.count
