@@ -211,17 +211,19 @@ struct ConcernsTests {
 /// PostgreSQL returns catalogue and heap rows in no fixed order, and under load its planner
 /// may change that order between two identical queries.
 enum RawDatabase {
+    /// Every table of the test's database, by name.
+    static func tables(_ env: TestEnvironment) async throws -> [String] {
+        if env.database == .sqlite {
+            return try await env.sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) }
+        }
+        return try await env.sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name").all()
+            .map { try $0.decode(column: "table_name", as: String.self) }
+    }
+
     static func allText(_ env: TestEnvironment, excluding: Set<String> = []) async throws -> String {
         let sql = env.sql
-        let tables: [String]
-        if env.database == .sqlite {
-            tables = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map { try $0.decode(column: "name", as: String.self) }
-        } else {
-            tables = try await sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name").all()
-                .map { try $0.decode(column: "table_name", as: String.self) }
-        }
         var text = ""
-        for table in tables where !excluding.contains(table) {
+        for table in try await tables(env) where !excluding.contains(table) {
             var rows: [String] = []
             for row in try await sql.raw("SELECT * FROM \(ident: table)").all() {
                 var line = ""

@@ -118,4 +118,13 @@ struct ReadingTests {
     @Test func badURLsAreRefusedBeforeAnyRequest() async {
         await #expect(throws: ReadProblem.badURL("ftp://example.org/x.pdf")) { try await StatementFetcher().fetch("ftp://example.org/x.pdf") }
     }
+
+    @Test func toolsThatParseDocumentsSeeNoneOfLanternsEnvironment() throws {
+        setenv("LANTERN_DATA_KEY", "not-for-pdftotext", 1)
+        defer { unsetenv("LANTERN_DATA_KEY") }
+        let env = try ExternalTool(timeout: 10).run("/usr/bin/env", [])
+        let names = String(decoding: env.stdout, as: UTF8.self).split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) }
+        #expect(Set(names).isSubset(of: ["PATH", "LANG", "HOME", "TESSDATA_PREFIX"]), "\(names)")
+        #expect(!names.contains("LANTERN_DATA_KEY"))
+    }
 }

@@ -38,6 +38,8 @@ public enum DemoData {
             catch { app.logger.warning("Goods list at \(path) not loaded: \(error)") }
         }
         let goods = try await GoodsReference.index(app)
+        // One reading of the clock dates the whole demo, so it never straddles midnight.
+        let now = app.lantern.now()
         try await app.db.writeTransaction { db in
             try await Organisation(name: "Lantern Demo Borough Council", kind: .council).create(on: db)
             var teams: [String: UUID] = [:]
@@ -58,13 +60,12 @@ public enum DemoData {
                 if role == .contractManager { contractManager = user }
                 users[role] = user
             }
-            try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, today: Day(app.lantern.now()))
-            try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, today: Day(app.lantern.now()))
-            try await TrainingDemoData.seed(on: db, users: users, today: Day(app.lantern.now()))
-            try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(app.lantern.now()), author: users[.safeguardingLead],
-                                              today: Day(app.lantern.now()))
+            try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, now: now)
+            try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, now: now)
+            try await TrainingDemoData.seed(on: db, users: users, now: now)
+            try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(now), author: users[.safeguardingLead], now: now)
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
-                                               entityID: nil, requestID: nil, detail: "demo data", at: app.lantern.now())
+                                               entityID: nil, requestID: nil, detail: "demo data", at: now)
         }
         app.logger.notice("Demo organisation created with one person per role")
     }

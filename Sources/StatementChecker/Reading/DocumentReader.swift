@@ -88,6 +88,13 @@ struct ExternalTool {
 
     struct Result { let status: Int32; let stdout: Data; let stderr: String }
 
+    static let environment: [String: String] = {
+        let own = ProcessInfo.processInfo.environment
+        var tools = ["PATH": own["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NSTemporaryDirectory()]
+        tools["TESSDATA_PREFIX"] = own["TESSDATA_PREFIX"]
+        return tools
+    }()
+
     static func find(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(dir)/\(name)"
@@ -100,6 +107,9 @@ struct ExternalTool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        // Tools get a minimal environment: nothing of Lantern's (the data-protection key may be
+        // in it) reaches a program that parses untrusted documents.
+        process.environment = Self.environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

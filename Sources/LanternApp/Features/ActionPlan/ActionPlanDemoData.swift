@@ -5,8 +5,8 @@ import LanternCore
 /// The demo council's action plan for this financial year and the next, and the
 /// recommendations of its last internal audit, in the shape the seeds describe.
 enum ActionPlanDemoData {
-    static func seed(on db: any Database, year: FinancialYear, author: User?, today: Day) async throws {
-        let now = today.noon
+    static func seed(on db: any Database, year: FinancialYear, author: User?, now: Date) async throws {
+        let today = Day(now)
         let audit = "Modern Slavery Internal Audit Review"
         var recommendations: [String: AuditRecommendation] = [:]
         let recs: [(String, String, RecommendationPriority, String, String, RecommendationStatus, String)] = [

@@ -7,15 +7,15 @@ import Vapor
 /// Reasonable Grounds decision, an adult who declined the NRM (a Duty to Notify), and concerns
 /// waiting for acknowledgement, so each safeguarding page has something to show.
 enum SafeguardingDemoData {
-    static func seed(on db: any Database, app: Application, teams: [String: UUID], users: [Role: User], today: Day) async throws {
+    static func seed(on db: any Database, app: Application, teams: [String: UUID], users: [Role: User], now: Date) async throws {
+        let today = Day(now)
         let cipher = app.lantern.cipher
-        let now = today.noon
         func concern(_ channel: ConcernChannel, age: AgeCategory?, child: Answer, subject: ConcernSubject = .person,
                      daysAgo: Int, status: ConcernStatus, secrets: Concern.Secrets) async throws -> Concern {
             let facts = ConcernRules.Facts(age: age, childInvolved: child, indicatorIDs: Set(secrets.indicators.map(\.indicatorID)), subject: subject)
             let routes = ConcernRules.routes(for: facts)
             let c = Concern()
-            c.reference = ConcernReference.make(prefix: "MS", year: today.year)
+            c.reference = ConcernReference.make(prefix: "MS", year: today.adding(days: -daysAgo).year)
             c.channel = channel
             c.status = status
             c.receivedAt = today.adding(days: -daysAgo).noon
@@ -54,7 +54,7 @@ enum SafeguardingDemoData {
                       types: [ExploitationType], countyLines: Bool, consent: ConsentDecision?, daysAgo: Int,
                       secrets: SafeguardingCase.Secrets) async throws -> SafeguardingCase {
             let c = SafeguardingCase()
-            c.reference = ConcernReference.make(prefix: "CASE", year: today.year)
+            c.reference = ConcernReference.make(prefix: "CASE", year: today.adding(days: -daysAgo).year)
             c.concernID = concernID
             c.$owner.id = owner.id
             c.$team.id = teams[team]

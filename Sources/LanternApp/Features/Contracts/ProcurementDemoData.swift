@@ -19,7 +19,8 @@ enum ProcurementDemoData {
         .init(name: "Carefield Homecare Ltd", number: "SC512345", sectors: [.healthSocialCare], countries: ["United Kingdom"], turnover: .from36to60m),
     ]
 
-    static func seed(on db: any Database, goods: GoodsIndex, assessor: User?, today: Day) async throws {
+    static func seed(on db: any Database, goods: GoodsIndex, assessor: User?, now: Date) async throws {
+        let today = Day(now)
         var ids: [String: UUID] = [:]
         for demo in suppliers {
             let supplier = Supplier(name: demo.name, companyNumber: demo.number, sectors: demo.sectors, countriesOfOperation: demo.countries, turnover: demo.turnover)

@@ -5,8 +5,8 @@ import LanternCore
 /// The demo council's courses, who must take them, a staff list and their completions: some in
 /// date, some due soon, some expired, some never done, so the dashboard shows every status.
 enum TrainingDemoData {
-    static func seed(on db: any Database, users: [Role: User], today: Day) async throws {
-        let now = today.noon
+    static func seed(on db: any Database, users: [Role: User], now: Date) async throws {
+        let today = Day(now)
         func course(_ name: String, _ description: String, refresh: Int?, days: Int) async throws -> TrainingCourse {
             let c = TrainingCourse()
             c.name = name; c.description = description; c.refreshMonths = refresh; c.newStarterDays = days; c.createdAt = now
