@@ -20,6 +20,9 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     app.sessions.use { _ in DatabaseSessionDriver() }
     app.sessions.configuration = .lantern(secure: configuration.behindTLS)
     app.routes.defaultMaxBodySize = ByteCount(value: configuration.maxBodySize)
+    // Request metrics are recorded by RequestLogMiddleware, which leaves out the public reporting
+    // pages; Vapor's own would count every route.
+    app.http.server.configuration.reportMetrics = false
 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

@@ -139,9 +139,8 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             var configuration = try storage.configuration(demo: false)
-            guard let text = try? String(contentsOfFile: newKeyFile, encoding: .utf8) else {
-                throw CommandFailure("Cannot read the new key file \(newKeyFile).")
-            }
+            let text: String
+            do { text = try PrivateFiles.readKey(newKeyFile, describedAs: "new key file") } catch let problem as ConfigurationProblem { throw CommandFailure(problem.description) }
             let newKey: DataProtectionKey
             do { newKey = try DataProtectionKey(base64: text) } catch { throw CommandFailure("The new key is not usable: \(error).") }
             guard newKey.id != configuration.dataProtectionKey.id else {
@@ -158,9 +157,19 @@ struct Keys: AsyncParsableCommand {
     }
 
     struct Generate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a new random 256-bit data-protection key (base64).")
+        static let configuration = CommandConfiguration(abstract: "Make a new random 256-bit data-protection key (base64), printed or written to a private file.")
+        @ArgumentParser.Option(help: "Write the key to this new file, readable by this account only (mode 0600), instead of printing it.")
+        var output: String?
+
         func run() async throws {
-            print(DataProtectionKey.generateBase64())
+            let key = DataProtectionKey.generateBase64()
+            guard let output else { print(key); return }
+            guard !FileManager.default.fileExists(atPath: output) else { throw CommandFailure("\(output) already exists; a key file is never overwritten.") }
+            guard FileManager.default.createFile(atPath: output, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CommandFailure("Cannot create \(output).")
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: output)
+            print("Wrote a new data-protection key to \(output) (mode 0600). Back it up apart from the database.")
         }
     }
 }

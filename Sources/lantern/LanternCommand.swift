@@ -32,17 +32,14 @@ struct StorageOptions: ParsableArguments {
     func dataProtectionKey(demo: Bool) throws -> DataProtectionKey {
         var base64 = ProcessInfo.processInfo.environment["LANTERN_DATA_KEY"]
         if base64 == nil, let file = dataKeyFile {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CommandFailure("Cannot read the data-protection key file \(file).")
-            }
-            base64 = text
+            do { base64 = try PrivateFiles.readKey(file) } catch let problem as ConfigurationProblem { throw CommandFailure(problem.description) }
         }
         if base64 == nil, demo {
             let path = (dataDir as NSString).appendingPathComponent("demo-data-protection.key")
             if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
                 base64 = existing
             } else {
-                try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+                do { try PrivateFiles.folder(dataDir) } catch { throw CommandFailure("Cannot create the data folder \(dataDir): \(error)") }
                 let key = DataProtectionKey.generateBase64()
                 FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
                 base64 = key
@@ -70,6 +67,7 @@ struct StorageOptions: ParsableArguments {
                 dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
                 behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
             configuration.publicReporting = .fromEnvironment(ProcessInfo.processInfo.environment)
+            configuration.metricsToken = ProcessInfo.processInfo.environment["LANTERN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             return configuration
         } catch let problem as ConfigurationProblem {
             throw CommandFailure(problem.description)

@@ -58,14 +58,27 @@ struct PlatformTests {
     }
 
     @Test(arguments: TestDatabase.available)
-    func metricsArePrometheusText(_ database: TestDatabase) async throws {
-        try await withLantern(database) { env in
+    func metricsArePrometheusTextForTheScraperOnlyAndNeverCountPublicReports(_ database: TestDatabase) async throws {
+        let token = "scraper-" + UUID().uuidString
+        try await withLantern(database, adjusting: { $0.metricsToken = token }) { env in
             let browser = try env.browser()
             try await browser.get("/sign-in")
-            let response = try await browser.get("/metrics")
+            _ = try await ConcernsTests.reportAnonymously(browser)
+            #expect(try await browser.get("/metrics").status == .unauthorized)
+            let wrong = try await browser.send(.GET, "/metrics", headers: ["Authorization": "Bearer not-\(token)"])
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+            let response = try await browser.send(.GET, "/metrics", headers: ["Authorization": "Bearer \(token)"])
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .contentType)?.hasPrefix("text/plain") == true)
-            #expect(response.body.string.contains("http_requests_total"))
+            let text = response.body.string
+            #expect(text.contains("http_requests_total") && text.contains("path=\"/sign-in\""))
+            #expect(!text.contains("/report"), "public reporting activity must not show in metrics")
+        }
+        // Without a token configured the page does not exist.
+        try await withLantern(database) { env in
+            let response = try await env.browser().get("/metrics")
+            #expect(response.status == .notFound)
         }
     }
 

@@ -69,6 +69,7 @@ let testPassword = DemoData.password()
 /// Runs `body` against a fresh Lantern with the demo organisation (one person per role),
 /// on an isolated database: an in-memory SQLite, or a PostgreSQL schema of its own.
 func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingAt start: Date = TestClock.start,
+                 adjusting adjust: (inout LanternConfiguration) -> Void = { _ in },
                  _ body: (TestEnvironment) async throws -> Void) async throws {
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let dbConfig: LanternConfiguration.Database
@@ -83,10 +84,11 @@ func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingA
         dbConfig = .postgres(url: url, searchPath: schema)
     }
     let clock = TestClock(at: start)
-    let configuration = LanternConfiguration(
+    var configuration = LanternConfiguration(
         database: dbConfig, dataDirectory: NSTemporaryDirectory(),
         dataProtectionKey: try DataProtectionKey(base64: DataProtectionKey.generateBase64()),
         demo: true, passwordCost: 4, maxBodySize: maxBodySize, clock: clock.lanternClock)
+    adjust(&configuration)
     let app = try await Application.make(.testing)
     do {
         try await configure(app, configuration)

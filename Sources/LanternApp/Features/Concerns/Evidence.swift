@@ -117,7 +117,7 @@ enum EvidenceStore {
         let name = String((file.filename as NSString).lastPathComponent.prefix(200))
         try record.seal(.init(filename: name.isEmpty ? "evidence.\(kind.fileExtension)" : name, description: description), with: req.cipher)
         let sealed = try req.cipher.sealBytes(Data(buffer: file.data), wrapped: record.dataKey(), purpose: purpose, recordID: record.id!.uuidString)
-        try FileManager.default.createDirectory(atPath: directory(req), withIntermediateDirectories: true)
+        try PrivateFiles.folder(directory(req))
         guard FileManager.default.createFile(atPath: path(req, record.id!), contents: sealed, attributes: [.posixPermissions: 0o600]) else {
             throw LanternError(.internalServerError, "The file could not be stored. Nothing was saved; try again.")
         }

@@ -14,9 +14,8 @@ enum DatabaseSetup {
             app.databases.use(.sqlite(.memory, connectionPoolTimeout: .seconds(30)), as: .sqlite)
         case .sqliteFile(let path):
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            }
+            if !folder.isEmpty { try PrivateFiles.folder(folder) }
+            try PrivateFiles.file(path)
             app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(30)), as: .sqlite)
         case .postgres(let url, let searchPath):
             var config = try SQLPostgresConfiguration(url: url)

@@ -33,6 +33,9 @@ public struct LanternConfiguration: Sendable {
     public var runsHousekeeping: Bool
     /// Limits on the public reporting pages.
     public var publicReporting: PublicReportingLimits = .init()
+    /// The bearer token a Prometheus scraper sends to read `/metrics`; without one `/metrics`
+    /// answers 404, since request counts by route show when public reports arrive.
+    public var metricsToken: String?
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock

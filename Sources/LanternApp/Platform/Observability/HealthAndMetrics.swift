@@ -1,4 +1,5 @@
 import Fluent
+import LanternCore
 import Metrics
 import Prometheus
 import Vapor
@@ -38,7 +39,16 @@ struct HealthAndMetricsController: RouteCollection {
         return response
     }
 
+    /// Prometheus text for a scraper holding the configured bearer token. Without a token
+    /// configured the page does not exist; a wrong or missing token is refused.
     func metrics(req: Request) async throws -> Response {
+        guard let token = req.lantern.configuration.metricsToken else { throw Abort(.notFound) }
+        let presented = req.headers.bearerAuthorization?.token ?? ""
+        guard SecretToken.constantTimeEquals(presented, token) else {
+            var headers = HTTPHeaders()
+            headers.add(name: .wwwAuthenticate, value: "Bearer realm=\"lantern-metrics\"")
+            return Response(status: .unauthorized, headers: headers)
+        }
         var buffer: [UInt8] = []
         MetricsRegistry.shared.emit(into: &buffer)
         var headers = HTTPHeaders()

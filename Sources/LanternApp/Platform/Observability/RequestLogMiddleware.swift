@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Vapor
 
 /// One structured log line per request: method, route pattern (not the raw path, which may
@@ -21,11 +22,23 @@ struct RequestLogMiddleware: AsyncMiddleware {
     private func log(_ request: Request, status: UInt, started: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
         request.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
-            "route": .string(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"),
+            "route": .string(route),
             "status": .stringConvertible(status),
             "duration_ms": .string(String(format: "%.1f", ms)),
         ])
+        guard Self.isCounted(route) else { return }
+        let dimensions = [("method", request.method.rawValue), ("path", route), ("status", "\(status)")]
+        Counter(label: "http_requests_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "http_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(ms * 1_000_000))
+    }
+
+    /// The public reporting pages are never counted: how many reports arrive, and when, would
+    /// tell an exploiter watching a worker whether a report was made.
+    static func isCounted(_ route: String) -> Bool {
+        !(route == "/report" || route.hasPrefix("/report/"))
     }
 }
