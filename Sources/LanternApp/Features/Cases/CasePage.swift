@@ -154,6 +154,14 @@ struct CasePage: RouteCollection {
         if let erased = c.erasedAt { alerts.append("The person's data on this case was erased on \(DisplayDate.date(erased)). The anonymous figures the statistics count remain.") }
         if let restricted = c.restrictedAt { alerts.append("Processing restricted since \(DisplayDate.date(restricted)) at the person's request: the case can be read but not changed.") }
         if c.age == .notSure { alerts.append("Age not known: ask the local authority for an age assessment. Until then the person is treated as a child.") }
+        // Possible duplicates are shown only to those who see every case (the safeguarding leads).
+        if let index = c.personIndex, req.currentUser?.can(.overseeAllCases) == true {
+            let others = try await SafeguardingCase.query(on: req.db).filter(\.$personIndex == index).filter(\.$id != c.id!).sort(\.$reference).all()
+            for other in others {
+                let team = try await other.$team.get(on: req.db)?.name ?? "no team"
+                alerts.append("Possible duplicate: \(other.reference) (\(team)) has the same surname and date of birth. Check whether they are the same person.")
+            }
+        }
 
         var timeline: [TimelineEntry] = [TimelineEntry(at: DisplayDate.dateTime(c.openedAt), what: "Case opened", by: name(c.$owner.id), sortKey: c.openedAt)]
         timeline += try notes.map { TimelineEntry(at: DisplayDate.dateTime($0.writtenAt), what: "Note: " + (try $0.open(with: cipher)), by: name($0.authorID), sortKey: $0.writtenAt) }

@@ -183,9 +183,15 @@ struct CasesController: RouteCollection {
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         try await req.audit(.create, "Case", id: c.id?.uuidString, detail: concern.map { "from concern \($0.reference)" })
         var message = "Case \(c.reference) opened."
-        if let duplicate {
-            let team = try await duplicate.$team.get(on: req.db)?.name ?? "no team"
-            message += " A case with the same surname and date of birth exists (\(duplicate.reference), \(team)): check whether they are linked."
+        if let duplicate, let user = req.currentUser {
+            // Only someone who may open the other case learns which it is: its reference and team
+            // would tell a caseworker that another team works with this person.
+            if NeedToKnow.mayOpen(duplicate, user) {
+                let team = try await duplicate.$team.get(on: req.db)?.name ?? "no team"
+                message += " A case with the same surname and date of birth exists (\(duplicate.reference), \(team)): check whether they are linked."
+            } else {
+                message += " A case with the same surname and date of birth may already exist. The safeguarding lead can see it on this case's page and link them if it is the same person."
+            }
         }
         req.flash(message)
         return req.redirect(to: "/cases/\(c.id!.uuidString)")

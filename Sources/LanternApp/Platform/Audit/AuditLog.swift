@@ -159,5 +159,6 @@ extension Request {
             outcome: outcome, requestID: requestID, detail: detail, at: lantern.now())
     }
 
-    var requestID: String? { headers.first(name: "X-Request-Id") ?? logger[metadataKey: "request-id"].map { "\($0)" } }
+    /// The id `RequestLogMiddleware` settled on: a proxy's plain `X-Request-Id`, or a new one.
+    var requestID: String? { headers.first(name: .xRequestId) ?? logger[metadataKey: "request-id"].map { "\($0)" } }
 }

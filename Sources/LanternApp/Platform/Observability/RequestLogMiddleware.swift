@@ -8,6 +8,7 @@ import Vapor
 struct RequestLogMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let started = ContinuousClock.now
+        Self.settleRequestID(request)
         let response: Response
         do {
             response = try await next.respond(to: request)
@@ -34,6 +35,21 @@ struct RequestLogMiddleware: AsyncMiddleware {
         Counter(label: "http_requests_total", dimensions: dimensions).increment()
         Metrics.Timer(label: "http_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(ms * 1_000_000))
+    }
+
+    /// A proxy's `X-Request-Id` is kept when it is a plain token of at most 64 characters
+    /// (`[A-Za-z0-9._-]`); anything else (it reaches logs and the audit log) is replaced by a new id.
+    static func settleRequestID(_ request: Request) {
+        if let given = request.headers.first(name: .xRequestId), isAcceptableRequestID(given) { return }
+        let fresh = UUID().uuidString
+        request.headers.replaceOrAdd(name: .xRequestId, value: fresh)
+        request.logger[metadataKey: "request-id"] = .string(fresh)
+    }
+
+    static func isAcceptableRequestID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2E || byte == 0x5F || byte == 0x2D
+        }
     }
 
     /// The public reporting pages are never counted: how many reports arrive, and when, would
