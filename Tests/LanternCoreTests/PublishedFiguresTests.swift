@@ -14,6 +14,15 @@ struct PublishedFiguresTests {
         #expect(PublishedRounding.percent(3, of: 0) == nil)
     }
 
+    @Test func onlyLabelsThatReachTheThresholdAreNamed() {
+        let counts = ["Albanian": 6, "Eritrean": 1, "Vietnamese": 5, "Sudanese": 4, "Polish": 9]
+        #expect(Breakdown.namedLabels(counts, threshold: 5, limit: 5) == ["Polish", "Albanian", "Vietnamese"])
+        #expect(Breakdown.namedLabels(counts, threshold: 5, limit: 2) == ["Polish", "Albanian"])
+        #expect(Breakdown.namedLabels(counts, threshold: 2, limit: 5) == ["Polish", "Albanian", "Vietnamese", "Sudanese"])
+        #expect(Breakdown.namedLabels(counts, threshold: 1, limit: 9).count == 5, "with suppression off every label may be named")
+        #expect(Breakdown.namedLabels(["B": 5, "A": 5], threshold: 5, limit: 5) == ["A", "B"], "ties by label")
+    }
+
     @Test func smallCellsAreHiddenButZerosAreShown() {
         let result = Suppression.apply([34, 7, 3, 0, 2])
         #expect(result.cells == [.shown(34), .withheld, .suppressed(threshold: 5), .shown(0), .suppressed(threshold: 5)])

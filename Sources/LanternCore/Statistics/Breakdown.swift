@@ -38,6 +38,16 @@ public struct Breakdown: Sendable, Equatable {
         total = published.total
     }
 
+    /// The labels of an open-ended breakdown (nationalities) that a table may name: the `limit`
+    /// most frequent whose count reaches the threshold, most frequent first (ties by label). A
+    /// smaller one is folded into "other", since a rare label identifies a person as surely as
+    /// a count would (attack review of the partnership statistics; `referrals.md` §6).
+    public static func namedLabels(_ counts: [String: Int], threshold: Int, limit: Int) -> [String] {
+        counts.filter { $0.value >= max(1, threshold) }
+            .sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            .prefix(limit).map(\.key)
+    }
+
     /// "46 enquiries: criminal exploitation 34 (74%), labour exploitation 7 (15%), fewer than 5
     /// other; 2 not known." Largest first, as partnership papers write it.
     public func sentence(noun: String) -> String {

@@ -190,16 +190,17 @@ struct PartnershipReport: Codable, Sendable {
                          chart: Charts.bars(id: id, title: "\(title), \(period.label)",
                                             bars: b.rows.map { Charts.Bar(label: $0.label, value: $0.count.value, display: $0.count.description) }))
         }
-        // The UK and the five most frequent other nationalities this period; the rest together.
-        let others = now.nationalities.filter { $0.key != "British" && $0.key != "Unknown" }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        let top = others.prefix(5).map(\.key)
+        // The UK and up to five other nationalities this period that reach the threshold; the rest
+        // together, so a rare nationality is never named.
+        let others = now.nationalities.filter { $0.key != "British" && $0.key != "Unknown" }
+        let top = Breakdown.namedLabels(others, threshold: threshold, limit: 5)
         func folded(_ counts: [String: Int]) -> [String: Int] {
             var result: [String: Int] = ["British": counts["British"] ?? 0, "Unknown": counts["Unknown"] ?? 0]
             for (k, v) in counts where k != "British" && k != "Unknown" { result[top.contains(k) ? k : "Other nationalities", default: 0] += v }
             return result
         }
         let nationalityCategories = [("British", "United Kingdom (British)")] + top.map { ($0, $0) }
-            + (others.count > 5 ? [("Other nationalities", "Other nationalities")] : [])
+            + (others.count > top.count ? [("Other nationalities", "Other nationalities")] : [])
 
         // County lines within criminal exploitation: one group of two cells whose total is the criminal count.
         func countyLines(_ counts: PeriodCounts) -> Suppression.Result {
@@ -254,7 +255,7 @@ struct PartnershipReport: Codable, Sendable {
                 table("Gender", id: "gender", categories: [("female", "Female"), ("male", "Male")], now.genders, before.genders, unknownKey: "unknown",
                       note: "Not known includes people who do not identify as male or female."),
                 table("Nationality", id: "nationality", categories: nationalityCategories, folded(now.nationalities), folded(before.nationalities),
-                      unknownKey: "Unknown", note: "The UK and the five most frequent other nationalities of the period."),
+                      unknownKey: "Unknown", note: "The UK and up to five other nationalities with at least \(threshold) cases in the period; the rest are counted together."),
                 table("Referral route (submitted in the period)", id: "route",
                       categories: [(NotificationKind.nrm.rawValue, "NRM referral"), (NotificationKind.dutyToNotify.rawValue, "Duty to Notify")],
                       now.routes, before.routes, unknownKey: nil),
