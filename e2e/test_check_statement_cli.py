@@ -94,3 +94,33 @@ def test_the_sentence_csv_interface(tmp_path):
     bad.write_text("id,text\n1,x\n")
     result = run("--sentences", str(bad), "--output", str(out))
     assert result.returncode != 0 and "no column 'statement_id'" in result.stderr
+
+
+def zip_bomb(path, inflated_bytes):
+    """A .docx whose word/document.xml inflates to `inflated_bytes` of zeros from about 1/1000 of that."""
+    import zipfile
+    chunk = b"\0" * (1 << 20)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(inflated_bytes // len(chunk)):
+                part.write(chunk)
+
+
+def peak_memory_kib(*args):
+    """Runs the command in a fresh process and returns (result, its peak resident memory in KiB)."""
+    probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + '\\n' + str(r.returncode) + '\\n' + r.stderr)")
+    out = subprocess.run([sys.executable, "-c", probe, *args], cwd=ROOT, capture_output=True, text=True, timeout=300).stdout
+    peak, code, stderr = out.split("\n", 2)
+    return int(code), stderr, int(peak)
+
+
+def test_a_docx_zip_bomb_is_refused_with_bounded_memory(tmp_path):
+    bomb = tmp_path / "statement.docx"
+    zip_bomb(bomb, 2 << 30)  # 2 GiB once inflated
+    assert bomb.stat().st_size < 4 << 20
+    code, stderr, peak_kib = peak_memory_kib(BIN, "check-statement", str(bomb))
+    print(f"zip bomb of {bomb.stat().st_size} bytes (2 GiB inflated): exit {code}, peak {peak_kib // 1024} MiB")
+    assert code == 2, stderr
+    assert "this document is too large once unpacked" in stderr
+    assert peak_kib < 150 * 1024, f"peak {peak_kib} KiB"

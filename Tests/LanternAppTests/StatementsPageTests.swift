@@ -35,6 +35,23 @@ struct StatementsPageTests {
         }
     }
 
+    /// A .docx whose document part inflates to `inflatedMiB` of zeros, a thousand to one.
+    static func zipBomb(inflatedMiB: Int) throws -> Data {
+        let path = NSTemporaryDirectory() + "bomb-\(UUID().uuidString).docx"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1], "w", compression=zipfile.ZIP_DEFLATED) as z:
+                with z.open("word/document.xml", "w", force_zip64=True) as part:
+                    for _ in range(int(sys.argv[2])): part.write(bytes(1 << 20))
+            """, path, String(inflatedMiB)]
+        try process.run()
+        process.waitUntilExit()
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
     @Test(arguments: TestDatabase.available)
     func badInputIsRefusedWithTheReasonAndKeepsWhatWasTyped(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
@@ -51,6 +68,10 @@ struct StatementsPageTests {
             #expect(badURL.body.string.contains("value=\"ftp://example.org/s.pdf\""))
             let nothing = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file", filename: "", contents: Data())
             #expect(nothing.body.string.contains("Choose a statement file to upload"))
+            let bomb = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file",
+                                                  filename: "statement.docx", contents: try Self.zipBomb(inflatedMiB: 64))
+            #expect(bomb.status == .unprocessableEntity)
+            #expect(bomb.body.string.contains("this document is too large once unpacked"))
             #expect(try await StatementCheckRecord.query(on: env.db).count() == 0)
         }
     }

@@ -108,6 +108,38 @@ struct ReadingTests {
         #expect(throws: ReadProblem.corruptDOCX) { try reader.read(Data([0x50, 0x4B, 0x03, 0x04, 9, 9, 9, 9])) }
     }
 
+    @Test func aDocxThatInflatesFarBeyondItsSizeIsRefused() throws {
+        // 30 MB of spaces compress to about 30 KB: a thousand to one, as a zip bomb does.
+        let bomb = try Fixtures.docx(paragraphs: ["Modern slavery statement", String(repeating: " ", count: 30_000_000)])
+        #expect(bomb.count < 200_000)
+        let limit = DOCXText.inflatedLimit(compressedSize: bomb.count)
+        #expect(throws: ReadProblem.tooLargeUnpacked(limit: limit)) { try reader.read(bomb) }
+        #expect(ReadProblem.tooLargeUnpacked(limit: limit).description.hasPrefix("this document is too large once unpacked"))
+        #expect(DOCXText.inflatedLimit(compressedSize: 10_000) == 2 * 1_048_576, "a small file may still inflate to 2 MB")
+        #expect(DOCXText.inflatedLimit(compressedSize: 5_000_000) == 20 * 1_048_576, "never more than 20 MB")
+    }
+
+    @Test func aToolsOutputIsCutOffAtItsCapWithoutHoldingIt() throws {
+        // `yes` writes for ever: the cap stops it, and the output is not kept.
+        #expect(throws: ReadProblem.tooLargeUnpacked(limit: 1_000_000)) {
+            try ExternalTool(timeout: 20).run("/usr/bin/yes", ["Modern slavery statement"], maxOutput: 1_000_000)
+        }
+        let small = try ExternalTool(timeout: 20).run("/usr/bin/printf", ["%s", "statement"], maxOutput: 100)
+        #expect(String(decoding: small.stdout, as: UTF8.self) == "statement")
+    }
+
+    @Test func pdfinfoPageCountsAreRead() {
+        let info = ExternalTool.Result(status: 0, stdout: Data("Title: x\nPages:          812\nEncrypted: no\n".utf8), stderr: "")
+        #expect(PDFText.pageCount(info) == 812)
+        #expect(PDFText.pageCount(ExternalTool.Result(status: 1, stdout: Data(), stderr: "bad")) == nil)
+        #expect(ReadProblem.tooManyPages(pages: 812, limit: 500).description == "the PDF has 812 pages; statements longer than 500 pages are not read")
+    }
+
+    @Test func aPDFWithTooManyPagesIsRefusedBeforeItsTextIsRead() throws {
+        let pages = (0...PDFText.maxPages).map { ["Modern slavery statement page \($0)"] }
+        #expect(throws: ReadProblem.tooManyPages(pages: PDFText.maxPages + 1, limit: PDFText.maxPages)) { try reader.read(Fixtures.pdf(pages: pages)) }
+    }
+
     @Test func theSeedStatementsAreRead() throws {
         for prefix in ["000", "001", "003"] {
             let doc = try reader.read(try Fixtures.seed(prefix))

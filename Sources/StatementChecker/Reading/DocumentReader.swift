@@ -103,7 +103,10 @@ struct ExternalTool {
         return nil
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    /// Runs the tool, reading its output as it comes. Output beyond `maxOutput` bytes stops the
+    /// tool and throws ``ReadProblem/tooLargeUnpacked(limit:)``: memory stays bounded by the cap
+    /// whatever a compressed or crafted document would expand to.
+    func run(_ executable: String, _ arguments: [String], maxOutput: Int = ExternalTool.defaultMaxOutput) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -116,19 +119,48 @@ struct ExternalTool {
         try process.run()
         let deadline = DispatchTime.now() + timeout
         let group = DispatchGroup()
-        let stdout = Captured(), stderr = Captured()
-        group.enter(); DispatchQueue.global().async { stdout.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter(); DispatchQueue.global().async { stderr.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let stdout = Captured(limit: maxOutput), stderr = Captured(limit: 1 << 20)
+        // SIGKILL: the child is ours and not yet reaped, so its pid cannot have been reused.
+        let pid = process.processIdentifier
+        let stop: @Sendable () -> Void = { kill(pid, SIGKILL) }
+        group.enter(); DispatchQueue.global().async { stdout.drain(out.fileHandleForReading, onOverflow: stop); group.leave() }
+        group.enter(); DispatchQueue.global().async { stderr.drain(err.fileHandleForReading, onOverflow: {}); group.leave() }
         if group.wait(timeout: deadline) == .timedOut {
-            process.terminate()
+            stop()
             throw ReadProblem.corruptPDF("\((executable as NSString).lastPathComponent) took longer than \(Int(timeout)) s")
         }
         process.waitUntilExit()
+        if stdout.overflowed { throw ReadProblem.tooLargeUnpacked(limit: maxOutput) }
         return Result(status: process.terminationStatus, stdout: stdout.data, stderr: String(decoding: stderr.data, as: UTF8.self))
     }
 
-    /// Written by one reader thread, read after the group has finished.
-    private final class Captured: @unchecked Sendable { var data = Data() }
+    /// The most text any tool may hand back: far more than the longest statement.
+    static let defaultMaxOutput = 20 * 1_048_576
+
+    /// One pipe's output, kept up to a limit; past it the rest is read and dropped, so the tool
+    /// never blocks on a full pipe before it is stopped. Written by one reader thread, read after
+    /// the group has finished.
+    private final class Captured: @unchecked Sendable {
+        let limit: Int
+        var data = Data()
+        var overflowed = false
+        init(limit: Int) { self.limit = limit }
+
+        func drain(_ handle: FileHandle, onOverflow: () -> Void) {
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { return }
+                if overflowed { continue }
+                if data.count + chunk.count > limit {
+                    overflowed = true
+                    data = Data()
+                    onOverflow()
+                } else {
+                    data.append(chunk)
+                }
+            }
+        }
+    }
 
     /// Writes bytes to a private temporary file for a tool to read.
     static func withTemporaryFile<T>(_ data: Data, suffix: String, _ body: (String) throws -> T) throws -> T {

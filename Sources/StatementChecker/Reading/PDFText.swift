@@ -4,11 +4,17 @@ import Foundation
 /// text layer is run through `tesseract` when it is installed.
 struct PDFText {
     let timeout: TimeInterval
+    /// A statement is a few pages; the longest annual reports that carry one run to a few hundred.
+    static let maxPages = 500
 
     func extract(_ data: Data) throws -> (text: String, usedOCR: Bool) {
         guard let pdftotext = ExternalTool.find("pdftotext") else { throw ReadProblem.toolMissing("pdftotext") }
         let tool = ExternalTool(timeout: timeout)
         return try ExternalTool.withTemporaryFile(data, suffix: ".pdf") { path in
+            if let pdfinfo = ExternalTool.find("pdfinfo"), let pages = Self.pageCount(try tool.run(pdfinfo, [path], maxOutput: 1 << 20)),
+               pages > Self.maxPages {
+                throw ReadProblem.tooManyPages(pages: pages, limit: Self.maxPages)
+            }
             let result = try tool.run(pdftotext, ["-enc", "UTF-8", "-eol", "unix", path, "-"])
             if result.status != 0 {
                 let message = result.stderr.lowercased()
@@ -20,6 +26,14 @@ struct PDFText {
             if text.contains(where: { $0.isLetter }) { return (text, false) }
             return (try ocr(path: path, tool: tool), true)
         }
+    }
+
+    /// The `Pages:` line of `pdfinfo`, when it answered.
+    static func pageCount(_ info: ExternalTool.Result) -> Int? {
+        guard info.status == 0 else { return nil }
+        return String(decoding: info.stdout, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix("Pages:") }
+            .flatMap { Int($0.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)) }
     }
 
     /// Renders each page at 300 dpi and reads it with tesseract.

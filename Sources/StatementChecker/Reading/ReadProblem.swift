@@ -14,6 +14,9 @@ public enum ReadProblem: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut(url: String)
     case tooManyRedirects(url: String)
     case badURL(String)
+    /// More text inside a compressed document (or extracted from a PDF) than Lantern reads.
+    case tooLargeUnpacked(limit: Int)
+    case tooManyPages(pages: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +37,9 @@ public enum ReadProblem: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut(let url): "\(url) did not answer in time"
         case .tooManyRedirects(let url): "\(url) redirected more than 5 times"
         case .badURL(let url): "\(url) is not an http or https address"
+        case .tooLargeUnpacked(let limit):
+            "this document is too large once unpacked: it holds more than \(max(1, limit / 1_048_576)) MB of text, more than a statement has"
+        case .tooManyPages(let pages, let limit): "the PDF has \(pages) pages; statements longer than \(limit) pages are not read"
         }
     }
 }
