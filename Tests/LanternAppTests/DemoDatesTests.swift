@@ -81,9 +81,11 @@ struct DemoDatesTests {
     }
 
     /// Every `*_at` column of every table, read as a time: the moments things were recorded.
+    /// Fluent's own log of when each migration ran (`_fluent_migrations`) is left out: it is the
+    /// framework's bookkeeping, dated by the machine's clock, and nothing in Lantern reads or shows it.
     static func recordedTimes(_ env: TestEnvironment) async throws -> [(String, String, Date)] {
         var found: [(String, String, Date)] = []
-        for table in try await RawDatabase.tables(env) {
+        for table in try await RawDatabase.tables(env) where !table.hasPrefix("_fluent") {
             for row in try await env.sql.raw("SELECT * FROM \(ident: table)").all() {
                 for column in row.allColumns.sorted() where column.hasSuffix("_at") {
                     if let time = try? row.decode(column: column, as: Date?.self) { found.append((table, column, time)) }
