@@ -74,5 +74,6 @@ enum LanternMigrations {
         CreateActionPlan(),
         CreateAnnualStatements(),
         CreatePrivacy(),
+        AddFailedSignIns(),
     ]
 }

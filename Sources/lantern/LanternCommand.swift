@@ -41,7 +41,7 @@ struct StorageOptions: ParsableArguments {
             } else {
                 do { try PrivateFiles.folder(dataDir) } catch { throw CommandFailure("Cannot create the data folder \(dataDir): \(error)") }
                 let key = DataProtectionKey.generateBase64()
-                FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+                _ = FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
                 base64 = key
             }
         }

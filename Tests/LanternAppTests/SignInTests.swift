@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LanternCore
@@ -103,7 +104,10 @@ struct SignInTests {
         try await withLantern(database) { env in
             let browser = try env.browser()
             try await browser.get("/sign-in")
-            let before = try #require(browser.cookies["lantern-session"])
+            #expect(browser.cookies["lantern-session"] == nil, "a visitor's page starts no session")
+            // A session id planted before sign-in is never the one signed in.
+            let before = SecretToken.generate()
+            browser.cookies["lantern-session"] = before
             try await browser.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword])
             let after = try #require(browser.cookies["lantern-session"])
             #expect(before != after)
@@ -164,6 +168,43 @@ struct SignInTests {
             try await other.get("/sign-in")
             let evil = try await other.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword, "next": "//evil.example"])
             #expect(evil.location == "/home")
+        }
+    }
+}
+
+/// A visitor's pages write nothing: the sign-in form and the public report form carry a signed
+/// token in a cookie, and a session row is written only at sign-in (issue 17, item 11).
+@Suite("Anonymous pages write no rows")
+struct AnonymousPagesTests {
+    @Test(arguments: TestDatabase.available)
+    func cookielessAndBogusCookieRequestsWriteNoSessionRows(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let before = try await StoredSession.query(on: env.db).count()
+            for i in 0..<30 {
+                let visitor = try env.browser()
+                if i % 2 == 1 { visitor.cookies["lantern-session"] = SecretToken.generate() }
+                #expect(try await visitor.get(i % 3 == 0 ? "/report" : "/sign-in").status == .ok)
+            }
+            #expect(try await StoredSession.query(on: env.db).count() == before, "anonymous pages wrote session rows")
+
+            // The form still works: signed token in the page and the cookie, checked on post.
+            let visitor = try env.browser()
+            try await visitor.get("/sign-in")
+            let token = try #require(visitor.csrf)
+            #expect(visitor.cookies["lantern-form"] == token)
+            let forged = try await visitor.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword],
+                                                csrf: .some(String(token.dropLast(2)) + "xx"))
+            #expect(forged.status == .forbidden)
+            // A token without its cookie, or a cookie and token made without the server's key, fail too.
+            let stranger = try env.browser()
+            #expect(try await stranger.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword], csrf: .some(token)).status == .forbidden)
+            let made = SignedFormToken.make(key: .init(size: .bits256))
+            stranger.cookies["lantern-form"] = made
+            #expect(try await stranger.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword], csrf: .some(made)).status == .forbidden)
+
+            let signedIn = try await visitor.post("/sign-in", ["email": DemoData.email(for: .auditor), "password": testPassword])
+            #expect(signedIn.status == .seeOther)
+            #expect(try await StoredSession.query(on: env.db).count() == before + 1)
         }
     }
 }

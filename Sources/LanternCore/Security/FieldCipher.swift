@@ -203,6 +203,9 @@ public struct LookupKeys: Sendable {
 
     public var receiptPepper: SymmetricKey { derived("receipt-code") }
 
+    /// Signs the CSRF tokens of visitors without a session (`SignedFormToken`).
+    public var formTokenKey: SymmetricKey { derived("anonymous-form-token") }
+
     /// Lower-cased with runs of white space collapsed, then HMAC-SHA256 under a per-purpose key.
     public func blindIndex(_ value: String, purpose: String) -> String {
         let normalised = value.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")

@@ -51,12 +51,12 @@ struct SignInController: RouteCollection {
         }
 
         let now = req.lantern.now()
-        let throttle = req.lantern.configuration.signInThrottle
-        let key = SecretToken.digest("email:" + email)
-        let failures = try await SignInFailure.query(on: req.db)
-            .filter(\.$keyDigest == key).filter(\.$at > throttle.windowStart(now: now)).all().map(\.at)
-        if let allowed = throttle.nextAllowedAttempt(failures: failures, now: now) {
-            try await req.audit(.signInThrottled, "User", outcome: .denied, detail: "key:" + key.prefix(12))
+        let configuration = req.lantern.configuration
+        let gate = SignInGate(email: email, address: req.remoteAddress?.ipAddress ?? "unknown", keys: req.lookupKeys)
+        let decision = try await gate.admit(on: req.db, pair: configuration.signInThrottle, account: configuration.accountSignInThrottle, now: now)
+        guard case .evaluate(let reserved) = decision else {
+            guard case .wait(let allowed) = decision else { throw Abort(.internalServerError) }
+            try await req.audit(.signInThrottled, "User", outcome: .denied, detail: "key:" + gate.accountKey.prefix(12))
             let minutes = max(1, Int((allowed.timeIntervalSince(now) / 60).rounded(.up)))
             errors.add("email", "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again")
             let response = try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
@@ -75,7 +75,8 @@ struct SignInController: RouteCollection {
             verified = false
         }
         guard let user, verified, user.isActive else {
-            try await SignInFailure(keyDigest: key, at: now).create(on: req.db)
+            // The attempt was counted when it was admitted; a known account also keeps a tally for its holder.
+            if let id = user?.id, user?.isActive == true { try await SignInGate.recordFailure(of: id, on: req.db) }
             try await req.audit(.signInFailed, "User", id: user?.id?.uuidString, outcome: .failure,
                                 detail: user == nil ? "unknown address" : (user!.isActive ? "wrong password" : "deactivated"))
             errors.add("email", Self.genericFailure)
@@ -91,9 +92,13 @@ struct SignInController: RouteCollection {
         req.session.data = SessionData()
         req.session.data[DatabaseSessionDriver.userKey] = user.id!.uuidString
         _ = req.csrfToken
+        if let failed = user.failedSignIns, failed > 0 {
+            req.flash("There \(failed == 1 ? "was 1 failed attempt" : "were \(failed) failed attempts") to sign in to your account since you last signed in. If that was not you, tell your administrator.")
+        }
         user.lastSignInAt = now
+        user.failedSignIns = 0
         try await user.save(on: req.db)
-        try await SignInFailure.query(on: req.db).filter(\.$keyDigest == key).delete()
+        try await gate.succeeded(reserved: reserved, on: req.db)
         req.auth.login(user)
         try await req.audit(.signIn, "User", id: user.id?.uuidString)
         return req.redirect(to: next)

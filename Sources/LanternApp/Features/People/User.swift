@@ -19,6 +19,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "invitation_digest") var invitationDigest: String?
     @OptionalField(key: "invitation_expires_at") var invitationExpiresAt: Date?
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    /// Failed sign-ins since the last successful one, told to the holder when they next sign in.
+    @OptionalField(key: "failed_sign_ins") var failedSignIns: Int?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 

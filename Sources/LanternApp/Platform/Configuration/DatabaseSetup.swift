@@ -97,6 +97,14 @@ extension Database {
     /// its write; and write transactions in this process queue on one lock first, so they wait
     /// their turn instead of in SQLite's busy handler, whose sleeps grow to 100 ms.
     /// PostgreSQL's ordinary transaction already behaves so. Nested calls join the open one.
+    /// Inside a write transaction, makes other writers that name the same `key` wait until it
+    /// ends. PostgreSQL takes a transaction-scoped advisory lock; SQLite's write transactions are
+    /// already one at a time.
+    func lockUntilCommit(_ key: String) async throws {
+        guard !DatabaseSetup.isSQLite(self), let sql = self as? any SQLDatabase else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+    }
+
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction || WriteTransaction.isOpen { return try await body(self) }
         guard DatabaseSetup.isSQLite(self) else { return try await transaction(body) }

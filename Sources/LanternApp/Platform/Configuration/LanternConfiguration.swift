@@ -24,7 +24,10 @@ public struct LanternConfiguration: Sendable {
     /// Bcrypt work factor; tests lower it to the minimum to stay fast.
     public var passwordCost: Int
     public var sessionLifetime: SessionLifetime
+    /// Failed sign-ins for one account from one client address.
     public var signInThrottle: SignInThrottle
+    /// Failed sign-ins for one account from anywhere: a high ceiling that slows and never locks.
+    public var accountSignInThrottle = SignInThrottle(freeAttempts: 50, window: 15 * 60, maximumDelay: 60)
     /// Largest request body accepted before a 413 page.
     public var maxBodySize: Int
     /// Folder of Leaf views and public files; the repository root by default.

@@ -32,7 +32,8 @@ extension Request {
                                    current: path == $0.path || ($0.path != "/home" && path.hasPrefix($0.path + "/")))
             }
         } ?? []
-        let flash = session.data["flash"]
+        // Only a session that exists can hold a message; asking an absent one would start one.
+        let flash = hasSession ? session.data["flash"] : nil
         if flash != nil { session.data["flash"] = nil }
         return LayoutContext(
             title: title,

@@ -9,8 +9,11 @@ import Vapor
 struct DatabaseSessionDriver: SessionDriver {
     static let userKey = "user"
 
+    /// A session is written only once it holds something (a signed-in person, a reporter's
+    /// concern, a message): a visitor's page, or a cookie naming no session, writes no row.
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let token = SecretToken.generate()
+        guard !data.snapshot.isEmpty else { return request.eventLoop.makeSucceededFuture(SessionID(string: token)) }
         let record = StoredSession(idHash: SecretToken.digest(token), data: data,
                                    userID: Self.userID(in: data), now: request.lantern.now())
         return record.create(on: request.db).map { SessionID(string: token) }
