@@ -75,5 +75,6 @@ enum LanternMigrations {
         CreateAnnualStatements(),
         CreatePrivacy(),
         AddFailedSignIns(),
+        CreateRoleGrantRequests(),
     ]
 }

@@ -10,6 +10,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: InvitationController())
     try site.register(collection: AccountController())
     try site.register(collection: UsersAdminController())
+    try site.register(collection: RoleRequestsController())
     try site.register(collection: TeamsController())
     try site.register(collection: OrganisationController())
     try site.register(collection: AuditController())

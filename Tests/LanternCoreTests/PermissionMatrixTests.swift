@@ -35,6 +35,7 @@ struct PermissionMatrixTests {
         .draftAnnualStatement:       ".  .   .  Y  .  .  .   .   .",
         .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y   .",
         .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y",
+        .approveRoleGrants:          ".  Y   .  .  .  .  .   .   Y",
     ]
 
     @Test func theGridCoversEveryPermissionAndRole() {

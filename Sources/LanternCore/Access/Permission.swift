@@ -33,6 +33,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     // Reporting and data protection
     case viewPartnershipStatistics = "view_partnership_statistics"
     case managePrivacyRequests = "manage_privacy_requests"
+    /// The second person who approves giving someone a role that sees case content.
+    case approveRoleGrants = "approve_role_grants"
 
     public var summary: String {
         switch self {
@@ -58,6 +60,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .draftAnnualStatement: "Draft and publish the annual statement"
         case .viewPartnershipStatistics: "See anonymised partnership statistics"
         case .managePrivacyRequests: "Handle subject access, rectification and erasure"
+        case .approveRoleGrants: "Approve giving someone a role that sees case content"
         }
     }
 }

@@ -12,7 +12,7 @@ public enum PermissionMatrix {
         .safeguardingLead: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
             .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics,
-            .viewSuppliers, .viewContracts,
+            .viewSuppliers, .viewContracts, .approveRoleGrants,
         ],
         .caseworker: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining,
@@ -38,7 +38,7 @@ public enum PermissionMatrix {
         // Subject access bundles hold case content, so they are the DPO's, not the administrator's
         // (security.md §3: "DPO: SAR and erasure workflows"; the administrator sees no case content).
         .dataProtectionOfficer: [
-            .reportConcern, .managePrivacyRequests,
+            .reportConcern, .managePrivacyRequests, .approveRoleGrants,
         ],
     ]
 

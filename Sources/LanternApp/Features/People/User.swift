@@ -21,6 +21,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
     /// Failed sign-ins since the last successful one, told to the holder when they next sign in.
     @OptionalField(key: "failed_sign_ins") var failedSignIns: Int?
+    /// False while the person's role, which sees case content, awaits a second person's approval.
+    @OptionalField(key: "role_approved") var roleApproved: Bool?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
@@ -40,11 +42,14 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     }
 
     func can(_ permission: Permission) -> Bool {
-        isActive && PermissionMatrix.allows(role, permission)
+        guard isActive, PermissionMatrix.allows(role, permission) else { return false }
+        // A role that opens case content works only once a second person has approved it.
+        return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
     }
 
     var status: String {
         if !isActive { return "Deactivated" }
+        if roleApproved == false { return "Awaiting approval" }
         if passwordHash == nil { return "Invited" }
         return "Active"
     }

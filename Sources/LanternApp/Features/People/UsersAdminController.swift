@@ -112,8 +112,12 @@ struct UsersAdminController: RouteCollection {
         let token = SecretToken.generate()
         user.invitationDigest = SecretToken.digest(token)
         user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
+        // A role that sees case content opens nothing until a second person approves it.
+        let needsApproval = RoleGrantRule.needsApproval(from: nil, to: role, teamChanges: false)
+        if needsApproval { user.roleApproved = false }
         try await user.create(on: req.db)
         try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "role:" + role.rawValue)
+        if needsApproval { try await askForApproval(req, user: user, role: role, teamID: teamID) }
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
 
@@ -148,6 +152,8 @@ struct UsersAdminController: RouteCollection {
         let isInvited: Bool
         let isSelf: Bool
         let lastSignIn: String
+        /// The role asked for and who approves it, while a request is open.
+        let pendingRequest: String
         let roles: [SelectOption]
         let teams: [SelectOption]
         let errors: FormErrors
@@ -168,6 +174,9 @@ struct UsersAdminController: RouteCollection {
             status: user.status, isActive: user.isActive, isInvited: user.passwordHash == nil,
             isSelf: user.id == req.currentUser?.id,
             lastSignIn: user.lastSignInAt.map(DisplayDate.dateTime) ?? "Never",
+            pendingRequest: try await RoleGrantRequest.pending(for: user.id!, on: req.db).map {
+                "\($0.role.displayName), asked for on \(DisplayDate.dateTime($0.requestedAt)). It sees case content, so \(RoleGrantRule.approver(for: $0.role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") must approve it first."
+            } ?? "",
             roles: Self.roleOptions(selected: user.role.rawValue),
             teams: Self.teamOptions(teams, selected: user.$team.id?.uuidString), errors: errors)
     }
@@ -204,6 +213,13 @@ struct UsersAdminController: RouteCollection {
                                         title: user.displayName, status: .unprocessableEntity)
         }
         let oldRole = user.role
+        let teamChanges = user.$team.id != teamID
+        if user.roleApproved == false || RoleGrantRule.needsApproval(from: oldRole, to: role, teamChanges: teamChanges) {
+            // Nothing changes until a second person approves; an earlier open request is replaced.
+            try await askForApproval(req, user: user, role: role, teamID: teamID)
+            req.flash("\(user.displayName) will have the \(role.displayName) role once \(RoleGrantRule.approver(for: role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") approves it: it sees case content.")
+            return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+        }
         user.role = role
         user.$team.id = teamID
         try await user.save(on: req.db)
@@ -216,6 +232,22 @@ struct UsersAdminController: RouteCollection {
         }
         req.flash("\(user.displayName)'s role and team have been saved.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+    }
+
+    /// Records the request for a role that sees case content, for `RoleRequestsController`.
+    private func askForApproval(_ req: Request, user: User, role: Role, teamID: UUID?) async throws {
+        let requester = req.currentUser?.id ?? UUID()
+        let now = req.lantern.now()
+        try await req.db.writeTransaction { db in
+            if let open = try await RoleGrantRequest.pending(for: user.id!, on: db) {
+                open.outcome = .withdrawn
+                open.decidedBy = requester
+                open.decidedAt = now
+                try await open.save(on: db)
+            }
+            try await RoleGrantRequest(userID: user.id!, role: role, teamID: teamID, requestedBy: requester, at: now).create(on: db)
+        }
+        try await req.audit(.update, "User", id: user.id?.uuidString, detail: "role request: \(role.rawValue), for approval by \(RoleGrantRule.approver(for: role).rawValue)")
     }
 
     func deactivate(req: Request) async throws -> Response {

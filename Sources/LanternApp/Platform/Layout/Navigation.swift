@@ -43,6 +43,8 @@ struct NavigationItem: Sendable {
               summary: "Subject access, rectification, erasure and restriction requests; the disclosure log"),
         .init(title: "Retention", path: "/admin/retention", permission: .manageOrganisation,
               summary: "How long each kind of record is kept, and the purge that enforces it"),
+        .init(title: "Role requests", path: "/role-requests", permission: .approveRoleGrants,
+              summary: "Approve or refuse giving someone a role that sees case content"),
         .init(title: "Audit log", path: "/audit", permission: .viewAuditLog,
               summary: "Every sign-in, refusal and change, hash-chained"),
     ]
