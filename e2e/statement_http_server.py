@@ -37,6 +37,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             n = int(path.split("/")[2])
             target = "/statement.html" if n == 0 else f"/hop/{n - 1}"
             self.send(302, b"", [("Location", target)])
+        elif path == "/elsewhere":
+            # A redirect to another loopback address, which the fetcher has not been allowed.
+            port = self.server.server_address[1]
+            self.send(302, b"", [("Location", f"http://127.0.0.2:{port}/statement.html")])
+        elif path.startswith("/drip/"):
+            # A byte every half second: each read is quick, the whole answer never ends in time.
+            seconds = int(path.split("/")[2])
+            self.send_response(200)
+            self.send_header("Content-Length", str(seconds * 2))
+            self.end_headers()
+            for _ in range(seconds * 2):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.5)
         elif path == "/big":
             self.send(200, b"slavery " * 200_000)
         else:

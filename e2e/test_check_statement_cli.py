@@ -16,8 +16,10 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 BIN = os.environ.get("LANTERN_BIN", str(ROOT / ".build" / "debug" / "lantern"))
 
 
-def run(*args, timeout=120):
-    return subprocess.run([BIN, "check-statement", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+def run(*args, timeout=120, allow="127.0.0.1"):
+    """Runs check-statement; the loopback test server is allowed unless `allow` says otherwise."""
+    env = dict(os.environ, LANTERN_FETCH_ALLOW_ADDRESSES=allow)
+    return subprocess.run([BIN, "check-statement", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def seed(prefix):
@@ -124,3 +126,30 @@ def test_a_docx_zip_bomb_is_refused_with_bounded_memory(tmp_path):
     assert code == 2, stderr
     assert "this document is too large once unpacked" in stderr
     assert peak_kib < 150 * 1024, f"peak {peak_kib} KiB"
+
+
+def test_addresses_inside_the_network_are_refused_with_one_message(http_server):
+    port = http_server.rsplit(":", 1)[1]
+    expected = "no public web server answered at that address"
+    # Loopback (by name, by number, in decimal and IPv4-mapped IPv6), private ranges and the
+    # cloud metadata address are never fetched, and all fail the same way.
+    for address in [http_server + "/statement.html", f"http://localhost:{port}/statement.html",
+                    f"http://2130706433:{port}/statement.html", f"http://[::ffff:127.0.0.1]:{port}/statement.html",
+                    f"http://[::1]:{port}/x", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/x",
+                    "http://192.168.1.1/", f"http://127.0.0.1:{int(port) + 1}/closed-port"]:
+        result = run(address, allow="", timeout=60)
+        assert result.returncode == 2, address
+        assert expected in result.stderr, (address, result.stderr)
+        assert "HTTP" not in result.stderr and "refused" not in result.stderr.lower()
+    # An allowed address is fetched, but a redirect from it to one not allowed is refused.
+    assert run(http_server + "/statement.html").returncode == 0
+    elsewhere = run(http_server + "/elsewhere")
+    assert elsewhere.returncode == 2 and expected in elsewhere.stderr
+
+
+def test_a_slow_drip_answer_is_abandoned_at_the_deadline(http_server):
+    started = time.monotonic()
+    result = run(http_server + "/drip/60", "--timeout", "5", timeout=120)
+    took = time.monotonic() - started
+    assert result.returncode == 2 and "did not answer in time" in result.stderr
+    assert took < 40, f"took {took:.0f} s; the deadline is 30 s"

@@ -39,7 +39,7 @@ struct CheckStatement: AsyncParsableCommand {
             return
         }
         let reader = DocumentReader()
-        let fetcher = StatementFetcher(timeout: .seconds(Int64(max(1, timeout))))
+        let fetcher = StatementFetcher.configured(ProcessInfo.processInfo.environment, timeout: .seconds(Int64(max(1, timeout))))
         var reports: [StatementReport] = []
         var failures = 0
         for source in documents {

@@ -66,6 +66,12 @@ struct StatementsPageTests {
                                                     filename: "", contents: Data())
             #expect(badURL.body.string.contains("Enter an address starting with http:// or https://"))
             #expect(badURL.body.string.contains("value=\"ftp://example.org/s.pdf\""))
+            // Addresses inside the network are never fetched, and every failure reads the same.
+            for inside in ["http://127.0.0.1:9/statement.pdf", "http://169.254.169.254/latest/meta-data/"] {
+                let refused = try await browser.postFile("/statements/check", fields: ["url": inside], fileField: "file", filename: "", contents: Data())
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.body.string.contains("no public web server answered at that address"), "\(inside)")
+            }
             let nothing = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file", filename: "", contents: Data())
             #expect(nothing.body.string.contains("Choose a statement file to upload"))
             let bomb = try await browser.postFile("/statements/check", fields: ["url": ""], fileField: "file",

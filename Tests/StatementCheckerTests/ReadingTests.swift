@@ -147,6 +147,32 @@ struct ReadingTests {
         }
     }
 
+    @Test func onlyPublicAddressesMayBeFetched() {
+        for address in ["127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.0.1", "169.254.169.254",
+                        "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "192.0.2.7", "::1", "::", "fe80::1", "fd00::1",
+                        "fc12::3", "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1",
+                        "2001:db8::1", "not an address"] {
+            #expect(!PublicAddress.isPublic(address), "\(address)")
+        }
+        for address in ["8.8.8.8", "81.2.69.142", "172.32.0.1", "100.128.0.1", "2a00:1450:4009:81f::200e", "::ffff:81.2.69.142"] {
+            #expect(PublicAddress.isPublic(address), "\(address)")
+        }
+        #expect(PublicAddress.resolve("127.0.0.1") == ["127.0.0.1"])
+        #expect(PublicAddress.resolve("2130706433") == ["127.0.0.1"], "a decimal address is still loopback")
+    }
+
+    @Test func aNameGivingAnyNonPublicAddressIsRefusedWithOneMessage() async throws {
+        let fetcher = StatementFetcher()
+        for address in ["http://localhost:9/x", "http://127.0.0.1:9/x", "http://[::1]:9/", "http://169.254.169.254/latest/meta-data/"] {
+            await #expect(throws: StatementFetcher.unreachable(address)) { try await fetcher.fetch(address) }
+        }
+        #expect(throws: StatementFetcher.unreachable("x")) { try StatementFetcher(allowedAddresses: ["10.0.0.1"]).checkedAddress(for: "localhost", original: "x") }
+        #expect(try StatementFetcher(allowedAddresses: ["127.0.0.1"]).checkedAddress(for: "127.0.0.1", original: "x") == "127.0.0.1")
+        let configured = StatementFetcher.configured(["LANTERN_FETCH_ALLOW_ADDRESSES": "10.0.0.5, 127.0.0.1", "LANTERN_FETCH_PROXY": "http://proxy.council.internal:8080"])
+        #expect(configured.allowedAddresses == ["10.0.0.5", "127.0.0.1"])
+        #expect(configured.proxy == StatementFetcher.Proxy(host: "proxy.council.internal", port: 8080))
+    }
+
     @Test func badURLsAreRefusedBeforeAnyRequest() async {
         await #expect(throws: ReadProblem.badURL("ftp://example.org/x.pdf")) { try await StatementFetcher().fetch("ftp://example.org/x.pdf") }
     }

@@ -100,7 +100,7 @@ extension Request {
             if let upload {
                 data = Data(buffer: upload.data)
             } else {
-                data = try await StatementFetcher().fetch(url)
+                data = try await StatementFetcher.configured(ProcessInfo.processInfo.environment).fetch(url)
             }
             let checker = try await application.statementCheck()
             let now = application.lantern.now()
