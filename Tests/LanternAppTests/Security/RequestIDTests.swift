@@ -39,3 +39,24 @@ struct RequestIDTests {
         }
     }
 }
+
+/// Case content shown on the home page is a read of the case, audited (issue 17, item 10).
+@Suite("Home page reads")
+struct HomePageReadTests {
+    @Test(arguments: TestDatabase.available)
+    func taskTitlesOnTheHomePageAreAuditedAsReadsOfTheirCase(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let caseworker = try env.browser()
+            try await caseworker.signIn(as: .caseworker)
+            let child = try #require(try await SafeguardingCase.query(on: env.db).filter(\.$age == .under18).first())
+            func reads() async throws -> Int {
+                try await AuditEntry.query(on: env.db).filter(\.$entityID == child.id!.uuidString).filter(\.$action == "read")
+                    .filter(\.$detail == "task titles on the home page").count()
+            }
+            let before = try await reads()
+            let home = try await caseworker.get("/home").body.string
+            #expect(home.contains("Strategy meeting with the police and the school"))
+            #expect(try await reads() == before + 1)
+        }
+    }
+}

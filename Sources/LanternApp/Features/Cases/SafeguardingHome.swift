@@ -48,10 +48,13 @@ enum SafeguardingHome {
             .filter(\.$dueOn <= horizon).all()
         var rows: [Deadline] = []
         for c in cases {
-            for t in tasks where t.$safeguardingCase.id == c.id {
+            let shown = tasks.filter { $0.$safeguardingCase.id == c.id }
+            for t in shown {
                 rows.append(.init(caseID: c.id!.uuidString, reference: c.reference, what: "Task: " + (try t.open(with: req.cipher)),
                                   due: Day(parsing: t.dueOn)?.long ?? t.dueOn, overdue: t.dueOn < today.iso))
             }
+            // A task's title is case content: showing it is a read of the case, audited like any other.
+            if !shown.isEmpty { try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "task titles on the home page") }
             for n in notifications where n.$safeguardingCase.id == c.id && [.draft, .submitted, .awaitingRG].contains(n.state) {
                 if let d = NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn)) {
                     rows.append(.init(caseID: c.id!.uuidString, reference: c.reference, what: "\(n.kind.label): \(d.what)", due: d.due.long, overdue: d.overdue))
