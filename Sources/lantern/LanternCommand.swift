@@ -67,6 +67,8 @@ struct StorageOptions: ParsableArguments {
                 dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
                 behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
             configuration.publicReporting = .fromEnvironment(ProcessInfo.processInfo.environment)
+            configuration.trustedProxies = Set((ProcessInfo.processInfo.environment["LANTERN_TRUSTED_PROXIES"] ?? "")
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             configuration.metricsToken = ProcessInfo.processInfo.environment["LANTERN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             return configuration
         } catch let problem as ConfigurationProblem {

@@ -31,6 +31,16 @@ public final class RateLimiter: @unchecked Sendable {
         return true
     }
 
+    /// Takes back the latest event recorded for `key` (when a second limit refused the action).
+    public func forget(_ key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if var times = events[key], !times.isEmpty {
+            times.removeLast()
+            events[key] = times
+        }
+    }
+
     /// Seconds until `key` may try again (0 when it may now).
     public func retryAfter(_ key: String, at now: Date) -> Int {
         lock.lock()

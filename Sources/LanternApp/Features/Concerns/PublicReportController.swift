@@ -63,15 +63,18 @@ struct PublicReportController: RouteCollection {
     func submit(req: Request) async throws -> Response {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
-        guard limits.reportsPerAddress.allow(address, at: now), limits.reportsOverall.allow("all", at: now) else {
-            throw LanternError(.tooManyRequests, title: "Too many reports just now",
-                               "We cannot take another report from here at the moment. If someone is in immediate danger, call 999. Otherwise try again in an hour, or call the Modern Slavery & Exploitation Helpline on 08000 121 700.")
-        }
+        let address = req.clientAddress
         let intake = ConcernIntake(try req.form(ConcernIntake.Form.self), publicForm: true)
         guard intake.errors.isEmpty else {
             return try await req.render("Concerns/report", Self.formView(intake, publicForm: true),
                                         title: "Report a concern about modern slavery", status: .unprocessableEntity)
+        }
+        // Only reports that will be accepted count against the limits, so a flood of refused or
+        // half-filled forms cannot use up the hour for genuine reporters.
+        guard limits.reportsPerAddress.allow(address, at: now) else { throw Self.tooMany }
+        guard limits.reportsOverall.allow("all", at: now) else {
+            limits.reportsPerAddress.forget(address)
+            throw Self.tooMany
         }
         let code = ReceiptCode.generate()
         let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper))
@@ -93,12 +96,15 @@ struct PublicReportController: RouteCollection {
         try await req.render("Concerns/follow-up", FollowUpView(errors: FormErrors(), wait: 0), title: "Check on your report")
     }
 
+    static let tooMany = LanternError(.tooManyRequests, title: "Too many reports just now",
+        "We cannot take another report from here at the moment. If someone is in immediate danger, call 999. Otherwise try again in an hour, or call the Modern Slavery & Exploitation Helpline on 08000 121 700.")
+
     struct CodeForm: Content { var code: String? }
 
     func followUp(req: Request) async throws -> Response {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let address = req.clientAddress
         let wait = limits.codeFailures.delayRemaining(for: address, at: now)
         if wait > 0 {
             var errors = FormErrors()

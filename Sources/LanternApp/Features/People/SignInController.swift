@@ -52,7 +52,7 @@ struct SignInController: RouteCollection {
 
         let now = req.lantern.now()
         let configuration = req.lantern.configuration
-        let gate = SignInGate(email: email, address: req.remoteAddress?.ipAddress ?? "unknown", keys: req.lookupKeys)
+        let gate = SignInGate(email: email, address: req.clientAddress, keys: req.lookupKeys)
         let decision = try await gate.admit(on: req.db, pair: configuration.signInThrottle, account: configuration.accountSignInThrottle, now: now)
         guard case .evaluate(let reserved) = decision else {
             guard case .wait(let allowed) = decision else { throw Abort(.internalServerError) }

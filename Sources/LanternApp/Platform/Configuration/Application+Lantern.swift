@@ -40,6 +40,12 @@ extension Application {
 
 extension Request {
     public var lantern: LanternServices { application.lantern }
+
+    /// The client's address: the connection's, or what a trusted proxy says it forwarded for.
+    var clientAddress: String {
+        ClientAddress.resolve(remote: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
+                              trustedProxies: lantern.configuration.trustedProxies)
+    }
 }
 
 /// The in-memory counters behind the public reporting limits. Nothing here is written down.

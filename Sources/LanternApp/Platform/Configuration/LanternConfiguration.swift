@@ -39,6 +39,8 @@ public struct LanternConfiguration: Sendable {
     /// The bearer token a Prometheus scraper sends to read `/metrics`; without one `/metrics`
     /// answers 404, since request counts by route show when public reports arrive.
     public var metricsToken: String?
+    /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
+    public var trustedProxies: Set<String> = []
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock
