@@ -23,8 +23,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
+def start_server():
+    """Starts `lantern demo` on a fresh SQLite folder; returns (url, process, data folder)."""
     binary = os.environ.get("LANTERN_BIN", str(ROOT / ".build" / "debug" / "lantern"))
     data = tempfile.mkdtemp(prefix="lantern-e2e-")
     port = _free_port()
@@ -38,16 +38,24 @@ def server():
         try:
             with urllib.request.urlopen(url + "/health", timeout=2) as r:
                 if r.status == 200:
-                    break
+                    return url, proc, data
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("Lantern did not start; see " + log.name)
-    yield url
+    proc.kill()
+    raise RuntimeError("Lantern did not start; see " + log.name)
+
+
+def stop_server(proc, data):
     proc.terminate()
     proc.wait(timeout=20)
     shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    url, proc, data = start_server()
+    yield url
+    stop_server(proc, data)
 
 
 @pytest.fixture()

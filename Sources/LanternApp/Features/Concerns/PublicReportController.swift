@@ -12,18 +12,21 @@ import Vapor
 /// `Referrer-Policy: no-referrer`, `Cache-Control: no-store`, `autocomplete=off`; no scripts.
 struct PublicReportController: RouteCollection {
     static let uploadLimit = EvidenceStore.maximumFilesPerSubmission * EvidenceKind.maximumBytes / 2
+    /// What a member of the public may send with one report or message: files of up to 25 MB
+    /// each, 50 MB in all. Lower than staff uploads, since anyone can post here.
+    static let publicUploadLimit = 50 * 1_048_576
     static let reporterKey = "reporter_concern"
 
     func boot(routes: any RoutesBuilder) throws {
         let report = routes.grouped(PublicReportingHeaders()).grouped("report")
         report.get(use: form)
-        report.on(.POST, body: .collect(maxSize: ByteCount(value: Self.uploadLimit)), use: submit)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.uploadLimit
+        report.on(.POST, body: .collect(maxSize: ByteCount(value: Self.publicUploadLimit)), use: submit)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.publicUploadLimit
         report.get("follow-up", use: followUpForm)
         report.post("follow-up", use: followUp)
         report.get("messages", use: thread)
-        report.on(.POST, "messages", body: .collect(maxSize: ByteCount(value: Self.uploadLimit)), use: addMessage)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.uploadLimit
+        report.on(.POST, "messages", body: .collect(maxSize: ByteCount(value: Self.publicUploadLimit)), use: addMessage)
+            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.publicUploadLimit
         report.post("leave", use: leave)
     }
 

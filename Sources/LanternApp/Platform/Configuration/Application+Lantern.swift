@@ -10,6 +10,8 @@ public final class LanternServices: Sendable {
     private let clock: LanternClock
     let audit: AuditLog
     let publicLimits: PublicLimiters
+    /// Large request bodies (files) held in memory at once, across all requests.
+    let bodyBudget: BodyBudget
     /// The day the retention purge last ran while serving.
     let lastPurge = NIOLockedValueBox<Day?>(nil)
 
@@ -19,6 +21,7 @@ public final class LanternServices: Sendable {
         self.clock = configuration.clock
         self.audit = AuditLog()
         self.publicLimits = PublicLimiters(configuration.publicReporting)
+        self.bodyBudget = BodyBudget(capacity: configuration.largeBodyBudget)
     }
 
     public func now() -> Date { clock.now() }

@@ -39,6 +39,9 @@ public struct LanternConfiguration: Sendable {
     /// The bearer token a Prometheus scraper sends to read `/metrics`; without one `/metrics`
     /// answers 404, since request counts by route show when public reports arrive.
     public var metricsToken: String?
+    /// Bytes of large request bodies (files) one instance holds at once: one full public report
+    /// with its attachments, or several smaller uploads.
+    public var largeBodyBudget = 128 * 1_048_576
     /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
     public var trustedProxies: Set<String> = []
     /// Where the current time comes from. It is in place before migrations and demo data run,

@@ -25,29 +25,64 @@ struct CSRFMiddleware: AsyncMiddleware {
         let limit = request.route?.userInfo[AnySendableHashable(RouteTag.bodyLimit)] as? Int ?? maxBodySize
         let tooLarge = LanternError(.payloadTooLarge, title: "What you sent is too large",
                                     "This form accepts up to \(ByteCountFormatter.string(fromByteCount: Int64(limit), countStyle: .file))\(request.headers.first(name: .contentLength).flatMap(Int64.init).map { "; what you sent was \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .file))" } ?? ""). Nothing was saved. Send a smaller file, or split it into several.")
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw tooLarge }
+        let declared = request.headers.first(name: .contentLength).flatMap(Int.init)
+        if let declared, declared > limit { throw tooLarge }
+        // A post that cannot carry a valid token (no session holding one, no signed cookie) is
+        // refused before its body is read, so nobody can make Lantern buffer bodies for free.
+        let sessionToken = request.storedSessionToken
+        let cookie = request.cookies[Self.cookieName]?.string
+        guard sessionToken != nil || cookie.map({ SignedFormToken.isValid($0, key: request.lookupKeys.formTokenKey) }) == true else {
+            throw Self.expired
+        }
+        // Bodies larger than the site-wide limit (files) must declare their length and fit the
+        // instance's budget for large bodies.
+        var reserved = 0
+        if request.body.data == nil, limit > maxBodySize {
+            guard let declared else {
+                throw LanternError(.lengthRequired, title: "Send the file again", "Lantern needs to know the size of what you send. Nothing was saved. Try again from the form.")
+            }
+            guard request.lantern.bodyBudget.reserve(declared) else {
+                throw LanternError(.serviceUnavailable, title: "Lantern is busy receiving files",
+                                   "Many large files are arriving just now. Nothing was saved. Wait a minute, then send the form again.")
+            }
+            reserved = declared
+        }
+        defer { if reserved > 0 { request.lantern.bodyBudget.release(reserved) } }
         if request.body.data == nil {
             do { _ = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
         }
         if let body = request.body.data, body.readableBytes > limit { throw tooLarge }
-        let presented = request.headers.first(name: "X-CSRF-Token")
-            ?? (try? request.content.get(String.self, at: Self.formField))
+        let presented = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(in: request)
         let accepted: Bool
-        if let expected = request.storedSessionToken {
+        if let expected = sessionToken {
             accepted = presented.map { SecretToken.constantTimeEquals(expected, $0) } ?? false
         } else {
-            let cookie = request.cookies[Self.cookieName]?.string
             accepted = presented.map { token in
                 cookie.map { SecretToken.constantTimeEquals($0, token) } ?? false
                     && SignedFormToken.isValid(token, key: request.lookupKeys.formTokenKey)
             } ?? false
         }
-        guard accepted else {
-            throw LanternError(.forbidden, title: "This form has expired",
-                               "The page you sent the form from was too old, or was not from Lantern. Go back, reload the page and try again.")
-        }
+        guard accepted else { throw Self.expired }
         return try await next.respond(to: request)
     }
+
+    /// The `_csrf` field. In a multipart body it is read from the first part that names it,
+    /// within the first 64 KiB (Lantern's forms put it first), so checking the token never
+    /// decodes, and copies, a body full of files.
+    static func formToken(in request: Request) -> String? {
+        guard request.headers.contentType?.type == "multipart" else {
+            return try? request.content.get(String.self, at: formField)
+        }
+        guard let body = request.body.data else { return nil }
+        let head = Array(body.readableBytesView.prefix(64 * 1024))
+        guard let name = head.firstRange(of: Array("name=\"\(formField)\"".utf8)),
+              let start = head[name.upperBound...].firstRange(of: Array("\r\n\r\n".utf8))?.upperBound,
+              let end = head[start...].firstRange(of: Array("\r\n".utf8))?.lowerBound else { return nil }
+        return String(decoding: head[start..<end], as: UTF8.self)
+    }
+
+    static let expired = LanternError(.forbidden, title: "This form has expired",
+                                      "The page you sent the form from was too old, or was not from Lantern. Go back, reload the page and try again.")
 }
 
 private struct IssuedFormTokenKey: StorageKey { typealias Value = String }
