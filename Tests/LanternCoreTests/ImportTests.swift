@@ -4,6 +4,14 @@ import Testing
 
 @Suite("CSV reading")
 struct CSVFileTests {
+    @Test func aFileWithMoreRowsThanTheLimitIsRefusedWhole() throws {
+        let csv = Data("name\nA\nB\nC\nD\n".utf8)
+        #expect(throws: CSVFile.Problem.tooManyRows(rows: 4, limit: 3)) { try CSVFile(data: csv, maxRows: 3) }
+        #expect(try CSVFile(data: csv, maxRows: 4).rows.count == 4)
+        #expect(CSVFile.Problem.tooManyRows(rows: 550_000, limit: 100_000).description
+                == "the file has 550,000 rows; one import takes at most 100,000. Split it into smaller files")
+    }
+
     @Test func quotedFieldsLineBreaksAndLineNumbers() throws {
         let text = "name,company_number\r\n\"Acme, \"\"Best\"\" Ltd\",01234567\r\n\"Two\nLines Ltd\",\n\nLast Ltd,7654321\n"
         let file = try CSVFile(data: Data(text.utf8))

@@ -26,15 +26,22 @@ public struct CSVFile: Sendable {
     public enum Problem: Error, Equatable, CustomStringConvertible {
         case empty
         case noHeader
+        case tooManyRows(rows: Int, limit: Int)
         public var description: String {
             switch self {
             case .empty: "the file is empty"
             case .noHeader: "the first line must be a header naming the columns"
+            case .tooManyRows(let rows, let limit):
+                "the file has \(rows.formatted(.number.locale(Locale(identifier: "en_GB")))) rows; one import takes at most \(limit.formatted(.number.locale(Locale(identifier: "en_GB")))). Split it into smaller files"
             }
         }
     }
 
-    public init(data: Data) throws {
+    /// The most rows one file may hold: enough for a large council's register, and small enough
+    /// that confirming it never holds the database for long.
+    public static let maxRows = 100_000
+
+    public init(data: Data, maxRows: Int = CSVFile.maxRows) throws {
         guard !data.isEmpty else { throw Problem.empty }
         var bytes = [UInt8](data)
         var encoding = Encoding.utf8
@@ -57,6 +64,8 @@ public struct CSVFile: Sendable {
             if let problem = parsed.unreadable.first, problem.line == 1 { throw Problem.noHeader }
             throw Problem.empty
         }
+        let dataRows = parsed.records.count - 1 + parsed.unreadable.filter { $0.line > first.line }.count
+        guard dataRows <= maxRows else { throw Problem.tooManyRows(rows: dataRows, limit: maxRows) }
         header = first.fields.map { CSVFile.columnName($0) }
         guard header.contains(where: { !$0.isEmpty }) else { throw Problem.noHeader }
         var unreadable = parsed.unreadable

@@ -49,8 +49,8 @@ enum SupplierImporter {
 
     static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, now: Date, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
-        let outcome = try await db.writeTransaction { db in
-            var outcome = ImportOutcome()
+        var outcome = ImportOutcome()
+        do {
             var pending: [Int: Supplier] = [:]
             var models: [Supplier] = []
             models.reserveCapacity(plan.newRows.count)
@@ -80,10 +80,11 @@ enum SupplierImporter {
                 merge(duplicate.row, into: target)
                 outcome.merged += 1
             }
-            try await BulkInsert.run(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) })
-            for target in existingTargets.values { try await target.save(on: db) }
+            let targets = Array(existingTargets.values)
+            try await BulkInsert.inBatches(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+                                           then: { db in for target in targets { try await target.save(on: db) } },
+                                           undo: { db in if let batchID { try await Supplier.query(on: db).filter(\.$importBatchID == batchID).delete() } })
             outcome.created = models.count
-            return outcome
         }
         if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Supplier.schema]) }
         return outcome
@@ -147,8 +148,8 @@ enum ContractImporter {
                       now: Date, on db: any Database) async throws -> ImportOutcome {
         precondition(plan.canImport)
         let today = Day(now)
-        let outcome = try await db.writeTransaction { db in
-            var outcome = ImportOutcome()
+        var outcome = ImportOutcome()
+        do {
             var pending: [Int: Contract] = [:]
             var models: [Contract] = []
             models.reserveCapacity(plan.newRows.count)
@@ -175,10 +176,11 @@ enum ContractImporter {
                 fill(target, from: duplicate.row, policy: policy, today: today)
                 outcome.merged += 1
             }
-            try await BulkInsert.run(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) })
-            for target in existingTargets.values { try await target.save(on: db) }
+            let targets = Array(existingTargets.values)
+            try await BulkInsert.inBatches(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+                                           then: { db in for target in targets { try await target.save(on: db) } },
+                                           undo: { db in if let batchID { try await Contract.query(on: db).filter(\.$importBatchID == batchID).delete() } })
             outcome.created = models.count
-            return outcome
         }
         if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Contract.schema]) }
         return outcome
@@ -214,6 +216,29 @@ enum ContractImporter {
 enum BulkInsert {
     /// Loads at least this large refresh the planner's statistics afterwards.
     static let largeLoad = 1_000
+
+    /// Rows per write transaction: each commits in well under a second, so an import of any
+    /// size never holds SQLite's write lock long enough to stall other people's work.
+    static let rowsPerTransaction = 5_000
+
+    /// Inserts `rows` in short write transactions, one after another, then runs `then` (merges
+    /// into existing records) in one more. If any step fails, `undo` removes what the earlier
+    /// ones inserted (the rows carry their import batch), so the import is still all or nothing.
+    static func inBatches(on db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]],
+                          rowsPerTransaction: Int = rowsPerTransaction,
+                          then finish: @escaping @Sendable (any Database) async throws -> Void = { _ in },
+                          undo: @escaping @Sendable (any Database) async throws -> Void) async throws {
+        do {
+            for start in stride(from: 0, to: rows.count, by: rowsPerTransaction) {
+                let slice = Array(rows[start..<min(start + rowsPerTransaction, rows.count)])
+                try await db.writeTransaction { db in try await run(on: db, into: table, columns: columns, rows: slice) }
+            }
+            try await db.writeTransaction { db in try await finish(db) }
+        } catch {
+            try? await db.writeTransaction { db in try await undo(db) }
+            throw error
+        }
+    }
 
     static func run(on db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         let sql = db as! any SQLDatabase
