@@ -42,3 +42,65 @@ struct PublicReportLimitTests {
         #expect(ClientAddress.resolve(remote: "10.0.0.2", forwardedFor: ["81.2.69.142"], trustedProxies: []) == "10.0.0.2")
     }
 }
+
+/// A report and its audit row are written both or neither, however many arrive at once
+/// (issue 17, item 10).
+@Suite("Reports and their audit rows")
+struct ReportAuditTests {
+    @Test(arguments: TestDatabase.available)
+    func everyConcurrentReportHasExactlyOneAuditRow(_ database: TestDatabase) async throws {
+        try await withLantern(database, adjusting: {
+            $0.publicReporting.reportsPerHour = 1_000
+            $0.publicReporting.reportsPerAddressPerHour = 1_000
+        }) { env in
+            var reporters: [Browser] = []
+            for _ in 0..<30 {
+                let b = try env.browser()
+                try await b.get("/report")
+                reporters.append(b)
+            }
+            let before = Set(try await Concern.query(on: env.db).all().compactMap(\.id))
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for b in reporters { group.addTask { try await b.postPairs("/report", ConcernsTests.publicReport).status } }
+                var all: [HTTPStatus] = []
+                for try await s in group { all.append(s) }
+                return all
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            let made = try await Concern.query(on: env.db).all().filter { !before.contains($0.id!) }
+            #expect(made.count == 30)
+            for concern in made {
+                let rows = try await AuditEntry.query(on: env.db).filter(\.$entityType == "Concern").filter(\.$entityID == concern.id!.uuidString)
+                    .filter(\.$action == "create").count()
+                #expect(rows == 1, "concern \(concern.reference) has \(rows) audit rows")
+            }
+            #expect(try await env.app.lantern.audit.verify(on: env.db).firstBreak == nil)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func whenTheAuditRowCannotBeWrittenTheReportIsNotKeptEither(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            // The audit log refuses public reports' rows, as a full disk or a lost connection would.
+            if database == .sqlite {
+                try await env.sql.raw("""
+                    CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries WHEN NEW.detail LIKE 'public report%'
+                    BEGIN SELECT RAISE(ABORT, 'audit down'); END
+                    """).run()
+            } else {
+                try await env.sql.raw("""
+                    CREATE FUNCTION audit_down() RETURNS trigger AS $$ BEGIN
+                    IF NEW.detail LIKE 'public report%' THEN RAISE EXCEPTION 'audit down'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                    """).run()
+                try await env.sql.raw("CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_down()").run()
+            }
+            let before = try await Concern.query(on: env.db).count()
+            let reporter = try env.browser()
+            try await reporter.get("/report")
+            let response = try await reporter.postPairs("/report", ConcernsTests.publicReport)
+            #expect(response.status == .internalServerError)
+            #expect(!response.body.string.contains("aria-label=\"Your 16-digit code\""), "no code for a report that was not kept")
+            #expect(try await Concern.query(on: env.db).count() == before, "a report was kept without its audit row")
+        }
+    }
+}

@@ -135,8 +135,10 @@ struct ConcernIntake {
     }
 
     /// Creates the concern with its routes, reporter identity and files, in one transaction.
+    /// Saves the concern, its routes, reporter and files, and its audit row (`auditDetail`), in
+    /// one transaction: a report and its audit row are written both, or neither.
     func create(_ req: Request, reportedBy: UUID?, supplierID: UUID? = nil, contractID: UUID? = nil,
-                receiptHash: String? = nil) async throws -> Concern {
+                receiptHash: String? = nil, auditDetail: String) async throws -> Concern {
         var facts = self.facts
         facts.aboutSupplierOrContract = supplierID != nil || contractID != nil
         let routes = ConcernRules.routes(for: facts)
@@ -182,6 +184,7 @@ struct ConcernIntake {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
                                              description: fileDescription, fromReporter: fromReporter, on: db)
             }
+            try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: auditDetail, on: db)
         }
         return concern
     }

@@ -44,8 +44,7 @@ struct ConcernsController: RouteCollection {
             return try await req.render("Concerns/new", PublicReportController.formView(intake, publicForm: false),
                                         title: "Report a concern", status: .unprocessableEntity)
         }
-        let concern = try await intake.create(req, reportedBy: req.currentUser?.id, supplierID: supplierID)
-        try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: "staff report")
+        let concern = try await intake.create(req, reportedBy: req.currentUser?.id, supplierID: supplierID, auditDetail: "staff report")
         req.flash("Concern \(concern.reference) reported and routed to \(concern.routeList.map(\.label).joined(separator: ", ")). Acknowledge by \(concern.acknowledgeByDay?.long ?? "").")
         if let user = req.currentUser, try await NeedToKnow.mayOpen(concern, user, on: req.db) {
             return req.redirect(to: "/concerns/\(concern.id!.uuidString)")

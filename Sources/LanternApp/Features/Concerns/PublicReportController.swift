@@ -80,8 +80,8 @@ struct PublicReportController: RouteCollection {
             throw Self.tooMany
         }
         let code = ReceiptCode.generate()
-        let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper))
-        try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: "public report, \(concern.channel.rawValue)")
+        let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper),
+                                              auditDetail: "public report, \(intake.channel.rawValue)")
         // The code is shown on this response only; the reporter is signed in to their thread.
         req.session.data[Self.reporterKey] = concern.id!.uuidString
         struct Receipt: Encodable { let code: String; let reference: String; let danger: Bool; let anonymous: Bool }

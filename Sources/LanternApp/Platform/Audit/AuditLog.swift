@@ -46,8 +46,11 @@ final class AuditLog: Sendable {
                 entityID: String?, outcome: AuditOutcome = .success, requestID: String?,
                 detail: String? = nil, at now: Date) async throws -> AuditEntry {
         // Appends queue on the process's write lock (the same one SQLite write transactions
-        // take), so the chain's next row is read and written by one task at a time.
-        if WriteTransaction.holdsLock || WriteTransaction.isOpen {
+        // take), so the chain's next row is read and written by one task at a time. On
+        // PostgreSQL an advisory lock held to the end of the transaction does that across
+        // instances (see `appendRow`), and the process lock is not taken: an append inside a
+        // longer transaction would otherwise hold one lock while waiting for the other.
+        if WriteTransaction.holdsLock || WriteTransaction.isOpen || !DatabaseSetup.isSQLite(db) {
             return try await appendRow(on: db, actor: actor, action: action, entityType: entityType, entityID: entityID,
                                        outcome: outcome, requestID: requestID, detail: detail, at: now)
         }
@@ -67,6 +70,9 @@ final class AuditLog: Sendable {
                 attempt += 1
                 do {
                     return try await db.writeTransaction { tx in
+                        // Until this transaction ends, no other instance reads the chain's head,
+                        // so an append inside a caller's transaction cannot clash at commit.
+                        try await tx.lockUntilCommit("lantern-audit-chain")
                         let last = try await AuditEntry.query(on: tx).sort(\.$sequence, .descending).first()
                         let content = AuditRecordContent(
                             sequence: (last?.sequence ?? 0) + 1,

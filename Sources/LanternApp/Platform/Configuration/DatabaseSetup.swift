@@ -102,7 +102,8 @@ extension Database {
     /// already one at a time.
     func lockUntilCommit(_ key: String) async throws {
         guard !DatabaseSetup.isSQLite(self), let sql = self as? any SQLDatabase else { return }
-        try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0))").run()
+        // Keyed by schema too: advisory locks span the whole database, and each schema is its own Lantern.
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':' || \(bind: key), 0))").run()
     }
 
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
