@@ -6,6 +6,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "lantern", targets: ["lantern"]),
+        // The readers, for the fuzz targets in Fuzz/.
+        .library(name: "LanternCore", targets: ["LanternCore"]),
+        .library(name: "StatementChecker", targets: ["StatementChecker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),

@@ -14,7 +14,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     }
 
     try DatabaseSetup.use(configuration.database, clock: configuration.clock, on: app)
-    app.migrations.add(LanternMigrations.all)
+    app.migrations.add(LanternMigrations.all(cipher: app.lantern.cipher))
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.sessions.use { _ in DatabaseSessionDriver() }
@@ -51,7 +51,8 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 }
 
 enum LanternMigrations {
-    static let all: [any Migration] = [
+    /// In the order they run. Those that move clear text into sealed storage need the cipher.
+    static func all(cipher: FieldCipher) -> [any Migration] { [
         CreateOrganisation(),
         CreateTeam(),
         CreateUser(),
@@ -76,5 +77,8 @@ enum LanternMigrations {
         CreatePrivacy(),
         AddFailedSignIns(),
         CreateRoleGrantRequests(),
-    ]
+        SealSubjectAccessReasons(cipher: cipher),
+        SealConsentWithdrawals(cipher: cipher),
+        CreateAuditArchives(),
+    ] }
 }

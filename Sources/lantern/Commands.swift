@@ -96,27 +96,78 @@ struct Users: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Work with the audit log.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(abstract: "Work with the audit log.", subcommands: [Verify.self, Archive.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the hash chain and report the first altered or missing row. Exits 1 if the log was tampered with.")
+            abstract: "Walk the hash chain and report the first altered or missing row. Exits 1 if the log was tampered with.",
+            discussion: """
+                The head (the newest row's hash) is printed every time: keep it outside Lantern. Lantern also \
+                records it once a day in audit-heads.log beside the data and in its log, and every verify \
+                checks those recorded heads are still in place, so a re-hashed or shortened table fails.
+                """)
 
         @ArgumentParser.OptionGroup var storage: StorageOptions
         @ArgumentParser.Option(help: "The head hash recorded earlier outside the database; catches rows cut off the end.")
         var expectHead: String?
+        @ArgumentParser.Option(name: .customLong("archive"), help: "An archive file written by `audit archive`, checked against the boundary the database holds. Repeatable.")
+        var archives: [String] = []
 
         func run() async throws {
-            let report = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
-                try await Administration.verifyAudit(on: app, expectedHead: expectHead)
+            var failed = false
+            let (report, archiveChecks) = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+                let report = try await Administration.verifyAudit(on: app, expectedHead: expectHead)
+                var checks: [(String, Int, String?)] = []
+                for path in archives {
+                    guard let data = FileManager.default.contents(atPath: path) else { checks.append((path, 0, "cannot be read")); continue }
+                    let check = try await Administration.verifyAuditArchive(on: app, file: data)
+                    checks.append((path, check.rows, check.problem))
+                }
+                return (report, checks)
             }
+            if let through = report.archivedThrough { print("Rows 1-\(through) are archived; the chain was checked from their boundary.") }
             if let problem = report.problem {
                 print("Audit log FAILED verification after \(report.rowsChecked) rows: \(problem).")
-                throw ExitCode(1)
+                failed = true
+            } else {
+                print("Audit log verified: \(report.rowsChecked) rows, chain intact; \(report.recordedHeadsChecked) recorded daily heads still in place.")
             }
-            print("Audit log verified: \(report.rowsChecked) rows, chain intact.")
+            for (path, rows, problem) in archiveChecks {
+                if let problem { print("Archive \(path) FAILED: \(problem)."); failed = true }
+                else { print("Archive \(path): \(rows) rows, chain intact to the recorded boundary.") }
+            }
             print("Head: row \(report.headSequence), hash \(report.headHash)")
             print("Record the head hash outside the database; pass it as --expect-head next time.")
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move audit rows dated before a day into a file, keeping the chain verifiable.",
+            discussion: """
+                The chain is verified first. Rows go to a new file (JSON, one row a line, with every hash), \
+                then leave the database; the database keeps the boundary hash and the file's SHA-256, and the \
+                move is itself an audit row. Keep the file as long as the audit log's retention requires.
+                """)
+
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+        @ArgumentParser.Option(help: "Archive rows dated before this day (YYYY-MM-DD, UK time).")
+        var before: String
+        @ArgumentParser.Option(help: "The archive file to write; it must not exist.")
+        var output: String
+
+        func run() async throws {
+            guard let day = Day(parsing: before) else { throw CommandFailure("--before must be a date like 2025-04-01.") }
+            do {
+                let report = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+                    try await Administration.archiveAudit(on: app, before: day, to: output)
+                }
+                print("Archived rows \(report.firstSequence)-\(report.throughSequence) to \(output).")
+                print("Boundary hash \(report.boundaryHash); file SHA-256 \(report.fileSHA256).")
+            } catch let problem as Administration.Problem {
+                throw CommandFailure("Nothing archived. \(problem.description)")
+            }
         }
     }
 }

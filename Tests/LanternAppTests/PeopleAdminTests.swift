@@ -97,20 +97,20 @@ struct PeopleAdminTests {
         try await withLantern(database) { env in
             let analyst = try env.browser()
             try await analyst.signIn(as: .partnershipAnalyst)
-            #expect(try await analyst.get("/audit").status == .forbidden)
+            #expect(try await analyst.get("/training").status == .forbidden)
 
             let admin = try env.browser()
             try await admin.signIn(as: .administrator)
             let user = try #require(try await User.query(on: env.db).filter(\.$email == DemoData.email(for: .partnershipAnalyst)).first())
             try await admin.get("/admin/users/\(user.id!.uuidString)")
-            let saved = try await admin.post("/admin/users/\(user.id!.uuidString)/role", ["role": "auditor", "teamID": ""])
+            let saved = try await admin.post("/admin/users/\(user.id!.uuidString)/role", ["role": "training_manager", "teamID": ""])
             #expect(saved.status == .seeOther)
             let audit = try #require(try await AuditEntry.query(on: env.db).filter(\.$action == "role_change").first())
-            #expect(audit.detail == "partnership_analyst->auditor")
+            #expect(audit.detail == "partnership_analyst->training_manager")
 
             #expect(try await analyst.get("/home").status == .seeOther, "the old session is gone")
             try await analyst.signIn(as: .partnershipAnalyst)
-            #expect(try await analyst.get("/audit").status == .ok)
+            #expect(try await analyst.get("/training").status == .ok)
         }
     }
 

@@ -16,6 +16,7 @@ struct PermissionMatrixTests {
         .manageUsers:                "Y  .   .  .  .  .  .   .   .",
         .manageOrganisation:         "Y  .   .  .  .  .  .   .   .",
         .viewAuditLog:               "Y  .   .  .  .  .  Y   .   .",
+        .readAuditReasons:           ".  .   .  .  .  .  Y   .   .",
         .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .   .",
         .editSuppliers:              ".  .   .  Y  Y  .  .   .   .",
         .viewContracts:              ".  Y   .  Y  Y  .  Y   .   .",

@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LanternCore
@@ -14,10 +15,12 @@ public enum Administration {
     public enum Problem: Error, CustomStringConvertible {
         case emailTaken(String)
         case invalid([String])
+        case refused(String)
         public var description: String {
             switch self {
             case .emailTaken(let e): "someone with the email address \(e) already has an account"
             case .invalid(let problems): problems.joined(separator: "; ")
+            case .refused(let why): why
             }
         }
     }
@@ -44,13 +47,57 @@ public enum Administration {
         public let headSequence: Int64
         public let headHash: String
         public let problem: String?
+        /// Rows up to this one are in archive files, not the database.
+        public let archivedThrough: Int64?
+        /// Heads recorded outside the database (one a day) that were checked against their rows.
+        public let recordedHeadsChecked: Int
+    }
+
+    public struct ArchiveReport: Sendable {
+        public let firstSequence: Int64
+        public let throughSequence: Int64
+        public let boundaryHash: String
+        public let fileSHA256: String
+    }
+
+    /// Moves audit rows dated before `day` into `path` (`lantern audit archive`).
+    public static func archiveAudit(on app: Application, before day: Day, to path: String) async throws -> ArchiveReport {
+        let r: AuditArchive.Result
+        do {
+            r = try await AuditArchive.run(on: app.db, log: app.lantern.audit, before: day, to: path, now: app.lantern.now())
+        } catch let problem as AuditArchive.Problem {
+            throw Problem.refused(problem.description)
+        }
+        return ArchiveReport(firstSequence: r.firstSequence, throughSequence: r.throughSequence, boundaryHash: r.boundaryHash, fileSHA256: r.fileSHA256)
+    }
+
+    /// Checks an archive file against the boundaries the database recorded for it.
+    public static func verifyAuditArchive(on app: Application, file data: Data) async throws -> (rows: Int, problem: String?) {
+        let archives = try await AuditArchiveRecord.query(on: app.db).sort(\.$throughSequence, .ascending).all()
+        let decoder = JSONDecoder()
+        guard let firstLine = data.split(separator: 0x0A).first, let first = try? decoder.decode(AuditArchive.Line.self, from: Data(firstLine)) else {
+            return (0, "the file holds no audit rows")
+        }
+        guard let index = archives.firstIndex(where: { $0.firstSequence == first.sequence }) else {
+            return (0, "no archive in this database starts at row \(first.sequence)")
+        }
+        let record = archives[index]
+        let startHash = index == 0 ? AuditChain.genesis : archives[index - 1].boundaryHash
+        let check = AuditArchive.verifyFile(data, after: record.firstSequence - 1, hash: startHash)
+        if let broken = check.problem { return (check.rows, broken.description) }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard check.last == record.boundaryHash, digest == record.fileSHA256 else {
+            return (check.rows, "the file does not end at the boundary recorded for rows \(record.firstSequence)-\(record.throughSequence), or it was changed")
+        }
+        return (check.rows, nil)
     }
 
     /// Walks the audit chain (`lantern audit verify`).
     public static func verifyAudit(on app: Application, expectedHead: String?) async throws -> AuditReport {
-        let result = try await app.lantern.audit.verify(on: app.db, expectedHead: expectedHead)
+        let result = try await app.lantern.audit.verify(on: app.db, expectedHead: expectedHead, recordedHeads: AuditHeads.recorded(app))
         return AuditReport(rowsChecked: result.rowsChecked, headSequence: result.headSequence,
-                           headHash: result.headHash, problem: result.firstBreak?.description)
+                           headHash: result.headHash, problem: result.firstBreak?.description,
+                           archivedThrough: result.archivedThrough, recordedHeadsChecked: result.recordedHeadsChecked)
     }
 }
 

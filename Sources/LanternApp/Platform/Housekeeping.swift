@@ -6,7 +6,7 @@ import Vapor
 
 /// Work done on a timer while serving: clearing sessions that can no longer be used,
 /// sign-in failures older than the throttle window, import files left unconfirmed for a day,
-/// and once a day the retention purge.
+/// and once a day the retention purge and a record of the audit log's head.
 enum Housekeeping {
     static func schedule(on app: Application) {
         let eventLoop = app.eventLoopGroup.next()
@@ -40,6 +40,8 @@ enum Housekeeping {
             services.lastPurge.withLockedValue { $0 = today }
             if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
         }
+        // The audit log's head, once a day, outside the database (a log line and the heads file).
+        try await AuditHeads.recordIfDue(app)
         if sessions + failures + stale > 0 {
             app.logger.info("housekeeping", metadata: ["expired_sessions": "\(sessions)", "old_sign_in_failures": "\(failures)", "expired_imports": "\(stale)"])
         }

@@ -6,6 +6,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case manageUsers = "manage_users"
     case manageOrganisation = "manage_organisation"
     case viewAuditLog = "view_audit_log"
+    /// Typed reasons kept sealed in the audit log (why a reporter was revealed) can name people:
+    /// the internal auditor, who checks them, reads them; the administrator does not.
+    case readAuditReasons = "read_audit_reasons"
 
     // Suppliers and contracts
     case viewSuppliers = "view_suppliers"
@@ -41,6 +44,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .manageUsers: "Invite, deactivate and re-role people; manage teams"
         case .manageOrganisation: "Change the organisation's settings"
         case .viewAuditLog: "Browse the audit log"
+        case .readAuditReasons: "Read the reasons typed into the audit log"
         case .viewSuppliers: "See suppliers and their due diligence"
         case .editSuppliers: "Register and change suppliers"
         case .viewContracts: "See contracts and their risk"

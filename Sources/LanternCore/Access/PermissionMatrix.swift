@@ -29,7 +29,7 @@ public enum PermissionMatrix {
             .reportConcern, .viewTraining, .manageTraining, .viewActionPlan,
         ],
         .auditor: [
-            .viewAuditLog, .viewSuppliers, .viewContracts, .viewStatementChecks, .viewTraining, .viewActionPlan,
+            .viewAuditLog, .readAuditReasons, .viewSuppliers, .viewContracts, .viewStatementChecks, .viewTraining, .viewActionPlan,
             .viewPartnershipStatistics,
         ],
         .partnershipAnalyst: [

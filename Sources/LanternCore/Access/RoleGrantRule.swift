@@ -4,7 +4,7 @@
 /// so they must not be able to reach it by inviting an account they control.
 public enum RoleGrantRule {
     /// The permissions that open case or concern content, or hand such roles out.
-    public static let contentPermissions: Set<Permission> = [.handleConcerns, .viewCases, .overseeAllCases, .managePrivacyRequests, .approveRoleGrants]
+    public static let contentPermissions: Set<Permission> = [.handleConcerns, .viewCases, .overseeAllCases, .managePrivacyRequests, .approveRoleGrants, .readAuditReasons]
 
     public static func content(of role: Role) -> Set<Permission> {
         PermissionMatrix.permissions(of: role).intersection(contentPermissions)

@@ -82,6 +82,9 @@ public enum AuditChain {
         case missing(afterSequence: Int64, found: Int64)
         /// The newest row is not the head recorded outside the database: rows were cut off the end.
         case headMismatch(expected: String, found: String)
+        /// A head recorded outside the database (the daily record) no longer matches its row, or
+        /// its row is gone: history was rewritten or cut.
+        case recordedHeadChanged(sequence: Int64, recordedOn: String)
 
         public var description: String {
             switch self {
@@ -91,6 +94,8 @@ public enum AuditChain {
                 "the chain breaks between row \(after) and row \(found): rows were removed or inserted"
             case .headMismatch(let expected, let found):
                 "the newest row's hash is \(found), not the recorded head \(expected): rows were removed from the end"
+            case .recordedHeadChanged(let sequence, let recordedOn):
+                "row \(sequence), the head recorded on \(recordedOn), is missing or no longer has its recorded hash: the log was rewritten or cut"
             }
         }
     }
@@ -103,6 +108,13 @@ public enum AuditChain {
         public private(set) var count = 0
 
         public init() {}
+
+        /// Resumes after rows that were archived: the first row kept must follow `sequence` and
+        /// point at `hash`, the last archived row's hash.
+        public init(after sequence: Int64, hash: String) {
+            lastSequence = sequence
+            lastHash = hash
+        }
 
         public mutating func check(_ row: StoredRow) -> Break? {
             defer {

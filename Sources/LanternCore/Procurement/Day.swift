@@ -91,6 +91,11 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         Day(Calendar.ukCivil.date(byAdding: .day, value: days, to: noon)!)
     }
 
+    /// The first instant of this day in the UK.
+    public var startInUK: Date {
+        Calendar.ukCivil.startOfDay(for: noon)
+    }
+
     /// Midday UK time on this day: safe from daylight-saving edges when converting.
     public var noon: Date {
         Calendar.ukCivil.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!

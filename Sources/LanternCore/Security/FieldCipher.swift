@@ -206,6 +206,24 @@ public struct LookupKeys: Sendable {
     /// Signs the CSRF tokens of visitors without a session (`SignedFormToken`).
     public var formTokenKey: SymmetricKey { derived("anonymous-form-token") }
 
+    /// Free text an audit row must keep but may name a person (the reason a reporter was
+    /// revealed): sealed under a key from the lookup secret, which survives a rotation of the
+    /// organisation key as the append-only audit row cannot be re-sealed. The row's entity is
+    /// bound in, so a sealed reason cannot be moved to another row.
+    public func sealAuditText(_ text: String, context: String) throws -> String {
+        let box = try AES.GCM.seal(Data(text.utf8), using: derived("audit-text"), authenticating: Data(context.utf8))
+        return Self.auditTextPrefix + box.combined!.base64EncodedString()
+    }
+
+    public func openAuditText(_ sealed: String, context: String) -> String? {
+        guard sealed.hasPrefix(Self.auditTextPrefix), let data = Data(base64Encoded: String(sealed.dropFirst(Self.auditTextPrefix.count))),
+              let box = try? AES.GCM.SealedBox(combined: data),
+              let plain = try? AES.GCM.open(box, using: derived("audit-text"), authenticating: Data(context.utf8)) else { return nil }
+        return String(decoding: plain, as: UTF8.self)
+    }
+
+    public static let auditTextPrefix = "sealed:v1:"
+
     /// Lower-cased with runs of white space collapsed, then HMAC-SHA256 under a per-purpose key.
     public func blindIndex(_ value: String, purpose: String) -> String {
         let normalised = value.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")

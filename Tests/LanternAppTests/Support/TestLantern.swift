@@ -88,6 +88,8 @@ func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingA
         database: dbConfig, dataDirectory: NSTemporaryDirectory(),
         dataProtectionKey: try DataProtectionKey(base64: DataProtectionKey.generateBase64()),
         demo: true, passwordCost: 4, maxBodySize: maxBodySize, clock: clock.lanternClock)
+    // Tests share the temporary folder: each records heads only where it asks to.
+    configuration.auditHeadsPath = nil
     adjust(&configuration)
     let app = try await Application.make(.testing)
     do {

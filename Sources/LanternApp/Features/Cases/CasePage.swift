@@ -90,6 +90,7 @@ struct CasePage: RouteCollection {
     static func render(_ req: Request, _ c: SafeguardingCase, typed: TypedForm, status: HTTPResponseStatus = .ok) async throws -> Response {
         let cipher = req.cipher
         let s = try c.open(with: cipher)
+        let caseKey = try c.unwrappedKey(with: cipher)
         let id = c.id!
         let today = req.today
         let notes = try await CaseNote.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$writtenAt, .descending).all()
@@ -187,10 +188,10 @@ struct CasePage: RouteCollection {
                         + (m.reviewRequestedOn.map { " Review requested by the person on \(Day(parsing: $0)?.long ?? $0)." } ?? ""),
                     open: m.removedAt == nil)
             },
-            consents: consents.map { k in
+            consents: try consents.map { k in
                 Row(id: k.id!.uuidString, cells: [Self.label(CaseConsent.purposes, k.purpose), k.decision.label, k.wordingVersion,
                                                   Self.label(CaseConsent.methods, k.method), Day(parsing: k.givenOn)?.long ?? k.givenOn, name(k.recordedBy)],
-                    flag: k.withdrawnOn.map { "Withdrawn \(Day(parsing: $0)?.long ?? $0) (\(k.withdrawalMethod ?? ""))" } ?? "",
+                    flag: try k.withdrawnOn.map { "Withdrawn \(Day(parsing: $0)?.long ?? $0) (\(try k.withdrawalMethod(caseKey: caseKey) ?? ""))" } ?? "",
                     open: k.withdrawnOn == nil && k.decision == .given)
             },
             notifications: try notifications.map { n in

@@ -218,7 +218,7 @@ struct CaseRecordsController: RouteCollection {
         if Self.trim(form.withdrawal_method).isEmpty { typed.errors.add("withdrawal_method", "Say how consent was withdrawn (for example in writing, or via a First Responder)") }
         guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
         consent.withdrawnOn = day.iso
-        consent.withdrawalMethod = String(Self.trim(form.withdrawal_method).prefix(200))
+        try consent.setWithdrawalMethod(String(Self.trim(form.withdrawal_method).prefix(200)), caseKey: try c.unwrappedKey(with: req.cipher))
         try await req.db.writeTransaction { db in
             try await consent.save(on: db)
             if consent.purpose == "nrm" {

@@ -1,4 +1,5 @@
 import Fluent
+import Crypto
 import Foundation
 import LanternCore
 import SQLKit
@@ -133,7 +134,9 @@ final class CaseConsent: Model, @unchecked Sendable {
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "recorded_at") var recordedAt: Date
     @OptionalField(key: "withdrawn_on") var withdrawnOn: String?
-    @OptionalField(key: "withdrawal_method") var withdrawalMethod: String?
+    /// How consent was withdrawn, typed by the caseworker: sealed under the case's data key, so
+    /// it goes when the case's key does.
+    @OptionalField(key: "withdrawal_method_sealed") var withdrawalMethodSealed: Data?
 
     static let purposes: [(String, String)] = [
         ("nrm", "NRM referral (the NRM and the PIN explained)"), ("msvcc_support", "Support under the MSVCC"),
@@ -141,6 +144,16 @@ final class CaseConsent: Model, @unchecked Sendable {
     ]
     static let methods: [(String, String)] = [("in_person", "In person"), ("via_interpreter", "Through an interpreter"), ("in_writing", "In writing")]
     init() {}
+
+    func withdrawalMethod(caseKey: SymmetricKey) throws -> String? {
+        try withdrawalMethodSealed.map {
+            try FieldCipher.open($0, with: caseKey, table: Self.schema, column: "withdrawal_method", recordID: id!.uuidString)
+        }
+    }
+
+    func setWithdrawalMethod(_ text: String, caseKey: SymmetricKey) throws {
+        withdrawalMethodSealed = try FieldCipher.seal(text, with: caseKey, table: Self.schema, column: "withdrawal_method", recordID: id!.uuidString)
+    }
 }
 
 /// A local action: a safeguarding referral or a partner agency involved (`referrals.md` §3.7).

@@ -374,7 +374,7 @@ struct ConcernsController: RouteCollection {
         guard let record = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).first() else {
             throw LanternError(.notFound, "This concern was reported anonymously; there is no identity to show.")
         }
-        try await req.audit(.read, "ConcernReporter", id: concern.id?.uuidString, detail: "identity revealed: \(reason)")
+        try await req.audit(.read, "ConcernReporter", id: concern.id?.uuidString, detail: "identity revealed; reason:", sealed: reason)
         return try await render(req, concern, typed: TypedForm(), reporter: try record.open(with: req.cipher))
     }
 

@@ -120,9 +120,10 @@ enum PersonSearch {
         for m in try await CaseMarker.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
             lines.append("Marker \(m.kind) set \(Day(m.setAt).long), review by \(m.reviewOn): \(try m.open(with: cipher))")
         }
+        let caseKey = try c.unwrappedKey(with: cipher)
         for consent in try await CaseConsent.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
-            lines.append("Consent to \(consent.purpose): \(consent.decision.rawValue) on \(consent.givenOn) (wording \(consent.wordingVersion))"
-                         + (consent.withdrawnOn.map { ", withdrawn \($0)" } ?? ""))
+            let withdrawal = try consent.withdrawnOn.map { ", withdrawn \($0) (\(try consent.withdrawalMethod(caseKey: caseKey) ?? ""))" } ?? ""
+            lines.append("Consent to \(consent.purpose): \(consent.decision.rawValue) on \(consent.givenOn) (wording \(consent.wordingVersion))" + withdrawal)
         }
         for a in try await CaseAction.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
             let secrets = try a.open(with: cipher)

@@ -12,11 +12,9 @@ final class SubjectAccessRequest: SealedModel, @unchecked Sendable {
     @Field(key: "status") var status: String
     @Field(key: "received_on") var receivedOn: String
     @OptionalField(key: "identity_verified_on") var identityVerifiedOn: String?
-    @OptionalField(key: "identity_method") var identityMethod: String?
     @OptionalField(key: "identity_verified_by") var identityVerifiedBy: UUID?
     @Field(key: "due_on") var dueOn: String
     @OptionalField(key: "extended_due_on") var extendedDueOn: String?
-    @OptionalField(key: "extension_reason") var extensionReason: String?
     @OptionalField(key: "person_told_on") var personToldOn: String?
     @OptionalField(key: "sent_on") var sentOn: String?
     @Field(key: "created_at") var createdAt: Date
@@ -35,6 +33,11 @@ final class SubjectAccessRequest: SealedModel, @unchecked Sendable {
         var excluded: [String] = []
         var redact = ""
         var searchedOn = ""
+        /// How identity was confirmed ("passport seen in person"), and why the deadline was
+        /// extended: typed text that can name people. Optional so records sealed before they
+        /// were added still open.
+        var identityMethod: String?
+        var extensionReason: String?
     }
 
     init() { wrappedKey = Data(); sealed = Data() }

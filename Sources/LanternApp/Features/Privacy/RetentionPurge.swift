@@ -78,7 +78,7 @@ enum RetentionPurge {
             case .auditLog:
                 let count = try await AuditEntry.query(on: db).filter(\.$at < cutoff).count()
                 action = "past their period"
-                note = count == 0 ? "" : "The audit log is append-only and hash-chained: \(count) entries are past their period. Export them and remove them with the database administrator's archiving procedure (docs/privacy.md); Lantern never deletes them itself."
+                note = count == 0 ? "" : "The audit log is append-only and hash-chained: \(count) entries are past their period. Move them to an archive file with `lantern audit archive --before DAY --output FILE`, which keeps the chain verifiable; the purge never deletes them itself."
                 lines.append(Line(type: type, label: type.label, months: months, cutoff: cutoffDay.long, action: action, ids: [], note: note))
                 continue
             }

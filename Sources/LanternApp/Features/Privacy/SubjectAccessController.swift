@@ -136,8 +136,8 @@ struct SubjectAccessController: RouteCollection {
             person: ["name": secrets.name, "aliases": secrets.aliases, "date_of_birth": Day(parsing: secrets.dateOfBirth)?.long ?? "",
                      "references": secrets.references, "contact": secrets.contact],
             received: Day(parsing: s.receivedOn)?.long ?? s.receivedOn, due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue,
-            overdue: s.isOpen && s.effectiveDue < req.today.iso, extended: s.extendedDueOn != nil, extensionReason: s.extensionReason ?? "",
-            identity: s.identityVerifiedOn.map { "Verified on \(Day(parsing: $0)?.long ?? $0) by \(s.identityMethod ?? "")" } ?? "",
+            overdue: s.isOpen && s.effectiveDue < req.today.iso, extended: s.extendedDueOn != nil, extensionReason: secrets.extensionReason ?? "",
+            identity: s.identityVerifiedOn.map { "Verified on \(Day(parsing: $0)?.long ?? $0) by \(secrets.identityMethod ?? "")" } ?? "",
             identityVerified: s.identityVerifiedOn != nil, searched: Day(parsing: secrets.searchedOn)?.long ?? "",
             items: secrets.found.map { .init(id: $0.id, kind: $0.kind, title: $0.title, date: $0.date, match: $0.match, lines: $0.lines,
                                              included: !secrets.excluded.contains($0.id)) },
@@ -163,7 +163,9 @@ struct SubjectAccessController: RouteCollection {
         else if day!.iso < s.receivedOn { errors.add("verified_on", "Identity is confirmed on or after the day the request arrived") }
         guard errors.isEmpty, let day else { return try await show(req, s, values: values, errors: errors) }
         s.identityVerifiedOn = day.iso
-        s.identityMethod = values["method"]
+        var secrets = try s.open(with: req.cipher)
+        secrets.identityMethod = values["method"]
+        try s.seal(secrets, with: req.cipher)
         s.identityVerifiedBy = req.currentUser?.id
         // Where proof of identity was asked for, the month runs from the day it arrived.
         if values["clock_from_evidence"] == "yes", s.extendedDueOn == nil {
@@ -197,7 +199,9 @@ struct SubjectAccessController: RouteCollection {
         let clock = firstDue == RequestDeadline.due(clockStart: start) ? start
             : RequestDeadline.clockStart(received: start, identityEvidenceReceived: s.identityVerifiedOn.flatMap(Day.init(parsing:)))
         s.extendedDueOn = RequestDeadline.extendedDue(clockStart: clock).iso
-        s.extensionReason = values["reason"]
+        var secrets = try s.open(with: req.cipher)
+        secrets.extensionReason = values["reason"]
+        try s.seal(secrets, with: req.cipher)
         s.personToldOn = told!.iso
         try await s.save(on: req.db)
         try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)")

@@ -74,12 +74,14 @@ struct AuditController: RouteCollection {
         let actorIDs = Set(entries.compactMap { $0.actorID.flatMap(UUID.init(uuidString:)) })
         let people = try await User.query(on: req.db).filter(\.$id ~~ actorIDs).all()
         let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!.uuidString, $0.email) })
+        let keys = req.currentUser?.can(.readAuditReasons) == true ? req.lookupKeys : nil
         let rows = entries.map { e in
             Row(sequence: e.sequence, at: DisplayDate.dateTime(e.at),
                 actor: e.actorID.map { names[$0] ?? $0 } ?? "Not signed in",
                 role: e.actorRole.flatMap(Role.init(rawValue:))?.displayName ?? "",
                 action: e.action, entity: [e.entityType, e.entityID].compactMap { $0 }.joined(separator: " "),
-                outcome: e.outcome, detail: e.detail ?? "", requestID: e.requestID ?? "")
+                outcome: e.outcome, detail: AuditSealedText.readable(e.detail ?? "", entityType: e.entityType, entityID: e.entityID, keys: keys),
+                requestID: e.requestID ?? "")
         }
         let actions = [SelectOption(value: "", label: "Any action", selected: (filter.action ?? "").isEmpty)]
             + Self.knownActions.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: $0 == filter.action) }
@@ -109,13 +111,22 @@ struct AuditController: RouteCollection {
         let headSequence: Int64
         let headHash: String
         let problem: String
+        let archivedThrough: Int64?
+        let recordedHeadsChecked: Int
+        /// The newest heads recorded outside the database, newest first.
+        let recordedHeads: [HeadRow]
     }
 
+    struct HeadRow: Encodable { let day: String; let sequence: Int64; let hash: String }
+
     func verify(req: Request) async throws -> Response {
-        let result = try await req.lantern.audit.verify(on: req.db)
+        let recorded = AuditHeads.recorded(req.application)
+        let result = try await req.lantern.audit.verify(on: req.db, recordedHeads: recorded)
         try await req.audit(.read, "AuditLog", detail: "verify")
         let view = VerifyView(ok: result.firstBreak == nil, rowsChecked: result.rowsChecked, headSequence: result.headSequence,
-                              headHash: result.headHash, problem: result.firstBreak?.description ?? "")
+                              headHash: result.headHash, problem: result.firstBreak?.description ?? "",
+                              archivedThrough: result.archivedThrough, recordedHeadsChecked: result.recordedHeadsChecked,
+                              recordedHeads: recorded.suffix(7).reversed().map { HeadRow(day: Day(parsing: $0.day)?.long ?? $0.day, sequence: $0.sequence, hash: $0.hash) })
         return try await req.render("Audit/verify", view, title: "Audit log check")
     }
 }

@@ -98,30 +98,49 @@ final class AuditLog: Sendable {
         var headHash: String
         var headSequence: Int64
         var firstBreak: AuditChain.Break?
+        /// Rows before this one were archived; the chain was checked from the archive's boundary.
+        var archivedThrough: Int64?
+        /// Heads recorded outside the database that were found in the table and matched.
+        var recordedHeadsChecked = 0
     }
 
-    /// Walks the whole chain in pages, in sequence order, and reports the first break.
-    func verify(on db: any Database, expectedHead: String? = nil, pageSize: Int = 1000) async throws -> Verification {
-        var verifier = AuditChain.Verifier()
-        var after: Int64 = 0
+    /// Walks the chain in pages, in sequence order, from the newest archive boundary, and reports
+    /// the first break. Each head recorded outside the database must still be in place.
+    func verify(on db: any Database, expectedHead: String? = nil, recordedHeads: [AuditHeadRecord] = [],
+                pageSize: Int = 1000) async throws -> Verification {
+        let boundary = try await AuditArchive.boundary(on: db)
+        var verifier = boundary.map { AuditChain.Verifier(after: $0.throughSequence, hash: $0.boundaryHash) } ?? AuditChain.Verifier()
+        let archivedThrough = boundary?.throughSequence ?? 0
+        var pending = Dictionary(recordedHeads.filter { $0.sequence > archivedThrough }.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
+        var result = Verification(rowsChecked: 0, headHash: verifier.lastHash, headSequence: verifier.lastSequence,
+                                  firstBreak: nil, archivedThrough: boundary?.throughSequence)
+        func finish(_ broken: AuditChain.Break?) -> Verification {
+            (result.rowsChecked, result.headHash, result.headSequence) = (verifier.count, verifier.lastHash, verifier.lastSequence)
+            result.firstBreak = broken
+            return result
+        }
+        var after = archivedThrough
         while true {
             let page = try await AuditEntry.query(on: db).filter(\.$sequence > after)
                 .sort(\.$sequence, .ascending).limit(pageSize).all()
             for entry in page {
-                if let broken = verifier.check(entry.storedRow) {
-                    return Verification(rowsChecked: verifier.count, headHash: verifier.lastHash,
-                                        headSequence: verifier.lastSequence, firstBreak: broken)
+                if let broken = verifier.check(entry.storedRow) { return finish(broken) }
+                if let recorded = pending.removeValue(forKey: entry.sequence) {
+                    guard recorded.hash == entry.hash else { return finish(.recordedHeadChanged(sequence: recorded.sequence, recordedOn: recorded.day)) }
+                    result.recordedHeadsChecked += 1
                 }
             }
             guard let last = page.last, page.count == pageSize else { break }
             after = last.sequence
         }
-        var result = Verification(rowsChecked: verifier.count, headHash: verifier.lastHash,
-                                  headSequence: verifier.lastSequence, firstBreak: nil)
-        if let expectedHead, expectedHead != verifier.lastHash {
-            result.firstBreak = .headMismatch(expected: expectedHead, found: verifier.lastHash)
+        // A recorded head past the newest row: rows were cut off the end.
+        if let cut = pending.values.min(by: { $0.sequence < $1.sequence }) {
+            return finish(.recordedHeadChanged(sequence: cut.sequence, recordedOn: cut.day))
         }
-        return result
+        if let expectedHead, expectedHead != verifier.lastHash {
+            return finish(.headMismatch(expected: expectedHead, found: verifier.lastHash))
+        }
+        return finish(nil)
     }
 }
 
@@ -157,9 +176,16 @@ final class AsyncSerialLock: Sendable {
 
 extension Request {
     /// The one way features write to the audit log: who (from the session), what, on what.
+    /// `sealed` is typed text that may name a person (a reason someone gave): it is stored
+    /// sealed after the detail, readable only on the audit page.
     func audit(_ action: AuditAction, _ entityType: String, id entityID: String? = nil,
-               outcome: AuditOutcome = .success, detail: String? = nil, on db: (any Database)? = nil) async throws {
+               outcome: AuditOutcome = .success, detail: String? = nil, sealed: String? = nil, on db: (any Database)? = nil) async throws {
         let actor = currentUser.map { AuditActor(id: $0.id?.uuidString, role: $0.role.rawValue) } ?? .anonymous
+        var detail = detail
+        if let sealed {
+            let token = try lookupKeys.sealAuditText(sealed, context: AuditSealedText.context(entityType, entityID))
+            detail = [detail, token].compactMap { $0 }.joined(separator: " ")
+        }
         try await lantern.audit.append(
             on: db ?? self.db, actor: actor, action: action, entityType: entityType, entityID: entityID,
             outcome: outcome, requestID: requestID, detail: detail, at: lantern.now())
@@ -167,4 +193,18 @@ extension Request {
 
     /// The id `RequestLogMiddleware` settled on: a proxy's plain `X-Request-Id`, or a new one.
     var requestID: String? { headers.first(name: .xRequestId) ?? logger[metadataKey: "request-id"].map { "\($0)" } }
+}
+
+/// Sealed text inside an audit row's detail (`LookupKeys.sealAuditText`), bound to the row's entity.
+enum AuditSealedText {
+    static func context(_ entityType: String, _ entityID: String?) -> String { "audit|\(entityType)|\(entityID ?? "")" }
+
+    /// The detail as the audit page shows it: each sealed token opened, or marked if it cannot be.
+    static func readable(_ detail: String, entityType: String, entityID: String?, keys: LookupKeys?) -> String {
+        detail.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            guard word.hasPrefix(LookupKeys.auditTextPrefix) else { return String(word) }
+            guard let keys else { return "[sealed: shown to the internal auditor]" }
+            return keys.openAuditText(String(word), context: context(entityType, entityID)).map { "“\($0)”" } ?? "[sealed text that cannot be opened]"
+        }.joined(separator: " ")
+    }
 }

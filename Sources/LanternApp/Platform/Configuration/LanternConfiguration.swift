@@ -44,6 +44,9 @@ public struct LanternConfiguration: Sendable {
     public var largeBodyBudget = 128 * 1_048_576
     /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
     public var trustedProxies: Set<String> = []
+    /// The file the audit log's head is recorded in once a day, outside the database; nil
+    /// records only the log line. Beside the data by default.
+    public var auditHeadsPath: String?
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock
@@ -74,6 +77,7 @@ public struct LanternConfiguration: Sendable {
         self.resourcesDirectory = resourcesDirectory
         self.runsHousekeeping = runsHousekeeping
         self.clock = clock
+        self.auditHeadsPath = (dataDirectory as NSString).appendingPathComponent("audit-heads.log")
     }
 
     /// The database named by `DATABASE_URL` when it is a PostgreSQL URL, else SQLite in the data folder.

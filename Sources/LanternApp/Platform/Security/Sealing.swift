@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LanternCore
@@ -32,6 +33,9 @@ extension SealedModel {
     }
 
     func dataKey() throws -> WrappedDataKey { try WrappedDataKey.parse(wrappedKey) }
+
+    /// The record's own data key, for a dependent row's column sealed under it.
+    func unwrappedKey(with cipher: FieldCipher) throws -> SymmetricKey { try cipher.unwrap(try dataKey(), recordID: id!.uuidString) }
 }
 
 extension Request {
