@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import LanternCore
@@ -88,5 +89,45 @@ struct SecretTokenTests {
         #expect(SecretToken.constantTimeEquals("abc", "abc"))
         #expect(!SecretToken.constantTimeEquals("abc", "abd"))
         #expect(!SecretToken.constantTimeEquals("abc", "abcd"))
+    }
+}
+
+@Suite("Proof of work")
+struct ProofOfWorkTests {
+    let key = SymmetricKey(size: .bits256)
+    let now = Date(timeIntervalSince1970: 1_796_000_000)
+
+    @Test func aSolvedChallengeIsAcceptedOnceItsWorkIsDone() throws {
+        let token = ProofOfWork.issue(key: key, now: now, bits: 12, random: Array(repeating: 7, count: 16))
+        let solution = try #require(ProofOfWork.solve(token))
+        guard case .solved(let challenge, let expires) = ProofOfWork.check(token: token, solution: solution, key: key, now: now.addingTimeInterval(600)) else {
+            Issue.record("a solved challenge was refused"); return
+        }
+        #expect(challenge == String(repeating: "07", count: 16))
+        #expect(expires == now.addingTimeInterval(ProofOfWork.lifetime))
+        let spent = SpentOnce()
+        #expect(spent.spend(challenge, until: expires, now: now))
+        #expect(!spent.spend(challenge, until: expires, now: now.addingTimeInterval(1)))
+    }
+
+    @Test func forgedExpiredUnsolvedAndMissingAreToldApart() throws {
+        let token = ProofOfWork.issue(key: key, now: now, bits: 12)
+        let solution = try #require(ProofOfWork.solve(token))
+        #expect(ProofOfWork.check(token: nil, solution: solution, key: key, now: now) == .missing)
+        #expect(ProofOfWork.check(token: token, solution: "", key: key, now: now) == .missing)
+        #expect(ProofOfWork.check(token: token.replacingOccurrences(of: ".12.", with: ".1."), solution: "0", key: key, now: now) == .forged)
+        #expect(ProofOfWork.check(token: token, solution: solution, key: SymmetricKey(size: .bits256), now: now) == .forged)
+        #expect(ProofOfWork.check(token: token, solution: solution, key: key, now: now.addingTimeInterval(ProofOfWork.lifetime + 1)) == .expired)
+        #expect(ProofOfWork.check(token: token, solution: solution, key: key, now: now.addingTimeInterval(-3600)) == .expired)
+        let wrong = (0..<50).map(String.init).first { ProofOfWork.check(token: token, solution: $0, key: key, now: now) == .unsolved }
+        #expect(wrong != nil)
+        #expect(ProofOfWork.check(token: token, solution: "-1", key: key, now: now) == .unsolved)
+        #expect(ProofOfWork.check(token: String(repeating: "x", count: 500), solution: "1", key: key, now: now) == .forged)
+    }
+
+    @Test func leadingZeroBitsAreCountedAcrossBytes() {
+        #expect(ProofOfWork.leadingZeroBits([0, 0, 0x10, 0xff]) == 19)
+        #expect(ProofOfWork.leadingZeroBits([0x80]) == 0)
+        #expect(ProofOfWork.leadingZeroBits([0, 0]) == 16)
     }
 }

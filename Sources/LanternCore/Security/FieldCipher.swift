@@ -206,6 +206,9 @@ public struct LookupKeys: Sendable {
     /// Signs the CSRF tokens of visitors without a session (`SignedFormToken`).
     public var formTokenKey: SymmetricKey { derived("anonymous-form-token") }
 
+    /// Signs the proof-of-work challenges on the public report form (`ProofOfWork`).
+    public var proofOfWorkKey: SymmetricKey { derived("proof-of-work") }
+
     /// Free text an audit row must keep but may name a person (the reason a reporter was
     /// revealed): sealed under a key from the lookup secret, which survives a rotation of the
     /// organisation key as the append-only audit row cannot be re-sealed. The row's entity is

@@ -98,3 +98,22 @@ public final class FailureTracker: @unchecked Sendable {
         return remaining > 0 ? Int(remaining.rounded(.up)) : 0
     }
 }
+
+/// Keys that may be used once until they expire: a solved proof-of-work challenge, so one
+/// solution cannot carry a stream of reports.
+public final class SpentOnce: @unchecked Sendable {
+    private var spent: [String: Date] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    /// True the first time `key` is spent; false if it already was and has not expired.
+    public func spend(_ key: String, until expires: Date, now: Date) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if spent.count > 10_000 { spent = spent.filter { $0.value > now } }
+        if let until = spent[key], until > now { return false }
+        spent[key] = expires
+        return true
+    }
+}

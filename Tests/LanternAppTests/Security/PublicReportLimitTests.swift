@@ -29,6 +29,49 @@ struct PublicReportLimitTests {
         }
     }
 
+    static func proofToken(in page: String) throws -> String {
+        let start = try #require(page.range(of: "name=\"pow_token\" value=\""))
+        return String(page[start.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aFloodFromTenAddressesLeavesTheFormOpenToAReporterWhoseBrowserDidTheWork(_ database: TestDatabase) async throws {
+        try await withLantern(database, adjusting: { $0.trustedProxies = ["127.0.0.1"] }) { env in
+            // Through a real socket, behind a named proxy, so each sender has its own address.
+            let tester = try env.app.testing(method: .running(hostname: "127.0.0.1", port: 0))
+            var statuses: [HTTPStatus] = []
+            for n in 1...10 {
+                let bot = Browser(tester: tester)
+                bot.extraHeaders = ["X-Forwarded-For": "203.0.113.\(n)"]
+                for _ in 0..<5 {
+                    try await bot.get("/report")
+                    statuses.append(try await bot.postPairs("/report", ConcernsTests.publicReport).status)
+                }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 5, "scripted posts skipping the work share the smaller budget")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 45)
+
+            let person = Browser(tester: tester)
+            person.extraHeaders = ["X-Forwarded-For": "198.51.100.7"]
+            let token = try Self.proofToken(in: try await person.get("/report").body.string)
+            let solution = try #require(ProofOfWork.solve(token))
+            let proof = [("pow_token", token), ("pow_solution", solution)]
+            let sent = try await person.postPairs("/report", ConcernsTests.publicReport + proof)
+            #expect(sent.status == .ok)
+            #expect(sent.body.string.contains("Your report has been sent"))
+            // A solution is spent once: sent again it is no proof, and that budget is used up.
+            try await person.get("/report")
+            let replayed = try await person.postPairs("/report", ConcernsTests.publicReport + proof)
+            #expect(replayed.status == .tooManyRequests)
+            try await person.get("/report")
+            let forged = try await person.postPairs("/report", ConcernsTests.publicReport + [("pow_token", token.replacingOccurrences(of: ".16.", with: ".1.")), ("pow_solution", "0")])
+            #expect(forged.status == .tooManyRequests)
+            let fresh = try Self.proofToken(in: try await person.get("/report").body.string)
+            let second = try await person.postPairs("/report", ConcernsTests.publicReport + [("pow_token", fresh), ("pow_solution", try #require(ProofOfWork.solve(fresh)))])
+            #expect(second.status == .ok)
+        }
+    }
+
     @Test func theClientIsReadFromForwardedForOnlyBehindANamedProxy() {
         let proxies: Set<String> = ["10.0.0.2", "10.0.0.3"]
         // Straight from the client: the header is whatever the client wrote, so it is ignored.
@@ -51,6 +94,7 @@ struct ReportAuditTests {
     func everyConcurrentReportHasExactlyOneAuditRow(_ database: TestDatabase) async throws {
         try await withLantern(database, adjusting: {
             $0.publicReporting.reportsPerHour = 1_000
+            $0.publicReporting.reportsWithoutProofPerHour = 1_000
             $0.publicReporting.reportsPerAddressPerHour = 1_000
         }) { env in
             var reporters: [Browser] = []

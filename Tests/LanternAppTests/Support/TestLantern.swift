@@ -115,6 +115,8 @@ final class Browser: @unchecked Sendable {
     let tester: any TestingApplicationTester
     var cookies: [String: String] = [:]
     var csrf: String?
+    /// Sent with every request (a proxy's `X-Forwarded-For`, say).
+    var extraHeaders: HTTPHeaders = [:]
 
     init(tester: any TestingApplicationTester) { self.tester = tester }
 
@@ -179,6 +181,7 @@ final class Browser: @unchecked Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
         var headers = headers
+        for (name, value) in extraHeaders { headers.replaceOrAdd(name: name, value: value) }
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }

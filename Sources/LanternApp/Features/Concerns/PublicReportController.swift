@@ -9,7 +9,8 @@ import Vapor
 /// Source: `shared/docs/domain/security.md` §1: only a keyed hash of the code is stored; no IP
 /// address or user agent is stored anywhere (rate limits key on the address in memory only);
 /// limits of 20 reports an hour in total and 5 per address; growing delays on failed codes;
-/// `Referrer-Policy: no-referrer`, `Cache-Control: no-store`, `autocomplete=off`; no scripts.
+/// `Referrer-Policy: no-referrer`, `Cache-Control: no-store`, `autocomplete=off`; one
+/// first-party script, the proof of work, and the form works without it.
 struct PublicReportController: RouteCollection {
     static let uploadLimit = EvidenceStore.maximumFilesPerSubmission * EvidenceKind.maximumBytes / 2
     /// What a member of the public may send with one report or message: files of up to 25 MB
@@ -40,6 +41,8 @@ struct PublicReportController: RouteCollection {
         let ages: [SelectOption]
         let childAnswers: [SelectOption]
         let subjects: [SelectOption]
+        /// The signed proof-of-work challenge the page's script solves (public form only).
+        var proofToken = ""
     }
 
     static func formView(_ intake: ConcernIntake?, publicForm: Bool) -> FormView {
@@ -59,8 +62,25 @@ struct PublicReportController: RouteCollection {
             subjects: ConcernSubject.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["subject"] == $0.rawValue) })
     }
 
+    static func publicFormView(_ req: Request, _ intake: ConcernIntake?) -> FormView {
+        var view = formView(intake, publicForm: true)
+        view.proofToken = ProofOfWork.issue(key: req.lookupKeys.proofOfWorkKey, now: req.lantern.now(),
+                                            bits: req.lantern.configuration.publicReporting.proofOfWorkBits)
+        return view
+    }
+
     func form(req: Request) async throws -> Response {
-        try await req.render("Concerns/report", Self.formView(nil, publicForm: true), title: "Report a concern about modern slavery")
+        try await req.render("Concerns/report", Self.publicFormView(req, nil), title: "Report a concern about modern slavery")
+    }
+
+    struct ProofFields: Content { var pow_token: String?; var pow_solution: String? }
+
+    /// Whether the report carries a solved challenge not used before; spends it if so.
+    static func proven(_ req: Request, now: Date) -> Bool {
+        let fields = try? req.content.decode(ProofFields.self)
+        guard case .solved(let challenge, let expires) = ProofOfWork.check(token: fields?.pow_token, solution: fields?.pow_solution,
+                                                                           key: req.lookupKeys.proofOfWorkKey, now: now) else { return false }
+        return req.lantern.publicLimits.spentChallenges.spend(challenge, until: expires, now: now)
     }
 
     func submit(req: Request) async throws -> Response {
@@ -69,19 +89,21 @@ struct PublicReportController: RouteCollection {
         let address = req.clientAddress
         let intake = ConcernIntake(try req.form(ConcernIntake.Form.self), publicForm: true)
         guard intake.errors.isEmpty else {
-            return try await req.render("Concerns/report", Self.formView(intake, publicForm: true),
+            return try await req.render("Concerns/report", Self.publicFormView(req, intake),
                                         title: "Report a concern about modern slavery", status: .unprocessableEntity)
         }
         // Only reports that will be accepted count against the limits, so a flood of refused or
-        // half-filled forms cannot use up the hour for genuine reporters.
+        // half-filled forms cannot use up the hour for genuine reporters. Reports with a solved
+        // proof of work and those without have separate budgets for the hour.
+        let proven = Self.proven(req, now: now)
         guard limits.reportsPerAddress.allow(address, at: now) else { throw Self.tooMany }
-        guard limits.reportsOverall.allow("all", at: now) else {
+        guard (proven ? limits.reportsOverall : limits.reportsWithoutProof).allow("all", at: now) else {
             limits.reportsPerAddress.forget(address)
             throw Self.tooMany
         }
         let code = ReceiptCode.generate()
         let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper),
-                                              auditDetail: "public report, \(intake.channel.rawValue)")
+                                              auditDetail: "public report, \(intake.channel.rawValue)\(proven ? "" : ", without proof of work")")
         // The code is shown on this response only; the reporter is signed in to their thread.
         req.session.data[Self.reporterKey] = concern.id!.uuidString
         struct Receipt: Encodable { let code: String; let reference: String; let danger: Bool; let anonymous: Bool }

@@ -58,9 +58,13 @@ struct PublicLimiters: Sendable {
     let attachmentsPerReport: RateLimiter
     let messagesPerReport: RateLimiter
     let codeFailures = FailureTracker()
+    /// Reports sent without a solved proof of work (no JavaScript, or a script skipping it).
+    let reportsWithoutProof: RateLimiter
+    let spentChallenges = SpentOnce()
 
     init(_ limits: PublicReportingLimits) {
         reportsOverall = RateLimiter(limit: limits.reportsPerHour, per: 3600)
+        reportsWithoutProof = RateLimiter(limit: limits.reportsWithoutProofPerHour, per: 3600)
         reportsPerAddress = RateLimiter(limit: limits.reportsPerAddressPerHour, per: 3600)
         attachmentsPerReport = RateLimiter(limit: limits.attachmentsPerReportPerHour, per: 3600)
         messagesPerReport = RateLimiter(limit: limits.messagesPerReportPerHour, per: 3600)

@@ -99,18 +99,26 @@ public struct LanternConfiguration: Sendable {
 /// GlobaLeaks defaults): 20 reports an hour in total, 5 per address, 30 attachments an hour
 /// per report. Environment variables may raise them for load tests.
 public struct PublicReportingLimits: Sendable {
+    /// Reports carrying a solved proof of work, from everyone together.
     public var reportsPerHour = 20
+    /// Reports without one (the form works without JavaScript), from everyone together: lower,
+    /// so a scripted flood that skips the work cannot use up the hour for people.
+    public var reportsWithoutProofPerHour = 5
+    /// Leading zero bits the page's proof of work must find (16: about 65,000 hashes).
+    public var proofOfWorkBits = ProofOfWork.defaultBits
     public var reportsPerAddressPerHour = 5
     public var attachmentsPerReportPerHour = 30
     public var messagesPerReportPerHour = 30
 
     public init() {}
 
-    /// Reads `LANTERN_PUBLIC_REPORTS_PER_HOUR` and `LANTERN_PUBLIC_REPORTS_PER_ADDRESS_PER_HOUR`.
+    /// Reads `LANTERN_PUBLIC_REPORTS_PER_HOUR`, `LANTERN_PUBLIC_REPORTS_PER_ADDRESS_PER_HOUR` and
+    /// `LANTERN_PUBLIC_REPORTS_WITHOUT_PROOF_PER_HOUR`.
     public static func fromEnvironment(_ env: [String: String]) -> PublicReportingLimits {
         var limits = PublicReportingLimits()
         if let n = env["LANTERN_PUBLIC_REPORTS_PER_HOUR"].flatMap(Int.init), n > 0 { limits.reportsPerHour = n }
         if let n = env["LANTERN_PUBLIC_REPORTS_PER_ADDRESS_PER_HOUR"].flatMap(Int.init), n > 0 { limits.reportsPerAddressPerHour = n }
+        if let n = env["LANTERN_PUBLIC_REPORTS_WITHOUT_PROOF_PER_HOUR"].flatMap(Int.init), n > 0 { limits.reportsWithoutProofPerHour = n }
         return limits
     }
 }
