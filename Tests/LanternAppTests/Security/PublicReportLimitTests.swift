@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Testing
 import VaporTesting
 @testable import LanternApp
@@ -122,22 +123,58 @@ struct ReportAuditTests {
         }
     }
 
+    /// Makes the audit log refuse rows matching `condition` (SQL over `NEW`), as a full disk or a
+    /// lost connection would.
+    static func auditRefuses(_ env: TestEnvironment, when condition: String) async throws {
+        if env.database == .sqlite {
+            try await env.sql.raw(SQLQueryString("CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries WHEN \(condition) BEGIN SELECT RAISE(ABORT, 'audit down'); END")).run()
+        } else {
+            try await env.sql.raw(SQLQueryString("""
+                CREATE FUNCTION audit_down() RETURNS trigger AS $$ BEGIN
+                IF \(condition) THEN RAISE EXCEPTION 'audit down'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                """)).run()
+            try await env.sql.raw("CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_down()").run()
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aCaseChangeAndItsAuditRowAreWrittenBothOrNeither(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (caseworker, c) = try await PrivacyTests.openCase(env, first: "Nadia", last: "Hussain")
+            let path = "/cases/\(c.id!.uuidString)"
+            try await Self.auditRefuses(env, when: "NEW.entity_type IN ('CaseNote', 'CaseAction', 'Disclosure') OR (NEW.entity_type = 'Case' AND NEW.action = 'delete')")
+            let notes = try await CaseNote.query(on: env.db).count()
+            try await caseworker.get(path)
+            #expect(try await caseworker.post(path + "/notes", ["note": "Spoke to her at the clinic"]).status == .internalServerError)
+            #expect(try await CaseNote.query(on: env.db).count() == notes, "a note was kept without its audit row")
+            let share = ["kind": "police_report", "recipient": "Police", "sent_on": Day(env.clock.now()).iso, "status": "sent"]
+            try await caseworker.get(path)
+            #expect(try await caseworker.post(path + "/actions", share).status == .internalServerError)
+            #expect(try await CaseAction.query(on: env.db).count() == 0)
+            #expect(try await Disclosure.query(on: env.db).count() == 0, "the disclosure went in without the action's audit row")
+
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let recorded = try await dpo.post("/privacy/requests", ["kind": "erasure", "requester": "The person", "details": "Delete my records",
+                                                                    "received_on": Day(env.clock.now()).iso, "case_reference": c.reference])
+            let erased = try await dpo.post(try #require(recorded.location) + "/decide", ["decision": "granted", "reason": "No longer needed", "confirm_reference": c.reference])
+            #expect(erased.status == .internalServerError)
+            #expect(try await SafeguardingCase.find(c.id, on: env.db)?.erasedAt == nil, "the case was erased without an audit row")
+            #expect(try await PrivacyTests.decryptedText(env).contains("Hussain"))
+            let files = try await EvidenceFile.query(on: env.db).filter(\.$ownerID == c.id!).all()
+            #expect(!files.isEmpty)
+            for f in files {
+                #expect(FileManager.default.fileExists(atPath: EvidenceStore.path(directory: EvidenceStore.directory(env.app), f.id!)),
+                        "an erasure that was rolled back removed an evidence file")
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func whenTheAuditRowCannotBeWrittenTheReportIsNotKeptEither(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             // The audit log refuses public reports' rows, as a full disk or a lost connection would.
-            if database == .sqlite {
-                try await env.sql.raw("""
-                    CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries WHEN NEW.detail LIKE 'public report%'
-                    BEGIN SELECT RAISE(ABORT, 'audit down'); END
-                    """).run()
-            } else {
-                try await env.sql.raw("""
-                    CREATE FUNCTION audit_down() RETURNS trigger AS $$ BEGIN
-                    IF NEW.detail LIKE 'public report%' THEN RAISE EXCEPTION 'audit down'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                    """).run()
-                try await env.sql.raw("CREATE TRIGGER audit_down BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_down()").run()
-            }
+            try await Self.auditRefuses(env, when: "NEW.detail LIKE 'public report%'")
             let before = try await Concern.query(on: env.db).count()
             let reporter = try env.browser()
             try await reporter.get("/report")

@@ -131,8 +131,10 @@ struct ActionPlanController: RouteCollection {
         action.recommendationID = UUID(uuidString: typed.values["recommendation"]!)
         action.createdAt = req.lantern.now()
         action.updatedAt = action.createdAt
-        try await action.create(on: req.db)
-        try await req.audit(.create, "PlanAction", id: action.id?.uuidString, detail: "\(year.description), \(area.rawValue)")
+        try await req.db.writeTransaction { db in
+            try await action.create(on: db)
+            try await req.audit(.create, "PlanAction", id: action.id?.uuidString, detail: "\(year.description), \(area.rawValue)", on: db)
+        }
         req.flash("Action added to the \(year.description) plan under \(area.label).")
         return req.redirect(to: "/action-plan?year=\(year.endYear)#area-\(area.rawValue)")
     }
@@ -195,9 +197,11 @@ struct ActionPlanController: RouteCollection {
         action.status = status
         action.businessAsUsual = typed.values["business_as_usual"] == "yes"
         action.updatedAt = req.lantern.now()
-        try await action.save(on: req.db)
-        try await req.audit(.update, "PlanAction", id: action.id?.uuidString,
-                            detail: "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")")
+        let detail = "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
+        try await req.db.writeTransaction { db in
+            try await action.save(on: db)
+            try await req.audit(.update, "PlanAction", id: action.id?.uuidString, detail: detail, on: db)
+        }
         req.flash("Action updated.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)")
     }
@@ -221,8 +225,10 @@ struct ActionPlanController: RouteCollection {
         note.authorID = req.currentUser?.id
         note.authorName = req.currentUser?.displayName ?? ""
         note.createdAt = req.lantern.now()
-        try await note.create(on: req.db)
-        try await req.audit(.create, "PlanProgressNote", id: note.id?.uuidString, detail: "action \(action.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await note.create(on: db)
+            try await req.audit(.create, "PlanProgressNote", id: note.id?.uuidString, detail: "action \(action.id!.uuidString)", on: db)
+        }
         req.flash("Progress noted.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)#progress")
     }

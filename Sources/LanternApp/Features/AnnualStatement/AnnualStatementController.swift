@@ -64,8 +64,10 @@ struct AnnualStatementController: RouteCollection {
             s.texts = Data("{}".utf8)
             s.includePartnership = true
             s.updatedAt = req.lantern.now()
-            try await s.create(on: req.db)
-            try await req.audit(.create, "AnnualStatement", id: s.id?.uuidString, detail: String(year))
+            try await req.db.writeTransaction { db in
+                try await s.create(on: db)
+                try await req.audit(.create, "AnnualStatement", id: s.id?.uuidString, detail: String(year), on: db)
+            }
         }
         return req.redirect(to: "/annual-statement/\(year)")
     }
@@ -155,8 +157,10 @@ struct AnnualStatementController: RouteCollection {
             s.status = "draft"
         }
         s.updatedAt = req.lantern.now()
-        try await s.save(on: req.db)
-        try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved", on: db)
+        }
         req.flash(changed && hadApproval ? "Draft saved. The text changed after approval, so the approval and signature were cleared: record them again." : "Draft saved.")
         return req.redirect(to: "/annual-statement/\(s.planYear)")
     }
@@ -186,8 +190,10 @@ struct AnnualStatementController: RouteCollection {
         if let signed = s.signedOn.flatMap(Day.init(parsing:)), signed < day { s.signatoryName = nil; s.signatoryRole = nil; s.signedOn = nil }
         s.status = "approved"
         s.updatedAt = req.lantern.now()
-        try await s.save(on: req.db)
-        try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "approved by \(body) on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "approved by \(body) on \(day.iso)", on: db)
+        }
         req.flash("Approval by the \(body) on \(day.long) recorded.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#sign")
     }
@@ -218,8 +224,10 @@ struct AnnualStatementController: RouteCollection {
         s.signatoryRole = typed.values["signatory_role"]
         s.signedOn = day.iso
         s.updatedAt = req.lantern.now()
-        try await s.save(on: req.db)
-        try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "signed on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "signed on \(day.iso)", on: db)
+        }
         req.flash("Signature recorded. The statement can now be published.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#publish")
     }
@@ -244,8 +252,10 @@ struct AnnualStatementController: RouteCollection {
         s.publishedAt = req.lantern.now()
         s.status = "published"
         s.updatedAt = req.lantern.now()
-        try await s.save(on: req.db)
-        try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "published")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "published", on: db)
+        }
         req.flash("Published. The page and PDF will not change.")
         return req.redirect(to: "/modern-slavery-statement/\(s.planYear)")
     }

@@ -67,8 +67,10 @@ struct CaseRecordsController: RouteCollection {
         note.authorID = req.currentUser?.id
         note.writtenAt = req.lantern.now()
         try note.seal(text, with: req.cipher)
-        try await note.create(on: req.db)
-        try await req.audit(.create, "CaseNote", id: note.id?.uuidString, detail: "case \(c.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await note.create(on: db)
+            try await req.audit(.create, "CaseNote", id: note.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
+        }
         return try await done(req, c, "Note added.", anchor: "notes")
     }
 
@@ -90,8 +92,10 @@ struct CaseRecordsController: RouteCollection {
         task.dueOn = due.iso
         task.createdAt = req.lantern.now()
         try task.seal(title, with: req.cipher)
-        try await task.create(on: req.db)
-        try await req.audit(.create, "CaseTask", id: task.id?.uuidString, detail: "case \(c.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await task.create(on: db)
+            try await req.audit(.create, "CaseTask", id: task.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
+        }
         return try await done(req, c, "Task added, due \(due.long).", anchor: "tasks")
     }
 
@@ -100,8 +104,10 @@ struct CaseRecordsController: RouteCollection {
         guard let id = req.parameters.get("taskID", as: UUID.self), let task = try await CaseTask.find(id, on: req.db),
               task.$safeguardingCase.id == c.id else { throw LanternError.notFound }
         task.doneAt = req.lantern.now()
-        try await task.save(on: req.db)
-        try await req.audit(.update, "CaseTask", id: id.uuidString, detail: "done")
+        try await req.db.writeTransaction { db in
+            try await task.save(on: db)
+            try await req.audit(.update, "CaseTask", id: id.uuidString, detail: "done", on: db)
+        }
         return try await done(req, c, "Task marked done.", anchor: "tasks")
     }
 
@@ -125,8 +131,10 @@ struct CaseRecordsController: RouteCollection {
         marker.setAt = req.lantern.now()
         marker.reviewOn = reviewDay.iso
         try marker.seal(reason, with: req.cipher)
-        try await marker.create(on: req.db)
-        try await req.audit(.create, "CaseMarker", id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)")
+        try await req.db.writeTransaction { db in
+            try await marker.create(on: db)
+            try await req.audit(.create, "CaseMarker", id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)", on: db)
+        }
         return try await done(req, c, "Marker set.", anchor: "markers")
     }
 
@@ -135,8 +143,10 @@ struct CaseRecordsController: RouteCollection {
         guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
               marker.$safeguardingCase.id == c.id else { throw LanternError.notFound }
         marker.removedAt = req.lantern.now()
-        try await marker.save(on: req.db)
-        try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "removed")
+        try await req.db.writeTransaction { db in
+            try await marker.save(on: db)
+            try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "removed", on: db)
+        }
         return try await done(req, c, "Marker removed.", anchor: "markers")
     }
 
@@ -154,8 +164,10 @@ struct CaseRecordsController: RouteCollection {
         marker.reviewRequestedOn = day.iso
         let due = RequestDeadline.due(clockStart: day)
         if let current = Day(parsing: marker.reviewOn), current > due { marker.reviewOn = due.iso }
-        try await marker.save(on: req.db)
-        try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "review requested on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await marker.save(on: db)
+            try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "review requested on \(day.iso)", on: db)
+        }
         return try await done(req, c, "The person's request for a review is recorded. Review the marker by \(Day(parsing: marker.reviewOn)?.long ?? marker.reviewOn).", anchor: "markers")
     }
 
@@ -200,8 +212,8 @@ struct CaseRecordsController: RouteCollection {
                 c.nrmConsent = decision
                 try await c.save(on: db)
             }
+            try await req.audit(.create, "CaseConsent", id: consent.id?.uuidString, detail: "case \(c.id!.uuidString), \(consent.purpose) \(decision.rawValue)", on: db)
         }
-        try await req.audit(.create, "CaseConsent", id: consent.id?.uuidString, detail: "case \(c.id!.uuidString), \(consent.purpose) \(decision.rawValue)")
         return try await done(req, c, "Consent decision recorded.", anchor: "consent")
     }
 
@@ -225,8 +237,8 @@ struct CaseRecordsController: RouteCollection {
                 c.nrmConsent = nil
                 try await c.save(on: db)
             }
+            try await req.audit(.update, "CaseConsent", id: id.uuidString, detail: "withdrawn", on: db)
         }
-        try await req.audit(.update, "CaseConsent", id: id.uuidString, detail: "withdrawn")
         return try await done(req, c, "Consent withdrawal recorded. Anything that depended on it must stop.", anchor: "consent")
     }
 
@@ -267,13 +279,16 @@ struct CaseRecordsController: RouteCollection {
         action.status = status
         action.recordedBy = req.currentUser!.id!
         try action.seal(.init(recipient: recipient, theirReference: reference, outcome: outcome), with: req.cipher)
-        try await action.create(on: req.db)
-        // Every sharing with a partner goes in the disclosure log, with the basis it rests on.
-        try await Disclosure.record(on: req.db, cipher: req.cipher, caseID: c.id, on: day, recipient: recipient,
-                                    what: "\(CaseAction.kinds.first { $0.0 == action.kind }?.1 ?? action.kind) for case \(c.reference)",
-                                    lawfulBasis: ConsentRules.lawfulBasis(forAction: action.kind, isAdult: c.age == .adult),
-                                    by: req.currentUser?.id, at: req.lantern.now())
-        try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)")
+        let cipher = req.cipher, by = req.currentUser?.id, now = req.lantern.now()
+        let what = "\(CaseAction.kinds.first { $0.0 == action.kind }?.1 ?? action.kind) for case \(c.reference)"
+        let basis = ConsentRules.lawfulBasis(forAction: action.kind, isAdult: c.age == .adult)
+        try await req.db.writeTransaction { db in
+            try await action.create(on: db)
+            // Every sharing with a partner goes in the disclosure log, with the basis it rests on.
+            try await Disclosure.record(on: db, cipher: cipher, caseID: c.id, on: day, recipient: recipient, what: what,
+                                        lawfulBasis: basis, by: by, at: now)
+            try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)", on: db)
+        }
         return try await done(req, c, "Recorded.", anchor: "actions")
     }
 
@@ -307,8 +322,10 @@ struct CaseRecordsController: RouteCollection {
         let existing = Dictionary(uniqueKeysWithValues: secrets.indicators.map { ($0.indicatorID, $0) })
         secrets.indicators = chosen.sorted().map { existing[$0] ?? IndicatorObservation(indicatorID: $0, source: source, context: context) }
         try c.seal(secrets, with: req.cipher)
-        try await c.save(on: req.db)
-        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "indicators")
+        try await req.db.writeTransaction { db in
+            try await c.save(on: db)
+            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "indicators", on: db)
+        }
         return try await done(req, c, "Indicators saved.", anchor: "indicators")
     }
 
@@ -330,8 +347,8 @@ struct CaseRecordsController: RouteCollection {
             for (file, kind) in accepted {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .case, ownerID: c.id!, description: description, fromReporter: false, on: db)
             }
+            try await req.audit(.create, "EvidenceFile", id: c.id?.uuidString, detail: "\(accepted.count) file(s)", on: db)
         }
-        try await req.audit(.create, "EvidenceFile", id: c.id?.uuidString, detail: "\(accepted.count) file(s)")
         return try await done(req, c, "\(accepted.count) file\(accepted.count == 1 ? "" : "s") added.", anchor: "evidence")
     }
 
@@ -353,8 +370,10 @@ struct CaseRecordsController: RouteCollection {
         }
         c.status = "closed"
         c.closedAt = req.lantern.now()
-        try await c.save(on: req.db)
-        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "closed")
+        try await req.db.writeTransaction { db in
+            try await c.save(on: db)
+            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "closed", on: db)
+        }
         return try await done(req, c, "Case closed. The retention period starts today.", anchor: "main-content")
     }
 }

@@ -179,9 +179,9 @@ struct CasesController: RouteCollection {
                 if concern.status == .triaged || concern.status == .acknowledged { concern.status = .caseOpened }
                 try await concern.save(on: db)
             }
+            try await req.audit(.create, "Case", id: c.id?.uuidString, detail: concern.map { "from concern \($0.reference)" }, on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
-        try await req.audit(.create, "Case", id: c.id?.uuidString, detail: concern.map { "from concern \($0.reference)" })
         var message = "Case \(c.reference) opened."
         if let duplicate, let user = req.currentUser {
             // Only someone who may open the other case learns which it is: its reference and team
@@ -217,8 +217,10 @@ struct CasesController: RouteCollection {
         var kept = form
         kept.secrets = secrets
         try kept.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
-        try await c.save(on: req.db)
-        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "person details")
+        try await req.db.writeTransaction { db in
+            try await c.save(on: db)
+            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "person details", on: db)
+        }
         req.flash("Details saved.")
         return req.redirect(to: "/cases/\(c.id!.uuidString)")
     }

@@ -49,8 +49,10 @@ struct NotificationsController: RouteCollection {
         n.combinedDecision = false
         n.anonymous = kind == .dutyToNotify && !c.willingToCooperate
         try n.seal(.init(), with: req.cipher)
-        try await n.create(on: req.db)
-        try await req.audit(.create, "Notification", id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)")
+        try await req.db.writeTransaction { db in
+            try await n.create(on: db)
+            try await req.audit(.create, "Notification", id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)", on: db)
+        }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         req.flash("\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
         return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")
@@ -115,16 +117,17 @@ struct NotificationsController: RouteCollection {
         transition.recordedAt = req.lantern.now()
         transition.recordedBy = req.currentUser!.id!
         try transition.seal(note, with: req.cipher)
+        let cipher = req.cipher, by = req.currentUser?.id, now = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await n.save(on: db)
             try await transition.create(on: db)
+            if to == .submitted {
+                try await Disclosure.record(on: db, cipher: cipher, caseID: c.id, on: day, recipient: "Home Office (\(n.kind.label))",
+                                            what: "\(n.kind.label) for case \(c.reference)", lawfulBasis: ConsentRules.lawfulBasis(forNotification: n.kind),
+                                            by: by, at: now)
+            }
+            try await req.audit(.update, "Notification", id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)", on: db)
         }
-        if to == .submitted {
-            try await Disclosure.record(on: req.db, cipher: req.cipher, caseID: c.id, on: day, recipient: "Home Office (\(n.kind.label))",
-                                        what: "\(n.kind.label) for case \(c.reference)", lawfulBasis: ConsentRules.lawfulBasis(forNotification: n.kind),
-                                        by: req.currentUser?.id, at: req.lantern.now())
-        }
-        try await req.audit(.update, "Notification", id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)")
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "\(n.kind.label): \(to.label)."
         if let deadline = NRMLifecycle.deadline(for: n.record, today: req.today) { message += " \(deadline.what): \(deadline.due.long)." }

@@ -241,8 +241,8 @@ struct ConcernsController: RouteCollection {
                 try await ConcernMessage.post("Thank you. Your report has been read by the safeguarding team and is being looked into.",
                                               on: concern, visibility: .toReporter, author: req.currentUser?.id, at: now, cipher: req.cipher, db: db)
             }
+            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "acknowledged", on: db)
         }
-        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "acknowledged")
         req.flash("Concern acknowledged.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
     }
@@ -258,8 +258,10 @@ struct ConcernsController: RouteCollection {
                                     status: .unprocessableEntity)
         }
         concern.$handler.id = handler.id
-        try await concern.save(on: req.db)
-        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "handler assigned")
+        try await req.db.writeTransaction { db in
+            try await concern.save(on: db)
+            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "handler assigned", on: db)
+        }
         req.flash("\(handler.displayName) is now handling the concern.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
     }
@@ -297,8 +299,8 @@ struct ConcernsController: RouteCollection {
                                              description: "Added by staff", fromReporter: false, on: db)
             }
             try await concern.save(on: db)
+            try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
         }
-        try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: visibility.rawValue)
         req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
     }
@@ -336,8 +338,10 @@ struct ConcernsController: RouteCollection {
         concern.status = outcome == .openCase ? .triaged : outcome.resultingStatus
         if concern.status == .referredOut { concern.referredOutAt = req.lantern.now() }
         if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
-        try await concern.save(on: req.db)
-        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)")
+        try await req.db.writeTransaction { db in
+            try await concern.save(on: db)
+            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)", on: db)
+        }
         if outcome == .openCase {
             return req.redirect(to: "/cases/new?concern=\(concern.id!.uuidString)")
         }
@@ -351,8 +355,10 @@ struct ConcernsController: RouteCollection {
             throw LanternError(.conflict, "A concern is closed only after triage.")
         }
         concern.status = .closed
-        try await concern.save(on: req.db)
-        try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "closed")
+        try await req.db.writeTransaction { db in
+            try await concern.save(on: db)
+            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "closed", on: db)
+        }
         req.flash("Concern closed.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
     }

@@ -230,8 +230,8 @@ struct PublicReportController: RouteCollection {
             }
             concern.lastReporterMessageAt = now
             try await concern.save(on: db)
+            try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: "from reporter", on: db)
         }
-        try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: "from reporter")
         req.flash("Your message has been sent.")
         return req.redirect(to: "/report/messages")
     }

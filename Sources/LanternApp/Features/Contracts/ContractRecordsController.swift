@@ -86,8 +86,8 @@ struct ContractRecordsController: RouteCollection {
                 contract.nextReviewDate = chosenNext?.iso
                 try await contract.save(on: db)
             }
+            try await req.audit(.create, "ContractReview", id: review.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
         }
-        try await req.audit(.create, "ContractReview", id: review.id?.uuidString, detail: "contract \(contract.id!.uuidString)")
         req.flash("Annual review recorded.\(nextDay.map { " Next review due \($0.long)." } ?? "")")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#reviews")
     }
@@ -140,8 +140,10 @@ struct ContractRecordsController: RouteCollection {
         risk.reviewDate = review.iso
         risk.status = "open"
         risk.createdAt = req.lantern.now()
-        try await risk.create(on: req.db)
-        try await req.audit(.create, "ContractRisk", id: risk.id?.uuidString, detail: "contract \(contract.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await risk.create(on: db)
+            try await req.audit(.create, "ContractRisk", id: risk.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
+        }
         req.flash("Risk added to the register.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
     }
@@ -152,8 +154,10 @@ struct ContractRecordsController: RouteCollection {
               let risk = try await ContractRisk.query(on: req.db).filter(\.$id == id).filter(\.$contract.$id == contract.id!).first()
         else { throw LanternError.notFound }
         risk.status = "closed"
-        try await risk.save(on: req.db)
-        try await req.audit(.update, "ContractRisk", id: id.uuidString, detail: "closed")
+        try await req.db.writeTransaction { db in
+            try await risk.save(on: db)
+            try await req.audit(.update, "ContractRisk", id: id.uuidString, detail: "closed", on: db)
+        }
         req.flash("Risk closed.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
     }
@@ -209,8 +213,8 @@ struct ContractRecordsController: RouteCollection {
                 contract.status = "terminated"
                 try await contract.save(on: db)
             }
+            try await req.audit(.create, "ContractAction", id: action.id?.uuidString, detail: "\(step.rawValue) on contract \(contract.id!.uuidString)", on: db)
         }
-        try await req.audit(.create, "ContractAction", id: action.id?.uuidString, detail: "\(step.rawValue) on contract \(contract.id!.uuidString)")
         req.flash(step == .termination ? "Decision to terminate recorded; the contract is marked terminated." : "\(step.label) added to the action plan.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
     }
@@ -231,8 +235,10 @@ struct ContractRecordsController: RouteCollection {
         action.status = status
         action.outcome = outcome
         action.completedOn = req.today.iso
-        try await action.save(on: req.db)
-        try await req.audit(.update, "ContractAction", id: id.uuidString, detail: status)
+        try await req.db.writeTransaction { db in
+            try await action.save(on: db)
+            try await req.audit(.update, "ContractAction", id: id.uuidString, detail: status, on: db)
+        }
         req.flash(status == "done" ? "Action marked done." : "Action cancelled.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
     }
@@ -258,8 +264,10 @@ struct ContractRecordsController: RouteCollection {
         kpi.name = name
         kpi.target = target
         kpi.unit = unit
-        try await kpi.create(on: req.db)
-        try await req.audit(.create, "ContractKPI", id: kpi.id?.uuidString, detail: "contract \(contract.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await kpi.create(on: db)
+            try await req.audit(.create, "ContractKPI", id: kpi.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
+        }
         req.flash("KPI \(name) added.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
     }
@@ -288,8 +296,10 @@ struct ContractRecordsController: RouteCollection {
         entry.value = value
         entry.note = note
         entry.recordedAt = req.lantern.now()
-        try await entry.create(on: req.db)
-        try await req.audit(.create, "ContractKPIValue", id: entry.id?.uuidString, detail: "kpi \(kpi.id!.uuidString)")
+        try await req.db.writeTransaction { db in
+            try await entry.create(on: db)
+            try await req.audit(.create, "ContractKPIValue", id: entry.id?.uuidString, detail: "kpi \(kpi.id!.uuidString)", on: db)
+        }
         req.flash("Value recorded for \(kpi.name), \(period).")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
     }

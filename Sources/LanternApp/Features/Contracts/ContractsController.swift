@@ -295,8 +295,10 @@ struct ContractsController: RouteCollection {
                                                                             cancel: "/contracts", form: form, errors: errors),
                                         title: "Add a contract", status: .unprocessableEntity)
         }
-        try await contract.create(on: req.db)
-        try await req.audit(.create, "Contract", id: contract.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await contract.create(on: db)
+            try await req.audit(.create, "Contract", id: contract.id?.uuidString, on: db)
+        }
         req.flash("Contract \(contract.title) added. Assess its modern slavery risk next.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)")
     }
@@ -320,8 +322,10 @@ struct ContractsController: RouteCollection {
                                                                             cancel: "/contracts/\(id)", form: form, errors: errors),
                                         title: "Change contract", status: .unprocessableEntity)
         }
-        try await contract.save(on: req.db)
-        try await req.audit(.update, "Contract", id: id)
+        try await req.db.writeTransaction { db in
+            try await contract.save(on: db)
+            try await req.audit(.update, "Contract", id: id, on: db)
+        }
         req.flash("Changes to \(contract.title) saved.")
         return req.redirect(to: "/contracts/\(id)")
     }

@@ -72,9 +72,12 @@ struct ProcurementSettingsController: RouteCollection {
         organisation.highValueThresholdPence = highValue.pence
         organisation.riskMediumFrom = medium
         organisation.riskHighFrom = high
-        try await organisation.save(on: req.db)
-        try await Self.recomputeFlags(policy: organisation.procurementPolicy, on: req.db)
-        try await req.audit(.update, "ProcurementPolicy", detail: "statement over \(statement), high value from \(highValue), medium from \(medium), high from \(high)")
+        let detail = "statement over \(statement), high value from \(highValue), medium from \(medium), high from \(high)"
+        try await req.db.writeTransaction { db in
+            try await organisation.save(on: db)
+            try await Self.recomputeFlags(policy: organisation.procurementPolicy, on: db)
+            try await req.audit(.update, "ProcurementPolicy", detail: detail, on: db)
+        }
         req.flash("Procurement settings saved; every contract's flags were recalculated.")
         return req.redirect(to: "/procurement/settings")
     }

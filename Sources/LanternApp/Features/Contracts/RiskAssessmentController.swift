@@ -155,11 +155,12 @@ struct RiskAssessmentController: RouteCollection {
             contract.nextReviewDate = ReviewSchedule.nextDue(lastReview: contract.lastReviewDate.flatMap(Day.init(parsing:)),
                                                              contractStart: contract.startDate.flatMap(Day.init(parsing:)), today: req.today).iso
         }
+        let detail = "\(level.rawValue), score \(result.score)\(override != nil ? ", level set by assessor" : "")"
         try await req.db.writeTransaction { db in
             try await record.create(on: db)
             try await contract.save(on: db)
+            try await req.audit(.assess, "Contract", id: contract.id?.uuidString, detail: detail, on: db)
         }
-        try await req.audit(.assess, "Contract", id: contract.id?.uuidString, detail: "\(level.rawValue), score \(result.score)\(override != nil ? ", level set by assessor" : "")")
         req.flash("Assessed as \(level.label.lowercased()) risk (score \(result.score)).")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#risk")
     }

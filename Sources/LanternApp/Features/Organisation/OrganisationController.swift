@@ -60,8 +60,10 @@ struct OrganisationController: RouteCollection {
         org.isFirstResponder = input.isFirstResponder
         org.financialYearEndMonth = month
         org.financialYearEndDay = day
-        try await org.save(on: req.db)
-        try await req.audit(.update, "Organisation", id: org.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await org.save(on: db)
+            try await req.audit(.update, "Organisation", id: org.id?.uuidString, on: db)
+        }
         req.flash("Organisation settings saved.")
         return req.redirect(to: "/admin/organisation")
     }

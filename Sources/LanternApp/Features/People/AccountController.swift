@@ -48,9 +48,12 @@ struct AccountController: RouteCollection {
                                         title: "Change your password", status: .unprocessableEntity)
         }
         user.passwordHash = try await req.password.async.hash(new)
-        try await user.save(on: req.db)
-        try await DatabaseSessionDriver.endSessions(of: user.id!, on: req.db, except: req.session.id)
-        try await req.audit(.passwordChange, "User", id: user.id?.uuidString)
+        let thisSession = req.session.id
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await DatabaseSessionDriver.endSessions(of: user.id!, on: db, except: thisSession)
+            try await req.audit(.passwordChange, "User", id: user.id?.uuidString, on: db)
+        }
         req.flash("Your password has been changed. Any other sessions you had open have been signed out.")
         return req.redirect(to: "/home")
     }

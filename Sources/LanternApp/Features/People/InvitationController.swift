@@ -53,8 +53,10 @@ struct InvitationController: RouteCollection {
         user.passwordHash = try await req.password.async.hash(password)
         user.invitationDigest = nil
         user.invitationExpiresAt = nil
-        try await user.save(on: req.db)
-        try await req.audit(.acceptInvitation, "User", id: user.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await req.audit(.acceptInvitation, "User", id: user.id?.uuidString, on: db)
+        }
         req.flash("Your password has been set. Sign in to continue.")
         return req.redirect(to: "/sign-in")
     }

@@ -58,8 +58,10 @@ struct TeamsController: RouteCollection {
                                         title: "Teams", status: .unprocessableEntity)
         }
         let team = Team(name: name)
-        try await team.create(on: req.db)
-        try await req.audit(.create, "Team", id: team.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await team.create(on: db)
+            try await req.audit(.create, "Team", id: team.id?.uuidString, on: db)
+        }
         req.flash("Team \(name) added.")
         return req.redirect(to: "/admin/teams")
     }
@@ -74,8 +76,10 @@ struct TeamsController: RouteCollection {
                                         title: "Teams", status: .unprocessableEntity)
         }
         team.name = name
-        try await team.save(on: req.db)
-        try await req.audit(.update, "Team", id: team.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await team.save(on: db)
+            try await req.audit(.update, "Team", id: team.id?.uuidString, on: db)
+        }
         req.flash("Team renamed to \(name).")
         return req.redirect(to: "/admin/teams")
     }

@@ -115,8 +115,10 @@ struct UsersAdminController: RouteCollection {
         // A role that sees case content opens nothing until a second person approves it.
         let needsApproval = RoleGrantRule.needsApproval(from: nil, to: role, teamChanges: false)
         if needsApproval { user.roleApproved = false }
-        try await user.create(on: req.db)
-        try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "role:" + role.rawValue)
+        try await req.db.writeTransaction { db in
+            try await user.create(on: db)
+            try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "role:" + role.rawValue, on: db)
+        }
         if needsApproval { try await askForApproval(req, user: user, role: role, teamID: teamID) }
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
@@ -222,13 +224,15 @@ struct UsersAdminController: RouteCollection {
         }
         user.role = role
         user.$team.id = teamID
-        try await user.save(on: req.db)
-        if oldRole != role {
-            // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
-            try await DatabaseSessionDriver.endSessions(of: user.id!, on: req.db)
-            try await req.audit(.roleChange, "User", id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)")
-        } else {
-            try await req.audit(.update, "User", id: user.id?.uuidString, detail: "team")
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            if oldRole != role {
+                // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
+                try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
+                try await req.audit(.roleChange, "User", id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)", on: db)
+            } else {
+                try await req.audit(.update, "User", id: user.id?.uuidString, detail: "team", on: db)
+            }
         }
         req.flash("\(user.displayName)'s role and team have been saved.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
@@ -246,8 +250,8 @@ struct UsersAdminController: RouteCollection {
                 try await open.save(on: db)
             }
             try await RoleGrantRequest(userID: user.id!, role: role, teamID: teamID, requestedBy: requester, at: now).create(on: db)
+            try await req.audit(.update, "User", id: user.id?.uuidString, detail: "role request: \(role.rawValue), for approval by \(RoleGrantRule.approver(for: role).rawValue)", on: db)
         }
-        try await req.audit(.update, "User", id: user.id?.uuidString, detail: "role request: \(role.rawValue), for approval by \(RoleGrantRule.approver(for: role).rawValue)")
     }
 
     func deactivate(req: Request) async throws -> Response {
@@ -260,9 +264,11 @@ struct UsersAdminController: RouteCollection {
         user.isActive = false
         user.invitationDigest = nil
         user.invitationExpiresAt = nil
-        try await user.save(on: req.db)
-        try await DatabaseSessionDriver.endSessions(of: user.id!, on: req.db)
-        try await req.audit(.deactivate, "User", id: user.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
+            try await req.audit(.deactivate, "User", id: user.id?.uuidString, on: db)
+        }
         req.flash("\(user.displayName) has been deactivated and signed out.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
     }
@@ -270,8 +276,10 @@ struct UsersAdminController: RouteCollection {
     func reactivate(req: Request) async throws -> Response {
         let user = try await findUser(req)
         user.isActive = true
-        try await user.save(on: req.db)
-        try await req.audit(.reactivate, "User", id: user.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await req.audit(.reactivate, "User", id: user.id?.uuidString, on: db)
+        }
         req.flash("\(user.displayName) has been reactivated.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
     }
@@ -284,8 +292,10 @@ struct UsersAdminController: RouteCollection {
         let token = SecretToken.generate()
         user.invitationDigest = SecretToken.digest(token)
         user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
-        try await user.save(on: req.db)
-        try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "reissued")
+        try await req.db.writeTransaction { db in
+            try await user.save(on: db)
+            try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "reissued", on: db)
+        }
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
 }

@@ -62,8 +62,10 @@ struct DisclosuresController: RouteCollection {
         d.recordedBy = req.currentUser?.id
         d.recordedAt = req.lantern.now()
         try d.seal(.init(recipient: values["recipient"]!, what: values["what"]!), with: req.cipher)
-        try await d.create(on: req.db)
-        try await req.audit(.create, "Disclosure", id: d.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await d.create(on: db)
+            try await req.audit(.create, "Disclosure", id: d.id?.uuidString, on: db)
+        }
         req.flash("Disclosure recorded.")
         return req.redirect(to: "/privacy/disclosures")
     }

@@ -11,7 +11,22 @@ import LanternCore
 /// audit trail keeps the fact of the erasure, with record ids only.
 /// Source: the privacy notice (right to erasure) and `shared/docs/domain/security.md` §2.
 enum PersonErasure {
-    struct Result: Sendable { var cases = 0, concerns = 0, files = 0, records = 0 }
+    struct Result: Sendable {
+        var cases = 0, concerns = 0, files = 0, records = 0
+        /// Evidence files whose rows (and so their keys) are gone. They are removed from disk
+        /// only after the transaction commits, so an erasure rolled back loses nothing.
+        var filePaths: [String] = []
+
+        mutating func add(_ other: Result) {
+            cases += other.cases; concerns += other.concerns; files += other.files; records += other.records
+            filePaths += other.filePaths
+        }
+
+        /// Call once the erasure's transaction has committed.
+        func removeFiles() {
+            for path in filePaths where FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
 
     static func eraseCase(_ c: SafeguardingCase, on db: any Database, cipher: FieldCipher, evidenceDirectory: String, now: Date) async throws -> Result {
         var result = Result(cases: 1)
@@ -43,7 +58,7 @@ enum PersonErasure {
                 try await t.save(on: db)
             }
         }
-        result.files += try await deleteEvidence(owner: .case, id: id, on: db, directory: evidenceDirectory)
+        result.add(try await deleteEvidence(owner: .case, id: id, on: db, directory: evidenceDirectory))
         for d in try await Disclosure.query(on: db).filter(\.$caseID == id).all() {
             let recipient = try d.open(with: cipher).recipient
             d.wrappedKey = Data()
@@ -51,8 +66,7 @@ enum PersonErasure {
             try await d.save(on: db)
         }
         for concern in try await Concern.query(on: db).filter(\.$caseID == id).filter(\.$erasedAt == nil).all() {
-            let r = try await eraseConcern(concern, on: db, cipher: cipher, evidenceDirectory: evidenceDirectory, now: now, keepReporter: true)
-            result.concerns += r.concerns; result.files += r.files; result.records += r.records
+            result.add(try await eraseConcern(concern, on: db, cipher: cipher, evidenceDirectory: evidenceDirectory, now: now, keepReporter: true))
         }
         return result
     }
@@ -73,17 +87,17 @@ enum PersonErasure {
             result.records += try await ConcernReporter.query(on: db).filter(\.$concern.$id == c.id!).count()
             try await ConcernReporter.query(on: db).filter(\.$concern.$id == c.id!).delete()
         }
-        result.files += try await deleteEvidence(owner: .concern, id: c.id!, on: db, directory: evidenceDirectory)
+        result.add(try await deleteEvidence(owner: .concern, id: c.id!, on: db, directory: evidenceDirectory))
         return result
     }
 
-    static func deleteEvidence(owner: EvidenceFile.Owner, id: UUID, on db: any Database, directory: String) async throws -> Int {
+    static func deleteEvidence(owner: EvidenceFile.Owner, id: UUID, on db: any Database, directory: String) async throws -> Result {
         let files = try await EvidenceFile.query(on: db).filter(\.$ownerType == owner).filter(\.$ownerID == id).all()
+        var result = Result(files: files.count)
         for f in files {
-            let path = EvidenceStore.path(directory: directory, f.id!)
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            result.filePaths.append(EvidenceStore.path(directory: directory, f.id!))
             try await f.delete(on: db)
         }
-        return files.count
+        return result
     }
 }

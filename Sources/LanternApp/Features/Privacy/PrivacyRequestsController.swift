@@ -55,8 +55,10 @@ struct PrivacyRequestsController: RouteCollection {
         r.decision = "pending"
         r.createdAt = req.lantern.now()
         try r.seal(.init(requester: values["requester"]!, details: values["details"]!), with: req.cipher)
-        try await r.create(on: req.db)
-        try await req.audit(.create, "PrivacyRequest", id: r.id?.uuidString, detail: r.kind)
+        try await req.db.writeTransaction { db in
+            try await r.create(on: db)
+            try await req.audit(.create, "PrivacyRequest", id: r.id?.uuidString, detail: r.kind, on: db)
+        }
         req.flash("Request \(r.reference) recorded; a decision is due by \(Day(parsing: r.dueOn)!.long).")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }
@@ -126,18 +128,24 @@ struct PrivacyRequestsController: RouteCollection {
         if acting, let c {
             switch r.kind {
             case "erasure":
+                let reference = r.reference
                 let result = try await req.db.writeTransaction { db in
-                    try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now)
+                    let result = try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now)
+                    try await req.audit(.delete, "Case", id: c.id?.uuidString, detail: "personal data erased under \(reference)", on: db)
+                    return result
                 }
+                result.removeFiles()
                 r.carriedOutAt = now
                 done = " The case's personal data was erased: \(result.concerns) linked \(result.concerns == 1 ? "concern" : "concerns"), \(result.records) records and \(result.files) files."
-                try await req.audit(.delete, "Case", id: c.id?.uuidString, detail: "personal data erased under \(r.reference)")
             case "restriction":
                 c.restrictedAt = now
-                try await c.save(on: req.db)
+                let reference = r.reference
+                try await req.db.writeTransaction { db in
+                    try await c.save(on: db)
+                    try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "processing restricted under \(reference)", on: db)
+                }
                 r.carriedOutAt = now
                 done = " Case \(c.reference) is restricted: it can be read but not changed until the restriction is lifted."
-                try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "processing restricted under \(r.reference)")
             default:
                 // Contested opinions get the person's view added, not overwritten (referrals.md §7).
                 let note = CaseNote()
@@ -150,8 +158,10 @@ struct PrivacyRequestsController: RouteCollection {
                 done = " The person's view is added to case \(c.reference) as a note. Correct the record there, and tell the recipients listed below."
             }
         }
-        try await r.save(on: req.db)
-        try await req.audit(.update, "PrivacyRequest", id: r.id?.uuidString, detail: "decided: \(r.decision)")
+        try await req.db.writeTransaction { db in
+            try await r.save(on: db)
+            try await req.audit(.update, "PrivacyRequest", id: r.id?.uuidString, detail: "decided: \(r.decision)", on: db)
+        }
         req.flash("Decision recorded.\(done)")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }
@@ -162,8 +172,10 @@ struct PrivacyRequestsController: RouteCollection {
             throw LanternError(.conflict, "There is no restriction to lift on this request.")
         }
         c.restrictedAt = nil
-        try await c.save(on: req.db)
-        try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "restriction lifted under \(r.reference)")
+        try await req.db.writeTransaction { db in
+            try await c.save(on: db)
+            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "restriction lifted under \(r.reference)", on: db)
+        }
         req.flash("Restriction lifted: case \(c.reference) can be changed again.")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }

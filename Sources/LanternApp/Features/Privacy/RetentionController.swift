@@ -44,16 +44,20 @@ struct RetentionController: RouteCollection {
         }
         guard errors.isEmpty else { return try await show(req, values: values, errors: errors) }
         let existing = Dictionary(try await RetentionPeriod.query(on: req.db).all().map { ($0.recordType, $0) }, uniquingKeysWith: { a, _ in a })
-        var changes: [String] = []
-        for (t, m) in months {
-            let p = existing[t] ?? RetentionPeriod()
-            if p.id != nil && p.months == m { continue }
-            if p.id == nil && m == t.defaultMonths { continue }
-            p.recordType = t; p.months = m; p.changedBy = req.currentUser?.id; p.changedAt = req.lantern.now()
-            try await p.save(on: req.db)
-            changes.append("\(t.rawValue)=\(m)")
+        let by = req.currentUser?.id, now = req.lantern.now()
+        let changes = try await req.db.writeTransaction { [months] db in
+            var changes: [String] = []
+            for (t, m) in months {
+                let p = existing[t] ?? RetentionPeriod()
+                if p.id != nil && p.months == m { continue }
+                if p.id == nil && m == t.defaultMonths { continue }
+                p.recordType = t; p.months = m; p.changedBy = by; p.changedAt = now
+                try await p.save(on: db)
+                changes.append("\(t.rawValue)=\(m)")
+            }
+            try await req.audit(.update, "RetentionSchedule", detail: changes.isEmpty ? "no change" : changes.sorted().joined(separator: ", "), on: db)
+            return changes
         }
-        try await req.audit(.update, "RetentionSchedule", detail: changes.isEmpty ? "no change" : changes.sorted().joined(separator: ", "))
         req.flash(changes.isEmpty ? "No change to the schedule." : "Retention schedule saved.")
         return req.redirect(to: "/admin/retention")
     }

@@ -95,16 +95,17 @@ enum RetentionPurge {
         let report = Report(dryRun: dryRun, today: today.long, lines: lines)
         guard !dryRun else { return report }
         let cipher = app.lantern.cipher, now = app.lantern.now(), evidence = EvidenceStore.directory(app)
-        try await app.db.writeTransaction { db in
+        let erased = try await app.db.writeTransaction { db in
+            var erased = PersonErasure.Result()
             for line in lines where !line.ids.isEmpty {
                 switch line.type {
                 case .closedCases:
                     for c in try await SafeguardingCase.query(on: db).filter(\.$id ~~ line.ids).all() {
-                        _ = try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now)
+                        erased.add(try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now))
                     }
                 case .concernsNoFurtherAction, .anonymousReports:
                     for c in try await Concern.query(on: db).filter(\.$id ~~ line.ids).all() {
-                        _ = try await PersonErasure.eraseConcern(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now, keepReporter: false)
+                        erased.add(try await PersonErasure.eraseConcern(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now, keepReporter: false))
                     }
                 case .supplierRecords:
                     try await Contract.query(on: db).filter(\.$supplier.$id ~~ line.ids).delete()
@@ -125,7 +126,9 @@ enum RetentionPurge {
             let summary = lines.map { "\($0.type.rawValue)=\($0.ids.count)" }.joined(separator: ", ")
             try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: "RetentionPurge", entityID: nil,
                                                requestID: nil, detail: summary, at: now)
+            return erased
         }
+        erased.removeFiles()
         app.procurementFigures.invalidate()
         return report
     }

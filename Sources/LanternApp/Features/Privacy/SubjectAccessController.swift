@@ -88,8 +88,10 @@ struct SubjectAccessController: RouteCollection {
         sar.createdAt = req.lantern.now()
         try sar.seal(.init(name: values["name"]!, aliases: values["aliases"]!, dateOfBirth: Day(parsing: values["date_of_birth"]!)?.iso ?? "",
                            references: values["references"]!, contact: values["contact"]!), with: req.cipher)
-        try await sar.create(on: req.db)
-        try await req.audit(.create, "SubjectAccessRequest", id: sar.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await sar.create(on: db)
+            try await req.audit(.create, "SubjectAccessRequest", id: sar.id?.uuidString, on: db)
+        }
         req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
         return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
     }
@@ -171,8 +173,10 @@ struct SubjectAccessController: RouteCollection {
         if values["clock_from_evidence"] == "yes", s.extendedDueOn == nil {
             s.dueOn = RequestDeadline.due(clockStart: RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: day)).iso
         }
-        try await s.save(on: req.db)
-        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "identity verified")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "identity verified", on: db)
+        }
         req.flash("Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }
@@ -203,8 +207,10 @@ struct SubjectAccessController: RouteCollection {
         secrets.extensionReason = values["reason"]
         try s.seal(secrets, with: req.cipher)
         s.personToldOn = told!.iso
-        try await s.save(on: req.db)
-        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)", on: db)
+        }
         req.flash("Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }
@@ -220,8 +226,11 @@ struct SubjectAccessController: RouteCollection {
         secrets.excluded = []
         try s.seal(secrets, with: req.cipher)
         if s.status == "received" { s.status = "review" }
-        try await s.save(on: req.db)
-        try await req.audit(.read, "PersonSearch", id: s.id?.uuidString, detail: "\(secrets.found.count) records found for a subject access request")
+        let detail = "\(secrets.found.count) records found for a subject access request"
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.read, "PersonSearch", id: s.id?.uuidString, detail: detail, on: db)
+        }
         req.flash("\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
     }
@@ -235,8 +244,10 @@ struct SubjectAccessController: RouteCollection {
         secrets.excluded = secrets.found.map(\.id).filter { !included.contains($0) }
         secrets.redact = FormText.trim(form.redact)
         try s.seal(secrets, with: req.cipher)
-        try await s.save(on: req.db)
-        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included", on: db)
+        }
         req.flash("Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
     }
@@ -272,8 +283,10 @@ struct SubjectAccessController: RouteCollection {
         d.recordedBy = req.currentUser?.id
         d.recordedAt = req.lantern.now()
         try d.seal(.init(recipient: "\(secrets.name) (the person, \(s.reference))", what: "Copy of \(count) records (\(format))"), with: req.cipher)
-        try await d.create(on: req.db)
-        try await req.audit(.export, "SubjectAccessRequest", id: s.id?.uuidString, detail: "\(format), \(count) records")
+        try await req.db.writeTransaction { db in
+            try await d.create(on: db)
+            try await req.audit(.export, "SubjectAccessRequest", id: s.id?.uuidString, detail: "\(format), \(count) records", on: db)
+        }
     }
 
     func exportJSON(req: Request) async throws -> Response {
@@ -315,8 +328,10 @@ struct SubjectAccessController: RouteCollection {
         guard errors.isEmpty, let day else { return try await show(req, s, values: ["sent_on": raw], errors: errors) }
         s.sentOn = day.iso
         s.status = "sent"
-        try await s.save(on: req.db)
-        try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "sent on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await s.save(on: db)
+            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "sent on \(day.iso)", on: db)
+        }
         req.flash("Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }

@@ -100,8 +100,10 @@ struct ReportsController: RouteCollection {
         snapshot.createdAt = req.lantern.now()
         snapshot.createdBy = req.currentUser?.id
         snapshot.content = try JSONEncoder().encode(report)
-        try await snapshot.create(on: req.db)
-        try await req.audit(.create, "ReportSnapshot", id: snapshot.id?.uuidString, detail: period.label)
+        try await req.db.writeTransaction { db in
+            try await snapshot.create(on: db)
+            try await req.audit(.create, "ReportSnapshot", id: snapshot.id?.uuidString, detail: period.label, on: db)
+        }
         req.flash("Snapshot saved. It keeps these figures even if cases change later.")
         return req.redirect(to: "/reports/snapshots/\(snapshot.id!.uuidString)")
     }

@@ -185,8 +185,10 @@ struct SupplierPage: RouteCollection {
         supplier.sqExplanation = relevant == .yes && answers.compliant == .no ? explanation : nil
         supplier.sqAnsweredOn = req.today.iso
         if let url = supplier.sqStatementURL, supplier.statementURL == nil { supplier.statementURL = url }
-        try await supplier.save(on: req.db)
-        try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "selection questionnaire section 7")
+        try await req.db.writeTransaction { db in
+            try await supplier.save(on: db)
+            try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "selection questionnaire section 7", on: db)
+        }
         req.flash("Selection Questionnaire answers saved.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#questionnaire")
     }
@@ -226,8 +228,10 @@ struct SupplierPage: RouteCollection {
         supplier.declarationSignedBy = by
         supplier.declarationSignedRole = role
         supplier.declarationSignedOn = day.iso
-        try await supplier.save(on: req.db)
-        try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "declaration")
+        try await req.db.writeTransaction { db in
+            try await supplier.save(on: db)
+            try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "declaration", on: db)
+        }
         req.flash("Declaration recorded.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#declaration")
     }
@@ -251,8 +255,10 @@ struct SupplierPage: RouteCollection {
             if !url.isEmpty { supplier.statementURL = url }
             supplier.statementPeriodEnd = report.facts.periodEnd.flatMap(Day.init(parsing:))?.iso
             supplier.statementGaps = record.criteriaCount - record.metCount
-            try await supplier.save(on: req.db)
-            try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "statement checked")
+            try await req.db.writeTransaction { db in
+                try await supplier.save(on: db)
+                try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "statement checked", on: db)
+            }
             req.flash("Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
             return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement")
         }
@@ -285,8 +291,10 @@ struct SupplierPage: RouteCollection {
         }
         guard typed.errors.isEmpty else { return try await refuse(req, supplier, typed) }
         let contact = SupplierContact(supplierID: supplier.id!, name: name, role: role, email: email, phone: phone)
-        try await contact.create(on: req.db)
-        try await req.audit(.create, "SupplierContact", id: contact.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await contact.create(on: db)
+            try await req.audit(.create, "SupplierContact", id: contact.id?.uuidString, on: db)
+        }
         req.flash("Contact \(name) added.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
     }
@@ -296,8 +304,10 @@ struct SupplierPage: RouteCollection {
         guard let id = req.parameters.get("contactID").flatMap(UUID.init(uuidString:)),
               let contact = try await SupplierContact.query(on: req.db).filter(\.$id == id).filter(\.$supplier.$id == supplier.id!).first()
         else { throw LanternError.notFound }
-        try await contact.delete(on: req.db)
-        try await req.audit(.delete, "SupplierContact", id: id.uuidString)
+        try await req.db.writeTransaction { db in
+            try await contact.delete(on: db)
+            try await req.audit(.delete, "SupplierContact", id: id.uuidString, on: db)
+        }
         req.flash("Contact \(contact.name) removed.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
     }

@@ -221,8 +221,10 @@ struct SuppliersController: RouteCollection {
                                                                    cancel: "/suppliers", form: form, errors: errors),
                                         title: "Add a supplier", status: .unprocessableEntity)
         }
-        try await supplier.create(on: req.db)
-        try await req.audit(.create, "Supplier", id: supplier.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await supplier.create(on: db)
+            try await req.audit(.create, "Supplier", id: supplier.id?.uuidString, on: db)
+        }
         req.flash("\(supplier.name) added to the register.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)")
     }
@@ -244,8 +246,10 @@ struct SuppliersController: RouteCollection {
                                                                    cancel: "/suppliers/\(id)", form: form, errors: errors),
                                         title: "Change supplier", status: .unprocessableEntity)
         }
-        try await supplier.save(on: req.db)
-        try await req.audit(.update, "Supplier", id: id)
+        try await req.db.writeTransaction { db in
+            try await supplier.save(on: db)
+            try await req.audit(.update, "Supplier", id: id, on: db)
+        }
         req.flash("Changes to \(supplier.name) saved.")
         return req.redirect(to: "/suppliers/\(id)")
     }

@@ -75,8 +75,10 @@ struct CoursesController: RouteCollection {
         course.refreshMonths = refresh
         course.newStarterDays = days
         course.createdAt = req.lantern.now()
-        try await course.create(on: req.db)
-        try await req.audit(.create, "TrainingCourse", id: course.id?.uuidString, detail: name)
+        try await req.db.writeTransaction { db in
+            try await course.create(on: db)
+            try await req.audit(.create, "TrainingCourse", id: course.id?.uuidString, detail: name, on: db)
+        }
         req.flash("Course \(name) added. Now say who must take it.")
         return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
     }
@@ -101,8 +103,10 @@ struct CoursesController: RouteCollection {
         requirement.team = values["team"]!.isEmpty ? nil : values["team"]
         requirement.directorate = values["directorate"]!.isEmpty ? nil : values["directorate"]
         requirement.createdAt = req.lantern.now()
-        try await requirement.create(on: req.db)
-        try await req.audit(.create, "TrainingRequirement", id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)")
+        try await req.db.writeTransaction { db in
+            try await requirement.create(on: db)
+            try await req.audit(.create, "TrainingRequirement", id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)", on: db)
+        }
         req.flash("\(course.name) is now required for \(requirement.rule.description).")
         return req.redirect(to: "/training/courses#course-\(id.uuidString)")
     }
@@ -112,8 +116,10 @@ struct CoursesController: RouteCollection {
               let requirement = try await TrainingRequirement.find(id, on: req.db), requirement.$course.id == courseID else {
             throw LanternError.notFound
         }
-        try await requirement.delete(on: req.db)
-        try await req.audit(.delete, "TrainingRequirement", id: id.uuidString, detail: requirement.rule.description)
+        try await req.db.writeTransaction { db in
+            try await requirement.delete(on: db)
+            try await req.audit(.delete, "TrainingRequirement", id: id.uuidString, detail: requirement.rule.description, on: db)
+        }
         req.flash("Requirement removed.")
         return req.redirect(to: "/training/courses#course-\(courseID.uuidString)")
     }

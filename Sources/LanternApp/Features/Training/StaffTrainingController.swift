@@ -60,8 +60,10 @@ struct StaffTrainingController: RouteCollection {
         guard errors.isEmpty, let row = plan.newRows.first else { return try await list(req, typed: typed, errors: errors) }
         let person = StaffMember()
         TrainingImportController.apply(row, to: person, now: req.lantern.now())
-        try await person.create(on: req.db)
-        try await req.audit(.create, "StaffMember", id: person.id?.uuidString)
+        try await req.db.writeTransaction { db in
+            try await person.create(on: db)
+            try await req.audit(.create, "StaffMember", id: person.id?.uuidString, on: db)
+        }
         req.flash("\(person.name) added to the staff list.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }
@@ -137,8 +139,10 @@ struct StaffTrainingController: RouteCollection {
         completion.source = "manual"
         completion.recordedBy = req.currentUser?.id
         completion.recordedAt = req.lantern.now()
-        try await completion.create(on: req.db)
-        try await req.audit(.create, "TrainingCompletion", id: completion.id?.uuidString, detail: "\(course.name) on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await completion.create(on: db)
+            try await req.audit(.create, "TrainingCompletion", id: completion.id?.uuidString, detail: "\(course.name) on \(day.iso)", on: db)
+        }
         req.flash("\(course.name) recorded as completed on \(day.long).")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }
@@ -155,8 +159,10 @@ struct StaffTrainingController: RouteCollection {
         }
         person.leftOn = day.iso
         person.updatedAt = req.lantern.now()
-        try await person.save(on: req.db)
-        try await req.audit(.update, "StaffMember", id: person.id?.uuidString, detail: "left on \(day.iso)")
+        try await req.db.writeTransaction { db in
+            try await person.save(on: db)
+            try await req.audit(.update, "StaffMember", id: person.id?.uuidString, detail: "left on \(day.iso)", on: db)
+        }
         req.flash("\(person.name) leaves on \(day.long); their training no longer counts after that day.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }

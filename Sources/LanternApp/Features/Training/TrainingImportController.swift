@@ -129,8 +129,8 @@ struct TrainingImportController: RouteCollection {
                 c.recordedAt = now
                 try await c.create(on: db)
             }
+            try await req.audit(.importData, "TrainingCompletion", detail: "\(filename): \(plan.newRows.count) added, \(duplicates.count) already held", on: db)
         }
-        try await req.audit(.importData, "TrainingCompletion", detail: "\(filename): \(plan.newRows.count) added, \(duplicates.count) already held")
         return try await render(req, kind: .completions, duplicates: duplicates, ignored: plan.ignoredColumns,
                                 imported: "\(filename): \(plan.newRows.count) \(plan.newRows.count == 1 ? "completion" : "completions") recorded.")
     }

@@ -73,8 +73,10 @@ struct ImportController: RouteCollection {
             return try await refuse(req, errors)
         }
         let batch = ImportBatch(kind: kind, filename: String(file.filename.prefix(200)), data: data, createdBy: req.currentUser?.id, at: req.lantern.now())
-        try await batch.create(on: req.db)
-        try await req.audit(.create, "ImportBatch", id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview")
+        try await req.db.writeTransaction { db in
+            try await batch.create(on: db)
+            try await req.audit(.create, "ImportBatch", id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview", on: db)
+        }
         return req.redirect(to: "\(base)/\(batch.id!.uuidString)")
     }
 
@@ -222,8 +224,10 @@ struct ImportController: RouteCollection {
         guard batch.status == "pending" else { return req.redirect(to: "/\(kind.rawValue)") }
         batch.status = "discarded"
         batch.data = nil
-        try await batch.save(on: req.db)
-        try await req.audit(.delete, "ImportBatch", id: batch.id?.uuidString, detail: "discarded without importing")
+        try await req.db.writeTransaction { db in
+            try await batch.save(on: db)
+            try await req.audit(.delete, "ImportBatch", id: batch.id?.uuidString, detail: "discarded without importing", on: db)
+        }
         req.flash("Import of \(batch.filename) discarded. Nothing was imported.")
         return req.redirect(to: "/\(kind.rawValue)")
     }
