@@ -7,6 +7,7 @@ import Vapor
 /// Wires the database, sessions, middleware, views and routes. The one place that does.
 public func configure(_ app: Application, _ configuration: LanternConfiguration) async throws {
     app.lantern = LanternServices(configuration: configuration)
+    app.personalData = LanternMigrations.personalData
     _ = MetricsRegistry.shared
 
     if let resources = configuration.resourcesDirectory {
@@ -51,6 +52,11 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 }
 
 enum LanternMigrations {
+    /// Every table of personal data, as each feature declares it.
+    static let personalData = PersonalDataRegistry(
+        PersonalDataRegistry.platform + CasesPersonalData.tables + ConcernsPersonalData.tables + PrivacyPersonalData.tables
+            + SuppliersPersonalData.tables + TrainingPersonalData.tables)
+
     /// In the order they run. Those that move clear text into sealed storage need the cipher.
     static func all(cipher: FieldCipher) -> [any Migration] { [
         CreateOrganisation(),

@@ -225,7 +225,7 @@ struct CasesTests {
 
             let newKey = try DataProtectionKey(base64: DataProtectionKey.generateBase64())
             let rotating = FieldCipher(master: newKey, previous: [env.app.lantern.configuration.dataProtectionKey])
-            let report = try await KeyRotation.rotate(on: env.db, cipher: rotating)
+            let report = try await KeyRotation.rotate(on: env.db, cipher: rotating, registry: env.app.personalData)
             #expect(report.rewrapped >= 5)
             let onlyNew = FieldCipher(master: newKey)
             let reread = try #require(try await SafeguardingCase.find(c.id, on: env.db))
@@ -234,7 +234,7 @@ struct CasesTests {
             #expect(try note.open(with: onlyNew).contains("Viktor"))
             let oldOnly = FieldCipher(master: env.app.lantern.configuration.dataProtectionKey)
             #expect(throws: (any Error).self) { try reread.open(with: oldOnly) }
-            #expect(try await KeyRotation.rotate(on: env.db, cipher: onlyNew).rewrapped == 0)
+            #expect(try await KeyRotation.rotate(on: env.db, cipher: onlyNew, registry: env.app.personalData).rewrapped == 0)
         }
     }
 

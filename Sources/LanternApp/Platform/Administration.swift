@@ -105,7 +105,7 @@ extension Administration {
     /// Re-wraps every record's data key under the application's current key (`lantern keys rotate`),
     /// and writes the rotation to the audit log.
     public static func rotateKeys(on app: Application) async throws -> (rewrapped: Int, alreadyCurrent: Int) {
-        let report = try await KeyRotation.rotate(on: app.db, cipher: app.lantern.cipher)
+        let report = try await KeyRotation.rotate(on: app.db, cipher: app.lantern.cipher, registry: app.personalData)
         try await app.lantern.audit.append(on: app.db, actor: .system, action: .update, entityType: "DataProtectionKey",
                                            entityID: app.lantern.cipher.currentKeyID, requestID: nil,
                                            detail: "key rotation: \(report.rewrapped) data keys re-wrapped", at: app.lantern.now())

@@ -8,17 +8,12 @@ import Vapor
 /// either every record moves to the new key or none does. Ciphertexts and files are untouched,
 /// because only the data keys are wrapped by the organisation key (`security.md` §2).
 enum KeyRotation {
-    /// Every table whose rows carry a wrapped data key.
-    static let tables = [
-        KeyStoreEntry.schema, Concern.schema, ConcernReporter.schema, ConcernMessage.schema, EvidenceFile.schema,
-        SafeguardingCase.schema, CaseNote.schema, CaseTask.schema, CaseMarker.schema, CaseAction.schema,
-        Notification.schema, NotificationTransition.schema,
-    ]
-
     struct Report: Sendable { var rewrapped: Int; var alreadyCurrent: Int }
 
-    static func rotate(on db: any Database, cipher: FieldCipher) async throws -> Report {
-        try await db.writeTransaction { tx in
+    /// Walks every table the registry says carries a wrapped data key.
+    static func rotate(on db: any Database, cipher: FieldCipher, registry: PersonalDataRegistry) async throws -> Report {
+        let tables = registry.wrappedKeyTables
+        return try await db.writeTransaction { tx in
             let sql = tx as! any SQLDatabase
             var report = Report(rewrapped: 0, alreadyCurrent: 0)
             for table in tables {
