@@ -22,6 +22,16 @@ struct CSVFileTests {
         #expect(file.unreadable.isEmpty)
     }
 
+    /// From fuzzing (`scripts/fuzz csv`): a lone CR ends a line, as in old Mac exports, so line
+    /// numbers count it; a quote left open at the end of the file does not trap.
+    @Test func loneCarriageReturnsEndLinesAndAnOpenQuoteAtTheEndIsSafe() throws {
+        let file = try CSVFile(data: Data("name,sector,annual_spend\r\r\"Acme, Ltd\"\rBeta Ltd,Cleaning,5\r\"Open".utf8))
+        #expect(file.header == ["name", "sector", "annual_spend"])
+        #expect(file.rows.map(\.line).allSatisfy { (1...5).contains($0) })
+        #expect(file.rows.contains { $0.fields.first == "Acme, Ltd" })
+        #expect(file.rows.contains { $0.fields == ["Beta Ltd", "Cleaning", "5"] })
+    }
+
     @Test func headersAreNormalisedAndShortRowsPadded() throws {
         let file = try CSVFile(data: Data("\u{FEFF}Name, Company Number \nA\n".utf8))
         #expect(file.header == ["name", "company_number"])
