@@ -57,6 +57,15 @@ struct ReadingTests {
         }
     }
 
+    /// From fuzzing (`scripts/fuzz docx`): a document part cut off inside a tag leaves no
+    /// fragment of the tag in the text; escaped angle brackets in the text stay.
+    @Test func aWordPartCutOffInsideATagLeavesNoTagInTheText() {
+        let cut = #"<?xml version="1.0"?><w:document><w:body><w:p><w:r><w:t>Pay &lt;minimum&gt; wage</w:t></w:r></w:p><w:docummel"#
+        let text = DOCXText.text(fromDocumentXML: cut)
+        #expect(!text.contains("<w:"))
+        #expect(text.contains("Pay <minimum> wage"))
+    }
+
     @Test func typeIsSniffedFromContentNotName() {
         #expect(DocumentReader.sniff(Fixtures.pdf(pages: [["x"]])) == .pdf)
         #expect(DocumentReader.sniff(Data("<!doctype html><p>x".utf8)) == .html)

@@ -26,6 +26,9 @@ struct DOCXText {
         s = s.replacingOccurrences(of: #"<w:tab/>"#, with: "\t")
         s = s.replacingOccurrences(of: #"<w:br[^>]*/>"#, with: "\n", options: .regularExpression)
         s = s.replacingOccurrences(of: #"<[^>]+>"#, with: "", options: .regularExpression)
+        // A raw "<" in Word's XML only ever opens a tag (text carries &lt;): one cut off by a
+        // truncated part is dropped, not shown as words.
+        s = s.replacingOccurrences(of: #"<[^>]*$"#, with: "", options: .regularExpression)
         return HTMLText.decodeEntities(s)
     }
 }
