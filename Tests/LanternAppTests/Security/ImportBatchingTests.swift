@@ -23,6 +23,23 @@ struct ImportBatchingTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aConfirmedImportWhoseAuditRowCannotBeWrittenIsUndone(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            let before = try await Supplier.query(on: env.db).count()
+            let uploaded = try await ImportPageTests.upload(browser, "suppliers", "new.csv", Data("name,company_number\nAudit Test One Ltd,\nAudit Test Two Ltd,\n".utf8))
+            let batchPath = try #require(uploaded.location)
+            try await ReportAuditTests.auditRefuses(env, when: "NEW.action = 'import'")
+            try await browser.get(batchPath)
+            #expect(try await browser.post(batchPath + "/confirm", [:]).status == .internalServerError)
+            #expect(try await Supplier.query(on: env.db).count() == before, "suppliers were kept without the import's audit row")
+            let batch = try await env.record(ImportBatch.self, at: batchPath)
+            #expect(batch.status == "pending")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func rowsGoInShortTransactionsAndAFailureUndoesTheEarlierOnes(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             let batch = UUID()

@@ -94,9 +94,9 @@ struct TrainingImportController: RouteCollection {
                 Self.apply(row, to: person, now: now)
                 try await person.save(on: db)
             }
+            try await req.audit(.importData, "StaffMember", detail: "\(filename): \(added) added, \(updated) updated", on: db)
             return (added, updated)
         }
-        try await req.audit(.importData, "StaffMember", detail: "\(filename): \(added) added, \(updated) updated")
         return try await render(req, kind: .staff, ignored: plan.ignoredColumns,
                                 imported: "\(filename): \(added) \(added == 1 ? "person" : "people") added and \(updated) updated on the staff list.")
     }

@@ -197,24 +197,28 @@ struct ImportController: RouteCollection {
             throw LanternError(.conflict, "This import has already been \(batch.status). Upload the file again to import it again.")
         }
         let merge = try req.form(ConfirmForm.self).duplicates == "merge"
+        let entityType = kind == .suppliers ? "Supplier" : "Contract"
+        // The batch is marked imported, and audited, in the last transaction of the import.
+        let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
+            batch.status = "imported"
+            batch.summary = outcome.description
+            batch.data = nil
+            try await batch.save(on: db)
+            try await req.audit(.importData, entityType, id: batch.id?.uuidString, detail: "\(batch.filename): \(outcome)", on: db)
+        }
         let outcome: ImportOutcome
         switch kind {
         case .suppliers:
             let plan = try await SupplierImporter.plan(data, on: req.db)
             guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
-            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, now: req.lantern.now(), on: req.db)
+            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, now: req.lantern.now(), on: req.db, finally: finish)
         case .contracts:
             let plan = try await ContractImporter.plan(data, on: req.db)
             guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
             let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
-            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, now: req.lantern.now(), on: req.db)
+            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, now: req.lantern.now(), on: req.db,
+                                                       finally: finish)
         }
-        batch.status = "imported"
-        batch.summary = outcome.description
-        batch.data = nil
-        try await batch.save(on: req.db)
-        try await req.audit(.importData, kind == .suppliers ? "Supplier" : "Contract", id: batch.id?.uuidString,
-                            detail: "\(batch.filename): \(outcome)")
         req.flash("Imported \(batch.filename): \(outcome).")
         return req.redirect(to: "/\(kind.rawValue)")
     }

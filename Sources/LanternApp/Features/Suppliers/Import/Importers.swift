@@ -47,7 +47,10 @@ enum SupplierImporter {
         return SupplierImport.plan(file, byNumber: keys.byNumber, byName: keys.byName)
     }
 
-    static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, now: Date, on db: any Database) async throws -> ImportOutcome {
+    /// `finally` runs in the last transaction, with the outcome: the batch's own record and its
+    /// audit row go in with the merges, or the rows already written are undone.
+    static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, now: Date, on db: any Database,
+                      finally: @escaping @Sendable (any Database, ImportOutcome) async throws -> Void = { _, _ in }) async throws -> ImportOutcome {
         precondition(plan.canImport)
         var outcome = ImportOutcome()
         do {
@@ -81,10 +84,14 @@ enum SupplierImporter {
                 outcome.merged += 1
             }
             let targets = Array(existingTargets.values)
-            try await BulkInsert.inBatches(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
-                                           then: { db in for target in targets { try await target.save(on: db) } },
-                                           undo: { db in if let batchID { try await Supplier.query(on: db).filter(\.$importBatchID == batchID).delete() } })
             outcome.created = models.count
+            let final = outcome
+            try await BulkInsert.inBatches(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+                                           then: { db in
+                                               for target in targets { try await target.save(on: db) }
+                                               try await finally(db, final)
+                                           },
+                                           undo: { db in if let batchID { try await Supplier.query(on: db).filter(\.$importBatchID == batchID).delete() } })
         }
         if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Supplier.schema]) }
         return outcome
@@ -145,7 +152,8 @@ enum ContractImporter {
     }
 
     static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
-                      now: Date, on db: any Database) async throws -> ImportOutcome {
+                      now: Date, on db: any Database,
+                      finally: @escaping @Sendable (any Database, ImportOutcome) async throws -> Void = { _, _ in }) async throws -> ImportOutcome {
         precondition(plan.canImport)
         let today = Day(now)
         var outcome = ImportOutcome()
@@ -177,10 +185,14 @@ enum ContractImporter {
                 outcome.merged += 1
             }
             let targets = Array(existingTargets.values)
-            try await BulkInsert.inBatches(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
-                                           then: { db in for target in targets { try await target.save(on: db) } },
-                                           undo: { db in if let batchID { try await Contract.query(on: db).filter(\.$importBatchID == batchID).delete() } })
             outcome.created = models.count
+            let final = outcome
+            try await BulkInsert.inBatches(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+                                           then: { db in
+                                               for target in targets { try await target.save(on: db) }
+                                               try await finally(db, final)
+                                           },
+                                           undo: { db in if let batchID { try await Contract.query(on: db).filter(\.$importBatchID == batchID).delete() } })
         }
         if outcome.created >= BulkInsert.largeLoad { try await DatabaseSetup.afterBulkLoad(db, tables: [Contract.schema]) }
         return outcome
