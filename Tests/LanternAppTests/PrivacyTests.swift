@@ -84,6 +84,40 @@ struct PrivacyTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aReportersAccountIsLeftOutOfTheCopyUnlessTheReviewerAddsItBack(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let reporter = try env.browser()
+            let report = ConcernsTests.publicReport.filter { $0.0 != "who" && $0.0 != "description" }
+                + [("who", "Tomasz Nowak, about 15"), ("description", "My neighbour Grace Hill saw him carried in at night.")]
+            _ = try await ConcernsTests.reportAnonymously(reporter, report)
+            try await reporter.post("/report/messages", ["message": "He was there again on Sunday."])
+
+            let dpo = try env.browser()
+            try await dpo.signIn(as: .dataProtectionOfficer)
+            let created = try await dpo.post("/privacy/sar", ["name": "Tomasz Nowak", "date_of_birth": "", "contact": "By post",
+                                                              "received_on": Day(env.clock.now()).iso, "aliases": ""])
+            let path = try #require(created.location)
+            try await dpo.post(path + "/identity", ["method": "Birth certificate, with his guardian", "verified_on": Day(env.clock.now()).iso])
+            try await dpo.post(path + "/search", [:])
+            let found = try await env.record(SubjectAccessRequest.self, at: path).open(with: env.app.lantern.cipher).found
+            let concern = try #require(found.first { $0.kind == "Concern" })
+            #expect(concern.lines.contains("Who is at risk: Tomasz Nowak, about 15"))
+            let page = try await dpo.get(path).body.string
+            #expect(page.contains("Other people&#39;s information") || page.contains("Other people's information"))
+
+            try await dpo.postPairs(path + "/review", [("include[]", concern.id)])
+            let plain = try await dpo.get(path + "/export.json").body.string
+            #expect(plain.contains("Tomasz Nowak, about 15"))
+            #expect(!plain.contains("Grace Hill") && !plain.contains("again on Sunday"), "the reporter's account went into the copy by default")
+
+            try await dpo.postPairs(path + "/review", [("include[]", concern.id), ("add_back[]", "\(concern.id)#0"), ("redact", "Grace Hill")])
+            let added = try await dpo.get(path + "/export.json").body.string
+            #expect(added.contains("saw him carried in at night") && added.contains("[redacted]"))
+            #expect(!added.contains("Grace Hill") && !added.contains("again on Sunday"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func anErasedPersonCannotBeFoundAnywhereButTheStatisticsKeepTheirCounts(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             let (caseworker, c) = try await Self.openCase(env, first: "Ottoline", last: "Quibble")

@@ -22,6 +22,9 @@ enum PersonSearch {
         let date: String
         let match: String
         let lines: [String]
+        /// Information that is another person's (a reporter's account and messages): left out of
+        /// the copy unless the reviewer adds a line back. Optional so earlier searches still open.
+        var otherPeople: [String]? = nil
     }
 
     static func normalised(_ s: String) -> String {
@@ -79,15 +82,19 @@ enum PersonSearch {
                 let s = try c.open(with: cipher)
                 let linked = c.caseID.map(caseIDs.contains) ?? false
                 guard linked || matches(q.names, in: s.whoAtRisk) != nil else { continue }
-                var lines = ["Received: \(Day(c.receivedAt).long)", "Who is at risk: \(s.whoAtRisk)", "Where: \(s.location) \(s.postcode)",
-                             "What was reported: \(s.description)"]
-                if !s.otherIndicators.isEmpty { lines.append("Other signs: \(s.otherIndicators)") }
+                // Who reported, and what they wrote, is the reporter's information, not the person's.
+                var lines = ["Received: \(Day(c.receivedAt).long)", "Who is at risk: \(s.whoAtRisk)", "Where: \(s.location) \(s.postcode)"]
+                var reporters = ["What the reporter wrote: \(s.description)"]
+                if !s.otherIndicators.isEmpty { reporters.append("Other signs the reporter gave: \(s.otherIndicators)") }
                 for m in try await ConcernMessage.query(on: db).filter(\.$concern.$id == c.id!).sort(\.$sentAt).all() {
-                    let label = m.visibility == .internalNote ? "Internal note" : "Message"
-                    lines.append("\(label) \(Day(m.sentAt).long): \(try m.open(with: cipher))")
+                    switch m.visibility {
+                    case .fromReporter: reporters.append("The reporter's message of \(Day(m.sentAt).long): \(try m.open(with: cipher))")
+                    case .toReporter: reporters.append("Our message to the reporter of \(Day(m.sentAt).long): \(try m.open(with: cipher))")
+                    case .internalNote: lines.append("Our note of \(Day(m.sentAt).long): \(try m.open(with: cipher))")
+                    }
                 }
                 found.append(Found(kind: "Concern", id: c.id!.uuidString, title: "Concern \(c.reference)", date: Day(c.receivedAt).iso,
-                                   match: linked ? "linked to a case found" : "named in the concern", lines: lines))
+                                   match: linked ? "linked to a case found" : "named in the concern", lines: lines, otherPeople: reporters))
             }
         }
         for r in try await ConcernReporter.query(on: db).with(\.$concern).all() {

@@ -38,6 +38,8 @@ final class SubjectAccessRequest: SealedModel, @unchecked Sendable {
         /// were added still open.
         var identityMethod: String?
         var extensionReason: String?
+        /// Lines of other people's information the reviewer added back, as "record id#line".
+        var addedBack: [String]?
     }
 
     init() { wrappedKey = Data(); sealed = Data() }

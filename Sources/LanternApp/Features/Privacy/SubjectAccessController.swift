@@ -105,7 +105,19 @@ struct SubjectAccessController: RouteCollection {
     }
 
     struct SARView: Encodable {
-        struct Item: Encodable { let id: String; let kind: String; let title: String; let date: String; let match: String; let lines: [String]; let included: Bool }
+        struct Item: Encodable {
+            let id: String; let kind: String; let title: String; let date: String; let match: String; let lines: [String]; let included: Bool
+            let otherPeople: [OtherLine]
+        }
+        struct OtherLine: Encodable {
+            let key: String; let text: String; let added: Bool
+            var domID: String { key.replacingOccurrences(of: "#", with: "-") }
+            enum CodingKeys: String, CodingKey { case key, text, added, domID }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(key, forKey: .key); try c.encode(text, forKey: .text); try c.encode(added, forKey: .added); try c.encode(domID, forKey: .domID)
+            }
+        }
         let id: String
         let reference: String
         let status: String
@@ -141,8 +153,14 @@ struct SubjectAccessController: RouteCollection {
             overdue: s.isOpen && s.effectiveDue < req.today.iso, extended: s.extendedDueOn != nil, extensionReason: secrets.extensionReason ?? "",
             identity: s.identityVerifiedOn.map { "Verified on \(Day(parsing: $0)?.long ?? $0) by \(secrets.identityMethod ?? "")" } ?? "",
             identityVerified: s.identityVerifiedOn != nil, searched: Day(parsing: secrets.searchedOn)?.long ?? "",
-            items: secrets.found.map { .init(id: $0.id, kind: $0.kind, title: $0.title, date: $0.date, match: $0.match, lines: $0.lines,
-                                             included: !secrets.excluded.contains($0.id)) },
+            items: secrets.found.map { found in
+                .init(id: found.id, kind: found.kind, title: found.title, date: found.date, match: found.match, lines: found.lines,
+                      included: !secrets.excluded.contains(found.id),
+                      otherPeople: (found.otherPeople ?? []).enumerated().map { index, text in
+                          let key = Self.lineKey(found.id, index)
+                          return .init(key: key, text: text, added: secrets.addedBack?.contains(key) == true)
+                      })
+            },
             redact: secrets.redact, sentOn: s.sentOn.flatMap(Day.init(parsing:))?.long ?? "", values: values, errors: errors)
         return try await req.render("Privacy/sar", view, title: "Subject access request \(s.reference)", status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -237,11 +255,13 @@ struct SubjectAccessController: RouteCollection {
 
     func review(req: Request) async throws -> Response {
         let s = try await sar(req)
-        struct ReviewForm: Content { var include: [String]?; var redact: String? }
+        struct ReviewForm: Content { var include: [String]?; var add_back: [String]?; var redact: String? }
         let form = try req.form(ReviewForm.self)
         var secrets = try s.open(with: req.cipher)
         let included = Set(form.include ?? [])
         secrets.excluded = secrets.found.map(\.id).filter { !included.contains($0) }
+        let offered = Set(secrets.found.flatMap { found in (found.otherPeople ?? []).indices.map { Self.lineKey(found.id, $0) } })
+        secrets.addedBack = (form.add_back ?? []).filter(offered.contains).sorted()
         secrets.redact = FormText.trim(form.redact)
         try s.seal(secrets, with: req.cipher)
         try await req.db.writeTransaction { db in
@@ -252,15 +272,21 @@ struct SubjectAccessController: RouteCollection {
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
     }
 
-    /// The reviewed copy: included records only, with every third-party name given replaced.
+    static func lineKey(_ recordID: String, _ index: Int) -> String { "\(recordID)#\(index)" }
+
+    /// The reviewed copy: included records only, other people's information only where the
+    /// reviewer added it back, and every third-party name given replaced.
     static func bundle(_ s: SubjectAccessRequest, _ secrets: SubjectAccessRequest.Secrets) -> [PersonSearch.Found] {
         let names = secrets.redact.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == ";" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         func redacted(_ text: String) -> String {
             names.reduce(text) { t, name in t.replacingOccurrences(of: name, with: "[redacted]", options: .caseInsensitive) }
         }
-        return secrets.found.filter { !secrets.excluded.contains($0.id) }.map {
-            PersonSearch.Found(kind: $0.kind, id: $0.id, title: redacted($0.title), date: $0.date, match: $0.match, lines: $0.lines.map(redacted))
+        let added = Set(secrets.addedBack ?? [])
+        return secrets.found.filter { !secrets.excluded.contains($0.id) }.map { found in
+            let others = (found.otherPeople ?? []).enumerated().filter { added.contains(lineKey(found.id, $0.offset)) }.map(\.element)
+            return PersonSearch.Found(kind: found.kind, id: found.id, title: redacted(found.title), date: found.date, match: found.match,
+                                      lines: (found.lines + others).map(redacted))
         }
     }
 
