@@ -15,7 +15,8 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     }
 
     try DatabaseSetup.use(configuration.database, clock: configuration.clock, on: app)
-    app.migrations.add(LanternMigrations.all(cipher: app.lantern.cipher))
+    app.migrations.add(LanternMigrations.all(cipher: app.lantern.cipher,
+                                             evidenceDirectory: (configuration.dataDirectory as NSString).appendingPathComponent("evidence")))
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.sessions.use { _ in DatabaseSessionDriver() }
@@ -58,7 +59,7 @@ enum LanternMigrations {
             + SuppliersPersonalData.tables + TrainingPersonalData.tables)
 
     /// In the order they run. Those that move clear text into sealed storage need the cipher.
-    static func all(cipher: FieldCipher) -> [any Migration] { [
+    static func all(cipher: FieldCipher, evidenceDirectory: String) -> [any Migration] { [
         CreateOrganisation(),
         CreateTeam(),
         CreateUser(),
@@ -86,5 +87,6 @@ enum LanternMigrations {
         SealSubjectAccessReasons(cipher: cipher),
         SealConsentWithdrawals(cipher: cipher),
         CreateAuditArchives(),
+        MoveEvidenceIntoDatabase(cipher: cipher, directory: evidenceDirectory),
     ] }
 }

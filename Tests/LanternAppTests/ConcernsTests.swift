@@ -172,9 +172,10 @@ struct ConcernsTests {
             let download = try await officer.get("/concerns/\(concern.id!.uuidString)/files/\(fileID.uuidString)")
             #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment; filename=\"rota.pdf\"") == true)
             #expect(download.body.string == "%PDF-1.4\nrota")
-            // The stored file is encrypted.
-            let stored = try #require(FileManager.default.contents(atPath: NSTemporaryDirectory() + "/evidence/\(fileID.uuidString.lowercased()).sealed"))
-            #expect(!String(decoding: stored, as: UTF8.self).contains("rota"))
+            // The stored bytes are encrypted, in the database.
+            let stored = try await EvidenceChunk.query(on: env.db).filter(\.$fileID == fileID).all()
+            #expect(stored.count == 1)
+            #expect(!String(decoding: stored[0].sealed, as: UTF8.self).contains("rota"))
         }
     }
 

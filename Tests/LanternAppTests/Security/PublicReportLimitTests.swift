@@ -164,8 +164,8 @@ struct ReportAuditTests {
             let files = try await EvidenceFile.query(on: env.db).filter(\.$ownerID == c.id!).all()
             #expect(!files.isEmpty)
             for f in files {
-                #expect(FileManager.default.fileExists(atPath: EvidenceStore.path(directory: EvidenceStore.directory(env.app), f.id!)),
-                        "an erasure that was rolled back removed an evidence file")
+                #expect(try await EvidenceChunk.readAll(f, cipher: env.app.lantern.cipher, on: env.db).count == f.size,
+                        "an erasure that was rolled back removed an evidence file's bytes")
             }
         }
     }

@@ -4,7 +4,7 @@ import LanternCore
 import Vapor
 
 /// An evidence file on a concern or a case. The bytes are stored encrypted under the record's
-/// data key in the data folder; the name and description are encrypted in the row.
+/// data key in `evidence_chunks`; the name and description are encrypted in the row.
 /// Sources: `shared/docs/domain/referrals.md` §3.5 (file types and sizes) and `security.md` §2.
 final class EvidenceFile: SealedModel, @unchecked Sendable {
     static let schema = "evidence_files"
@@ -54,21 +54,12 @@ struct CreateEvidenceFiles: AsyncMigration {
     func revert(on database: any Database) async throws { try await database.schema(EvidenceFile.schema).delete() }
 }
 
-/// Stores and reads evidence bytes, encrypted, in `<data folder>/evidence/`.
+/// Stores and reads evidence bytes inside the database, encrypted in chunks under the file
+/// record's data key, in the same transaction as the record: a backup holds them, every
+/// instance sees them, and a file is never stored without its row or the other way round.
 enum EvidenceStore {
-    static let purpose = "evidence-file"
-
-    static func directory(_ req: Request) -> String { directory(req.application) }
-
-    static func directory(_ app: Application) -> String {
-        (app.lantern.configuration.dataDirectory as NSString).appendingPathComponent("evidence")
-    }
-
-    static func path(_ req: Request, _ id: UUID) -> String { path(directory: directory(req), id) }
-
-    static func path(directory: String, _ id: UUID) -> String {
-        (directory as NSString).appendingPathComponent(id.uuidString.lowercased() + ".sealed")
-    }
+    /// Plaintext bytes per stored chunk.
+    static let chunkSize = 1_048_576
 
     /// The most files one submission or message may carry.
     static let maximumFilesPerSubmission = 10
@@ -101,7 +92,8 @@ enum EvidenceStore {
         return name.isEmpty ? "A file" : String(name.prefix(80))
     }
 
-    /// Encrypts and writes the file, then records it. The caller has checked it.
+    /// Records the file and writes its bytes, encrypted, a chunk a row. The caller has checked it,
+    /// and `db` is the caller's transaction.
     @discardableResult
     static func save(_ req: Request, file: File, kind: EvidenceKind, owner: EvidenceFile.Owner, ownerID: UUID,
                      description: String, fromReporter: Bool, on db: any Database) async throws -> EvidenceFile {
@@ -116,23 +108,25 @@ enum EvidenceStore {
         // Only the last path component of the name, and never more than 200 characters.
         let name = String((file.filename as NSString).lastPathComponent.prefix(200))
         try record.seal(.init(filename: name.isEmpty ? "evidence.\(kind.fileExtension)" : name, description: description), with: req.cipher)
-        let sealed = try req.cipher.sealBytes(Data(buffer: file.data), wrapped: record.dataKey(), purpose: purpose, recordID: record.id!.uuidString)
-        try PrivateFiles.folder(directory(req))
-        guard FileManager.default.createFile(atPath: path(req, record.id!), contents: sealed, attributes: [.posixPermissions: 0o600]) else {
-            throw LanternError(.internalServerError, "The file could not be stored. Nothing was saved; try again.")
-        }
         try await record.create(on: db)
+        try await EvidenceChunk.write(file.data.readableBytesView, of: record, cipher: req.cipher, on: db)
         return record
     }
 
-    /// The decrypted file as a download: never displayed inline.
+    /// The decrypted file as a download, streamed a chunk at a time: never displayed inline.
     static func download(_ req: Request, _ record: EvidenceFile) throws -> Response {
-        guard let sealed = FileManager.default.contents(atPath: path(req, record.id!)) else {
-            throw LanternError(.notFound, "The file is missing from storage.")
-        }
-        let bytes = try req.cipher.openBytes(sealed, wrapped: record.dataKey(), purpose: purpose, recordID: record.id!.uuidString)
         let secrets = try record.open(with: req.cipher)
-        let response = Response(status: .ok, body: .init(data: bytes))
+        let cipher = req.cipher, db = req.db, fileID = record.id!, wrapped = try record.dataKey()
+        let response = Response(status: .ok, body: .init(asyncStream: { writer in
+            do {
+                try await EvidenceChunk.read(fileID: fileID, wrapped: wrapped, cipher: cipher, on: db) { bytes in
+                    try await writer.writeBuffer(ByteBuffer(bytes: bytes))
+                }
+                try await writer.write(.end)
+            } catch {
+                try await writer.write(.error(error))
+            }
+        }, count: record.size))
         response.headers.contentType = HTTPMediaType(type: String(record.kind.mediaType.split(separator: "/")[0]),
                                                      subType: String(record.kind.mediaType.split(separator: "/")[1]))
         let ascii = secrets.filename.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 32 ? String($0) : "_" }.joined()

@@ -13,22 +13,13 @@ import LanternCore
 enum PersonErasure {
     struct Result: Sendable {
         var cases = 0, concerns = 0, files = 0, records = 0
-        /// Evidence files whose rows (and so their keys) are gone. They are removed from disk
-        /// only after the transaction commits, so an erasure rolled back loses nothing.
-        var filePaths: [String] = []
 
         mutating func add(_ other: Result) {
             cases += other.cases; concerns += other.concerns; files += other.files; records += other.records
-            filePaths += other.filePaths
-        }
-
-        /// Call once the erasure's transaction has committed.
-        func removeFiles() {
-            for path in filePaths where FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 
-    static func eraseCase(_ c: SafeguardingCase, on db: any Database, cipher: FieldCipher, evidenceDirectory: String, now: Date) async throws -> Result {
+    static func eraseCase(_ c: SafeguardingCase, on db: any Database, cipher: FieldCipher, now: Date) async throws -> Result {
         var result = Result(cases: 1)
         c.wrappedKey = Data()
         try c.seal(.init(), with: cipher)
@@ -58,7 +49,7 @@ enum PersonErasure {
                 try await t.save(on: db)
             }
         }
-        result.add(try await deleteEvidence(owner: .case, id: id, on: db, directory: evidenceDirectory))
+        result.add(try await deleteEvidence(owner: .case, id: id, on: db))
         for d in try await Disclosure.query(on: db).filter(\.$caseID == id).all() {
             let recipient = try d.open(with: cipher).recipient
             d.wrappedKey = Data()
@@ -66,14 +57,14 @@ enum PersonErasure {
             try await d.save(on: db)
         }
         for concern in try await Concern.query(on: db).filter(\.$caseID == id).filter(\.$erasedAt == nil).all() {
-            result.add(try await eraseConcern(concern, on: db, cipher: cipher, evidenceDirectory: evidenceDirectory, now: now, keepReporter: true))
+            result.add(try await eraseConcern(concern, on: db, cipher: cipher, now: now, keepReporter: true))
         }
         return result
     }
 
     /// A concern's content and messages go; its channel, dates and routes stay for the statistics.
     /// The reporter's identity is theirs, not the person's: kept unless the concern itself expires.
-    static func eraseConcern(_ c: Concern, on db: any Database, cipher: FieldCipher, evidenceDirectory: String, now: Date,
+    static func eraseConcern(_ c: Concern, on db: any Database, cipher: FieldCipher, now: Date,
                              keepReporter: Bool) async throws -> Result {
         var result = Result(concerns: 1)
         c.wrappedKey = Data()
@@ -87,17 +78,15 @@ enum PersonErasure {
             result.records += try await ConcernReporter.query(on: db).filter(\.$concern.$id == c.id!).count()
             try await ConcernReporter.query(on: db).filter(\.$concern.$id == c.id!).delete()
         }
-        result.add(try await deleteEvidence(owner: .concern, id: c.id!, on: db, directory: evidenceDirectory))
+        result.add(try await deleteEvidence(owner: .concern, id: c.id!, on: db))
         return result
     }
 
-    static func deleteEvidence(owner: EvidenceFile.Owner, id: UUID, on db: any Database, directory: String) async throws -> Result {
-        let files = try await EvidenceFile.query(on: db).filter(\.$ownerType == owner).filter(\.$ownerID == id).all()
-        var result = Result(files: files.count)
-        for f in files {
-            result.filePaths.append(EvidenceStore.path(directory: directory, f.id!))
-            try await f.delete(on: db)
-        }
-        return result
+    /// The files' rows and their sealed bytes go in the erasure's transaction.
+    static func deleteEvidence(owner: EvidenceFile.Owner, id: UUID, on db: any Database) async throws -> Result {
+        let ids = try await EvidenceFile.query(on: db).filter(\.$ownerType == owner).filter(\.$ownerID == id).all().compactMap(\.id)
+        try await EvidenceChunk.query(on: db).filter(\.$fileID ~~ ids).delete()
+        try await EvidenceFile.query(on: db).filter(\.$id ~~ ids).delete()
+        return Result(files: ids.count)
     }
 }

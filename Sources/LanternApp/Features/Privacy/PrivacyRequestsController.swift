@@ -123,18 +123,17 @@ struct PrivacyRequestsController: RouteCollection {
         r.decision = values["decision"]!
         r.decidedOn = req.today.iso
         r.decidedBy = req.currentUser?.id
-        let now = req.lantern.now(), cipher = req.cipher, evidence = EvidenceStore.directory(req.application)
+        let now = req.lantern.now(), cipher = req.cipher
         var done = ""
         if acting, let c {
             switch r.kind {
             case "erasure":
                 let reference = r.reference
                 let result = try await req.db.writeTransaction { db in
-                    let result = try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now)
+                    let result = try await PersonErasure.eraseCase(c, on: db, cipher: cipher, now: now)
                     try await req.audit(.delete, "Case", id: c.id?.uuidString, detail: "personal data erased under \(reference)", on: db)
                     return result
                 }
-                result.removeFiles()
                 r.carriedOutAt = now
                 done = " The case's personal data was erased: \(result.concerns) linked \(result.concerns == 1 ? "concern" : "concerns"), \(result.records) records and \(result.files) files."
             case "restriction":

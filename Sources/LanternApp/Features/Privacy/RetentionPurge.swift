@@ -94,18 +94,17 @@ enum RetentionPurge {
         let lines = try await plan(on: app.db, today: today)
         let report = Report(dryRun: dryRun, today: today.long, lines: lines)
         guard !dryRun else { return report }
-        let cipher = app.lantern.cipher, now = app.lantern.now(), evidence = EvidenceStore.directory(app)
-        let erased = try await app.db.writeTransaction { db in
-            var erased = PersonErasure.Result()
+        let cipher = app.lantern.cipher, now = app.lantern.now()
+        try await app.db.writeTransaction { db in
             for line in lines where !line.ids.isEmpty {
                 switch line.type {
                 case .closedCases:
                     for c in try await SafeguardingCase.query(on: db).filter(\.$id ~~ line.ids).all() {
-                        erased.add(try await PersonErasure.eraseCase(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now))
+                        _ = try await PersonErasure.eraseCase(c, on: db, cipher: cipher, now: now)
                     }
                 case .concernsNoFurtherAction, .anonymousReports:
                     for c in try await Concern.query(on: db).filter(\.$id ~~ line.ids).all() {
-                        erased.add(try await PersonErasure.eraseConcern(c, on: db, cipher: cipher, evidenceDirectory: evidence, now: now, keepReporter: false))
+                        _ = try await PersonErasure.eraseConcern(c, on: db, cipher: cipher, now: now, keepReporter: false)
                     }
                 case .supplierRecords:
                     try await Contract.query(on: db).filter(\.$supplier.$id ~~ line.ids).delete()
@@ -126,9 +125,7 @@ enum RetentionPurge {
             let summary = lines.map { "\($0.type.rawValue)=\($0.ids.count)" }.joined(separator: ", ")
             try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: "RetentionPurge", entityID: nil,
                                                requestID: nil, detail: summary, at: now)
-            return erased
         }
-        erased.removeFiles()
         app.procurementFigures.invalidate()
         return report
     }
