@@ -68,6 +68,9 @@ struct PrivacyTests {
             #expect(json.status == .ok)
             #expect(json.body.string.contains("Zofia Kaminska") && json.body.string.contains("07700 900555"))
             #expect(!json.body.string.contains("Leeds") && json.body.string.contains("[redacted]"))
+            // Written for the person: dates in words, no internal codes.
+            #expect(json.body.string.contains("Date of birth: 14 March 1990") && !json.body.string.contains("1990-03-14"))
+            #expect(!json.body.string.contains("Optional("))
             let pdf = try await dpo.get(path + "/export.pdf")
             let pdfText = try ProgrammeTests.pdftotext(Data(buffer: pdf.body))
             #expect(pdfText.contains("Zofia Kaminska"))

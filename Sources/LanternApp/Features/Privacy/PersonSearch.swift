@@ -108,16 +108,21 @@ enum PersonSearch {
         for p in try await StaffMember.query(on: db).all() where matches(q.names, in: p.name) != nil {
             let done = try await TrainingCompletion.query(on: db).filter(\.$staff.$id == p.id!).with(\.$course).sort(\.$completedOn).all()
             found.append(Found(kind: "Training record", id: p.id!.uuidString, title: "Staff number \(p.staffNumber)", date: p.startedOn ?? "",
-                               match: "name", lines: ["Name: \(p.name)", "Job title: \(p.jobTitle)", "Directorate: \(p.directorate)", "Email: \(p.email ?? "")"]
-                                   + done.map { "Completed \($0.course.name) on \($0.completedOn) (\($0.provider))" }))
+                               match: "name", lines: ["Name: \(p.name)", "Job title: \(p.jobTitle ?? "")", "Directorate: \(p.directorate ?? "")", "Email: \(p.email ?? "")"]
+                                   + done.map { "Completed \($0.course.name) on \(plain($0.completedOn)) (\($0.provider))" }))
         }
         return found
     }
 
-    /// A case's content for the copy: the person's details and every record on the case.
+    /// A date as the person reads it ("14 March 1990"), whatever form it was stored in.
+    static func plain(_ stored: String) -> String { Day(parsing: stored)?.long ?? stored }
+
+    /// A case's content for the copy, in plain words for the person who receives it: their
+    /// details and every record on the case.
     static func caseLines(_ c: SafeguardingCase, _ s: SafeguardingCase.Secrets, on db: any Database, cipher: FieldCipher) async throws -> [String] {
+        func label(_ table: [(String, String)], _ key: String) -> String { table.first { $0.0 == key }?.1 ?? key }
         var lines = ["Name: \(s.firstName) \(s.lastName)", "Other names: \([s.aliases, s.nickname].filter { !$0.isEmpty }.joined(separator: ", "))",
-                     "Date of birth: \(s.dateOfBirth)", "Gender: \(c.gender.rawValue)", "Nationality: \(c.nationality)",
+                     "Date of birth: \(plain(s.dateOfBirth))", "Gender: \(c.gender.label)", "Nationality: \(c.nationality)",
                      "Phone: \(s.phone)", "Email: \(s.email)", "Address: \(s.address)", "Safe contact: \(s.safeToContact)",
                      "What happened: \(s.exploitationSummary)", "Where: \([s.ukTowns, s.overseasCountries].filter { !$0.isEmpty }.joined(separator: "; "))",
                      "Exploitation types: \(c.types.map(\.label).joined(separator: "; "))", "Case opened: \(Day(c.openedAt).long)"]
@@ -125,16 +130,17 @@ enum PersonSearch {
             lines.append("Note \(Day(n.writtenAt).long): \(try n.open(with: cipher))")
         }
         for m in try await CaseMarker.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
-            lines.append("Marker \(m.kind) set \(Day(m.setAt).long), review by \(m.reviewOn): \(try m.open(with: cipher))")
+            lines.append("Warning on the case, \(label(CaseMarker.kinds, m.kind).lowercased()), set \(Day(m.setAt).long), to be reviewed by \(plain(m.reviewOn)): \(try m.open(with: cipher))")
         }
         let caseKey = try c.unwrappedKey(with: cipher)
         for consent in try await CaseConsent.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
-            let withdrawal = try consent.withdrawnOn.map { ", withdrawn \($0) (\(try consent.withdrawalMethod(caseKey: caseKey) ?? ""))" } ?? ""
-            lines.append("Consent to \(consent.purpose): \(consent.decision.rawValue) on \(consent.givenOn) (wording \(consent.wordingVersion))" + withdrawal)
+            let withdrawal = try consent.withdrawnOn.map { ", withdrawn on \(plain($0)) (\(try consent.withdrawalMethod(caseKey: caseKey) ?? ""))" } ?? ""
+            lines.append("Your consent to \(label(CaseConsent.purposes, consent.purpose).lowercased()): \(consent.decision.label.lowercased()) on \(plain(consent.givenOn)) (explained with wording version \(consent.wordingVersion))" + withdrawal)
         }
         for a in try await CaseAction.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
             let secrets = try a.open(with: cipher)
-            lines.append("Action \(a.kind) on \(a.sentOn): \(secrets.recipient) \(secrets.theirReference) \(secrets.outcome)")
+            let details = [secrets.recipient, secrets.theirReference.isEmpty ? "" : "their reference \(secrets.theirReference)", secrets.outcome].filter { !$0.isEmpty }
+            lines.append("\(label(CaseAction.kinds, a.kind)) on \(plain(a.sentOn))" + (details.isEmpty ? "" : ": " + details.joined(separator: "; ")))
         }
         for n in try await Notification.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all() {
             lines.append("\(n.kind.label): \(n.state.label), reference \(try n.open(with: cipher).homeOfficeReference)")
