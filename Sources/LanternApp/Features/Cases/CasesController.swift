@@ -34,7 +34,7 @@ struct CasesController: RouteCollection {
         let user = req.currentUser!
         let filter = req.queryValue("show").isEmpty ? "open" : req.queryValue("show")
         // Read with SQL rather than Fluent models: hydrating 50 models by reflection cost more
-        // than the query. The need-to-know rule is the same as `NeedToKnow.cases`.
+        // than the query. The need-to-know rule is `NeedToKnow.CaseScope`, as everywhere.
         let sql = req.db as! any SQLDatabase
         func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
             let query = query.from(SafeguardingCase.schema)
@@ -45,15 +45,8 @@ struct CasesController: RouteCollection {
             default: return query.where("status", .equal, "open")
             }
         }
-        func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
-            let query = filtered(query)
-            guard !user.can(.overseeAllCases) else { return query }
-            return query.where {
-                var group = $0.where("owner_id", .equal, user.id!)
-                if let team = user.$team.id { group = group.orWhere("team_id", .equal, team) }
-                return group
-            }
-        }
+        let scope = NeedToKnow.CaseScope(user)
+        func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder { scope.apply(filtered(query)) }
         // Counted as the team's cases plus the person's own outside the team: two index range
         // counts, where one count over "owner or team" compares every open case's row.
         func count(_ query: SQLSelectBuilder) async throws -> Int {
@@ -61,15 +54,16 @@ struct CasesController: RouteCollection {
         }
         let counter = { sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n") }
         let total: Int
-        if user.can(.overseeAllCases) {
-            total = try await count(filtered(counter()))
-        } else if let team = user.$team.id {
+        switch scope {
+        case .none: total = 0
+        case .all: total = try await count(filtered(counter()))
+        case .ownedOrTeam(let owner, let team?):
             let inTeam = try await count(filtered(counter()).where("team_id", .equal, team))
-            let ownElsewhere = try await count(filtered(counter()).where("owner_id", .equal, user.id!)
+            let ownElsewhere = try await count(filtered(counter()).where("owner_id", .equal, owner)
                 .where { $0.where("team_id", .notEqual, team).orWhere("team_id", .is, SQLLiteral.null) })
             total = inTeam + ownElsewhere
-        } else {
-            total = try await count(filtered(counter()).where("owner_id", .equal, user.id!))
+        case .ownedOrTeam(let owner, nil):
+            total = try await count(filtered(counter()).where("owner_id", .equal, owner))
         }
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases", query: [("show", filter)])
         let rows = try await scoped(sql.select().columns("id", "reference", "age_category", "exploitation_types", "owner_id", "opened_at",

@@ -1,42 +1,115 @@
 import Fluent
+import FluentSQL
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// Case and concern content goes only to the owner, the assigned team and the safeguarding
 /// leads; anyone else is refused and the refusal is audited. Lists filter by the same rule as
 /// record pages (`shared/docs/domain/security.md` §3, need-to-know and deny by default).
 enum NeedToKnow {
-    static func mayOpen(_ safeguardingCase: SafeguardingCase, _ user: User) -> Bool {
-        guard user.can(.viewCases) else { return false }
-        if user.can(.overseeAllCases) { return true }
-        if let owner = safeguardingCase.$owner.id, owner == user.id { return true }
-        if let team = safeguardingCase.$team.id, team == user.$team.id { return true }
-        return false
-    }
+    /// The cases a person may see, written once: record pages, lists, counts and exports all
+    /// ask this.
+    enum CaseScope: Equatable {
+        case none, all
+        /// Cases they own, and their team's.
+        case ownedOrTeam(owner: UUID, team: UUID?)
 
-    static func cases(_ req: Request, _ user: User) -> QueryBuilder<SafeguardingCase> {
-        let query = SafeguardingCase.query(on: req.db)
-        if user.can(.overseeAllCases) { return query }
-        return query.group(.or) { or in
-            or.filter(\.$owner.$id == user.id!)
-            if let team = user.$team.id { or.filter(\.$team.$id == team) }
+        init(_ user: User) {
+            if !user.can(.viewCases) { self = .none }
+            else if user.can(.overseeAllCases) { self = .all }
+            else { self = .ownedOrTeam(owner: user.id!, team: user.$team.id) }
+        }
+
+        func allows(_ c: SafeguardingCase) -> Bool {
+            switch self {
+            case .none: false
+            case .all: true
+            case .ownedOrTeam(let owner, let team): c.$owner.id == owner || (team != nil && c.$team.id == team)
+            }
+        }
+
+        func apply(_ query: QueryBuilder<SafeguardingCase>) -> QueryBuilder<SafeguardingCase> {
+            switch self {
+            case .none: return query.filter(\.$id == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+            case .all: return query
+            case .ownedOrTeam(let owner, let team):
+                return query.group(.or) { or in
+                    or.filter(\.$owner.$id == owner)
+                    if let team { or.filter(\.$team.$id == team) }
+                }
+            }
+        }
+
+        /// The same rule for queries written in SQL (the case list reads rows without models).
+        func apply(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+            switch self {
+            case .none: return query.where(SQLLiteral.boolean(false))
+            case .all: return query
+            case .ownedOrTeam(let owner, let team):
+                return query.where {
+                    var group = $0.where("owner_id", .equal, owner)
+                    if let team { group = group.orWhere("team_id", .equal, team) }
+                    return group
+                }
+            }
         }
     }
 
+    /// The concerns a person may see: those routed to their team, those they handle, or all
+    /// for the safeguarding leads.
+    enum ConcernScope: Equatable {
+        case none, all
+        case handledOrTeam(handler: UUID, team: UUID?)
+
+        init(_ user: User) {
+            if !user.can(.handleConcerns) { self = .none }
+            else if user.can(.overseeAllCases) { self = .all }
+            else { self = .handledOrTeam(handler: user.id!, team: user.$team.id) }
+        }
+
+        func allows(_ concern: Concern, on db: any Database) async throws -> Bool {
+            switch self {
+            case .none: return false
+            case .all: return true
+            case .handledOrTeam(let handler, let team):
+                if concern.$handler.id == handler { return true }
+                guard let team else { return false }
+                return try await ConcernTeam.query(on: db).filter(\.$concern.$id == concern.id!).filter(\.$team.$id == team).countRows() > 0
+            }
+        }
+
+        func apply(_ query: QueryBuilder<Concern>) -> QueryBuilder<Concern> {
+            switch self {
+            case .none: return query.filter(\.$id == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+            case .all: return query
+            case .handledOrTeam(let handler, let team):
+                return query.group(.or) { or in
+                    or.filter(\.$handler.$id == handler)
+                    if let team {
+                        or.filter(.sql(embed: "\(ident: Concern.schema).\(ident: "id") IN (SELECT \(ident: "concern_id") FROM \(ident: ConcernTeam.schema) WHERE \(ident: "team_id") = \(bind: team))"))
+                    }
+                }
+            }
+        }
+    }
+
+    static func mayOpen(_ safeguardingCase: SafeguardingCase, _ user: User) -> Bool {
+        CaseScope(user).allows(safeguardingCase)
+    }
+
+    static func cases(_ req: Request, _ user: User) -> QueryBuilder<SafeguardingCase> {
+        CaseScope(user).apply(SafeguardingCase.query(on: req.db))
+    }
+
     static func mayOpen(_ concern: Concern, _ user: User, on db: any Database) async throws -> Bool {
-        guard user.can(.handleConcerns) else { return false }
-        if user.can(.overseeAllCases) { return true }
-        if let handler = concern.$handler.id, handler == user.id { return true }
-        guard let team = user.$team.id else { return false }
-        return try await ConcernTeam.query(on: db).filter(\.$concern.$id == concern.id!).filter(\.$team.$id == team).countRows() > 0
+        try await ConcernScope(user).allows(concern, on: db)
     }
 
     static func concerns(_ req: Request, _ user: User) -> QueryBuilder<Concern>? {
-        if user.can(.overseeAllCases) { return Concern.query(on: req.db) }
-        guard let team = user.$team.id else { return nil }
-        return Concern.query(on: req.db).join(ConcernTeam.self, on: \Concern.$id == \ConcernTeam.$concern.$id)
-            .filter(ConcernTeam.self, \.$team.$id == team)
+        let scope = ConcernScope(user)
+        return scope == .none ? nil : scope.apply(Concern.query(on: req.db))
     }
 
     /// Loads the case named in the path, refusing (and auditing) anyone without need to know.
