@@ -55,7 +55,7 @@ struct EvidenceStorageTests {
             try await record.create(on: env.db)
             try PrivateFiles.folder(folder)
             let sealed = try cipher.sealBytes(Data("%PDF-old\n".utf8), wrapped: record.dataKey(), purpose: "evidence-file", recordID: record.id!.uuidString)
-            FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent(record.id!.uuidString.lowercased() + ".sealed"), contents: sealed)
+            _ = FileManager.default.createFile(atPath: (folder as NSString).appendingPathComponent(record.id!.uuidString.lowercased() + ".sealed"), contents: sealed)
             // The migration's work, run again over a folder holding one earlier file.
             try await env.db.schema(EvidenceChunk.schema).delete()
             try await MoveEvidenceIntoDatabase(cipher: cipher, directory: folder).prepare(on: env.db)

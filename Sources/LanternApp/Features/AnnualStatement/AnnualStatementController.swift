@@ -135,7 +135,7 @@ struct AnnualStatementController: RouteCollection {
     func saveText(req: Request) async throws -> Response {
         let s = try await statement(req)
         guard !s.isPublished else { throw LanternError(.conflict, "This statement is published and can no longer change.") }
-        let body = try req.content.decode([String: String].self)
+        let body = try req.form([String: String].self)
         var typed = TypedForm(section: "text", values: ["include_partnership": body["include_partnership"] == "yes" ? "yes" : ""])
         var texts: [String: String] = [:]
         for h in StatementHeading.allCases {

@@ -77,7 +77,7 @@ struct PublicReportController: RouteCollection {
 
     /// Whether the report carries a solved challenge not used before; spends it if so.
     static func proven(_ req: Request, now: Date) -> Bool {
-        let fields = try? req.content.decode(ProofFields.self)
+        let fields = try? req.form(ProofFields.self)
         guard case .solved(let challenge, let expires) = ProofOfWork.check(token: fields?.pow_token, solution: fields?.pow_solution,
                                                                            key: req.lookupKeys.proofOfWorkKey, now: now) else { return false }
         return req.lantern.publicLimits.spentChallenges.spend(challenge, until: expires, now: now)

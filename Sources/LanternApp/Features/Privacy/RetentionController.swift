@@ -32,7 +32,7 @@ struct RetentionController: RouteCollection {
     func show(req: Request) async throws -> Response { try await show(req) }
 
     func save(req: Request) async throws -> Response {
-        let body = try req.content.decode([String: String].self)
+        let body = try req.form([String: String].self)
         var errors = FormErrors()
         var months: [RetainedRecord: Int] = [:]
         var values: [String: String] = [:]

@@ -40,16 +40,6 @@ struct FormErrors: Encodable, Sendable {
     }
 }
 
-extension Request {
-    /// Decodes a form, turning a malformed body into a 400 page rather than a crash.
-    func form<T: Decodable>(_ type: T.Type) throws -> T {
-        do {
-            return try content.decode(T.self)
-        } catch {
-            throw LanternError(.badRequest, "The form could not be read. Go back and try again.")
-        }
-    }
-}
 
 /// One choice in a select list or a set of radios, with whether it is the current value.
 struct SelectOption: Encodable, Sendable {
