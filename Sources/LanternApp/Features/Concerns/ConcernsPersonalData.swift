@@ -10,5 +10,8 @@ enum ConcernsPersonalData {
                           retention: .concernsNoFurtherAction, erasure: .delete),
         PersonalDataTable(table: EvidenceFile.schema, subject: .person, link: .column("owner_id", of: "cases or concerns, by owner_type"),
                           retention: .closedCases, erasure: .delete),
+        // The file's bytes, sealed under the file record's key.
+        PersonalDataTable(table: EvidenceChunk.schema, subject: .person, link: .column("file_id", of: EvidenceFile.schema), ownKey: false,
+                          sealedUnderParent: ["sealed": EvidenceFile.schema], retention: .closedCases, erasure: .delete),
     ]
 }
