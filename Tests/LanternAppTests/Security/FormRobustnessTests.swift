@@ -24,6 +24,24 @@ struct FormRobustnessTests {
     static let junk = ["", " ", "\u{0}", "-1", "99999999999999999999", "9999-99-99", "<script>x</script>", String(repeating: "é", count: 5000), "[]", "on"]
 
     @Test(arguments: TestDatabase.available)
+    func aNullInAMultipartTextFieldIsDroppedAndTheFileKeepsItsBytes(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let reporter = try env.browser()
+            try await reporter.get("/report")
+            var fields = Dictionary(ConcernsTests.publicReport, uniquingKeysWith: { a, _ in a })
+            fields["description"] = "He works there\u{0} every school day and never leaves the site."
+            let pdf = Data("%PDF-1.4\n\u{0}\u{0}binary".utf8)
+            let concern = try await env.created(Concern.self) {
+                let sent = try await reporter.postFile("/report", fields: fields, fileField: "files[]", filename: "rota.pdf", contents: pdf)
+                #expect(sent.status == .ok, "\(sent.status)")
+            }
+            #expect(try concern.open(with: env.app.lantern.cipher).description == "He works there every school day and never leaves the site.")
+            let file = try #require(try await EvidenceFile.query(on: env.db).filter(\.$ownerID == concern.id!).first())
+            #expect(try await EvidenceChunk.readAll(file, cipher: env.app.lantern.cipher, on: env.db) == pdf)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func everyFormAnswersWithoutTrappingWhenFieldsAreMissingOrJunk(_ database: TestDatabase) async throws {
         try await withLantern(database, maxBodySize: 4 << 20) { env in
             // Ids of real records, so each post reaches its form handling rather than a 404.

@@ -11,31 +11,43 @@ enum NullBytes {
     }
 
     /// A multipart body rebuilt with nulls removed from its text parts, or nil when none holds one.
+    /// A first pass only looks, so a form whose files hold nulls (most do) is not copied.
     static func cleaned(multipart body: ByteBuffer, boundary: String) throws -> ByteBuffer? {
-        guard body.readableBytesView.contains(0) else { return nil }
+        guard body.readableBytesView.contains(0), try parts(of: body, boundary: boundary, keep: false).found else { return nil }
+        var rebuilt = ByteBuffer()
+        try MultipartSerializer().serialize(parts: try parts(of: body, boundary: boundary, keep: true).parts, boundary: boundary, into: &rebuilt)
+        return rebuilt
+    }
+
+    /// Whether a text part (one without a file name) holds a null; with `keep`, every part, those
+    /// nulls removed.
+    private static func parts(of body: ByteBuffer, boundary: String, keep: Bool) throws -> (found: Bool, parts: [MultipartPart]) {
         var parts: [MultipartPart] = []
         var headers = HTTPHeaders()
         var current = ByteBuffer()
+        var isFile = false
         var found = false
         let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in headers.add(name: name, value: value) }
-        parser.onBody = { chunk in current.writeBuffer(&chunk) }
+        parser.onHeader = { name, value in
+            headers.add(name: name, value: value)
+            if name.lowercased() == "content-disposition", value.contains("filename=") { isFile = true }
+        }
+        parser.onBody = { chunk in
+            if !isFile, chunk.readableBytesView.contains(0) { found = true }
+            if keep { current.writeBuffer(&chunk) }
+        }
         parser.onPartComplete = {
-            var part = MultipartPart(headers: headers, body: current)
-            let isFile = headers.first(name: "Content-Disposition")?.contains("filename=") == true
-            if !isFile, part.body.readableBytesView.contains(0) {
-                part.body = ByteBuffer(bytes: part.body.readableBytesView.filter { $0 != 0 })
-                found = true
+            if keep {
+                var part = MultipartPart(headers: headers, body: current)
+                if !isFile { part.body = ByteBuffer(bytes: part.body.readableBytesView.filter { $0 != 0 }) }
+                parts.append(part)
             }
-            parts.append(part)
             headers = HTTPHeaders()
             current = ByteBuffer()
+            isFile = false
         }
         try parser.execute(body)
-        guard found else { return nil }
-        var rebuilt = ByteBuffer()
-        try MultipartSerializer().serialize(parts: parts, boundary: boundary, into: &rebuilt)
-        return rebuilt
+        return (found, parts)
     }
 }
 
