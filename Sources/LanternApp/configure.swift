@@ -7,7 +7,7 @@ import Vapor
 /// Wires the database, sessions, middleware, views and routes. The one place that does.
 public func configure(_ app: Application, _ configuration: LanternConfiguration) async throws {
     app.lantern = LanternServices(configuration: configuration)
-    app.personalData = LanternMigrations.personalData
+    app.personalData = PersonalDataTables.registry
     _ = MetricsRegistry.shared
 
     if let resources = configuration.resourcesDirectory {
@@ -52,12 +52,14 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     }
 }
 
-enum LanternMigrations {
-    /// Every table of personal data, as each feature declares it.
-    static let personalData = PersonalDataRegistry(
+/// Every table of personal data, as each feature declares it.
+enum PersonalDataTables {
+    static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + CasesPersonalData.tables + ConcernsPersonalData.tables + PrivacyPersonalData.tables
             + SuppliersPersonalData.tables + TrainingPersonalData.tables)
+}
 
+enum LanternMigrations {
     /// In the order they run. Those that move clear text into sealed storage need the cipher.
     static func all(cipher: FieldCipher, evidenceDirectory: String) -> [any Migration] { [
         CreateOrganisation(),

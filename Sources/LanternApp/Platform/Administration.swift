@@ -85,7 +85,7 @@ public enum Administration {
         let startHash = index == 0 ? AuditChain.genesis : archives[index - 1].boundaryHash
         let check = AuditArchive.verifyFile(data, after: record.firstSequence - 1, hash: startHash)
         if let broken = check.problem { return (check.rows, broken.description) }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexEncoded
         guard check.last == record.boundaryHash, digest == record.fileSHA256 else {
             return (check.rows, "the file does not end at the boundary recorded for rows \(record.firstSequence)-\(record.throughSequence), or it was changed")
         }

@@ -60,7 +60,7 @@ public enum AuditChain {
         var hasher = SHA256()
         hasher.update(data: Array(previous.utf8))
         hasher.update(data: content.canonicalBytes)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexEncoded
     }
 
     public struct StoredRow: Sendable {

@@ -57,6 +57,6 @@ public struct ReceiptCode: Sendable, Equatable, CustomStringConvertible {
             block = [UInt8](round.finalize())
             for i in 0..<result.count { result[i] ^= block[i] }
         }
-        return result.map { String(format: "%02x", $0) }.joined()
+        return result.hexEncoded
     }
 }

@@ -33,7 +33,7 @@ public struct DataProtectionKey: Sendable {
         keyBytes = data
         let key = SymmetricKey(data: data)
         let fingerprint = HMAC<SHA256>.authenticationCode(for: Data("lantern-key-id".utf8), using: key)
-        id = fingerprint.prefix(6).map { String(format: "%02x", $0) }.joined()
+        id = fingerprint.prefix(6).hexEncoded
     }
 
     public static func generateBase64() -> String {
@@ -231,6 +231,6 @@ public struct LookupKeys: Sendable {
     public func blindIndex(_ value: String, purpose: String) -> String {
         let normalised = value.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         let mac = HMAC<SHA256>.authenticationCode(for: Data(normalised.utf8), using: derived("blind-index|\(purpose)"))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.hexEncoded
     }
 }

@@ -19,20 +19,19 @@ public enum ProofOfWork {
         case missing, forged, expired, unsolved
     }
 
-    /// `v1.<issued unix seconds>.<bits>.<random hex>.<hmac hex>`
+    /// `v1.<issued unix seconds>.<bits>.<random hex>.<hmac hex>`, compared in constant time
     public static func issue(key: SymmetricKey, now: Date, bits: Int = defaultBits,
                              random: [UInt8] = (0..<16).map { _ in UInt8.random(in: 0...255) }) -> String {
-        let body = "v1.\(Int64(now.timeIntervalSince1970)).\(bits).\(hex(random))"
-        return body + "." + hex(Array(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key)))
+        let body = "v1.\(Int64(now.timeIntervalSince1970)).\(bits).\(random.hexEncoded)"
+        return body + "." + signature(body, key: key)
     }
 
     public static func check(token: String?, solution: String?, key: SymmetricKey, now: Date) -> Outcome {
         guard let token, !token.isEmpty, let solution, !solution.isEmpty else { return .missing }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard token.utf8.count <= 200, parts.count == 5, parts[0] == "v1", let issued = Int64(parts[1]), let bits = Int(parts[2]),
-              (1...32).contains(bits), let mac = bytes(fromHex: parts[4]) else { return .forged }
-        let body = parts[0...3].joined(separator: ".")
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data(body.utf8), using: key) else { return .forged }
+              (1...32).contains(bits),
+              SecretToken.constantTimeEquals(String(parts[4]), signature(parts[0...3].joined(separator: "."), key: key)) else { return .forged }
         let issuedAt = Date(timeIntervalSince1970: TimeInterval(issued))
         guard issuedAt <= now.addingTimeInterval(60), now.timeIntervalSince(issuedAt) <= lifetime else { return .expired }
         guard solution.count <= 20, solution.allSatisfy(\.isASCII), solution.allSatisfy(\.isNumber),
@@ -59,18 +58,7 @@ public enum ProofOfWork {
         return count
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
-    static func bytes<S: StringProtocol>(fromHex text: S) -> [UInt8]? {
-        guard text.count == 64 else { return nil }
-        var out: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        return out
+    static func signature(_ body: String, key: SymmetricKey) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key).hexEncoded
     }
 }

@@ -16,7 +16,7 @@ public enum SecretToken {
     }
 
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexEncoded
     }
 
     /// Compares without an early exit, so timing does not reveal how much matched.
@@ -27,4 +27,9 @@ public enum SecretToken {
         for i in x.indices { difference |= x[i] ^ y[i] }
         return difference == 0
     }
+}
+
+extension Sequence where Element == UInt8 {
+    /// Lower-case hexadecimal, two digits a byte: how digests and MACs are written down.
+    public var hexEncoded: String { map { String(format: "%02x", $0) }.joined() }
 }

@@ -7,6 +7,9 @@ import Vapor
 /// Source: `shared/docs/domain/referrals.md` §3.1 (fields), §5 (indicators), §1 rule 6 (999 first).
 struct ConcernIntake {
     struct Form: Content {
+        /// The public form's proof of work (`ProofOfWork`); absent on the staff form.
+        var pow_token: String?
+        var pow_solution: String?
         var immediate_danger: String?
         var police_called: String?
         var subject: String?

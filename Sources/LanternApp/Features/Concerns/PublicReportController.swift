@@ -73,12 +73,9 @@ struct PublicReportController: RouteCollection {
         try await req.render("Concerns/report", Self.publicFormView(req, nil), title: "Report a concern about modern slavery")
     }
 
-    struct ProofFields: Content { var pow_token: String?; var pow_solution: String? }
-
     /// Whether the report carries a solved challenge not used before; spends it if so.
-    static func proven(_ req: Request, now: Date) -> Bool {
-        let fields = try? req.form(ProofFields.self)
-        guard case .solved(let challenge, let expires) = ProofOfWork.check(token: fields?.pow_token, solution: fields?.pow_solution,
+    static func proven(_ req: Request, _ form: ConcernIntake.Form, now: Date) -> Bool {
+        guard case .solved(let challenge, let expires) = ProofOfWork.check(token: form.pow_token, solution: form.pow_solution,
                                                                            key: req.lookupKeys.proofOfWorkKey, now: now) else { return false }
         return req.lantern.publicLimits.spentChallenges.spend(challenge, until: expires, now: now)
     }
@@ -87,7 +84,8 @@ struct PublicReportController: RouteCollection {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
         let address = req.clientAddress
-        let intake = ConcernIntake(try req.form(ConcernIntake.Form.self), publicForm: true)
+        let form = try req.form(ConcernIntake.Form.self)
+        let intake = ConcernIntake(form, publicForm: true)
         guard intake.errors.isEmpty else {
             return try await req.render("Concerns/report", Self.publicFormView(req, intake),
                                         title: "Report a concern about modern slavery", status: .unprocessableEntity)
@@ -95,7 +93,7 @@ struct PublicReportController: RouteCollection {
         // Only reports that will be accepted count against the limits, so a flood of refused or
         // half-filled forms cannot use up the hour for genuine reporters. Reports with a solved
         // proof of work and those without have separate budgets for the hour.
-        let proven = Self.proven(req, now: now)
+        let proven = Self.proven(req, form, now: now)
         guard limits.reportsPerAddress.allow(address, at: now) else { throw Self.tooMany }
         guard (proven ? limits.reportsOverall : limits.reportsWithoutProof).allow("all", at: now) else {
             limits.reportsPerAddress.forget(address)

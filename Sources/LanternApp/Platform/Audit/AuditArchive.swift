@@ -123,7 +123,7 @@ enum AuditArchive {
         }
         try handle.synchronize()
         try handle.close()
-        let fileSHA = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let fileSHA = digest.finalize().hexEncoded
         let result = Result(firstSequence: first, throughSequence: last.sequence, boundaryHash: last.hash, fileSHA256: fileSHA)
 
         try await db.writeTransaction { tx in
