@@ -55,8 +55,9 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 /// Every table of personal data, as each feature declares it.
 enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
-        PersonalDataRegistry.platform + CasesPersonalData.tables + ConcernsPersonalData.tables + PrivacyPersonalData.tables
-            + SuppliersPersonalData.tables + TrainingPersonalData.tables)
+        PersonalDataRegistry.platform + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables
+            + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
+        retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
 
 enum LanternMigrations {

@@ -87,48 +87,51 @@ struct ActionPlanController: RouteCollection {
     func plan(req: Request) async throws -> Response { try await plan(req) }
 
     struct ActionForm: Content {
-        var area: String?, title: String?, detail: String?, owner: String?, due_on: String?, status: String?, business_as_usual: String?
-        var recommendation: String?
+        @FormField var area: String = ""
+        @FormField var title: String = ""
+        @FormField var detail: String = ""
+        @FormField var owner: String = ""
+        @FormField var due_on: String = ""
+        @FormField var status: String = ""
+        @FormField var business_as_usual: String = ""
+        @FormField var recommendation: String = ""
     }
 
     /// Checks an action's fields; the same rules for a new action and an edited one.
     static func validate(_ form: ActionForm, section: String) -> (TypedForm, PlanArea?, ActionStatus?, Day?) {
-        var typed = TypedForm(section: section, values: [
-            "area": FormText.trim(form.area), "title": FormText.trim(form.title), "detail": FormText.trim(form.detail),
-            "owner": FormText.trim(form.owner), "due_on": FormText.trim(form.due_on), "status": FormText.trim(form.status),
-            "business_as_usual": form.business_as_usual == "yes" ? "yes" : "", "recommendation": FormText.trim(form.recommendation),
-        ])
-        let area = PlanArea(rawValue: typed.values["area"]!)
+        var typed = TypedForm(section: section, form: form)
+        let area = PlanArea(rawValue: form.area)
         if area == nil { typed.errors.add("area", "Choose the area of the plan") }
-        let title = typed.values["title"]!
+        let title = form.title
         if title.isEmpty { typed.errors.add("title", "Describe the action") } else if title.count > 500 { typed.errors.add("title", "The action must be 500 characters or fewer") }
-        if typed.values["detail"]!.count > 4000 { typed.errors.add("detail", "The detail must be 4000 characters or fewer") }
-        let owner = typed.values["owner"]!
+        if form.detail.count > 4000 { typed.errors.add("detail", "The detail must be 4000 characters or fewer") }
+        let owner = form.owner
         if owner.isEmpty { typed.errors.add("owner", "Enter who owns the action (a role or a name)") } else if owner.count > 200 { typed.errors.add("owner", "The owner must be 200 characters or fewer") }
         var due: Day?
-        if !typed.values["due_on"]!.isEmpty {
-            due = Day(parsing: typed.values["due_on"]!)
+        if !form.due_on.isEmpty {
+            due = Day(parsing: form.due_on)
             if due == nil { typed.errors.add("due_on", "Enter the due date as a real date, like 2027-03-31 or 31/03/2027") }
         }
-        let status = ActionStatus(rawValue: typed.values["status"]!.isEmpty ? "not_started" : typed.values["status"]!)
+        let status = ActionStatus(rawValue: form.status.isEmpty ? "not_started" : form.status)
         if status == nil { typed.errors.add("status", "Choose the action's status") }
         return (typed, area, status, due)
     }
 
     func create(req: Request) async throws -> Response {
         let year = try await Self.year(req)
-        let (typed, area, status, due) = Self.validate(try req.form(ActionForm.self), section: "new")
+        let form = try req.form(ActionForm.self)
+        let (typed, area, status, due) = Self.validate(form, section: "new")
         guard typed.errors.isEmpty, let area, let status else { return try await plan(req, typed: typed) }
         let action = PlanAction()
         action.planYear = year.endYear
         action.area = area
-        action.title = typed.values["title"]!
-        action.detail = typed.values["detail"]!
-        action.owner = typed.values["owner"]!
+        action.title = form.title
+        action.detail = form.detail
+        action.owner = form.owner
         action.dueOn = due?.iso
         action.status = status
-        action.businessAsUsual = typed.values["business_as_usual"] == "yes"
-        action.recommendationID = UUID(uuidString: typed.values["recommendation"]!)
+        action.businessAsUsual = form.business_as_usual == "yes"
+        action.recommendationID = UUID(uuidString: form.recommendation)
         action.createdAt = req.lantern.now()
         action.updatedAt = action.createdAt
         try await req.db.writeTransaction { db in
@@ -186,16 +189,17 @@ struct ActionPlanController: RouteCollection {
 
     func update(req: Request) async throws -> Response {
         let action = try await action(req)
-        let (typed, area, status, due) = Self.validate(try req.form(ActionForm.self), section: "edit")
+        let form = try req.form(ActionForm.self)
+        let (typed, area, status, due) = Self.validate(form, section: "edit")
         guard typed.errors.isEmpty, let area, let status else { return try await show(req, action, typed: typed) }
         let before = "\(action.status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
         action.area = area
-        action.title = typed.values["title"]!
-        action.detail = typed.values["detail"]!
-        action.owner = typed.values["owner"]!
+        action.title = form.title
+        action.detail = form.detail
+        action.owner = form.owner
         action.dueOn = due?.iso
         action.status = status
-        action.businessAsUsual = typed.values["business_as_usual"] == "yes"
+        action.businessAsUsual = form.business_as_usual == "yes"
         action.updatedAt = req.lantern.now()
         let detail = "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
         try await req.db.writeTransaction { db in
@@ -206,22 +210,25 @@ struct ActionPlanController: RouteCollection {
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)")
     }
 
-    struct NoteForm: Content { var noted_on: String?; var text: String? }
+    struct NoteForm: Content {
+        @FormField var noted_on: String = ""
+        @FormField var text: String = ""
+    }
 
     func addNote(req: Request) async throws -> Response {
         let action = try await action(req)
         let form = try req.form(NoteForm.self)
-        var typed = TypedForm(section: "note", values: ["noted_on": FormText.trim(form.noted_on), "text": FormText.trim(form.text)])
-        let day = typed.values["noted_on"]!.isEmpty ? req.today : Day(parsing: typed.values["noted_on"]!)
+        var typed = TypedForm(section: "note", form: form)
+        let day = form.noted_on.isEmpty ? req.today : Day(parsing: form.noted_on)
         if day == nil { typed.errors.add("noted_on", "Enter the date as a real date, like 2026-09-30 or 30/09/2026") }
         else if day! > req.today { typed.errors.add("noted_on", "The date of progress cannot be in the future") }
-        if typed.values["text"]!.isEmpty { typed.errors.add("text", "Describe the progress") }
-        else if typed.values["text"]!.count > 4000 { typed.errors.add("text", "The progress note must be 4000 characters or fewer") }
+        if form.text.isEmpty { typed.errors.add("text", "Describe the progress") }
+        else if form.text.count > 4000 { typed.errors.add("text", "The progress note must be 4000 characters or fewer") }
         guard typed.errors.isEmpty, let day else { return try await show(req, action, typed: typed) }
         let note = PlanProgressNote()
         note.$action.id = action.id!
         note.notedOn = day.iso
-        note.text = typed.values["text"]!
+        note.text = form.text
         note.authorID = req.currentUser?.id
         note.authorName = req.currentUser?.displayName ?? ""
         note.createdAt = req.lantern.now()

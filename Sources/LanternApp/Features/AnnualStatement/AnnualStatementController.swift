@@ -51,10 +51,12 @@ struct AnnualStatementController: RouteCollection {
         return try await req.render("AnnualStatement/index", IndexView(rows: rows, years: years, errors: FormErrors()), title: "Annual statement")
     }
 
-    struct StartForm: Content { var year: String? }
+    struct StartForm: Content {
+        @FormField var year: String = ""
+    }
 
     func start(req: Request) async throws -> Response {
-        guard let year = Int(try req.form(StartForm.self).year ?? ""), (2000...2100).contains(year) else {
+        guard let year = Int(try req.form(StartForm.self).year), (2000...2100).contains(year) else {
             throw LanternError(.badRequest, "Choose the financial year the statement covers.")
         }
         if try await AnnualStatement.query(on: req.db).filter(\.$planYear == year).first() == nil {
@@ -165,22 +167,25 @@ struct AnnualStatementController: RouteCollection {
         return req.redirect(to: "/annual-statement/\(s.planYear)")
     }
 
-    struct ApprovalForm: Content { var approving_body: String?; var approved_on: String? }
+    struct ApprovalForm: Content {
+        @FormField var approving_body: String = ""
+        @FormField var approved_on: String = ""
+    }
 
     func recordApproval(req: Request) async throws -> Response {
         let s = try await statement(req)
         guard !s.isPublished else { throw LanternError(.conflict, "This statement is published and can no longer change.") }
         let form = try req.form(ApprovalForm.self)
-        var typed = TypedForm(section: "approval", values: ["approving_body": FormText.trim(form.approving_body), "approved_on": FormText.trim(form.approved_on)])
-        let body = typed.values["approving_body"]!
+        var typed = TypedForm(section: "approval", form: form)
+        let body = form.approving_body
         if body.isEmpty { typed.errors.add("approving_body", "Enter the governing body that approved the statement, for example Cabinet or Board") }
         else if body.count > 120 { typed.errors.add("approving_body", "The governing body's name must be 120 characters or fewer") }
         else if body.lowercased().contains("committee") {
             typed.errors.add("approving_body", "Approval must be by the governing body itself (the board, cabinet or equivalent), not a committee")
         }
         let year = try await financialYear(req, s.planYear)
-        let day = Day(parsing: typed.values["approved_on"]!)
-        if typed.values["approved_on"]!.isEmpty { typed.errors.add("approved_on", "Enter the date of approval") }
+        let day = Day(parsing: form.approved_on)
+        if form.approved_on.isEmpty { typed.errors.add("approved_on", "Enter the date of approval") }
         else if day == nil { typed.errors.add("approved_on", "Enter the date as a real date, like 2026-06-10 or 10/06/2026") }
         else if day! > req.today { typed.errors.add("approved_on", "The date of approval cannot be in the future") }
         else if day! < Day(year.start) { typed.errors.add("approved_on", "The statement cannot be approved before the year it covers begins (\(Day(year.start).long))") }
@@ -198,24 +203,27 @@ struct AnnualStatementController: RouteCollection {
         return req.redirect(to: "/annual-statement/\(s.planYear)#sign")
     }
 
-    struct SignatureForm: Content { var signatory_name: String?; var signatory_role: String?; var signed_on: String? }
+    struct SignatureForm: Content {
+        @FormField var signatory_name: String = ""
+        @FormField var signatory_role: String = ""
+        @FormField var signed_on: String = ""
+    }
 
     func recordSignature(req: Request) async throws -> Response {
         let s = try await statement(req)
         guard !s.isPublished else { throw LanternError(.conflict, "This statement is published and can no longer change.") }
         let form = try req.form(SignatureForm.self)
-        var typed = TypedForm(section: "signature", values: ["signatory_name": FormText.trim(form.signatory_name), "signatory_role": FormText.trim(form.signatory_role),
-                                                             "signed_on": FormText.trim(form.signed_on)])
+        var typed = TypedForm(section: "signature", form: form)
         guard let approval = s.approval else {
             typed.errors.add("signatory_name", "Record the governing body's approval before the signature")
             return try await show(req, s, typed: typed)
         }
-        if typed.values["signatory_name"]!.isEmpty { typed.errors.add("signatory_name", "Enter the name of the director or equivalent who signs") }
-        else if typed.values["signatory_name"]!.count > 120 { typed.errors.add("signatory_name", "The name must be 120 characters or fewer") }
-        if typed.values["signatory_role"]!.isEmpty { typed.errors.add("signatory_role", "Enter their role, for example Chief Executive") }
-        else if typed.values["signatory_role"]!.count > 120 { typed.errors.add("signatory_role", "The role must be 120 characters or fewer") }
-        let day = Day(parsing: typed.values["signed_on"]!)
-        if typed.values["signed_on"]!.isEmpty { typed.errors.add("signed_on", "Enter the date it was signed") }
+        if form.signatory_name.isEmpty { typed.errors.add("signatory_name", "Enter the name of the director or equivalent who signs") }
+        else if form.signatory_name.count > 120 { typed.errors.add("signatory_name", "The name must be 120 characters or fewer") }
+        if form.signatory_role.isEmpty { typed.errors.add("signatory_role", "Enter their role, for example Chief Executive") }
+        else if form.signatory_role.count > 120 { typed.errors.add("signatory_role", "The role must be 120 characters or fewer") }
+        let day = Day(parsing: form.signed_on)
+        if form.signed_on.isEmpty { typed.errors.add("signed_on", "Enter the date it was signed") }
         else if day == nil { typed.errors.add("signed_on", "Enter the date as a real date, like 2026-06-11 or 11/06/2026") }
         else if day! > req.today { typed.errors.add("signed_on", "The date of signature cannot be in the future") }
         else if day! < approval.on { typed.errors.add("signed_on", "The statement is signed after it is approved (\(approval.on.long))") }

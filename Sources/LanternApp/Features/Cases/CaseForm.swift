@@ -6,33 +6,35 @@ import Vapor
 /// Source: `shared/docs/domain/referrals.md` §3.2 and §3.3.
 struct CaseForm {
     struct Fields: Content {
-        var concern: String?
-        var first_name: String?
-        var last_name: String?
-        var aliases: String?
-        var nickname: String?
-        var date_of_birth: String?
-        var age: String?
-        var under18_at_exploitation: String?
-        var gender: String?
-        var nationality: String?
-        var second_nationality: String?
-        var phone: String?
-        var email: String?
-        var address: String?
-        var safe_to_contact: String?
-        var interpreter_language: String?
-        var types: [String]?
-        var county_lines: String?
-        var location: String?
-        var uk_towns: String?
-        var overseas_countries: String?
-        var summary: String?
-        var team: String?
-        var willing_to_cooperate: String?
+        @FormField var concern: String = ""
+        @FormField var first_name: String = ""
+        @FormField var last_name: String = ""
+        @FormField var aliases: String = ""
+        @FormField var nickname: String = ""
+        @FormField var date_of_birth: String = ""
+        @FormField var age: String = ""
+        @FormField var under18_at_exploitation: String = ""
+        @FormField var gender: String = ""
+        @FormField var nationality: String = ""
+        @FormField var second_nationality: String = ""
+        @FormField var phone: String = ""
+        @FormField var email: String = ""
+        @FormField var address: String = ""
+        @FormField var safe_to_contact: String = ""
+        @FormField var interpreter_language: String = ""
+        @FormList var types: [String] = []
+        @FormField var county_lines: String = ""
+        @FormField var location: String = ""
+        @FormField var uk_towns: String = ""
+        @FormField var overseas_countries: String = ""
+        @FormField var summary: String = ""
+        @FormField var team: String = ""
+        @FormField var willing_to_cooperate: String = ""
     }
 
+    /// What was typed, as the form names it, to fill the form again.
     var values: [String: String] = [:]
+    let fields: Fields
     var types: Set<String> = []
     var errors = FormErrors()
     var secrets = SafeguardingCase.Secrets()
@@ -47,7 +49,8 @@ struct CaseForm {
                                 "Ghanaian", "Filipino", "Kuwaiti", "Egyptian", "Syrian", "Ukrainian", "Unknown"]
 
     init(_ f: Fields, today: Day) {
-        let pairs: [(String, String?)] = [
+        fields = f
+        let pairs: [(String, String)] = [
             ("concern", f.concern), ("first_name", f.first_name), ("last_name", f.last_name), ("aliases", f.aliases),
             ("nickname", f.nickname), ("date_of_birth", f.date_of_birth), ("age", f.age),
             ("under18_at_exploitation", f.under18_at_exploitation), ("gender", f.gender), ("nationality", f.nationality),
@@ -56,10 +59,10 @@ struct CaseForm {
             ("location", f.location), ("uk_towns", f.uk_towns), ("overseas_countries", f.overseas_countries), ("summary", f.summary),
             ("team", f.team), ("willing_to_cooperate", f.willing_to_cooperate),
         ]
-        for (k, v) in pairs { values[k] = ConcernIntake.trim(v) }
-        types = Set((f.types ?? []).filter { ExploitationType(rawValue: $0) != nil })
+        for (k, v) in pairs { values[k] = v }
+        types = Set(f.types.filter { ExploitationType(rawValue: $0) != nil })
 
-        let first = values["first_name"]!, last = values["last_name"]!
+        let first = f.first_name, last = f.last_name
         if first.isEmpty { errors.add("first_name", "Enter the first name, or \"Unknown\"") }
         if last.isEmpty { errors.add("last_name", "Enter the last name, or \"Unknown\"") }
         for (field, name, max) in [("first_name", "first name", 100), ("last_name", "last name", 100), ("aliases", "other names", 500),
@@ -68,11 +71,11 @@ struct CaseForm {
                                    ("interpreter_language", "language", 100), ("uk_towns", "UK towns", 1000),
                                    ("overseas_countries", "countries", 1000), ("summary", "account", ConcernRules.maximumTextLength),
                                    ("nationality", "nationality", 60), ("second_nationality", "second nationality", 60)] {
-            if values[field]!.count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
+            if (values[field] ?? "").count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
         }
-        age = AgeCategory(rawValue: values["age"]!)
+        age = AgeCategory(rawValue: f.age)
         if age == nil { errors.add("age", "Select the person's age, or \"Not sure\"") }
-        let dobText = values["date_of_birth"]!
+        let dobText = f.date_of_birth
         if !dobText.isEmpty {
             if let dob = Day(parsing: dobText) {
                 if dob > today { errors.add("date_of_birth", "The date of birth cannot be in the future") }
@@ -86,33 +89,33 @@ struct CaseForm {
                 errors.add("date_of_birth", "Enter the date of birth as a real date, like 2008-03-31 or 31/03/2008")
             }
         }
-        under18AtExploitation = Answer(rawValue: values["under18_at_exploitation"]!) ?? (age == .under18 ? .yes : .notSure)
-        gender = RecordedGender(rawValue: values["gender"]!)
+        under18AtExploitation = Answer(rawValue: f.under18_at_exploitation) ?? (age == .under18 ? .yes : .notSure)
+        gender = RecordedGender(rawValue: f.gender)
         if gender == nil { errors.add("gender", "Select the gender, or \"Other or not known\"") }
-        if values["nationality"]!.isEmpty { errors.add("nationality", "Enter the nationality, or \"Unknown\"") }
-        let email = values["email"]!
+        if f.nationality.isEmpty { errors.add("nationality", "Enter the nationality, or \"Unknown\"") }
+        let email = f.email
         if !email.isEmpty && !(email.contains("@") && !email.contains(" ")) { errors.add("email", "Enter an email address like name@example.com") }
         if types.isEmpty { errors.add("types", "Select at least one kind of exploitation; choose \"Other\" if none fits") }
-        location = ExploitationLocation(rawValue: values["location"]!)
+        location = ExploitationLocation(rawValue: f.location)
         if location == nil { errors.add("location", "Select where the exploitation happened, or \"Not known\"") }
-        if (location == .uk || location == .both) && values["uk_towns"]!.isEmpty { errors.add("uk_towns", "Enter at least one UK town, or \"Unknown\"") }
-        if (location == .overseas || location == .both) && values["overseas_countries"]!.isEmpty { errors.add("overseas_countries", "Enter at least one country, or \"Unknown\"") }
-        if types.contains(ExploitationType.other.rawValue) && values["summary"]!.isEmpty { errors.add("summary", "Describe the exploitation when you choose \"Other\"") }
-        teamID = UUID(uuidString: values["team"]!)
+        if (location == .uk || location == .both) && f.uk_towns.isEmpty { errors.add("uk_towns", "Enter at least one UK town, or \"Unknown\"") }
+        if (location == .overseas || location == .both) && f.overseas_countries.isEmpty { errors.add("overseas_countries", "Enter at least one country, or \"Unknown\"") }
+        if types.contains(ExploitationType.other.rawValue) && f.summary.isEmpty { errors.add("summary", "Describe the exploitation when you choose \"Other\"") }
+        teamID = UUID(uuidString: f.team)
 
         secrets.firstName = first
         secrets.lastName = last
-        secrets.aliases = values["aliases"]!
-        secrets.nickname = values["nickname"]!
+        secrets.aliases = f.aliases
+        secrets.nickname = f.nickname
         secrets.dateOfBirth = Day(parsing: dobText)?.iso ?? ""
-        secrets.phone = values["phone"]!
+        secrets.phone = f.phone
         secrets.email = email
-        secrets.address = values["address"]!
-        secrets.safeToContact = values["safe_to_contact"]!
-        secrets.interpreterLanguage = values["interpreter_language"]!
-        secrets.exploitationSummary = values["summary"]!
-        secrets.ukTowns = values["uk_towns"]!
-        secrets.overseasCountries = values["overseas_countries"]!
+        secrets.address = f.address
+        secrets.safeToContact = f.safe_to_contact
+        secrets.interpreterLanguage = f.interpreter_language
+        secrets.exploitationSummary = f.summary
+        secrets.ukTowns = f.uk_towns
+        secrets.overseasCountries = f.overseas_countries
     }
 
     /// Values to show when editing an existing case.
@@ -133,15 +136,14 @@ struct CaseForm {
         c.age = age!
         c.under18AtExploitation = under18AtExploitation
         c.gender = gender!
-        c.nationality = Self.tidyNationality(values["nationality"]!)
-        c.secondNationality = values["second_nationality"]!.isEmpty ? nil : Self.tidyNationality(values["second_nationality"]!)
+        c.nationality = Self.tidyNationality(fields.nationality)
+        c.secondNationality = fields.second_nationality.isEmpty ? nil : Self.tidyNationality(fields.second_nationality)
         c.exploitationTypes = ExploitationType.allCases.filter { types.contains($0.rawValue) }.map(\.rawValue).joined(separator: ",")
         c.countyLines = values["county_lines"] == "yes"
         c.location = location!
         c.willingToCooperate = values["willing_to_cooperate"] == "yes"
         if let teamID { c.$team.id = teamID }
-        let known = !secrets.lastName.isEmpty && secrets.lastName.lowercased() != "unknown" && !secrets.dateOfBirth.isEmpty
-        c.personIndex = known ? lookup.blindIndex("\(secrets.lastName)|\(secrets.dateOfBirth)", purpose: "person") : nil
+        c.personIndex = SafeguardingCase.personIndex(secrets, lookup: lookup)
         try c.seal(secrets, with: cipher)
     }
 

@@ -152,7 +152,6 @@ struct CasePage: RouteCollection {
                 alerts.append("Turns 18 on \(eighteenth.long), before a Conclusive Grounds decision: they must then consent to stay in the NRM (and separately to MSVCC support) or withdraw.")
             }
         }
-        if let erased = c.erasedAt { alerts.append("The person's data on this case was erased on \(DisplayDate.date(erased)). The anonymous figures the statistics count remain.") }
         if let restricted = c.restrictedAt { alerts.append("Processing restricted since \(DisplayDate.date(restricted)) at the person's request: the case can be read but not changed.") }
         if c.age == .notSure { alerts.append("Age not known: ask the local authority for an age assessment. Until then the person is treated as a child.") }
         // Possible duplicates are shown only to those who see every case (the safeguarding leads).
@@ -163,6 +162,10 @@ struct CasePage: RouteCollection {
                 alerts.append("Possible duplicate: \(other.reference) (\(team)) has the same surname and date of birth. Check whether they are the same person.")
             }
         }
+
+        // Once erased, nothing more is asked of anyone about the person: no guidance, deadlines or prompts.
+        let erased = c.erasedAt != nil
+        if let at = c.erasedAt { alerts = ["The person's data on this case was erased on \(DisplayDate.date(at)). The anonymous figures the statistics count remain."] }
 
         var timeline: [TimelineEntry] = [TimelineEntry(at: DisplayDate.dateTime(c.openedAt), what: "Case opened", by: name(c.$owner.id), sortKey: c.openedAt)]
         timeline += try notes.map { TimelineEntry(at: DisplayDate.dateTime($0.writtenAt), what: "Note: " + (try $0.open(with: cipher)), by: name($0.authorID), sortKey: $0.writtenAt) }
@@ -180,7 +183,7 @@ struct CasePage: RouteCollection {
 
         let canEdit = (req.currentUser?.can(.editCases) ?? false) && c.restrictedAt == nil && c.erasedAt == nil
         let view = View(
-            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: decision.summary, alerts: alerts,
+            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: erased ? "" : decision.summary, alerts: alerts,
             markers: try markers.map { m in
                 Row(id: m.id!.uuidString, cells: [Self.label(CaseMarker.kinds, m.kind), try m.open(with: cipher), name(m.setBy),
                                                   DisplayDate.date(m.setAt), Day(parsing: m.reviewOn)?.long ?? m.reviewOn],
@@ -195,13 +198,13 @@ struct CasePage: RouteCollection {
                     open: k.withdrawnOn == nil && k.decision == .given)
             },
             notifications: try notifications.map { n in
-                let deadline = NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn))
+                let deadline = erased ? nil : NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn))
                 let ref = try n.open(with: cipher).homeOfficeReference
                 return NotificationView(
                     id: n.id!.uuidString, kind: n.kind.label, state: n.state.label, stateKey: n.state.rawValue,
                     reference: ref, deadline: deadline.map { "\($0.what): \($0.due.long)" } ?? "", overdue: deadline?.overdue ?? false,
                     anonymous: n.anonymous,
-                    next: NRMLifecycle.allowedNext(from: n.state, kind: n.kind, reconsidering: n.reconsidering).map {
+                    next: (erased ? [] : NRMLifecycle.allowedNext(from: n.state, kind: n.kind, reconsidering: n.reconsidering)).map {
                         SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["notification"] == n.id!.uuidString && typed.values["to"] == $0.rawValue)
                     },
                     history: try transitions.filter { $0.$notification.id == n.id }.map { t in

@@ -53,7 +53,9 @@ struct CaseRecordsController: RouteCollection {
         return day
     }
 
-    struct NoteForm: Content { var note: String? }
+    struct NoteForm: Content {
+        @FormField var note: String = ""
+    }
 
     func addNote(req: Request) async throws -> Response {
         let c = try await openCase(req)
@@ -74,7 +76,10 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Note added.", anchor: "notes")
     }
 
-    struct TaskForm: Content { var title: String?; var due_on: String? }
+    struct TaskForm: Content {
+        @FormField var title: String = ""
+        @FormField var due_on: String = ""
+    }
 
     func addTask(req: Request) async throws -> Response {
         let c = try await openCase(req)
@@ -111,7 +116,11 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Task marked done.", anchor: "tasks")
     }
 
-    struct MarkerForm: Content { var kind: String?; var reason: String?; var review_on: String? }
+    struct MarkerForm: Content {
+        @FormField var kind: String = ""
+        @FormField var reason: String = ""
+        @FormField var review_on: String = ""
+    }
 
     func addMarker(req: Request) async throws -> Response {
         let c = try await openCase(req)
@@ -126,7 +135,7 @@ struct CaseRecordsController: RouteCollection {
         guard typed.errors.isEmpty, let reviewDay else { return try await refuse(req, c, typed) }
         let marker = CaseMarker()
         marker.$safeguardingCase.id = c.id!
-        marker.kind = form.kind!
+        marker.kind = form.kind
         marker.setBy = req.currentUser!.id!
         marker.setAt = req.lantern.now()
         marker.reviewOn = reviewDay.iso
@@ -150,7 +159,9 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Marker removed.", anchor: "markers")
     }
 
-    struct MarkerReviewForm: Content { var requested_on: String? }
+    struct MarkerReviewForm: Content {
+        @FormField var requested_on: String = ""
+    }
 
     /// The person asked for a marker to be reviewed: recorded, and the review brought forward to
     /// within a month (the same clock as their other requests).
@@ -158,8 +169,9 @@ struct CaseRecordsController: RouteCollection {
         let c = try await openCase(req)
         guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
               marker.$safeguardingCase.id == c.id, marker.removedAt == nil else { throw LanternError.notFound }
-        var typed = TypedForm(section: "marker-review", values: ["requested_on": Self.trim(try req.form(MarkerReviewForm.self).requested_on)])
-        guard let day = Self.day(typed.values["requested_on"]!, "review-requested-\(id.uuidString)", "date the person asked", into: &typed, notFuture: req.today),
+        let form = try req.form(MarkerReviewForm.self)
+        var typed = TypedForm(section: "marker-review", form: form)
+        guard let day = Self.day(form.requested_on, "review-requested-\(id.uuidString)", "date the person asked", into: &typed, notFuture: req.today),
               typed.errors.isEmpty else { return try await refuse(req, c, typed) }
         marker.reviewRequestedOn = day.iso
         let due = RequestDeadline.due(clockStart: day)
@@ -172,11 +184,11 @@ struct CaseRecordsController: RouteCollection {
     }
 
     struct ConsentForm: Content {
-        var purpose: String?
-        var decision: String?
-        var method: String?
-        var given_on: String?
-        var explained: String?
+        @FormField var purpose: String = ""
+        @FormField var decision: String = ""
+        @FormField var method: String = ""
+        @FormField var given_on: String = ""
+        @FormField var explained: String = ""
     }
 
     func addConsent(req: Request) async throws -> Response {
@@ -199,10 +211,10 @@ struct CaseRecordsController: RouteCollection {
         guard typed.errors.isEmpty, let decision, let day else { return try await refuse(req, c, typed) }
         let consent = CaseConsent()
         consent.$safeguardingCase.id = c.id!
-        consent.purpose = form.purpose!
+        consent.purpose = form.purpose
         consent.decision = decision
         consent.wordingVersion = Self.consentWordingVersion
-        consent.method = form.method!
+        consent.method = form.method
         consent.givenOn = day.iso
         consent.recordedBy = req.currentUser!.id!
         consent.recordedAt = req.lantern.now()
@@ -217,7 +229,10 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Consent decision recorded.", anchor: "consent")
     }
 
-    struct WithdrawForm: Content { var withdrawn_on: String?; var withdrawal_method: String? }
+    struct WithdrawForm: Content {
+        @FormField var withdrawn_on: String = ""
+        @FormField var withdrawal_method: String = ""
+    }
 
     func withdrawConsent(req: Request) async throws -> Response {
         let c = try await openCase(req)
@@ -243,12 +258,12 @@ struct CaseRecordsController: RouteCollection {
     }
 
     struct ActionForm: Content {
-        var kind: String?
-        var recipient: String?
-        var sent_on: String?
-        var their_reference: String?
-        var status: String?
-        var outcome: String?
+        @FormField var kind: String = ""
+        @FormField var recipient: String = ""
+        @FormField var sent_on: String = ""
+        @FormField var their_reference: String = ""
+        @FormField var status: String = ""
+        @FormField var outcome: String = ""
     }
 
     func addAction(req: Request) async throws -> Response {
@@ -262,8 +277,8 @@ struct CaseRecordsController: RouteCollection {
         if recipient.isEmpty { typed.errors.add("recipient", "Enter who it was sent to (the team or agency)") }
         if recipient.count > 200 || reference.count > 100 || outcome.count > 2000 { typed.errors.add("recipient", "Keep the recipient to 200 characters, the reference to 100 and the outcome to 2000") }
         let day = Self.day(sent, "sent_on", "date it was made", into: &typed, notFuture: req.today)
-        let status = ["sent", "accepted", "declined", "closed"].contains(form.status ?? "") ? form.status! : "sent"
-        if let kind = form.kind, let purpose = ConsentRules.purpose(forAction: kind) {
+        let status = ["sent", "accepted", "declined", "closed"].contains(form.status) ? form.status : "sent"
+        if case let kind = form.kind, let purpose = ConsentRules.purpose(forAction: kind) {
             let latest = try await CaseConsent.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).filter(\.$purpose == purpose)
                 .sort(\.$recordedAt, .descending).first()
             if ConsentRules.blocks(actionKind: kind, isAdult: c.age == .adult, latest: latest.map { ($0.decision, $0.withdrawnOn != nil) }) {
@@ -274,7 +289,7 @@ struct CaseRecordsController: RouteCollection {
         guard typed.errors.isEmpty, let day else { return try await refuse(req, c, typed) }
         let action = CaseAction()
         action.$safeguardingCase.id = c.id!
-        action.kind = form.kind!
+        action.kind = form.kind
         action.sentOn = day.iso
         action.status = status
         action.recordedBy = req.currentUser!.id!
@@ -310,7 +325,11 @@ struct CaseRecordsController: RouteCollection {
             typed: TypedForm()), title: "Indicators seen on \(c.reference)")
     }
 
-    struct IndicatorForm: Content { var indicators: [String]?; var source: String?; var context: String? }
+    struct IndicatorForm: Content {
+        @FormList var indicators: [String] = []
+        @FormField var source: String = ""
+        @FormField var context: String = ""
+    }
 
     func saveIndicators(req: Request) async throws -> Response {
         let c = try await openCase(req)

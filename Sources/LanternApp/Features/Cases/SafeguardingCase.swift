@@ -66,6 +66,12 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
 
     var types: [ExploitationType] { exploitationTypes.split(separator: ",").compactMap { ExploitationType(rawValue: String($0)) } }
     var isOpen: Bool { status == "open" }
+
+    /// The blind index of surname and date of birth, when both are known, for duplicate checks.
+    static func personIndex(_ s: Secrets, lookup: LookupKeys) -> String? {
+        let known = !s.lastName.isEmpty && s.lastName.lowercased() != "unknown" && !s.dateOfBirth.isEmpty
+        return known ? lookup.blindIndex("\(s.lastName)|\(s.dateOfBirth)", purpose: "person") : nil
+    }
 }
 
 /// A dated note, encrypted.

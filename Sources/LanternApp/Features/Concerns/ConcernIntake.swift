@@ -8,29 +8,29 @@ import Vapor
 struct ConcernIntake {
     struct Form: Content {
         /// The public form's proof of work (`ProofOfWork`); absent on the staff form.
-        var pow_token: String?
-        var pow_solution: String?
-        var immediate_danger: String?
-        var police_called: String?
-        var subject: String?
-        var who: String?
-        var age: String?
-        var child_involved: String?
-        var location: String?
-        var postcode: String?
-        var description: String?
-        var indicators: [String]?
-        var other_indicators: String?
+        @FormField var pow_token: String = ""
+        @FormField var pow_solution: String = ""
+        @FormField var immediate_danger: String = ""
+        @FormField var police_called: String = ""
+        @FormField var subject: String = ""
+        @FormField var who: String = ""
+        @FormField var age: String = ""
+        @FormField var child_involved: String = ""
+        @FormField var location: String = ""
+        @FormField var postcode: String = ""
+        @FormField var description: String = ""
+        @FormList var indicators: [String] = []
+        @FormField var other_indicators: String = ""
         // The public form
-        var relationship: String?
-        var anonymous: String?
-        var reporter_name: String?
-        var reporter_email: String?
-        var reporter_phone: String?
-        var reporter_organisation: String?
+        @FormField var relationship: String = ""
+        @FormField var anonymous: String = ""
+        @FormField var reporter_name: String = ""
+        @FormField var reporter_email: String = ""
+        @FormField var reporter_phone: String = ""
+        @FormField var reporter_organisation: String = ""
         // The staff form
-        var supplier: String?
-        var file_description: String?
+        @FormField var supplier: String = ""
+        @FormField var file_description: String = ""
         var files: [File]?
     }
 
@@ -48,7 +48,7 @@ struct ConcernIntake {
 
     /// Reads and checks the form. `publicForm` adds the reporter questions.
     init(_ form: Form, publicForm: Bool) {
-        let text: [String: String?] = [
+        let text: [String: String] = [
             "immediate_danger": form.immediate_danger, "police_called": form.police_called, "subject": form.subject,
             "who": form.who, "age": form.age, "child_involved": form.child_involved, "location": form.location,
             "postcode": form.postcode, "description": form.description, "other_indicators": form.other_indicators,
@@ -71,12 +71,12 @@ struct ConcernIntake {
         let child = Answer(rawValue: values["child_involved"] ?? "")
         if child == nil { errors.add("child_involved", publicForm ? "Say whether a child (under 18) may be involved" : "Select whether a child may be involved") }
         length("who", max: 2000, name: "description of who is at risk")
-        if values["location"]!.isEmpty { errors.add("location", publicForm ? "Tell us where this is happening, as far as you know" : "Enter where this is happening") }
+        if form.location.isEmpty { errors.add("location", publicForm ? "Tell us where this is happening, as far as you know" : "Enter where this is happening") }
         length("location", max: 1000, name: "location")
-        if !values["postcode"]!.isEmpty && !Self.looksLikePostcode(values["postcode"]!) {
+        if !form.postcode.isEmpty && !Self.looksLikePostcode(form.postcode) {
             errors.add("postcode", "Enter a UK postcode, like SW1A 1AA, or leave it blank")
         }
-        if values["description"]!.isEmpty { errors.add("description", publicForm ? "Tell us what you saw or heard" : "Describe what was seen or heard") }
+        if form.description.isEmpty { errors.add("description", publicForm ? "Tell us what you saw or heard" : "Describe what was seen or heard") }
         length("description", max: ConcernRules.maximumTextLength, name: "description")
         length("other_indicators", max: 2000, name: "other signs")
 
@@ -90,10 +90,10 @@ struct ConcernIntake {
                 if channel == .publicNamed { channel = .publicAnonymous }
             case "no":
                 var r = ConcernReporter.Secrets()
-                r.name = values["reporter_name"]!
-                r.email = values["reporter_email"]!
-                r.phone = values["reporter_phone"]!
-                r.organisation = values["reporter_organisation"]!
+                r.name = form.reporter_name
+                r.email = form.reporter_email
+                r.phone = form.reporter_phone
+                r.organisation = form.reporter_organisation
                 if r.name.isEmpty { errors.add("reporter_name", "Enter your name, or choose to stay anonymous") }
                 length("reporter_name", max: 200, name: "name")
                 length("reporter_organisation", max: 200, name: "organisation")
@@ -116,17 +116,17 @@ struct ConcernIntake {
             errors.add("files", "Files are not kept when the form has a problem: choose them again")
         }
 
-        secrets.whoAtRisk = values["who"]!
-        secrets.location = values["location"]!
-        secrets.postcode = values["postcode"]!.uppercased()
-        secrets.description = values["description"]!
+        secrets.whoAtRisk = form.who
+        secrets.location = form.location
+        secrets.postcode = form.postcode.uppercased()
+        secrets.description = form.description
         secrets.indicators = checked.sorted().map { IndicatorObservation(indicatorID: $0, source: publicForm ? .thirdParty : .observed) }
-        secrets.otherIndicators = values["other_indicators"]!
+        secrets.otherIndicators = form.other_indicators
         facts = .init(age: age, childInvolved: child ?? .notSure, indicatorIDs: checked, subject: subject ?? .unknown)
     }
 
     private mutating func length(_ field: String, max: Int, name: String) {
-        if values[field]!.count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
+        if (values[field] ?? "").count > max { errors.add(field, "The \(name) must be \(max) characters or fewer") }
     }
 
     /// The shape of a UK postcode (outward code, space optional, inward code).

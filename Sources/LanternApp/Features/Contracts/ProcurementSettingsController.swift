@@ -17,7 +17,7 @@ struct ProcurementSettingsController: RouteCollection {
     }
 
     struct View: Encodable {
-        let values: [String: String]
+        let values: Form
         let canEdit: Bool
         let goodsPairs: Int
         let goodsSource: String
@@ -27,13 +27,13 @@ struct ProcurementSettingsController: RouteCollection {
         let errors: FormErrors
     }
 
-    private func view(_ req: Request, values: [String: String]? = nil, errors: FormErrors = FormErrors()) async throws -> View {
+    private func view(_ req: Request, values: Form? = nil, errors: FormErrors = FormErrors()) async throws -> View {
         let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
         let summary = try await GoodsReference.summary(on: req.db)
         let index = try await GoodsReference.index(req.application)
         return View(
-            values: values ?? ["statement_threshold": policy.statementThreshold.plain, "high_value_threshold": policy.highValueThreshold.plain,
-                               "medium_from": String(policy.risk.mediumFrom), "high_from": String(policy.risk.highFrom)],
+            values: values ?? Form(statement_threshold: policy.statementThreshold.plain, high_value_threshold: policy.highValueThreshold.plain,
+                                   medium_from: String(policy.risk.mediumFrom), high_from: String(policy.risk.highFrom)),
             canEdit: req.currentUser?.can(.manageProcurementPolicy) ?? false,
             goodsPairs: summary.pairs, goodsSource: summary.source ?? "", goodsImportedAt: summary.importedAt.map(DisplayDate.dateTime) ?? "",
             goodsCount: index.goodNames.count, countries: index.countryNames.count, errors: errors)
@@ -44,23 +44,21 @@ struct ProcurementSettingsController: RouteCollection {
     }
 
     struct Form: Content {
-        var statement_threshold: String?
-        var high_value_threshold: String?
-        var medium_from: String?
-        var high_from: String?
+        @FormField var statement_threshold: String = ""
+        @FormField var high_value_threshold: String = ""
+        @FormField var medium_from: String = ""
+        @FormField var high_from: String = ""
     }
 
     func save(req: Request) async throws -> Response {
-        let form = try req.form(Form.self)
-        let values = ["statement_threshold": form.statement_threshold ?? "", "high_value_threshold": form.high_value_threshold ?? "",
-                      "medium_from": form.medium_from ?? "", "high_from": form.high_from ?? ""]
+        let values = try req.form(Form.self)
         var errors = FormErrors()
-        let statement = Money(parsing: values["statement_threshold"]!)
+        let statement = Money(parsing: values.statement_threshold)
         if statement == nil { errors.add("statement_threshold", "Enter the statement threshold in pounds, like 25000") }
-        let highValue = Money(parsing: values["high_value_threshold"]!)
+        let highValue = Money(parsing: values.high_value_threshold)
         if highValue == nil { errors.add("high_value_threshold", "Enter the high-value threshold in pounds, like 1000000") }
-        let medium = Int(values["medium_from"]!.trimmingCharacters(in: .whitespaces))
-        let high = Int(values["high_from"]!.trimmingCharacters(in: .whitespaces))
+        let medium = Int(values.medium_from)
+        let high = Int(values.high_from)
         if medium == nil || !(1...13).contains(medium!) { errors.add("medium_from", "Enter a whole number from 1 to 13") }
         if high == nil || !(1...13).contains(high!) { errors.add("high_from", "Enter a whole number from 1 to 13") }
         else if let medium, let high, high <= medium { errors.add("high_from", "High must start above medium (\(medium))") }

@@ -53,28 +53,33 @@ struct SubjectAccessController: RouteCollection {
         ["received": "Received", "review": "Found records to review", "sent": "Copy sent", "withdrawn": "Withdrawn"][status] ?? status
     }
 
-    struct NewView: Encodable { let values: [String: String]; let errors: FormErrors }
-    struct SARForm: Content { var name: String?; var aliases: String?; var date_of_birth: String?; var references: String?; var contact: String?; var received_on: String? }
+    struct NewView: Encodable { let values: SARForm; let errors: FormErrors }
+    struct SARForm: Content {
+        @FormField var name: String = ""
+        @FormField var aliases: String = ""
+        @FormField var date_of_birth: String = ""
+        @FormField var references: String = ""
+        @FormField var contact: String = ""
+        @FormField var received_on: String = ""
+    }
 
     func newForm(req: Request) async throws -> Response {
-        try await req.render("Privacy/sar-new", NewView(values: ["received_on": req.today.iso], errors: FormErrors()), title: "Record a subject access request")
+        try await req.render("Privacy/sar-new", NewView(values: SARForm(received_on: req.today.iso), errors: FormErrors()), title: "Record a subject access request")
     }
 
     func create(req: Request) async throws -> Response {
-        let form = try req.form(SARForm.self)
-        let values = ["name": FormText.trim(form.name), "aliases": FormText.trim(form.aliases), "date_of_birth": FormText.trim(form.date_of_birth),
-                      "references": FormText.trim(form.references), "contact": FormText.trim(form.contact), "received_on": FormText.trim(form.received_on)]
+        let values = try req.form(SARForm.self)
         var errors = FormErrors()
-        if values["name"]!.isEmpty { errors.add("name", "Enter the name of the person asking") } else if values["name"]!.count > 200 { errors.add("name", "The name must be 200 characters or fewer") }
-        if values["aliases"]!.count > 500 { errors.add("aliases", "Other names must be 500 characters or fewer") }
-        if !values["date_of_birth"]!.isEmpty {
-            if let dob = Day(parsing: values["date_of_birth"]!) { if dob > req.today { errors.add("date_of_birth", "The date of birth cannot be in the future") } }
+        if values.name.isEmpty { errors.add("name", "Enter the name of the person asking") } else if values.name.count > 200 { errors.add("name", "The name must be 200 characters or fewer") }
+        if values.aliases.count > 500 { errors.add("aliases", "Other names must be 500 characters or fewer") }
+        if !values.date_of_birth.isEmpty {
+            if let dob = Day(parsing: values.date_of_birth) { if dob > req.today { errors.add("date_of_birth", "The date of birth cannot be in the future") } }
             else { errors.add("date_of_birth", "Enter the date of birth as a real date, like 1990-04-01 or 01/04/1990") }
         }
-        if values["references"]!.count > 500 { errors.add("references", "References must be 500 characters or fewer") }
-        if values["contact"]!.isEmpty { errors.add("contact", "Enter how to send the copy: an address or email") } else if values["contact"]!.count > 1000 { errors.add("contact", "The contact details must be 1000 characters or fewer") }
-        let received = Day(parsing: values["received_on"]!)
-        if values["received_on"]!.isEmpty { errors.add("received_on", "Enter the date the request was received") }
+        if values.references.count > 500 { errors.add("references", "References must be 500 characters or fewer") }
+        if values.contact.isEmpty { errors.add("contact", "Enter how to send the copy: an address or email") } else if values.contact.count > 1000 { errors.add("contact", "The contact details must be 1000 characters or fewer") }
+        let received = Day(parsing: values.received_on)
+        if values.received_on.isEmpty { errors.add("received_on", "Enter the date the request was received") }
         else if received == nil { errors.add("received_on", "Enter the date as a real date, like 2026-11-02 or 02/11/2026") }
         else if received! > req.today { errors.add("received_on", "The date received cannot be in the future") }
         guard errors.isEmpty, let received else {
@@ -86,8 +91,8 @@ struct SubjectAccessController: RouteCollection {
         sar.receivedOn = received.iso
         sar.dueOn = RequestDeadline.due(clockStart: received).iso
         sar.createdAt = req.lantern.now()
-        try sar.seal(.init(name: values["name"]!, aliases: values["aliases"]!, dateOfBirth: Day(parsing: values["date_of_birth"]!)?.iso ?? "",
-                           references: values["references"]!, contact: values["contact"]!), with: req.cipher)
+        try sar.seal(.init(name: values.name, aliases: values.aliases, dateOfBirth: Day(parsing: values.date_of_birth)?.iso ?? "",
+                           references: values.references, contact: values.contact), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await sar.create(on: db)
             try await req.audit(.create, "SubjectAccessRequest", id: sar.id?.uuidString, on: db)
@@ -167,28 +172,33 @@ struct SubjectAccessController: RouteCollection {
 
     func show(req: Request) async throws -> Response { try await show(req, try await sar(req)) }
 
-    struct IdentityForm: Content { var method: String?; var verified_on: String?; var clock_from_evidence: String? }
+    struct IdentityForm: Content {
+        @FormField var method: String = ""
+        @FormField var verified_on: String = ""
+        @FormField var clock_from_evidence: String = ""
+    }
 
     func identity(req: Request) async throws -> Response {
         let s = try await sar(req)
         let form = try req.form(IdentityForm.self)
-        let values = ["method": FormText.trim(form.method), "verified_on": FormText.trim(form.verified_on), "clock_from_evidence": form.clock_from_evidence == "yes" ? "yes" : ""]
+        let values = form
+
         var errors = FormErrors()
-        if values["method"]!.isEmpty { errors.add("method", "Say how identity was confirmed, for example passport seen in person") }
-        else if values["method"]!.count > 300 { errors.add("method", "The method must be 300 characters or fewer") }
-        let day = Day(parsing: values["verified_on"]!)
-        if values["verified_on"]!.isEmpty { errors.add("verified_on", "Enter the date identity was confirmed") }
+        if values.method.isEmpty { errors.add("method", "Say how identity was confirmed, for example passport seen in person") }
+        else if values.method.count > 300 { errors.add("method", "The method must be 300 characters or fewer") }
+        let day = Day(parsing: values.verified_on)
+        if values.verified_on.isEmpty { errors.add("verified_on", "Enter the date identity was confirmed") }
         else if day == nil { errors.add("verified_on", "Enter the date as a real date, like 2026-11-05 or 05/11/2026") }
         else if day! > req.today { errors.add("verified_on", "The date cannot be in the future") }
         else if day!.iso < s.receivedOn { errors.add("verified_on", "Identity is confirmed on or after the day the request arrived") }
-        guard errors.isEmpty, let day else { return try await show(req, s, values: values, errors: errors) }
+        guard errors.isEmpty, let day else { return try await show(req, s, values: TypedForm.flatten(values), errors: errors) }
         s.identityVerifiedOn = day.iso
         var secrets = try s.open(with: req.cipher)
-        secrets.identityMethod = values["method"]
+        secrets.identityMethod = values.method
         try s.seal(secrets, with: req.cipher)
         s.identityVerifiedBy = req.currentUser?.id
         // Where proof of identity was asked for, the month runs from the day it arrived.
-        if values["clock_from_evidence"] == "yes", s.extendedDueOn == nil {
+        if values.clock_from_evidence == "yes", s.extendedDueOn == nil {
             s.dueOn = RequestDeadline.due(clockStart: RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: day)).iso
         }
         try await req.db.writeTransaction { db in
@@ -199,30 +209,32 @@ struct SubjectAccessController: RouteCollection {
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }
 
-    struct ExtendForm: Content { var reason: String?; var told_on: String? }
+    struct ExtendForm: Content {
+        @FormField var reason: String = ""
+        @FormField var told_on: String = ""
+    }
 
     func extend(req: Request) async throws -> Response {
         let s = try await sar(req)
-        let form = try req.form(ExtendForm.self)
-        let values = ["reason": FormText.trim(form.reason), "told_on": FormText.trim(form.told_on)]
+        let values = try req.form(ExtendForm.self)
         var errors = FormErrors()
-        if values["reason"]!.isEmpty { errors.add("reason", "Say why the request is complex or numerous") }
-        else if values["reason"]!.count > 1000 { errors.add("reason", "The reason must be 1000 characters or fewer") }
-        let told = Day(parsing: values["told_on"]!)
+        if values.reason.isEmpty { errors.add("reason", "Say why the request is complex or numerous") }
+        else if values.reason.count > 1000 { errors.add("reason", "The reason must be 1000 characters or fewer") }
+        let told = Day(parsing: values.told_on)
         let start = RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: nil)
-        if values["told_on"]!.isEmpty { errors.add("told_on", "Enter the date the person was told of the extension") }
+        if values.told_on.isEmpty { errors.add("told_on", "Enter the date the person was told of the extension") }
         else if told == nil { errors.add("told_on", "Enter the date as a real date, like 2026-11-20 or 20/11/2026") }
         else if told! > req.today { errors.add("told_on", "The date cannot be in the future") }
         else if told!.iso > s.dueOn { errors.add("told_on", "An extension must be made within the first month: the person had to be told by \(Day(parsing: s.dueOn)!.long)") }
         if s.extendedDueOn != nil { errors.add("reason", "This request has already been extended") }
-        guard errors.isEmpty, told != nil else { return try await show(req, s, values: values, errors: errors) }
+        guard errors.isEmpty, told != nil else { return try await show(req, s, values: TypedForm.flatten(values), errors: errors) }
         let firstDue = Day(parsing: s.dueOn)!
         // Two further months from the first deadline's clock start.
         let clock = firstDue == RequestDeadline.due(clockStart: start) ? start
             : RequestDeadline.clockStart(received: start, identityEvidenceReceived: s.identityVerifiedOn.flatMap(Day.init(parsing:)))
         s.extendedDueOn = RequestDeadline.extendedDue(clockStart: clock).iso
         var secrets = try s.open(with: req.cipher)
-        secrets.extensionReason = values["reason"]
+        secrets.extensionReason = values.reason
         try s.seal(secrets, with: req.cipher)
         s.personToldOn = told!.iso
         try await req.db.writeTransaction { db in
@@ -239,7 +251,7 @@ struct SubjectAccessController: RouteCollection {
         let names = [secrets.name] + secrets.aliases.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let references = secrets.references.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         secrets.found = try await PersonSearch.run(.init(names: names, dateOfBirth: Day(parsing: secrets.dateOfBirth), references: references),
-                                                   on: req.db, cipher: req.cipher, lookup: req.lookupKeys)
+                                                   on: req.db, cipher: req.cipher, lookup: req.lookupKeys, registry: req.application.personalData)
         secrets.searchedOn = req.today.iso
         secrets.excluded = []
         try s.seal(secrets, with: req.cipher)
@@ -255,7 +267,11 @@ struct SubjectAccessController: RouteCollection {
 
     func review(req: Request) async throws -> Response {
         let s = try await sar(req)
-        struct ReviewForm: Content { var include: [String]?; var add_back: [String]?; var redact: String? }
+        struct ReviewForm: Content {
+        @FormList var include: [String] = []
+        @FormList var add_back: [String] = []
+        @FormField var redact: String = ""
+    }
         let form = try req.form(ReviewForm.self)
         var secrets = try s.open(with: req.cipher)
         let included = Set(form.include ?? [])
@@ -340,7 +356,9 @@ struct SubjectAccessController: RouteCollection {
         return req.download(pdf, type: "application/pdf", filename: "\(s.reference).pdf", noStore: true)
     }
 
-    struct SentForm: Content { var sent_on: String? }
+    struct SentForm: Content {
+        @FormField var sent_on: String = ""
+    }
 
     func sent(req: Request) async throws -> Response {
         let s = try await sar(req)

@@ -43,35 +43,38 @@ struct CoursesController: RouteCollection {
 
     func list(req: Request) async throws -> Response { try await list(req) }
 
-    struct CourseForm: Content { var name: String?; var description: String?; var refresh_months: String?; var new_starter_days: String? }
+    struct CourseForm: Content {
+        @FormField var name: String = ""
+        @FormField var description: String = ""
+        @FormField var refresh_months: String = ""
+        @FormField var new_starter_days: String = ""
+    }
 
     func create(req: Request) async throws -> Response {
         let form = try req.form(CourseForm.self)
-        var typed = TypedForm(section: "course", values: ["name": FormText.trim(form.name), "description": FormText.trim(form.description),
-                                                          "refresh_months": FormText.trim(form.refresh_months),
-                                                          "new_starter_days": FormText.trim(form.new_starter_days)])
-        let name = typed.values["name"]!
+        var typed = TypedForm(section: "course", form: form)
+        let name = form.name
         if name.isEmpty { typed.errors.add("name", "Enter the course's name") }
         else if name.count > 200 { typed.errors.add("name", "The name must be 200 characters or fewer") }
         else if try await TrainingCourse.query(on: req.db).filter(\.$name == name).first() != nil {
             typed.errors.add("name", "There is already a course called \(name)")
         }
-        if typed.values["description"]!.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
+        if form.description.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
         var refresh: Int?
-        let rawRefresh = typed.values["refresh_months"]!
+        let rawRefresh = form.refresh_months
         if !rawRefresh.isEmpty && rawRefresh != "0" {
             refresh = Int(rawRefresh)
             if refresh == nil || !(1...120).contains(refresh!) {
                 typed.errors.add("refresh_months", "Enter how many months until it must be done again, from 1 to 120, or leave it empty if it is done once")
             }
         }
-        let rawDays = typed.values["new_starter_days"]!
+        let rawDays = form.new_starter_days
         let days = rawDays.isEmpty ? TrainingCompliance.defaultNewStarterDays : Int(rawDays)
         if days == nil || !(0...365).contains(days!) { typed.errors.add("new_starter_days", "Enter the days a new starter has, from 0 to 365") }
         guard typed.errors.isEmpty, let days else { return try await list(req, typed: typed) }
         let course = TrainingCourse()
         course.name = name
-        course.description = typed.values["description"]!
+        course.description = form.description
         course.refreshMonths = refresh
         course.newStarterDays = days
         course.createdAt = req.lantern.now()
@@ -83,25 +86,28 @@ struct CoursesController: RouteCollection {
         return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
     }
 
-    struct RequirementForm: Content { var job_title: String?; var team: String?; var directorate: String? }
+    struct RequirementForm: Content {
+        @FormField var job_title: String = ""
+        @FormField var team: String = ""
+        @FormField var directorate: String = ""
+    }
 
     func addRequirement(req: Request) async throws -> Response {
         guard let id = req.parameters.get("courseID", as: UUID.self), let course = try await TrainingCourse.find(id, on: req.db) else {
             throw LanternError.notFound
         }
         let form = try req.form(RequirementForm.self)
-        let values = ["course": id.uuidString, "job_title": FormText.trim(form.job_title), "team": FormText.trim(form.team),
-                      "directorate": FormText.trim(form.directorate)]
-        var typed = TypedForm(section: "requirement", values: values)
-        for field in ["job_title", "team", "directorate"] where values[field]!.count > 200 {
+        var typed = TypedForm(section: "requirement", form: form)
+        typed.values["course"] = id.uuidString
+        for (field, value) in [("job_title", form.job_title), ("team", form.team), ("directorate", form.directorate)] where value.count > 200 {
             typed.errors.add("\(field)-\(id.uuidString)", "The \(field.replacingOccurrences(of: "_", with: " ")) must be 200 characters or fewer")
         }
         guard typed.errors.isEmpty else { return try await list(req, typed: typed) }
         let requirement = TrainingRequirement()
         requirement.$course.id = id
-        requirement.jobTitle = values["job_title"]!.isEmpty ? nil : values["job_title"]
-        requirement.team = values["team"]!.isEmpty ? nil : values["team"]
-        requirement.directorate = values["directorate"]!.isEmpty ? nil : values["directorate"]
+        requirement.jobTitle = form.job_title.isEmpty ? nil : form.job_title
+        requirement.team = form.team.isEmpty ? nil : form.team
+        requirement.directorate = form.directorate.isEmpty ? nil : form.directorate
         requirement.createdAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await requirement.create(on: db)

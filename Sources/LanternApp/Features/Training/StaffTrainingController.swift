@@ -18,8 +18,14 @@ struct StaffTrainingController: RouteCollection {
     static let fields = ["staff_number", "name", "email", "job_title", "team", "directorate", "manager_email", "started_on"]
 
     struct StaffForm: Content {
-        var staff_number: String?, name: String?, email: String?, job_title: String?, team: String?, directorate: String?
-        var manager_email: String?, started_on: String?
+        @FormField var staff_number: String = ""
+        @FormField var name: String = ""
+        @FormField var email: String = ""
+        @FormField var job_title: String = ""
+        @FormField var team: String = ""
+        @FormField var directorate: String = ""
+        @FormField var manager_email: String = ""
+        @FormField var started_on: String = ""
     }
 
     struct ListView: Encodable {
@@ -43,9 +49,9 @@ struct StaffTrainingController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let form = try req.form(StaffForm.self)
         let values = [form.staff_number, form.name, form.email, form.job_title, form.team, form.directorate, form.manager_email, form.started_on]
-        let typed = Dictionary(uniqueKeysWithValues: zip(Self.fields, values.map(FormText.trim)))
+        let typed = Dictionary(uniqueKeysWithValues: zip(Self.fields, values))
         // The same checks as a row of HR's CSV, so a person added by hand and one imported agree.
-        let csv = CSVFile.write(header: Self.fields.map { $0 == "started_on" ? "start_date" : $0 }, rows: [Self.fields.map { typed[$0]! }])
+        let csv = CSVFile.write(header: Self.fields.map { $0 == "started_on" ? "start_date" : $0 }, rows: [values])
         let plan = TrainingImport.staff(try CSVFile(data: Data(csv.utf8)), today: req.today)
         var errors = FormErrors()
         for rejection in plan.rejected {
@@ -114,28 +120,32 @@ struct StaffTrainingController: RouteCollection {
 
     func show(req: Request) async throws -> Response { try await show(req, try await person(req)) }
 
-    struct CompletionForm: Content { var course: String?; var completed_on: String?; var provider: String?; var evidence: String? }
+    struct CompletionForm: Content {
+        @FormField var course: String = ""
+        @FormField var completed_on: String = ""
+        @FormField var provider: String = ""
+        @FormField var evidence: String = ""
+    }
 
     func recordCompletion(req: Request) async throws -> Response {
         let person = try await person(req)
         let form = try req.form(CompletionForm.self)
-        var typed = TypedForm(section: "completion", values: ["course": FormText.trim(form.course), "completed_on": FormText.trim(form.completed_on),
-                                                              "provider": FormText.trim(form.provider), "evidence": FormText.trim(form.evidence)])
-        let course = try await UUID(uuidString: typed.values["course"]!).asyncFlatMap { try await TrainingCourse.find($0, on: req.db) }
+        var typed = TypedForm(section: "completion", form: form)
+        let course = try await UUID(uuidString: form.course).asyncFlatMap { try await TrainingCourse.find($0, on: req.db) }
         if course == nil { typed.errors.add("course", "Choose the course") }
-        let day = Day(parsing: typed.values["completed_on"]!)
-        if typed.values["completed_on"]!.isEmpty { typed.errors.add("completed_on", "Enter the date it was completed") }
+        let day = Day(parsing: form.completed_on)
+        if form.completed_on.isEmpty { typed.errors.add("completed_on", "Enter the date it was completed") }
         else if day == nil { typed.errors.add("completed_on", "Enter the date as a real date, like 2026-04-01 or 01/04/2026") }
         else if day! > req.today { typed.errors.add("completed_on", "The date cannot be in the future") }
-        if typed.values["provider"]!.count > 200 { typed.errors.add("provider", "The provider must be 200 characters or fewer") }
-        if typed.values["evidence"]!.count > 500 { typed.errors.add("evidence", "The evidence must be 500 characters or fewer") }
+        if form.provider.count > 200 { typed.errors.add("provider", "The provider must be 200 characters or fewer") }
+        if form.evidence.count > 500 { typed.errors.add("evidence", "The evidence must be 500 characters or fewer") }
         guard typed.errors.isEmpty, let course, let day else { return try await show(req, person, typed: typed) }
         let completion = TrainingCompletion()
         completion.$staff.id = person.id!
         completion.$course.id = course.id!
         completion.completedOn = day.iso
-        completion.provider = typed.values["provider"]!
-        completion.evidence = typed.values["evidence"]!
+        completion.provider = form.provider
+        completion.evidence = form.evidence
         completion.source = "manual"
         completion.recordedBy = req.currentUser?.id
         completion.recordedAt = req.lantern.now()
@@ -147,7 +157,9 @@ struct StaffTrainingController: RouteCollection {
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }
 
-    struct LeaverForm: Content { var left_on: String? }
+    struct LeaverForm: Content {
+        @FormField var left_on: String = ""
+    }
 
     func recordLeaver(req: Request) async throws -> Response {
         let person = try await person(req)

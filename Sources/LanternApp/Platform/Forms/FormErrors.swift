@@ -59,4 +59,20 @@ struct TypedForm: Encodable, Sendable {
     var section = ""
     var values: [String: String] = [:]
     var errors = FormErrors()
+
+    init(section: String = "", values: [String: String] = [:], errors: FormErrors = FormErrors()) {
+        self.section = section
+        self.values = values
+        self.errors = errors
+    }
+
+    /// A typed form's text fields, by the names the form gives them, to fill the form again.
+    init(section: String, form: some Encodable, errors: FormErrors = FormErrors()) {
+        self.init(section: section, values: Self.flatten(form), errors: errors)
+    }
+
+    static func flatten(_ form: some Encodable) -> [String: String] {
+        guard let data = try? JSONEncoder().encode(form), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return object.compactMapValues { $0 as? String }
+    }
 }
