@@ -55,7 +55,8 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 /// Every table of personal data, as each feature declares it.
 enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
-        PersonalDataRegistry.platform + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables
+        PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
+            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables
             + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }

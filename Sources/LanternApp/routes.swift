@@ -30,7 +30,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: CasesController())
     try site.register(collection: CasePage())
     try site.register(collection: CaseRecordsController())
-    try site.register(collection: NotificationsController())
+    try site.register(collection: HomeOfficeReferralsController())
     try site.register(collection: ReportsController())
     try site.register(collection: TrainingController())
     try site.register(collection: StaffTrainingController())

@@ -14,9 +14,9 @@ struct CasesTests {
          ("summary", "Worked in a nail bar for no pay."), ("phone", "07700 900123")] + extra
     }
 
-    static func openCase(_ browser: Browser, _ env: TestEnvironment, _ fields: [(String, String)]) async throws -> SafeguardingCase {
+    static func openCase(_ browser: Browser, _ env: TestEnvironment, _ fields: [(String, String)], at path: String = "/cases/new") async throws -> SafeguardingCase {
         let team = try #require(try await Team.query(on: env.db).filter(\.$name == "Children's Social Care").first())
-        let response = try await browser.postPairs("/cases/new", fields + [("team", team.id!.uuidString)])
+        let response = try await browser.postPairs(path, fields + [("team", team.id!.uuidString)])
         #expect(response.status == .seeOther, "\(response.body.string.prefix(3000))")
         return try await env.record(SafeguardingCase.self, at: response.location)
     }
@@ -56,11 +56,11 @@ struct CasesTests {
             #expect(early.body.string.contains("Acknowledge the concern before triaging it"))
             try await browser.post(concernPath + "/acknowledge", [:])
             let triaged = try await browser.post(concernPath + "/triage", ["outcome": "open_case", "rationale": "A child working in a car wash"])
-            #expect(triaged.location == "/cases/new?concern=\(concern.id!.uuidString)")
+            #expect(triaged.location == "/concerns/\(concern.id!.uuidString)/case")
             let form = try await browser.get(triaged.location!).body.string
             #expect(form.contains("From concern \(concern.reference)"))
-            let c = try await Self.openCase(browser, env, Self.person("Tomasz", "Nowak", age: "under_18",
-                                                                      extra: [("concern", concern.id!.uuidString), ("date_of_birth", "2011-05-01")]))
+            let c = try await Self.openCase(browser, env, Self.person("Tomasz", "Nowak", age: "under_18", extra: [("date_of_birth", "2011-05-01")]),
+                                            at: triaged.location!)
             #expect(try await Concern.find(concern.id, on: env.db)?.caseID == c.id)
             let path = "/cases/\(c.id!.uuidString)"
             let page = try await browser.get(path).body.string
@@ -71,7 +71,7 @@ struct CasesTests {
             let dtn = try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
             #expect(dtn.body.string.contains("are referred to the NRM, not notified under Duty to Notify"))
             try await browser.post(path + "/notifications", ["kind": "nrm"])
-            let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            let referral = try #require(try await HomeOfficeReferral.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             let move = path + "/notifications/\(referral.id!.uuidString)/move"
             let today = Day(env.clock.now())
 
@@ -82,7 +82,7 @@ struct CasesTests {
             #expect(noRef.body.string.contains("Enter the Home Office reference"))
             try await browser.post(move, ["to": "submitted", "on": today.iso, "reference": "NRM-2026-55501"])
             try await browser.post(move, ["to": "awaiting_rg", "on": today.iso])
-            var stored = try #require(try await Notification.find(referral.id, on: env.db))
+            var stored = try #require(try await HomeOfficeReferral.find(referral.id, on: env.db))
             #expect(stored.dueOn == NRMLifecycle.reasonableGroundsDue(submitted: today).iso)
             #expect(try await SafeguardingCase.find(c.id, on: env.db)?.nextDeadline == stored.dueOn)
             let home = try await browser.get("/home").body.string
@@ -101,9 +101,9 @@ struct CasesTests {
             let early30 = try await browser.post(move, ["to": "cg_positive", "on": rgDay.adding(days: 20).iso])
             #expect(early30.body.string.contains("recovery period lasts at least 30 days"))
             try await browser.post(move, ["to": "cg_positive", "on": rgDay.adding(days: 35).iso])
-            stored = try #require(try await Notification.find(referral.id, on: env.db))
+            stored = try #require(try await HomeOfficeReferral.find(referral.id, on: env.db))
             #expect(stored.state == .cgPositive)
-            let transitions = try await NotificationTransition.query(on: env.db).filter(\.$notification.$id == referral.id!).count()
+            let transitions = try await HomeOfficeReferralTransition.query(on: env.db).filter(\.$notification.$id == referral.id!).count()
             #expect(transitions == 6)
             let audited = try await AuditEntry.query(on: env.db).filter(\.$entityType == "Notification").filter(\.$action == "update").count()
             #expect(audited >= 7)
@@ -129,7 +129,7 @@ struct CasesTests {
             let path = "/cases/\(c.id!.uuidString)"
             #expect(!(try await browser.get(path).body.string.contains("must then consent to stay in the NRM")))
             try await browser.post(path + "/notifications", ["kind": "nrm"])
-            let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            let referral = try #require(try await HomeOfficeReferral.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             try await browser.post(path + "/notifications/\(referral.id!.uuidString)/move", ["to": "submitted", "on": today.iso, "reference": "NRM-X-1"])
             let page = try await browser.get(path).body.string
             #expect(page.contains("Turns 18 on \(dob.adding(months: 18 * 12).long)"))
@@ -152,7 +152,7 @@ struct CasesTests {
             try await browser.post(path + "/consents", ["purpose": "nrm", "decision": "refused", "method": "via_interpreter", "given_on": Day(env.clock.now()).iso])
             #expect(try await browser.get(path).body.string.contains("Send it without identifying details"))
             try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
-            let dtn = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+            let dtn = try #require(try await HomeOfficeReferral.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
             #expect(dtn.kind == .dutyToNotify && dtn.anonymous)
             let twice = try await browser.post(path + "/notifications", ["kind": "duty_to_notify"])
             #expect(twice.body.string.contains("already been made"))
@@ -160,7 +160,7 @@ struct CasesTests {
             try await browser.post(move, ["to": "submitted", "on": Day(env.clock.now()).iso])
             let decision = try await browser.post(move, ["to": "rg_positive", "on": Day(env.clock.now()).iso])
             #expect(decision.body.string.contains("cannot go from"))
-            #expect(try await Notification.find(dtn.id, on: env.db)?.state == .submitted)
+            #expect(try await HomeOfficeReferral.find(dtn.id, on: env.db)?.state == .submitted)
         }
     }
 

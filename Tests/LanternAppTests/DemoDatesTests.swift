@@ -46,7 +46,7 @@ struct DemoDatesTests {
             for c in cases {
                 #expect(c.reference.hasPrefix("CASE-\(Day(c.openedAt).year % 100)-"), "\(c.reference) opened \(Day(c.openedAt))")
             }
-            for n in try await Notification.query(on: env.db).all() {
+            for n in try await HomeOfficeReferral.query(on: env.db).all() {
                 let started = try #require(Day(parsing: n.startedOn)), submitted = try #require(n.submittedOn.flatMap(Day.init(parsing:)))
                 #expect(started <= submitted && submitted <= today)
             }

@@ -20,7 +20,7 @@ struct PrivacyTests {
             }
         }
         try await add(SafeguardingCase.self); try await add(CaseNote.self); try await add(CaseTask.self); try await add(CaseMarker.self)
-        try await add(CaseAction.self); try await add(Notification.self); try await add(NotificationTransition.self)
+        try await add(CaseAction.self); try await add(HomeOfficeReferral.self); try await add(HomeOfficeReferralTransition.self)
         try await add(Concern.self); try await add(ConcernMessage.self); try await add(ConcernReporter.self); try await add(EvidenceFile.self)
         try await add(Disclosure.self)
         if dataRightsRecords { try await add(SubjectAccessRequest.self) }

@@ -74,14 +74,14 @@ struct ReportsTests {
                                                                                      extra: [("types[]", "forced_crime"), ("county_lines", "yes")]))
                 let path = "/cases/\(c.id!.uuidString)"
                 try await browser.post(path + "/notifications", ["kind": "nrm"])
-                let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+                let referral = try #require(try await HomeOfficeReferral.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
                 let move = path + "/notifications/\(referral.id!.uuidString)/move"
                 let submitted = Day(parsing: "2026-07-01")!.adding(days: i)
                 try await browser.post(move, ["to": "submitted", "on": submitted.iso, "reference": "NRM-CL-\(i)"])
                 try await browser.post(move, ["to": "awaiting_rg", "on": submitted.iso])
                 let decided = try await browser.post(move, ["to": "rg_positive", "on": submitted.adding(days: i + 2).iso])
                 #expect(decided.status == .seeOther)
-                #expect(try await Notification.find(referral.id, on: env.db)?.rgPositive == true)
+                #expect(try await HomeOfficeReferral.find(referral.id, on: env.db)?.rgPositive == true)
             }
             let analyst = try env.browser()
             try await analyst.signIn(as: .partnershipAnalyst)

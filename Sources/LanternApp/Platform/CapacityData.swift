@@ -85,7 +85,7 @@ public enum CapacityData {
                 let submitted = Day(opened).adding(days: 3)
                 let rg = submitted.adding(days: i % 30), cg = rg.adding(days: 60 + i % 300)
                 let rgDecided = nrm && rg <= today, cgDecided = rgDecided && i % 10 != 0 && i % 2 == 0 && cg <= today
-                let n = Notification()
+                let n = HomeOfficeReferral()
                 n.id = UUID()
                 try n.seal(.init(homeOfficeReference: "SYN-\(i)"), with: cipher)
                 let state: NRMState = !nrm ? .submitted : cgDecided ? .moveOn : rgDecided ? (i % 10 == 0 ? .rgNegative : .recoveryPeriod) : .awaitingRG
@@ -97,14 +97,14 @@ public enum CapacityData {
                 let rows = batch, referrals = notifications
                 try await db.writeTransaction { tx in
                     try await BulkInsert.run(on: tx, into: SafeguardingCase.schema, columns: caseColumns, rows: rows)
-                    try await BulkInsert.run(on: tx, into: Notification.schema, columns: notificationColumns, rows: referrals)
+                    try await BulkInsert.run(on: tx, into: HomeOfficeReferral.schema, columns: notificationColumns, rows: referrals)
                 }
                 report.cases += rows.count
                 batch.removeAll(keepingCapacity: true)
                 notifications.removeAll(keepingCapacity: true)
             }
         }
-        try await DatabaseSetup.afterBulkLoad(db, tables: [Concern.schema, ConcernTeam.schema, SafeguardingCase.schema, Notification.schema])
+        try await DatabaseSetup.afterBulkLoad(db, tables: [Concern.schema, ConcernTeam.schema, SafeguardingCase.schema, HomeOfficeReferral.schema])
         return report
     }
 }

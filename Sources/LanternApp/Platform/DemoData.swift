@@ -61,7 +61,8 @@ public enum DemoData {
                 users[role] = user
             }
             try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, now: now)
-            try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, now: now)
+            let childConcernID = try await ConcernsDemoData.seed(on: db, app: app, teams: teams, now: now)
+            try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, childConcernID: childConcernID, now: now)
             try await TrainingDemoData.seed(on: db, users: users, now: now)
             try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(now), author: users[.safeguardingLead], now: now)
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",

@@ -106,7 +106,7 @@ struct PersonalDataRegistryTests {
         }
         let consent = try #require(try await CaseConsent.query(on: env.db).filter(\.$purpose == "police_engagement").first())
         #expect(try await caseworker.post(path + "/consents/\(consent.id!.uuidString)/withdraw", ["withdrawn_on": today.iso, "withdrawal_method": "Told \(first)'s support worker"]).status == .seeOther)
-        let referral = try #require(try await Notification.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
+        let referral = try #require(try await HomeOfficeReferral.query(on: env.db).filter(\.$safeguardingCase.$id == c.id!).first())
         #expect(try await caseworker.post(path + "/notifications/\(referral.id!.uuidString)/move", ["to": "submitted", "on": today.iso, "reference": "NRM-MD-1"]).status == .seeOther)
 
         // A concern about the person, linked to the case, with a reporter who gave their name and a message.

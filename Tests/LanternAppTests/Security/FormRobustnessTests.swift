@@ -18,7 +18,7 @@ struct FormRobustnessTests {
         "actionID": PlanAction.schema, "staffID": StaffMember.schema, "recommendationID": AuditRecommendation.schema,
         "markerID": CaseMarker.schema, "fileID": EvidenceFile.schema, "courseID": TrainingCourse.schema, "teamID": Team.schema,
         "taskID": CaseTask.schema, "snapshotID": ReportSnapshot.schema, "riskID": ContractRisk.schema, "requirementID": TrainingRequirement.schema,
-        "notificationID": Notification.schema, "contactID": SupplierContact.schema, "consentID": CaseConsent.schema, "checkID": StatementCheckRecord.schema,
+        "notificationID": HomeOfficeReferral.schema, "contactID": SupplierContact.schema, "consentID": CaseConsent.schema, "checkID": StatementCheckRecord.schema,
     ]
 
     static let junk = ["", " ", "\u{0}", "-1", "99999999999999999999", "9999-99-99", "<script>x</script>", String(repeating: "é", count: 5000), "[]", "on"]

@@ -36,7 +36,7 @@ enum StatementFactsBuilder {
         k.concernsReceived = concerns.count
         k.concernsAcknowledgedOnTime = concerns.filter { c in c.acknowledgedAt.map { Day($0).iso <= c.acknowledgeBy } ?? false }.count
         k.casesOpened = try await SafeguardingCase.query(on: db).filter(\.$openedAt >= from).filter(\.$openedAt < to).countRows()
-        let submitted = Notification.query(on: db).filter(\.$submittedOn >= start.iso).filter(\.$submittedOn <= end.iso)
+        let submitted = HomeOfficeReferral.query(on: db).filter(\.$submittedOn >= start.iso).filter(\.$submittedOn <= end.iso)
         k.nrmReferrals = try await submitted.copy().filter(\.$kind == .nrm).countRows()
         k.dutyToNotify = try await submitted.copy().filter(\.$kind == .dutyToNotify).countRows()
 

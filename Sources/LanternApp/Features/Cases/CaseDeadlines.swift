@@ -9,7 +9,7 @@ enum CaseDeadlines {
     static func refresh(_ c: SafeguardingCase, on db: any Database, today: Day) async throws {
         let tasks = try await CaseTask.query(on: db).filter(\.$safeguardingCase.$id == c.id!).filter(\.$doneAt == nil)
             .sort(\.$dueOn).first()
-        let notifications = try await Notification.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all()
+        let notifications = try await HomeOfficeReferral.query(on: db).filter(\.$safeguardingCase.$id == c.id!).all()
         var dates = [tasks?.dueOn].compactMap { $0 }
         for n in notifications {
             let due = NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn))?.due.iso

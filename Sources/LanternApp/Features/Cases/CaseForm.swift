@@ -6,7 +6,6 @@ import Vapor
 /// Source: `shared/docs/domain/referrals.md` §3.2 and §3.3.
 struct CaseForm {
     struct Fields: Content {
-        @FormField var concern: String = ""
         @FormField var first_name: String = ""
         @FormField var last_name: String = ""
         @FormField var aliases: String = ""
@@ -51,7 +50,7 @@ struct CaseForm {
     init(_ f: Fields, today: Day) {
         fields = f
         let pairs: [(String, String)] = [
-            ("concern", f.concern), ("first_name", f.first_name), ("last_name", f.last_name), ("aliases", f.aliases),
+            ("first_name", f.first_name), ("last_name", f.last_name), ("aliases", f.aliases),
             ("nickname", f.nickname), ("date_of_birth", f.date_of_birth), ("age", f.age),
             ("under18_at_exploitation", f.under18_at_exploitation), ("gender", f.gender), ("nationality", f.nationality),
             ("second_nationality", f.second_nationality), ("phone", f.phone), ("email", f.email), ("address", f.address),

@@ -33,7 +33,7 @@ struct CasePage: RouteCollection {
         }
     }
 
-    struct NotificationView: Encodable {
+    struct HomeOfficeReferralView: Encodable {
         let id: String
         let kind: String
         let state: String
@@ -62,7 +62,7 @@ struct CasePage: RouteCollection {
         let alerts: [String]
         let markers: [Row]
         let consents: [Row]
-        let notifications: [NotificationView]
+        let notifications: [HomeOfficeReferralView]
         let actions: [Row]
         let tasks: [Row]
         let notes: [Row]
@@ -98,8 +98,8 @@ struct CasePage: RouteCollection {
         let markers = try await CaseMarker.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$setAt).all()
         let consents = try await CaseConsent.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$recordedAt).all()
         let actions = try await CaseAction.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$sentOn).all()
-        let notifications = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$startedOn).all()
-        let transitions = try await NotificationTransition.query(on: req.db).filter(\.$notification.$id ~~ notifications.compactMap(\.id))
+        let notifications = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$startedOn).all()
+        let transitions = try await HomeOfficeReferralTransition.query(on: req.db).filter(\.$notification.$id ~~ notifications.compactMap(\.id))
             .sort(\.$recordedAt).all()
         let files = try await EvidenceStore.rows(req, owner: .case, id: id)
         let fileRecords = try await EvidenceFile.query(on: req.db).filter(\.$ownerType == .case).filter(\.$ownerID == id).all()
@@ -200,7 +200,7 @@ struct CasePage: RouteCollection {
             notifications: try notifications.map { n in
                 let deadline = erased ? nil : NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn))
                 let ref = try n.open(with: cipher).homeOfficeReference
-                return NotificationView(
+                return HomeOfficeReferralView(
                     id: n.id!.uuidString, kind: n.kind.label, state: n.state.label, stateKey: n.state.rawValue,
                     reference: ref, deadline: deadline.map { "\($0.what): \($0.due.long)" } ?? "", overdue: deadline?.overdue ?? false,
                     anonymous: n.anonymous,

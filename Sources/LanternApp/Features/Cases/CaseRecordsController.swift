@@ -381,7 +381,7 @@ struct CaseRecordsController: RouteCollection {
 
     func closeCase(req: Request) async throws -> Response {
         let c = try await openCase(req)
-        let open = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!)
+        let open = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!)
             .filter(\.$state !~ [.closed, .withdrawn]).all()
             .filter { !($0.kind == .dutyToNotify && $0.state == .submitted) }
         guard open.isEmpty else {

@@ -11,8 +11,8 @@ struct CasesController: RouteCollection {
         let view = routes.requiring(.viewCases).grouped("cases")
         view.get(use: list)
         let edit = routes.requiring(.editCases).grouped("cases")
-        edit.get("new", use: newForm)
-        edit.post("new", use: create)
+        edit.get("new") { try await Self.newCaseForm($0, from: nil) }
+        edit.post("new") { try await Self.open($0, from: nil) }
         edit.get(":caseID", "edit", use: editForm)
         edit.post(":caseID", "edit", use: update)
     }
@@ -96,7 +96,9 @@ struct CasesController: RouteCollection {
 
     struct FormView: Encodable {
         let id: String?
-        let concernReference: String?
+        /// Where the form posts: `/cases/new`, the origin's own path, or the case's edit path.
+        let action: String
+        let originReference: String?
         let values: [String: String]
         let types: [String: Bool]
         let errors: FormErrors
@@ -109,11 +111,11 @@ struct CasesController: RouteCollection {
         let nationalities: [String]
     }
 
-    private func formView(_ req: Request, id: String? = nil, concern: Concern? = nil, values: [String: String],
-                          types: Set<String>, errors: FormErrors) async throws -> FormView {
+    private static func formView(_ req: Request, id: String? = nil, origin: CaseOrigin? = nil, values: [String: String],
+                                 types: Set<String>, errors: FormErrors) async throws -> FormView {
         let teams = try await Team.query(on: req.db).sort(\.$name).all()
         return FormView(
-            id: id, concernReference: concern?.reference, values: values,
+            id: id, action: id.map { "/cases/\($0)/edit" } ?? origin?.formAction ?? "/cases/new", originReference: origin?.reference, values: values,
             types: Dictionary(uniqueKeysWithValues: types.map { ($0, true) }), errors: errors,
             ages: AgeCategory.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["age"] == $0.rawValue) },
             under18: Answer.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["under18_at_exploitation"] == $0.rawValue) },
@@ -124,40 +126,28 @@ struct CasesController: RouteCollection {
             nationalities: CaseForm.nationalities)
     }
 
-    func newForm(req: Request) async throws -> Response {
+    /// The form to open a case, directly or from a record such as a concern, which fills what it knows.
+    static func newCaseForm(_ req: Request, from origin: CaseOrigin?) async throws -> Response {
         var values: [String: String] = ["team": req.currentUser?.$team.id?.uuidString ?? ""]
-        var concern: Concern?
-        if let id = UUID(uuidString: req.queryValue("concern")), let found = try await Concern.find(id, on: req.db),
-           let user = req.currentUser, try await NeedToKnow.mayOpen(found, user, on: req.db) {
-            concern = found
-            values["concern"] = id.uuidString
-            values["age"] = found.age?.rawValue ?? ""
-            let secrets = try found.open(with: req.cipher)
-            values["summary"] = secrets.description
-            if let route = found.routeList.first, let team = try await Team.query(on: req.db).filter(\.$name == route.teamName).first() {
-                values["team"] = team.id!.uuidString
-            }
+        if let origin {
+            values.merge(origin.prefill) { $1 }
+            if let team = origin.teamName, let found = try await Team.query(on: req.db).filter(\.$name == team).first() { values["team"] = found.id!.uuidString }
         }
-        return try await req.render("Cases/form", try await formView(req, concern: concern, values: values, types: [], errors: FormErrors()),
+        return try await req.render("Cases/form", try await formView(req, origin: origin, values: values, types: [], errors: FormErrors()),
                                     title: "Open a case")
     }
 
-    func create(req: Request) async throws -> Response {
+    /// Opens a case: the one way a case comes into being, whether directly or from a concern.
+    static func open(_ req: Request, from origin: CaseOrigin?) async throws -> Response {
         let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
         var errors = form.errors
-        var found: Concern?
-        if let id = UUID(uuidString: form.values["concern"] ?? "") {
-            found = try await Concern.find(id, on: req.db)
-            if let candidate = found, let user = req.currentUser, !(try await NeedToKnow.mayOpen(candidate, user, on: req.db)) { found = nil }
-        }
-        let concern = found
         if form.teamID == nil { errors.add("team", "Choose the team that will hold the case") }
         guard errors.isEmpty else {
-            return try await req.render("Cases/form", try await formView(req, concern: concern, values: form.values, types: form.types, errors: errors),
+            return try await req.render("Cases/form", try await formView(req, origin: origin, values: form.values, types: form.types, errors: errors),
                                         title: "Open a case", status: .unprocessableEntity)
         }
         let c = SafeguardingCase()
-        c.concernID = concern?.id
+        c.concernID = origin?.id
         c.$owner.id = req.currentUser?.id
         c.status = "open"
         c.openedAt = req.lantern.now()
@@ -166,14 +156,10 @@ struct CasesController: RouteCollection {
         var duplicate: SafeguardingCase?
         if let index = c.personIndex { duplicate = try await SafeguardingCase.query(on: req.db).filter(\.$personIndex == index).first() }
         try await req.db.writeTransaction { db in
-            c.reference = try await ConcernReference.unique(on: db, prefix: "CASE", year: Day(c.openedAt).year)
+            c.reference = try await RecordReference.unique(prefix: "CASE", year: Day(c.openedAt).year, in: SafeguardingCase.schema, on: db)
             try await c.create(on: db)
-            if let concern {
-                concern.caseID = c.id
-                if concern.status == .triaged || concern.status == .acknowledged { concern.status = .caseOpened }
-                try await concern.save(on: db)
-            }
-            try await req.audit(.create, "Case", id: c.id?.uuidString, detail: concern.map { "from concern \($0.reference)" }, on: db)
+            try await origin?.opened(db, c)
+            try await req.audit(.create, "Case", id: c.id?.uuidString, detail: origin.map { "from \($0.reference)" }, on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "Case \(c.reference) opened."
@@ -195,7 +181,7 @@ struct CasesController: RouteCollection {
         let c = try await NeedToKnow.requireCase(req)
         let (values, types) = CaseForm.values(of: c, try c.open(with: req.cipher))
         try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "edit form")
-        return try await req.render("Cases/form", try await formView(req, id: c.id!.uuidString, values: values, types: types, errors: FormErrors()),
+        return try await req.render("Cases/form", try await Self.formView(req, id: c.id!.uuidString, values: values, types: types, errors: FormErrors()),
                                     title: "Change \(c.reference)")
     }
 
@@ -203,7 +189,7 @@ struct CasesController: RouteCollection {
         let c = try await NeedToKnow.requireCase(req)
         let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
         guard form.errors.isEmpty else {
-            return try await req.render("Cases/form", try await formView(req, id: c.id!.uuidString, values: form.values, types: form.types, errors: form.errors),
+            return try await req.render("Cases/form", try await Self.formView(req, id: c.id!.uuidString, values: form.values, types: form.types, errors: form.errors),
                                         title: "Change \(c.reference)", status: .unprocessableEntity)
         }
         var secrets = form.secrets

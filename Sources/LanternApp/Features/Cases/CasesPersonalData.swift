@@ -21,11 +21,11 @@ enum CasesPersonalData {
                           sealedUnderParent: ["withdrawal_method_sealed": SafeguardingCase.schema], retention: .closedCases, erasure: .delete),
         PersonalDataTable(table: CaseAction.schema, subject: .person, link: onCase, retention: .closedCases, erasure: .delete),
         // Referrals stay counted (kind, dates, outcomes); their reference and notes go.
-        PersonalDataTable(table: Notification.schema, subject: .person, link: onCase, blindIndexes: ["reference_index"], retention: .closedCases,
+        PersonalDataTable(table: HomeOfficeReferral.schema, subject: .person, link: onCase, blindIndexes: ["reference_index"], retention: .closedCases,
                           erasure: .reseal(keeping: ["kind", "state", "started_on", "submitted_on", "rg_decision_on", "cg_decision_on", "rg_positive", "cg_positive"],
                                            clearing: ["due_on"]),
-                          erasedContent: { _, _ in Notification.Secrets() }),
-        PersonalDataTable(table: NotificationTransition.schema, subject: .person, link: .column("notification_id", of: Notification.schema),
+                          erasedContent: { _, _ in HomeOfficeReferral.Secrets() }),
+        PersonalDataTable(table: HomeOfficeReferralTransition.schema, subject: .person, link: .column("notification_id", of: HomeOfficeReferral.schema),
                           retention: .closedCases, erasure: .reseal(keeping: ["from_state", "to_state", "on_day"]), erasedContent: { _, _ in "" }),
     ]
 
@@ -42,7 +42,7 @@ enum CasesPersonalData {
         let (db, cipher) = (context.db, context.cipher)
         let indexes = q.dateOfBirth.map { dob in q.names.compactMap { $0.split(separator: " ").last.map { context.lookup.blindIndex("\($0)|\(dob.iso)", purpose: "person") } } } ?? []
         let references = Set(q.references.map { context.lookup.blindIndex($0, purpose: "home-office-reference") })
-        let referenced = references.isEmpty ? [] : try await Notification.query(on: db).filter(\.$referenceIndex ~~ Array(references)).all().map { $0.$safeguardingCase.id }
+        let referenced = references.isEmpty ? [] : try await HomeOfficeReferral.query(on: db).filter(\.$referenceIndex ~~ Array(references)).all().map { $0.$safeguardingCase.id }
         var found: [PersonSearch.Found] = []
         var lastID: UUID?
         while true {
@@ -91,7 +91,7 @@ enum CasesPersonalData {
             let details = [secrets.recipient, secrets.theirReference.isEmpty ? "" : "their reference \(secrets.theirReference)", secrets.outcome].filter { !$0.isEmpty }
             lines.append("\(CasePage.label(CaseAction.kinds, a.kind)) on \(plain(a.sentOn))" + (details.isEmpty ? "" : ": " + details.joined(separator: "; ")))
         }
-        for n in try await Notification.query(on: db).filter(\.$safeguardingCase.$id == c.id!).sort(\.$startedOn).all() {
+        for n in try await HomeOfficeReferral.query(on: db).filter(\.$safeguardingCase.$id == c.id!).sort(\.$startedOn).all() {
             lines.append("\(n.kind.label): \(n.state.label), reference \(try n.open(with: cipher).homeOfficeReference)")
         }
         return lines

@@ -6,7 +6,7 @@ import SQLKit
 import Vapor
 
 /// Case and concern content goes only to the owner, the assigned team and the safeguarding
-/// leads; anyone else is refused and the refusal is audited. Lists filter by the same rule as
+/// leads (the concerns' half is in `Concerns/ConcernNeedToKnow.swift`); anyone else is refused and the refusal is audited. Lists filter by the same rule as
 /// record pages (`shared/docs/domain/security.md` §3, need-to-know and deny by default).
 enum NeedToKnow {
     /// The cases a person may see, written once: record pages, lists, counts and exports all
@@ -57,59 +57,12 @@ enum NeedToKnow {
         }
     }
 
-    /// The concerns a person may see: those routed to their team, those they handle, or all
-    /// for the safeguarding leads.
-    enum ConcernScope: Equatable {
-        case none, all
-        case handledOrTeam(handler: UUID, team: UUID?)
-
-        init(_ user: User) {
-            if !user.can(.handleConcerns) { self = .none }
-            else if user.can(.overseeAllCases) { self = .all }
-            else { self = .handledOrTeam(handler: user.id!, team: user.$team.id) }
-        }
-
-        func allows(_ concern: Concern, on db: any Database) async throws -> Bool {
-            switch self {
-            case .none: return false
-            case .all: return true
-            case .handledOrTeam(let handler, let team):
-                if concern.$handler.id == handler { return true }
-                guard let team else { return false }
-                return try await ConcernTeam.query(on: db).filter(\.$concern.$id == concern.id!).filter(\.$team.$id == team).countRows() > 0
-            }
-        }
-
-        func apply(_ query: QueryBuilder<Concern>) -> QueryBuilder<Concern> {
-            switch self {
-            case .none: return query.filter(\.$id == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
-            case .all: return query
-            case .handledOrTeam(let handler, let team):
-                return query.group(.or) { or in
-                    or.filter(\.$handler.$id == handler)
-                    if let team {
-                        or.filter(.sql(embed: "\(ident: Concern.schema).\(ident: "id") IN (SELECT \(ident: "concern_id") FROM \(ident: ConcernTeam.schema) WHERE \(ident: "team_id") = \(bind: team))"))
-                    }
-                }
-            }
-        }
-    }
-
     static func mayOpen(_ safeguardingCase: SafeguardingCase, _ user: User) -> Bool {
         CaseScope(user).allows(safeguardingCase)
     }
 
     static func cases(_ req: Request, _ user: User) -> QueryBuilder<SafeguardingCase> {
         CaseScope(user).apply(SafeguardingCase.query(on: req.db))
-    }
-
-    static func mayOpen(_ concern: Concern, _ user: User, on db: any Database) async throws -> Bool {
-        try await ConcernScope(user).allows(concern, on: db)
-    }
-
-    static func concerns(_ req: Request, _ user: User) -> QueryBuilder<Concern>? {
-        let scope = ConcernScope(user)
-        return scope == .none ? nil : scope.apply(Concern.query(on: req.db))
     }
 
     /// Loads the case named in the path, refusing (and auditing) anyone without need to know.
@@ -129,20 +82,6 @@ enum NeedToKnow {
             try await req.audit(.update, "Case", id: id.uuidString, outcome: .denied, detail: found.erasedAt != nil ? "erased" : "restricted")
             throw LanternError(.conflict, title: found.erasedAt != nil ? "This case's personal data was erased" : "Processing of this case is restricted",
                                found.erasedAt != nil ? "Nothing more can be recorded on it." : "The person has asked for processing to be restricted. Nothing can be changed until the data protection officer lifts the restriction.")
-        }
-        return found
-    }
-
-    static func requireConcern(_ req: Request) async throws -> Concern {
-        guard let user = req.currentUser else { throw LanternError(.unauthorized, "Sign in to use this page.") }
-        guard let id = req.parameters.get("concernID", as: UUID.self),
-              let found = try await Concern.find(id, on: req.db) else {
-            throw LanternError(.notFound, "There is no such concern.")
-        }
-        guard try await mayOpen(found, user, on: req.db) else {
-            try await req.audit(.permissionRefused, "Concern", id: id.uuidString, outcome: .denied, detail: "need to know")
-            throw LanternError(.forbidden, title: "This concern is not shared with you",
-                               "Concerns are open to the teams they are routed to, their handler and the safeguarding leads.")
         }
         return found
     }

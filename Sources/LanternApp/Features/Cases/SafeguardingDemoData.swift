@@ -3,58 +3,19 @@ import Foundation
 import LanternCore
 import Vapor
 
-/// The demo organisation's concerns and cases: a child referred to the NRM and awaiting the
-/// Reasonable Grounds decision, an adult who declined the NRM (a Duty to Notify), and concerns
-/// waiting for acknowledgement, so each safeguarding page has something to show.
+/// The demo organisation's cases: a child referred to the NRM and awaiting the Reasonable
+/// Grounds decision, and an adult who declined the NRM (a Duty to Notify).
 enum SafeguardingDemoData {
-    static func seed(on db: any Database, app: Application, teams: [String: UUID], users: [Role: User], now: Date) async throws {
+    /// `childConcernID`: the demo concern the child's case was opened from.
+    static func seed(on db: any Database, app: Application, teams: [String: UUID], users: [Role: User], childConcernID: UUID?, now: Date) async throws {
         let today = Day(now)
         let cipher = app.lantern.cipher
-        func concern(_ channel: ConcernChannel, age: AgeCategory?, child: Answer, subject: ConcernSubject = .person,
-                     daysAgo: Int, status: ConcernStatus, secrets: Concern.Secrets) async throws -> Concern {
-            let facts = ConcernRules.Facts(age: age, childInvolved: child, indicatorIDs: Set(secrets.indicators.map(\.indicatorID)), subject: subject)
-            let routes = ConcernRules.routes(for: facts)
-            let c = Concern()
-            c.reference = ConcernReference.make(prefix: "MS", year: today.adding(days: -daysAgo).year)
-            c.channel = channel
-            c.status = status
-            c.receivedAt = today.adding(days: -daysAgo).noon
-            c.acknowledgeBy = ConcernRules.acknowledgeBy(received: today.adding(days: -daysAgo)).iso
-            c.subject = subject
-            c.age = age
-            c.childInvolved = child
-            c.immediateDanger = false
-            c.routes = routes.map(\.rawValue).joined(separator: ",")
-            c.$team.id = routes.first.flatMap { teams[$0.teamName] }
-            try c.seal(secrets, with: cipher)
-            try await c.create(on: db)
-            for route in routes {
-                let link = ConcernTeam()
-                link.$concern.id = c.id!
-                link.route = route
-                link.$team.id = teams[route.teamName]
-                try await link.create(on: db)
-            }
-            return c
-        }
-        _ = try await concern(.publicAnonymous, age: nil, child: .notSure, daysAgo: 9, status: .received, secrets: .init(
-            location: "Hand car wash, Canal Street", description: "Young-looking workers sleep in a caravan behind the car wash and are collected by van at 6am.",
-            indicators: [.init(indicatorID: "labour.lives_at_work", source: .thirdParty), .init(indicatorID: "labour.accompanied", source: .thirdParty)]))
-        _ = try await concern(.staff, age: .adult, child: .no, daysAgo: 2, status: .received, secrets: .init(
-            whoAtRisk: "A tenant's lodger, a man in his 30s", location: "Flat 4, Alder Court", postcode: "LD1 4QT",
-            description: "Housing officer visit: several men living in a two-bedroom flat; one said his wages go to 'the boss'.",
-            indicators: [.init(indicatorID: "labour.overcrowding", source: .observed), .init(indicatorID: "general.no_earnings_access", source: .disclosed)]))
-        let childConcern = try await concern(.partnerAgency, age: .under18, child: .yes, daysAgo: 12, status: .caseOpened, secrets: .init(
-            whoAtRisk: "A 15-year-old boy", location: "Town centre", description: "School reports repeated missing episodes and a new phone and trainers.",
-            indicators: [.init(indicatorID: "criminal.missing", source: .thirdParty), .init(indicatorID: "criminal.extra_phones", source: .thirdParty)],
-            triageRationale: "Signs of county lines exploitation; child."))
-
         let caseworker = users[.caseworker]!, lead = users[.safeguardingLead]!
         func openCase(concernID: UUID?, owner: User, team: String, age: AgeCategory, gender: RecordedGender, nationality: String,
                       types: [ExploitationType], countyLines: Bool, consent: ConsentDecision?, daysAgo: Int,
                       secrets: SafeguardingCase.Secrets) async throws -> SafeguardingCase {
             let c = SafeguardingCase()
-            c.reference = ConcernReference.make(prefix: "CASE", year: today.adding(days: -daysAgo).year)
+            c.reference = RecordReference.random(prefix: "CASE", year: today.adding(days: -daysAgo).year)
             c.concernID = concernID
             c.$owner.id = owner.id
             c.$team.id = teams[team]
@@ -73,11 +34,11 @@ enum SafeguardingDemoData {
             try await c.create(on: db)
             return c
         }
-        let child = try await openCase(concernID: childConcern.id, owner: caseworker, team: "Children's Social Care", age: .under18, gender: .male,
+        let child = try await openCase(concernID: childConcernID, owner: caseworker, team: "Children's Social Care", age: .under18, gender: .male,
                                        nationality: "British", types: [.forcedCrime], countyLines: true, consent: nil, daysAgo: 10, secrets: .init(
             firstName: "Jayden", lastName: "Demo", dateOfBirth: today.adding(months: -15 * 12 - 4).iso,
             exploitationSummary: "Carrying drugs between the town and the coast for an older group.", ukTowns: "Lantern Demo Borough; Seaport"))
-        let referral = Notification()
+        let referral = HomeOfficeReferral()
         referral.$safeguardingCase.id = child.id!
         referral.kind = .nrm
         referral.state = .awaitingRG
@@ -88,7 +49,7 @@ enum SafeguardingDemoData {
         try referral.seal(.init(homeOfficeReference: "NRM-DEMO-0001"), with: cipher)
         try await referral.create(on: db)
         for (from, to, day) in [(NRMState.draft, NRMState.submitted, -8), (.submitted, .awaitingRG, -8)] {
-            let t = NotificationTransition()
+            let t = HomeOfficeReferralTransition()
             t.$notification.id = referral.id!
             t.from = from
             t.to = to
@@ -120,7 +81,7 @@ enum SafeguardingDemoData {
         consent.recordedBy = lead.id!
         consent.recordedAt = today.adding(days: -19).noon
         try await consent.create(on: db)
-        let dtn = Notification()
+        let dtn = HomeOfficeReferral()
         dtn.$safeguardingCase.id = adult.id!
         dtn.kind = .dutyToNotify
         dtn.state = .submitted

@@ -173,7 +173,7 @@ struct ConcernIntake {
         let fileDescription = values["file_description"] ?? ""
         let fromReporter = reportedBy == nil
         try await req.db.writeTransaction { db in
-            concern.reference = try await ConcernReference.unique(on: db, prefix: "MS", year: Day(now).year)
+            concern.reference = try await RecordReference.unique(prefix: "MS", year: Day(now).year, in: Concern.schema, on: db)
             try await concern.create(on: db)
             for route in routes {
                 let link = ConcernTeam()
@@ -190,27 +190,5 @@ struct ConcernIntake {
             try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: auditDetail, on: db)
         }
         return concern
-    }
-}
-
-/// References with no personal data: a prefix, the year, and six characters from an alphabet
-/// without look-alikes (no 0/O or 1/I/L).
-enum ConcernReference {
-    static let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
-
-    static func make(prefix: String, year: Int) -> String {
-        var rng = SystemRandomNumberGenerator()
-        return "\(prefix)-\(year % 100)-" + String((0..<6).map { _ in alphabet.randomElement(using: &rng)! })
-    }
-
-    static func unique(on db: any Database, prefix: String, year: Int) async throws -> String {
-        for _ in 0..<10 {
-            let candidate = make(prefix: prefix, year: year)
-            let clash = prefix == "MS"
-                ? try await Concern.query(on: db).filter(\.$reference == candidate).countRows() > 0
-                : try await SafeguardingCase.query(on: db).filter(\.$reference == candidate).countRows() > 0
-            if !clash { return candidate }
-        }
-        throw LanternError(.internalServerError, "A reference could not be made. Try again.")
     }
 }

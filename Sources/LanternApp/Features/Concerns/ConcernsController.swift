@@ -23,6 +23,25 @@ struct ConcernsController: RouteCollection {
         handle.post(":concernID", "close", use: close)
         handle.post(":concernID", "reveal-reporter", use: revealReporter)
         handle.get(":concernID", "files", ":fileID", use: file)
+        // Opening a case from a concern needs both: the concern's need-to-know and case editing.
+        let open = routes.requiring(.editCases).grouped("concerns", ":concernID", "case")
+        open.get { req in try await CasesController.newCaseForm(req, from: try await Self.caseOrigin(req)) }
+        open.post { req in try await CasesController.open(req, from: try await Self.caseOrigin(req)) }
+    }
+
+    /// The concern as the origin of a case: it fills the form with what it knows, and is marked
+    /// as having a case once the case is opened.
+    static func caseOrigin(_ req: Request) async throws -> CaseOrigin {
+        let concern = try await NeedToKnow.requireConcern(req)
+        let id = concern.id!
+        return CaseOrigin(id: id, reference: concern.reference, formAction: "/concerns/\(id.uuidString)/case",
+                          prefill: ["age": concern.age?.rawValue ?? "", "summary": try concern.open(with: req.cipher).description],
+                          teamName: concern.routeList.first?.teamName) { db, c in
+            guard let concern = try await Concern.find(id, on: db) else { return }
+            concern.caseID = c.id
+            if concern.status == .triaged || concern.status == .acknowledged { concern.status = .caseOpened }
+            try await concern.save(on: db)
+        }
     }
 
     // MARK: Reporting
@@ -343,7 +362,7 @@ struct ConcernsController: RouteCollection {
             try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)", on: db)
         }
         if outcome == .openCase {
-            return req.redirect(to: "/cases/new?concern=\(concern.id!.uuidString)")
+            return req.redirect(to: "/concerns/\(concern.id!.uuidString)/case")
         }
         req.flash("Triage recorded: \(outcome.label).")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")

@@ -20,13 +20,6 @@ enum ConcernsPersonalData {
                           find: findReporters),
         PersonalDataTable(table: ConcernMessage.schema, subject: .person, link: .column("concern_id", of: Concern.schema),
                           retention: .concernsNoFurtherAction, erasure: .delete),
-        PersonalDataTable(table: EvidenceFile.schema, subject: .person,
-                          link: .owner(kind: "owner_type", id: "owner_id", tables: [EvidenceFile.Owner.case.rawValue: SafeguardingCase.schema,
-                                                                                   EvidenceFile.Owner.concern.rawValue: Concern.schema]),
-                          retention: .closedCases, erasure: .delete),
-        // The file's bytes, sealed under the file record's key.
-        PersonalDataTable(table: EvidenceChunk.schema, subject: .person, link: .column("file_id", of: EvidenceFile.schema), ownKey: false,
-                          sealedUnderParent: ["sealed": EvidenceFile.schema], retention: .closedCases, erasure: .delete),
     ]
 
     static let retention = [

@@ -299,32 +299,3 @@ struct UsersAdminController: RouteCollection {
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
 }
-
-enum EmailAddress {
-    /// Enough to catch typing mistakes; the invitation itself proves the address works.
-    static func isPlausible(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), email.count <= 254,
-              !email.contains(where: { $0.isWhitespace }) else { return false }
-        return !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-    }
-}
-
-enum DisplayDate {
-    static func dateTime(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"),
-                                        calendar: .ukCivil, timeZone: Calendar.ukCivil.timeZone))
-    }
-
-    static func date(_ date: Date) -> String {
-        date.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: "en_GB"),
-                                        calendar: .ukCivil, timeZone: Calendar.ukCivil.timeZone))
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

@@ -51,7 +51,7 @@ struct PrivacyRequestsController: RouteCollection {
         }
         guard errors.isEmpty, let received else { return try await newForm(req, values: values, errors: errors) }
         let r = PrivacyRequest()
-        r.reference = try await SubjectAccessController.nextReference(req, prefix: "PR")
+        r.reference = try await RecordReference.counted(prefix: "PR", year: req.today.year, in: PrivacyRequest.schema, on: req.db)
         r.kind = values.kind
         r.receivedOn = received.iso
         r.dueOn = RequestDeadline.due(clockStart: received).iso

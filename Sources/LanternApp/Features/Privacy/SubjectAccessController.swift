@@ -86,7 +86,7 @@ struct SubjectAccessController: RouteCollection {
             return try await req.render("Privacy/sar-new", NewView(values: values, errors: errors), title: "Record a subject access request", status: .unprocessableEntity)
         }
         let sar = SubjectAccessRequest()
-        sar.reference = try await Self.nextReference(req, prefix: "SAR")
+        sar.reference = try await RecordReference.counted(prefix: "SAR", year: req.today.year, in: SubjectAccessRequest.schema, on: req.db)
         sar.status = "received"
         sar.receivedOn = received.iso
         sar.dueOn = RequestDeadline.due(clockStart: received).iso
@@ -99,14 +99,6 @@ struct SubjectAccessController: RouteCollection {
         }
         req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
         return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
-    }
-
-    /// "SAR-2026-0003": the year and a count, so a reference says nothing about the person.
-    static func nextReference(_ req: Request, prefix: String) async throws -> String {
-        let year = req.today.year
-        let count = prefix == "SAR" ? try await SubjectAccessRequest.query(on: req.db).filter(\.$reference =~ "\(prefix)-\(year)-").count()
-            : try await PrivacyRequest.query(on: req.db).filter(\.$reference =~ "\(prefix)-\(year)-").count()
-        return String(format: "%@-%d-%04d", prefix, year, count + 1)
     }
 
     struct SARView: Encodable {

@@ -12,12 +12,12 @@ struct AddDecisionOutcomes: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         // One column per statement: SQLite alters a table one column at a time.
-        try await database.schema(Notification.schema).field("rg_positive", .bool).update()
-        try await database.schema(Notification.schema).field("cg_positive", .bool).update()
+        try await database.schema(HomeOfficeReferral.schema).field("rg_positive", .bool).update()
+        try await database.schema(HomeOfficeReferral.schema).field("cg_positive", .bool).update()
         // Referrals decided before this migration: the outcome is the decision state their
         // transitions last moved to.
-        for n in try await Notification.query(on: database).filter(\.$kind == .nrm).all() where n.rgDecisionOn != nil {
-            let moves = try await NotificationTransition.query(on: database).filter(\.$notification.$id == n.id!).sort(\.$recordedAt).all()
+        for n in try await HomeOfficeReferral.query(on: database).filter(\.$kind == .nrm).all() where n.rgDecisionOn != nil {
+            let moves = try await HomeOfficeReferralTransition.query(on: database).filter(\.$notification.$id == n.id!).sort(\.$recordedAt).all()
             for move in moves {
                 switch move.to {
                 case .rgPositive, .rgNegative: n.rgPositive = move.to == .rgPositive
@@ -38,9 +38,9 @@ struct AddDecisionOutcomes: AsyncMigration {
             .column("exploitation_types").column("under18_at_exploitation").column("gender").column("nationality").column("county_lines")
             .column("opened_at").run()
         try await sql.create(index: "concerns_channel_idx").on(Concern.schema).column("channel").column("received_at").run()
-        try await sql.create(index: "nrm_notifications_rg_idx").on(Notification.schema)
+        try await sql.create(index: "nrm_notifications_rg_idx").on(HomeOfficeReferral.schema)
             .column("rg_decision_on").column("rg_positive").column("submitted_on").run()
-        try await sql.create(index: "nrm_notifications_cg_idx").on(Notification.schema)
+        try await sql.create(index: "nrm_notifications_cg_idx").on(HomeOfficeReferral.schema)
             .column("cg_decision_on").column("cg_positive").column("submitted_on").run()
     }
 
@@ -51,7 +51,7 @@ struct AddDecisionOutcomes: AsyncMigration {
             try await sql.drop(index: "nrm_notifications_rg_idx").run()
             try await sql.drop(index: "nrm_notifications_cg_idx").run()
         }
-        try await database.schema(Notification.schema).deleteField("rg_positive").update()
-        try await database.schema(Notification.schema).deleteField("cg_positive").update()
+        try await database.schema(HomeOfficeReferral.schema).deleteField("rg_positive").update()
+        try await database.schema(HomeOfficeReferral.schema).deleteField("cg_positive").update()
     }
 }

@@ -67,7 +67,7 @@ struct PeriodCounts: Sendable {
             counts.genders[parts[2], default: 0] += n
             counts.nationalities[parts[3], default: 0] += n
         }
-        counts.routes = try await grouped(Notification.schema, "kind", dateColumn: "submitted_on", isoDay: true)
+        counts.routes = try await grouped(HomeOfficeReferral.schema, "kind", dateColumn: "submitted_on", isoDay: true)
         for (channel, n) in try await grouped(Concern.schema, "channel", dateColumn: "received_at") {
             counts.sources[ConcernChannel(rawValue: channel)?.source ?? "public", default: 0] += n
             counts.concerns += n
@@ -81,7 +81,7 @@ struct PeriodCounts: Sendable {
     private static func decisions(_ sql: any SQLDatabase, outcome: String, decidedOn: String, _ period: ReportPeriod) async throws -> Decisions {
         let days = DaysBetween(from: "submitted_on", to: decidedOn, postgres: sql.dialect.name == "postgresql")
         let rows = try await sql.select().column(SQLColumn(outcome), as: "k").column(days, as: "d")
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Notification.schema)
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(HomeOfficeReferral.schema)
             .where(SQLColumn(decidedOn), .greaterThanOrEqual, SQLBind(period.start.iso)).where(SQLColumn(decidedOn), .lessThan, SQLBind(period.end.iso))
             .where(SQLColumn(outcome), .isNot, SQLLiteral.null)
             .groupBy(SQLColumn(outcome)).groupBy(days).all()

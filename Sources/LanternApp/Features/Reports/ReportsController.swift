@@ -147,7 +147,7 @@ struct CreateReportSnapshots: AsyncMigration {
             try await sql.create(index: "cases_report_idx").on(SafeguardingCase.schema)
                 .column("opened_at").column("exploitation_types").column("under18_at_exploitation").column("gender").column("nationality").run()
             try await sql.create(index: "concerns_report_idx").on(Concern.schema).column("received_at").column("channel").run()
-            try await sql.create(index: "nrm_notifications_report_idx").on(Notification.schema).column("submitted_on").column("kind").run()
+            try await sql.create(index: "nrm_notifications_report_idx").on(HomeOfficeReferral.schema).column("submitted_on").column("kind").run()
         }
     }
     func revert(on database: any Database) async throws { try await database.schema(ReportSnapshot.schema).delete() }

@@ -6,7 +6,7 @@ import Vapor
 /// NRM referrals and Duty to Notify notifications on a case, and every move through their
 /// lifecycle. Lantern prepares and tracks; the referral itself is made in the Home Office
 /// service, which has no submission API (`shared/docs/domain/referrals.md` §1 rule 1).
-struct NotificationsController: RouteCollection {
+struct HomeOfficeReferralsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let edit = routes.requiring(.editCases).grouped("cases", ":caseID", "notifications")
         edit.post(use: start)
@@ -20,7 +20,7 @@ struct NotificationsController: RouteCollection {
         let kind = NotificationKind(rawValue: try req.form(StartForm.self).kind ?? "")
         var typed = TypedForm(section: "notify")
         let organisation = try await Organisation.current(on: req.db)
-        let existing = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).all()
+        let existing = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).all()
         let liveNRM = existing.first { $0.kind == .nrm && ![.withdrawn, .closed].contains($0.state) }
         switch kind {
         case nil:
@@ -41,7 +41,7 @@ struct NotificationsController: RouteCollection {
             else if existing.contains(where: { $0.kind == .dutyToNotify && $0.state != .withdrawn }) { typed.errors.add("kind", "A Duty to Notify notification has already been made for this person") }
         }
         guard typed.errors.isEmpty, let kind else { return try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity) }
-        let n = Notification()
+        let n = HomeOfficeReferral()
         n.$safeguardingCase.id = c.id!
         n.kind = kind
         n.state = .draft
@@ -67,10 +67,10 @@ struct NotificationsController: RouteCollection {
 
     func move(req: Request) async throws -> Response {
         let c = try await NeedToKnow.requireCase(req)
-        guard let id = req.parameters.get("notificationID", as: UUID.self), let n = try await Notification.find(id, on: req.db),
+        guard let id = req.parameters.get("notificationID", as: UUID.self), let n = try await HomeOfficeReferral.find(id, on: req.db),
               n.$safeguardingCase.id == c.id else { throw LanternError.notFound }
         let form = try req.form(MoveForm.self)
-        let on = ConcernIntake.trim(form.on), reference = ConcernIntake.trim(form.reference), note = ConcernIntake.trim(form.note)
+        let on = FormText.trim(form.on), reference = FormText.trim(form.reference), note = FormText.trim(form.note)
         var typed = TypedForm(section: "move", values: ["notification": id.uuidString, "to": form.to ?? "", "on": on, "reference": reference, "note": note])
         let to = NRMState(rawValue: form.to ?? "")
         if to == nil { typed.errors.add("to", "Choose what has happened") }
@@ -109,7 +109,7 @@ struct NotificationsController: RouteCollection {
             try n.seal(.init(homeOfficeReference: reference), with: req.cipher)
             n.referenceIndex = req.lookupKeys.blindIndex(reference, purpose: "home-office-reference")
         }
-        let transition = NotificationTransition()
+        let transition = HomeOfficeReferralTransition()
         transition.$notification.id = id
         transition.from = from
         transition.to = to

@@ -44,7 +44,7 @@ enum SafeguardingHome {
         let ids = cases.compactMap(\.id)
         let tasks = try await CaseTask.query(on: req.db).filter(\.$safeguardingCase.$id ~~ ids).filter(\.$doneAt == nil)
             .filter(\.$dueOn <= horizon).all()
-        let notifications = try await Notification.query(on: req.db).filter(\.$safeguardingCase.$id ~~ ids)
+        let notifications = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id ~~ ids)
             .filter(\.$dueOn <= horizon).all()
         var rows: [Deadline] = []
         for c in cases {

@@ -1,0 +1,19 @@
+import Fluent
+import Crypto
+import Foundation
+import LanternCore
+import SQLKit
+import Vapor
+
+/// A dated note, encrypted.
+final class CaseNote: SealedModel, @unchecked Sendable {
+    static let schema = "case_notes"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var safeguardingCase: SafeguardingCase
+    @OptionalField(key: "author_id") var authorID: UUID?
+    @Field(key: "written_at") var writtenAt: Date
+    @Field(key: "wrapped_key") var wrappedKey: Data
+    @Field(key: "sealed") var sealed: Data
+    typealias Secrets = String
+    init() { wrappedKey = Data(); sealed = Data() }
+}

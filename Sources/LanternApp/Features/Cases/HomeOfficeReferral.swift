@@ -1,0 +1,57 @@
+import Fluent
+import Crypto
+import Foundation
+import LanternCore
+import SQLKit
+import Vapor
+
+/// An NRM referral or a Duty to Notify notification: both are made to the Home Office, and
+/// follow one lifecycle (`referrals.md` §3.5, §3.6, §4.2).
+final class HomeOfficeReferral: SealedModel, @unchecked Sendable {
+    static let schema = "nrm_notifications"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var safeguardingCase: SafeguardingCase
+    @Field(key: "kind") var kind: NotificationKind
+    @Field(key: "state") var state: NRMState
+    @Field(key: "started_on") var startedOn: String
+    @OptionalField(key: "submitted_on") var submittedOn: String?
+    @OptionalField(key: "rg_decision_on") var rgDecisionOn: String?
+    @OptionalField(key: "cg_decision_on") var cgDecisionOn: String?
+    @OptionalField(key: "reconsidering") var reconsidering: DecisionStage?
+    @Field(key: "combined_decision") var combinedDecision: Bool
+    /// The latest Reasonable and Conclusive Grounds outcomes (true for positive), for the statistics.
+    @OptionalField(key: "rg_positive") var rgPositive: Bool?
+    @OptionalField(key: "cg_positive") var cgPositive: Bool?
+    @Field(key: "anonymous") var anonymous: Bool
+    @OptionalField(key: "due_on") var dueOn: String?
+    /// Blind index of the Home Office reference.
+    @OptionalField(key: "reference_index") var referenceIndex: String?
+    @Field(key: "wrapped_key") var wrappedKey: Data
+    @Field(key: "sealed") var sealed: Data
+
+    struct Secrets: Codable { var homeOfficeReference = "" }
+
+    init() { wrappedKey = Data(); sealed = Data() }
+
+    var record: NRMLifecycle.Record {
+        .init(kind: kind, state: state, submittedOn: submittedOn.flatMap(Day.init(parsing:)),
+              rgDecisionOn: rgDecisionOn.flatMap(Day.init(parsing:)), cgDecisionOn: cgDecisionOn.flatMap(Day.init(parsing:)),
+              reconsidering: reconsidering, combinedDecision: combinedDecision, rgPositive: rgPositive, cgPositive: cgPositive)
+    }
+}
+
+/// Every move of a notification: dated, attributed, with a note.
+final class HomeOfficeReferralTransition: SealedModel, @unchecked Sendable {
+    static let schema = "nrm_transitions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "notification_id") var notification: HomeOfficeReferral
+    @Field(key: "from_state") var from: NRMState
+    @Field(key: "to_state") var to: NRMState
+    @Field(key: "on_day") var onDay: String
+    @Field(key: "recorded_at") var recordedAt: Date
+    @Field(key: "recorded_by") var recordedBy: UUID
+    @Field(key: "wrapped_key") var wrappedKey: Data
+    @Field(key: "sealed") var sealed: Data
+    typealias Secrets = String
+    init() { wrappedKey = Data(); sealed = Data() }
+}

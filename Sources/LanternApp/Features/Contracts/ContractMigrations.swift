@@ -1,0 +1,133 @@
+import Fluent
+import Foundation
+import LanternCore
+
+struct CreateContracts: AsyncMigration {
+    var name: String { "2026-11-24-create-contracts" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Contract.schema)
+            .id()
+            .field("reference", .string)
+            .field("title", .string, .required)
+            .field("title_key", .string, .required)
+            .field("supplier_id", .uuid, .required, .references(Supplier.schema, "id"))
+            .field("category", .string)
+            .field("value_pence", .int64)
+            .field("annual_value_pence", .int64)
+            .field("start_date", .string)
+            .field("end_date", .string)
+            .field("procurement_started", .string)
+            .field("contract_manager_id", .uuid, .references(User.schema, "id"))
+            .field("business_critical", .bool, .required)
+            .field("regime", .string, .required)
+            .field("clauses_included", .bool, .required)
+            .field("statement_required", .bool, .required)
+            .field("high_value", .bool, .required)
+            .field("risk_level", .string)
+            .field("risk_score", .int)
+            .field("assessed_on", .string)
+            .field("needs_review", .bool, .required)
+            .field("next_review_date", .string)
+            .field("last_review_date", .string)
+            .field("status", .string, .required)
+            .field("import_batch_id", .uuid)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+        let sql = database as! any SQLDatabase
+        for column in ["supplier_id", "contract_manager_id", "title_key"] {
+            try await sql.create(index: "contracts_\(column)_idx").on(Contract.schema).column(column).run()
+        }
+        // The dashboard counts active contracts by level from this index alone.
+        try await sql.create(index: "contracts_status_risk_idx").on(Contract.schema).column("status").column("risk_level").run()
+        try await sql.create(index: "contracts_risk_title_idx").on(Contract.schema).column("risk_level").column("title_key").run()
+        try await DatabaseSetup.createSubstringIndex(database, name: "contracts_title_key_trgm_idx", table: Contract.schema, column: "title_key")
+        try await sql.create(index: "contracts_review_idx").on(Contract.schema).column("status").column("needs_review").column("next_review_date").run()
+
+        try await database.schema(RiskAssessmentRecord.schema)
+            .id()
+            .field("contract_id", .uuid, .required, .references(Contract.schema, "id", onDelete: .cascade))
+            .field("answers", .data, .required)
+            .field("result", .data, .required)
+            .field("score", .int, .required)
+            .field("level", .string, .required)
+            .field("override_level", .string)
+            .field("rationale", .string, .required)
+            .field("approver", .string)
+            .field("assessed_by", .uuid)
+            .field("assessor_name", .string, .required)
+            .field("assessed_at", .datetime, .required)
+            .create()
+        try await database.schema(ContractReview.schema)
+            .id()
+            .field("contract_id", .uuid, .required, .references(Contract.schema, "id", onDelete: .cascade))
+            .field("reviewed_on", .string, .required)
+            .field("reviewer_name", .string, .required)
+            .field("outcome", .string, .required)
+            .field("supply_chain_mapped", .bool, .required)
+            .field("financial_checks", .bool, .required)
+            .field("policy_adherence", .bool, .required)
+            .field("meeting_held", .bool, .required)
+            .field("notes", .string, .required)
+            .field("next_review_date", .string)
+            .field("recorded_at", .datetime, .required)
+            .create()
+        try await database.schema(ContractRisk.schema)
+            .id()
+            .field("contract_id", .uuid, .required, .references(Contract.schema, "id", onDelete: .cascade))
+            .field("characteristic", .string, .required)
+            .field("description", .string, .required)
+            .field("likelihood", .int, .required)
+            .field("impact", .int, .required)
+            .field("owner", .string, .required)
+            .field("mitigation", .string, .required)
+            .field("treatment", .string, .required)
+            .field("review_date", .string, .required)
+            .field("status", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(ContractAction.schema)
+            .id()
+            .field("contract_id", .uuid, .required, .references(Contract.schema, "id", onDelete: .cascade))
+            .field("step", .string, .required)
+            .field("description", .string, .required)
+            .field("owner", .string, .required)
+            .field("due_date", .string, .required)
+            .field("status", .string, .required)
+            .field("approver", .string)
+            .field("decision_date", .string)
+            .field("evidence", .string, .required)
+            .field("outcome", .string, .required)
+            .field("completed_on", .string)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(ContractKPI.schema)
+            .id()
+            .field("contract_id", .uuid, .required, .references(Contract.schema, "id", onDelete: .cascade))
+            .field("name", .string, .required)
+            .field("target", .string, .required)
+            .field("unit", .string, .required)
+            .create()
+        try await database.schema(ContractKPIValue.schema)
+            .id()
+            .field("kpi_id", .uuid, .required, .references(ContractKPI.schema, "id", onDelete: .cascade))
+            .field("period", .string, .required)
+            .field("value", .double, .required)
+            .field("note", .string, .required)
+            .field("recorded_at", .datetime, .required)
+            .create()
+        for (table, column) in [(RiskAssessmentRecord.schema, "contract_id"), (ContractReview.schema, "contract_id"),
+                                (ContractRisk.schema, "contract_id"), (ContractAction.schema, "contract_id"),
+                                (ContractAction.schema, "status"), (ContractKPI.schema, "contract_id"), (ContractKPIValue.schema, "kpi_id")] {
+            try await sql.create(index: "\(table)_\(column)_idx").on(table).column(column).run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [ContractKPIValue.schema, ContractKPI.schema, ContractAction.schema, ContractRisk.schema,
+                       ContractReview.schema, RiskAssessmentRecord.schema, Contract.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
