@@ -93,7 +93,7 @@ struct AuditLogTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<40 {
                     group.addTask {
-                        try await log.append(on: env.db, actor: .system, action: .update, entityType: "Test",
+                        try await log.append(on: env.db, actor: .system, action: .update, entity: .test,
                                              entityID: String(i), requestID: nil, at: now)
                     }
                 }

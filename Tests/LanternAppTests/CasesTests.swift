@@ -269,7 +269,7 @@ struct CasesTests {
             #expect(page.contains("Task set, due"))
             let close = try await browser.post(path + "/close", [:])
             #expect(close.status == .seeOther)
-            #expect(try await SafeguardingCase.find(c.id, on: env.db)?.status == "closed")
+            #expect(try await SafeguardingCase.find(c.id, on: env.db)?.status == .closed)
             #expect(try await browser.post(path + "/notes", ["note": "late"]).status == .conflict)
         }
     }

@@ -142,7 +142,7 @@ struct ContractsTests {
             #expect(try await browser.post(path + "/actions/\(actionID.uuidString)/complete", ["outcome": "Back pay made", "status": "done"]).status == .seeOther)
             #expect(try await browser.post(path + "/actions", ["step": "termination", "description": "End the contract", "owner": "Legal", "due_date": today.iso,
                                                                "approver": "Cabinet Member", "decision_date": today.iso, "evidence": "Audit report"]).status == .seeOther)
-            #expect(try await Self.contract(titled: "Office and depot cleaning", in: env).status == "terminated")
+            #expect(try await Self.contract(titled: "Office and depot cleaning", in: env).status == .terminated)
 
             let kpi = try await browser.post(path + "/kpis", ["kpi_name": "", "target": ""]).body.string
             #expect(kpi.contains("Enter the KPI&#39;s name") || kpi.contains("Enter the KPI's name"))

@@ -80,7 +80,7 @@ struct PrivacyTests {
             let log = try await dpo.get("/privacy/disclosures").body.string
             #expect(log.contains("The person&#39;s own subject access request") || log.contains("The person's own subject access request"))
             try await dpo.post(path + "/sent", ["sent_on": Day(env.clock.now()).iso])
-            #expect(try await SubjectAccessRequest.find(sar.id, on: env.db)?.status == "sent")
+            #expect(try await SubjectAccessRequest.find(sar.id, on: env.db)?.status == .sent)
             // The administrator sees no content, and cannot open the request.
             let admin = try env.browser()
             try await admin.signIn(as: .administrator)
@@ -257,7 +257,7 @@ struct PrivacyTests {
             let now = env.clock.now()
             // Cases closed three and four years ago, one closed last week; one leaver of ten years ago.
             for (c, daysAgo) in [(old, 3 * 365), (recent, 7), (older, 4 * 365)] {
-                c.status = "closed"; c.closedAt = now.addingTimeInterval(-Double(daysAgo) * 86_400)
+                c.status = .closed; c.closedAt = now.addingTimeInterval(-Double(daysAgo) * 86_400)
                 try await c.save(on: env.db)
             }
             let leaver = StaffMember()

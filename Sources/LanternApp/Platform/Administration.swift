@@ -37,7 +37,7 @@ public enum Administration {
         let user = User(email: email, displayName: name, role: role, teamID: nil)
         user.passwordHash = try await app.password.async.hash(password)
         try await user.create(on: app.db)
-        try await app.lantern.audit.append(on: app.db, actor: .system, action: .create, entityType: "User",
+        try await app.lantern.audit.append(on: app.db, actor: .system, action: .create, entity: .user,
                                            entityID: user.id?.uuidString, requestID: nil, detail: "cli role:\(role.rawValue)",
                                            at: app.lantern.now())
     }
@@ -106,7 +106,7 @@ extension Administration {
     /// and writes the rotation to the audit log.
     public static func rotateKeys(on app: Application) async throws -> (rewrapped: Int, alreadyCurrent: Int) {
         let report = try await KeyRotation.rotate(on: app.db, cipher: app.lantern.cipher, registry: app.personalData)
-        try await app.lantern.audit.append(on: app.db, actor: .system, action: .update, entityType: "DataProtectionKey",
+        try await app.lantern.audit.append(on: app.db, actor: .system, action: .update, entity: .dataProtectionKey,
                                            entityID: app.lantern.cipher.currentKeyID, requestID: nil,
                                            detail: "key rotation: \(report.rewrapped) data keys re-wrapped", at: app.lantern.now())
         return (report.rewrapped, report.alreadyCurrent)

@@ -65,7 +65,7 @@ public enum DemoData {
             try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, childConcernID: childConcernID, now: now)
             try await TrainingDemoData.seed(on: db, users: users, now: now)
             try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(now), author: users[.safeguardingLead], now: now)
-            try await app.lantern.audit.append(on: db, actor: .system, action: .create, entityType: "Organisation",
+            try await app.lantern.audit.append(on: db, actor: .system, action: .create, entity: .organisation,
                                                entityID: nil, requestID: nil, detail: "demo data", at: now)
         }
         app.logger.notice("Demo organisation created with one person per role")

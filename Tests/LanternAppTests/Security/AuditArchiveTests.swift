@@ -19,10 +19,10 @@ struct AuditArchiveTests {
         let log = env.app.lantern.audit
         env.clock.advance(by: 2 * 86_400)
         let second = Day(env.clock.now())
-        for i in 0..<5 { try await log.append(on: env.db, actor: .system, action: .update, entityType: "Test", entityID: "a\(i)", requestID: nil, at: env.clock.now()) }
+        for i in 0..<5 { try await log.append(on: env.db, actor: .system, action: .update, entity: .test, entityID: "a\(i)", requestID: nil, at: env.clock.now()) }
         env.clock.advance(by: 2 * 86_400)
         let third = Day(env.clock.now())
-        for i in 0..<5 { try await log.append(on: env.db, actor: .system, action: .update, entityType: "Test", entityID: "b\(i)", requestID: nil, at: env.clock.now()) }
+        for i in 0..<5 { try await log.append(on: env.db, actor: .system, action: .update, entity: .test, entityID: "b\(i)", requestID: nil, at: env.clock.now()) }
         return (second, third)
     }
 

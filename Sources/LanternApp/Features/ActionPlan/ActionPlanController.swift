@@ -74,7 +74,7 @@ struct ActionPlanController: RouteCollection {
         let years = (year.endYear - 4...year.endYear + 1).reversed().map {
             SelectOption(value: String($0), label: FinancialYear(endYear: $0, endMonth: year.endMonth, endDay: year.endDay).description, selected: $0 == year.endYear)
         }
-        try await req.audit(.read, "ActionPlan", detail: year.description)
+        try await req.audit(.read, .actionPlan, detail: year.description)
         return try await req.render("ActionPlan/plan", PlanView(
             year: year.description, endYear: year.endYear, areas: groups, summary: progress.sentence, years: years,
             canEdit: req.currentUser!.can(.editActionPlan),
@@ -136,7 +136,7 @@ struct ActionPlanController: RouteCollection {
         action.updatedAt = action.createdAt
         try await req.db.writeTransaction { db in
             try await action.create(on: db)
-            try await req.audit(.create, "PlanAction", id: action.id?.uuidString, detail: "\(year.description), \(area.rawValue)", on: db)
+            try await req.audit(.create, .planAction, id: action.id?.uuidString, detail: "\(year.description), \(area.rawValue)", on: db)
         }
         req.flash("Action added to the \(year.description) plan under \(area.label).")
         return req.redirect(to: "/action-plan?year=\(year.endYear)#area-\(area.rawValue)")
@@ -174,7 +174,7 @@ struct ActionPlanController: RouteCollection {
         ]
         let current = try await Self.year(req)
         let year = FinancialYear(endYear: action.planYear, endMonth: current.endMonth, endDay: current.endDay)
-        try await req.audit(.read, "PlanAction", id: action.id?.uuidString)
+        try await req.audit(.read, .planAction, id: action.id?.uuidString)
         return try await req.render("ActionPlan/action", ActionView(
             id: action.id!.uuidString, year: year.description, endYear: action.planYear, action: row, area: action.area.label, detail: action.detail,
             notes: notes.map { .init(on: Day(parsing: $0.notedOn)?.long ?? $0.notedOn, text: $0.text, author: $0.authorName) },
@@ -204,7 +204,7 @@ struct ActionPlanController: RouteCollection {
         let detail = "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
         try await req.db.writeTransaction { db in
             try await action.save(on: db)
-            try await req.audit(.update, "PlanAction", id: action.id?.uuidString, detail: detail, on: db)
+            try await req.audit(.update, .planAction, id: action.id?.uuidString, detail: detail, on: db)
         }
         req.flash("Action updated.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)")
@@ -234,7 +234,7 @@ struct ActionPlanController: RouteCollection {
         note.createdAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await note.create(on: db)
-            try await req.audit(.create, "PlanProgressNote", id: note.id?.uuidString, detail: "action \(action.id!.uuidString)", on: db)
+            try await req.audit(.create, .planProgressNote, id: note.id?.uuidString, detail: "action \(action.id!.uuidString)", on: db)
         }
         req.flash("Progress noted.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)#progress")
@@ -270,7 +270,7 @@ struct ActionPlanController: RouteCollection {
             return added
         }
         let nextYear = FinancialYear(endYear: year.endYear + 1, endMonth: year.endMonth, endDay: year.endDay)
-        try await req.audit(.create, "PlanAction", detail: "carried \(added) actions from \(year.description) to \(nextYear.description)")
+        try await req.audit(.create, .planAction, detail: "carried \(added) actions from \(year.description) to \(nextYear.description)")
         req.flash(added == 0 ? "Nothing new to carry over: every unfinished action is already in the \(nextYear.description) plan."
                              : "\(added) unfinished \(added == 1 ? "action" : "actions") carried into the \(nextYear.description) plan. Set their due dates.")
         return req.redirect(to: "/action-plan?year=\(year.endYear + 1)")
@@ -312,7 +312,7 @@ struct ActionPlanController: RouteCollection {
         }
         let recommendations = try await AuditRecommendation.query(on: req.db).all()
         let closed = recommendations.filter { $0.status.isClosed }.count
-        try await req.audit(.read, "ActionPlanProgress", detail: "\(year.description) \(midYear ? "mid-year" : "annual")")
+        try await req.audit(.read, .actionPlanProgress, detail: "\(year.description) \(midYear ? "mid-year" : "annual")")
         return try await req.render("ActionPlan/progress", ProgressView(
             title: midYear ? "Mid-year progress report" : "Annual progress report", year: year.description, endYear: year.endYear,
             asOf: reportDay.long, overall: overall.sentence, areas: areas,

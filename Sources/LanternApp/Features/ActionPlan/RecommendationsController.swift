@@ -102,7 +102,7 @@ struct RecommendationsController: RouteCollection {
                 owner: r.owner, due: r.dueOn.flatMap(Day.init(parsing:))?.long ?? "", status: r.status.label, statusKey: r.status.rawValue,
                 overdue: !r.status.isClosed && (r.dueOn.flatMap(Day.init(parsing:)).map { $0 < req.today } ?? false), actions: links[r.id!]?.count ?? 0)
         }
-        try await req.audit(.read, "AuditRecommendation", detail: "list")
+        try await req.audit(.read, .auditRecommendation, detail: "list")
         return try await req.render("ActionPlan/recommendations", ListView(
             rows: rows, open: all.filter { !$0.status.isClosed }.count, closed: all.filter { $0.status.isClosed }.count,
             canEdit: req.currentUser!.can(.editActionPlan), values: values,
@@ -125,7 +125,7 @@ struct RecommendationsController: RouteCollection {
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
         try await req.db.writeTransaction { db in
             try await r.create(on: db)
-            try await req.audit(.create, "AuditRecommendation", id: r.id?.uuidString, detail: r.reference, on: db)
+            try await req.audit(.create, .auditRecommendation, id: r.id?.uuidString, detail: r.reference, on: db)
         }
         req.flash("Recommendation \(r.reference) recorded.")
         return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")
@@ -158,7 +158,7 @@ struct RecommendationsController: RouteCollection {
                                    priority: r.priority.rawValue, agreed_action: r.agreedAction, owner: r.owner, due_on: r.dueOn ?? "",
                                    status: r.status.rawValue, response: r.response)
         let actions = try await PlanAction.query(on: req.db).filter(\.$recommendationID == r.id!).sort(\.$planYear).all()
-        try await req.audit(.read, "AuditRecommendation", id: r.id?.uuidString)
+        try await req.audit(.read, .auditRecommendation, id: r.id?.uuidString)
         return try await req.render("ActionPlan/recommendation", ShowView(
             id: r.id!.uuidString, reference: r.reference, status: r.status.label, closedOn: r.closedOn.flatMap(Day.init(parsing:))?.long ?? "",
             canEdit: req.currentUser!.can(.editActionPlan), values: values,
@@ -184,7 +184,7 @@ struct RecommendationsController: RouteCollection {
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
         try await req.db.writeTransaction { db in
             try await r.save(on: db)
-            try await req.audit(.update, "AuditRecommendation", id: r.id?.uuidString, detail: "\(before.rawValue) -> \(status.rawValue)", on: db)
+            try await req.audit(.update, .auditRecommendation, id: r.id?.uuidString, detail: "\(before.rawValue) -> \(status.rawValue)", on: db)
         }
         req.flash("Recommendation \(r.reference) updated\(status.isClosed ? " and closed" : "").")
         return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")

@@ -9,7 +9,7 @@ final class AnnualStatement: Model, @unchecked Sendable {
     static let schema = "annual_statements"
     @ID(key: .id) var id: UUID?
     @Field(key: "plan_year") var planYear: Int
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: AnnualStatementStatus
     /// Edited prose by `StatementHeading` raw value, as JSON.
     @Field(key: "texts") var texts: Data
     @Field(key: "include_partnership") var includePartnership: Bool
@@ -26,7 +26,7 @@ final class AnnualStatement: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     init() {}
 
-    var isPublished: Bool { status == "published" }
+    var isPublished: Bool { status == .published }
 
     var editedTexts: [StatementHeading: String] {
         let raw = (try? JSONDecoder().decode([String: String].self, from: texts)) ?? [:]
@@ -130,4 +130,9 @@ enum StatementDocument {
             }
         }
     }
+}
+
+/// Where the organisation's statement has reached: drafted, approved by the governing body, published.
+enum AnnualStatementStatus: String, Codable, CaseIterable, Sendable {
+    case draft, approved, published
 }

@@ -62,13 +62,13 @@ struct AnnualStatementController: RouteCollection {
         if try await AnnualStatement.query(on: req.db).filter(\.$planYear == year).first() == nil {
             let s = AnnualStatement()
             s.planYear = year
-            s.status = "draft"
+            s.status = .draft
             s.texts = Data("{}".utf8)
             s.includePartnership = true
             s.updatedAt = req.lantern.now()
             try await req.db.writeTransaction { db in
                 try await s.create(on: db)
-                try await req.audit(.create, "AnnualStatement", id: s.id?.uuidString, detail: String(year), on: db)
+                try await req.audit(.create, .annualStatement, id: s.id?.uuidString, detail: String(year), on: db)
             }
         }
         return req.redirect(to: "/annual-statement/\(year)")
@@ -116,7 +116,7 @@ struct AnnualStatementController: RouteCollection {
             DraftView.Check(title: f.title, verdict: f.verdict == .met ? "Met" : f.verdict == .notExplicit ? "Not explicit" : "Not found",
                             verdictKey: f.verdict.rawValue, evidence: f.evidence.first?.sentence ?? f.note ?? "")
         }
-        try await req.audit(.read, "AnnualStatement", id: s.id?.uuidString)
+        try await req.audit(.read, .annualStatement, id: s.id?.uuidString)
         let approvalValues = typed.section == "approval" ? typed.values : ["approving_body": s.approvingBody ?? "", "approved_on": s.approvedOn ?? ""]
         let signatureValues = typed.section == "signature" ? typed.values
             : ["signatory_name": s.signatoryName ?? "", "signatory_role": s.signatoryRole ?? "", "signed_on": s.signedOn ?? ""]
@@ -156,12 +156,12 @@ struct AnnualStatementController: RouteCollection {
         let hadApproval = s.approval != nil
         if changed && hadApproval {
             s.approvingBody = nil; s.approvedOn = nil; s.signatoryName = nil; s.signatoryRole = nil; s.signedOn = nil
-            s.status = "draft"
+            s.status = .draft
         }
         s.updatedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved", on: db)
+            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved", on: db)
         }
         req.flash(changed && hadApproval ? "Draft saved. The text changed after approval, so the approval and signature were cleared: record them again." : "Draft saved.")
         return req.redirect(to: "/annual-statement/\(s.planYear)")
@@ -193,11 +193,11 @@ struct AnnualStatementController: RouteCollection {
         s.approvingBody = body
         s.approvedOn = day.iso
         if let signed = s.signedOn.flatMap(Day.init(parsing:)), signed < day { s.signatoryName = nil; s.signatoryRole = nil; s.signedOn = nil }
-        s.status = "approved"
+        s.status = .approved
         s.updatedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "approved by \(body) on \(day.iso)", on: db)
+            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "approved by \(body) on \(day.iso)", on: db)
         }
         req.flash("Approval by the \(body) on \(day.long) recorded.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#sign")
@@ -234,7 +234,7 @@ struct AnnualStatementController: RouteCollection {
         s.updatedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "signed on \(day.iso)", on: db)
+            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "signed on \(day.iso)", on: db)
         }
         req.flash("Signature recorded. The statement can now be published.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#publish")
@@ -258,11 +258,11 @@ struct AnnualStatementController: RouteCollection {
         s.pdf = TextPDF(title: "Modern Slavery Statement \(year.description)", blocks: statement).render()
         s.supplyChainPDF = TextPDF(title: "Transparency in Supply Chains Statement \(year.description)", blocks: supplyChains).render()
         s.publishedAt = req.lantern.now()
-        s.status = "published"
+        s.status = .published
         s.updatedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "AnnualStatement", id: s.id?.uuidString, detail: "published", on: db)
+            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "published", on: db)
         }
         req.flash("Published. The page and PDF will not change.")
         return req.redirect(to: "/modern-slavery-statement/\(s.planYear)")
@@ -278,7 +278,7 @@ struct AnnualStatementController: RouteCollection {
     }
 
     private func published(_ req: Request, _ year: Int) async throws -> (AnnualStatement, PublishedStatements) {
-        guard let s = try await AnnualStatement.query(on: req.db).filter(\.$planYear == year).filter(\.$status == "published").first(),
+        guard let s = try await AnnualStatement.query(on: req.db).filter(\.$planYear == year).filter(\.$status == .published).first(),
               let data = s.published, let content = try? JSONDecoder().decode(PublishedStatements.self, from: data) else { throw LanternError.notFound }
         return (s, content)
     }

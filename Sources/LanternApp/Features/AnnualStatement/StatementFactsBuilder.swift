@@ -14,7 +14,7 @@ enum StatementFactsBuilder {
         let asOf = min(end, today)
         var k = ProgrammeKPIs()
 
-        let contracts = try await Contract.query(on: db).filter(\.$status == "active")
+        let contracts = try await Contract.query(on: db).filter(\.$status == .active)
             .field(\.$id).field(\.$riskLevel).field(\.$category).field(\.$clausesIncluded).field(\.$lastReviewDate).all()
         k.activeContracts = contracts.count
         k.assessedContracts = contracts.filter { $0.riskLevel != nil }.count
@@ -63,7 +63,7 @@ enum StatementFactsBuilder {
         facts.recommendationsOpen = recommendations.count - facts.recommendationsClosed
 
         let contractActions = try await ContractAction.query(on: db).field(\.$id).field(\.$step).field(\.$status).all()
-        facts.contractActionsOpen = contractActions.filter { $0.status == "open" }.count
+        facts.contractActionsOpen = contractActions.filter { $0.status == .open }.count
         facts.contractActionsClosed = contractActions.count - facts.contractActionsOpen
         facts.sanctions = contractActions.filter { (EscalationStep(rawValue: $0.step) ?? .correctiveAction) >= .contractualRemedy }.count
 

@@ -83,7 +83,7 @@ struct CasePage: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let c = try await NeedToKnow.requireCase(req)
-        try await req.audit(.read, "Case", id: c.id?.uuidString)
+        try await req.audit(.read, .case, id: c.id?.uuidString)
         return try await Self.render(req, c, typed: TypedForm())
     }
 

@@ -71,7 +71,7 @@ struct CaseRecordsController: RouteCollection {
         try note.seal(text, with: req.cipher)
         try await req.db.writeTransaction { db in
             try await note.create(on: db)
-            try await req.audit(.create, "CaseNote", id: note.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
+            try await req.audit(.create, .caseNote, id: note.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
         }
         return try await done(req, c, "Note added.", anchor: "notes")
     }
@@ -99,7 +99,7 @@ struct CaseRecordsController: RouteCollection {
         try task.seal(title, with: req.cipher)
         try await req.db.writeTransaction { db in
             try await task.create(on: db)
-            try await req.audit(.create, "CaseTask", id: task.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
+            try await req.audit(.create, .caseTask, id: task.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
         }
         return try await done(req, c, "Task added, due \(due.long).", anchor: "tasks")
     }
@@ -111,7 +111,7 @@ struct CaseRecordsController: RouteCollection {
         task.doneAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await task.save(on: db)
-            try await req.audit(.update, "CaseTask", id: id.uuidString, detail: "done", on: db)
+            try await req.audit(.update, .caseTask, id: id.uuidString, detail: "done", on: db)
         }
         return try await done(req, c, "Task marked done.", anchor: "tasks")
     }
@@ -142,7 +142,7 @@ struct CaseRecordsController: RouteCollection {
         try marker.seal(reason, with: req.cipher)
         try await req.db.writeTransaction { db in
             try await marker.create(on: db)
-            try await req.audit(.create, "CaseMarker", id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)", on: db)
+            try await req.audit(.create, .caseMarker, id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)", on: db)
         }
         return try await done(req, c, "Marker set.", anchor: "markers")
     }
@@ -154,7 +154,7 @@ struct CaseRecordsController: RouteCollection {
         marker.removedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await marker.save(on: db)
-            try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "removed", on: db)
+            try await req.audit(.update, .caseMarker, id: id.uuidString, detail: "removed", on: db)
         }
         return try await done(req, c, "Marker removed.", anchor: "markers")
     }
@@ -178,7 +178,7 @@ struct CaseRecordsController: RouteCollection {
         if let current = Day(parsing: marker.reviewOn), current > due { marker.reviewOn = due.iso }
         try await req.db.writeTransaction { db in
             try await marker.save(on: db)
-            try await req.audit(.update, "CaseMarker", id: id.uuidString, detail: "review requested on \(day.iso)", on: db)
+            try await req.audit(.update, .caseMarker, id: id.uuidString, detail: "review requested on \(day.iso)", on: db)
         }
         return try await done(req, c, "The person's request for a review is recorded. Review the marker by \(Day(parsing: marker.reviewOn)?.long ?? marker.reviewOn).", anchor: "markers")
     }
@@ -224,7 +224,7 @@ struct CaseRecordsController: RouteCollection {
                 c.nrmConsent = decision
                 try await c.save(on: db)
             }
-            try await req.audit(.create, "CaseConsent", id: consent.id?.uuidString, detail: "case \(c.id!.uuidString), \(consent.purpose) \(decision.rawValue)", on: db)
+            try await req.audit(.create, .caseConsent, id: consent.id?.uuidString, detail: "case \(c.id!.uuidString), \(consent.purpose) \(decision.rawValue)", on: db)
         }
         return try await done(req, c, "Consent decision recorded.", anchor: "consent")
     }
@@ -252,7 +252,7 @@ struct CaseRecordsController: RouteCollection {
                 c.nrmConsent = nil
                 try await c.save(on: db)
             }
-            try await req.audit(.update, "CaseConsent", id: id.uuidString, detail: "withdrawn", on: db)
+            try await req.audit(.update, .caseConsent, id: id.uuidString, detail: "withdrawn", on: db)
         }
         return try await done(req, c, "Consent withdrawal recorded. Anything that depended on it must stop.", anchor: "consent")
     }
@@ -302,7 +302,7 @@ struct CaseRecordsController: RouteCollection {
             // Every sharing with a partner goes in the disclosure log, with the basis it rests on.
             try await Disclosure.record(on: db, cipher: cipher, caseID: c.id, on: day, recipient: recipient, what: what,
                                         lawfulBasis: basis, by: by, at: now)
-            try await req.audit(.create, "CaseAction", id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)", on: db)
+            try await req.audit(.create, .caseAction, id: action.id?.uuidString, detail: "case \(c.id!.uuidString), \(action.kind)", on: db)
         }
         return try await done(req, c, "Recorded.", anchor: "actions")
     }
@@ -310,7 +310,7 @@ struct CaseRecordsController: RouteCollection {
     func indicatorForm(req: Request) async throws -> Response {
         let c = try await openCase(req)
         let secrets = try c.open(with: req.cipher)
-        try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "indicators")
+        try await req.audit(.read, .case, id: c.id?.uuidString, detail: "indicators")
         struct View: Encodable {
             let id: String
             let reference: String
@@ -343,7 +343,7 @@ struct CaseRecordsController: RouteCollection {
         try c.seal(secrets, with: req.cipher)
         try await req.db.writeTransaction { db in
             try await c.save(on: db)
-            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "indicators", on: db)
+            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "indicators", on: db)
         }
         return try await done(req, c, "Indicators saved.", anchor: "indicators")
     }
@@ -366,7 +366,7 @@ struct CaseRecordsController: RouteCollection {
             for (file, kind) in accepted {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .case, ownerID: c.id!, description: description, fromReporter: false, on: db)
             }
-            try await req.audit(.create, "EvidenceFile", id: c.id?.uuidString, detail: "\(accepted.count) file(s)", on: db)
+            try await req.audit(.create, .evidenceFile, id: c.id?.uuidString, detail: "\(accepted.count) file(s)", on: db)
         }
         return try await done(req, c, "\(accepted.count) file\(accepted.count == 1 ? "" : "s") added.", anchor: "evidence")
     }
@@ -375,7 +375,7 @@ struct CaseRecordsController: RouteCollection {
         let c = try await NeedToKnow.requireCase(req)
         guard let id = req.parameters.get("fileID", as: UUID.self), let record = try await EvidenceFile.find(id, on: req.db),
               record.ownerType == .case, record.ownerID == c.id else { throw LanternError.notFound }
-        try await req.audit(.export, "EvidenceFile", id: id.uuidString, detail: "case \(c.id!.uuidString)")
+        try await req.audit(.export, .evidenceFile, id: id.uuidString, detail: "case \(c.id!.uuidString)")
         return try EvidenceStore.download(req, record)
     }
 
@@ -387,11 +387,11 @@ struct CaseRecordsController: RouteCollection {
         guard open.isEmpty else {
             return try await refuse(req, c, TypedForm(section: "close", errors: FormErrors([("close", "Close or withdraw the open \(open[0].kind.label) first (it is \(open[0].state.label.lowercased()))")])))
         }
-        c.status = "closed"
+        c.status = .closed
         c.closedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await c.save(on: db)
-            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "closed", on: db)
+            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "closed", on: db)
         }
         return try await done(req, c, "Case closed. The retention period starts today.", anchor: "main-content")
     }

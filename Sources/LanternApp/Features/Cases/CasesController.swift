@@ -88,7 +88,7 @@ struct CasesController: RouteCollection {
                            nextDeadline: deadline.flatMap(Day.init(parsing:))?.long ?? "",
                            overdue: (deadline ?? "9999") < today, status: try r.decode(column: "status", as: String.self) == "open" ? "Open" : "Closed")
         }
-        try await req.audit(.read, "CaseList", detail: "\(view.count) rows, page \(pagination.page)")
+        try await req.audit(.read, .caseList, detail: "\(view.count) rows, page \(pagination.page)")
         struct View: Encodable { let rows: [ListRow]; let pagination: Pagination; let filters: [SelectOption]; let canEdit: Bool }
         let filters = [("open", "Open"), ("mine", "Mine"), ("closed", "Closed"), ("all", "All")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
         return try await req.render("Cases/list", View(rows: view, pagination: pagination, filters: filters, canEdit: user.can(.editCases)), title: "Cases")
@@ -149,7 +149,7 @@ struct CasesController: RouteCollection {
         let c = SafeguardingCase()
         c.concernID = origin?.id
         c.$owner.id = req.currentUser?.id
-        c.status = "open"
+        c.status = .open
         c.openedAt = req.lantern.now()
         try form.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
         // A possible duplicate is named by reference and team only, never merged.
@@ -159,7 +159,7 @@ struct CasesController: RouteCollection {
             c.reference = try await RecordReference.unique(prefix: "CASE", year: Day(c.openedAt).year, in: SafeguardingCase.schema, on: db)
             try await c.create(on: db)
             try await origin?.opened(db, c)
-            try await req.audit(.create, "Case", id: c.id?.uuidString, detail: origin.map { "from \($0.reference)" }, on: db)
+            try await req.audit(.create, .case, id: c.id?.uuidString, detail: origin.map { "from \($0.reference)" }, on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "Case \(c.reference) opened."
@@ -180,7 +180,7 @@ struct CasesController: RouteCollection {
     func editForm(req: Request) async throws -> Response {
         let c = try await NeedToKnow.requireCase(req)
         let (values, types) = CaseForm.values(of: c, try c.open(with: req.cipher))
-        try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "edit form")
+        try await req.audit(.read, .case, id: c.id?.uuidString, detail: "edit form")
         return try await req.render("Cases/form", try await Self.formView(req, id: c.id!.uuidString, values: values, types: types, errors: FormErrors()),
                                     title: "Change \(c.reference)")
     }
@@ -199,7 +199,7 @@ struct CasesController: RouteCollection {
         try kept.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
         try await req.db.writeTransaction { db in
             try await c.save(on: db)
-            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "person details", on: db)
+            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "person details", on: db)
         }
         req.flash("Details saved.")
         return req.redirect(to: "/cases/\(c.id!.uuidString)")

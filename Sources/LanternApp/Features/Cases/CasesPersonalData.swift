@@ -31,8 +31,8 @@ enum CasesPersonalData {
 
     /// Closed cases whose retention period has run out.
     static let retention = [
-        RetentionRoot(record: .closedCases, table: SafeguardingCase.schema) { db, cutoff in
-            try await SafeguardingCase.query(on: db).filter(\.$status == "closed").filter(\.$closedAt < ReportPeriod.instant(cutoff))
+        RetentionRoot(record: .closedCases, table: SafeguardingCase.schema, auditEntity: .case) { db, cutoff in
+            try await SafeguardingCase.query(on: db).filter(\.$status == .closed).filter(\.$closedAt < ReportPeriod.instant(cutoff))
                 .filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
         },
     ]

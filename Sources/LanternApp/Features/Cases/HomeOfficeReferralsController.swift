@@ -51,7 +51,7 @@ struct HomeOfficeReferralsController: RouteCollection {
         try n.seal(.init(), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await n.create(on: db)
-            try await req.audit(.create, "Notification", id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)", on: db)
+            try await req.audit(.create, .homeOfficeReferral, id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)", on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         req.flash("\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
@@ -93,7 +93,7 @@ struct HomeOfficeReferralsController: RouteCollection {
             }
         }
         guard typed.errors.isEmpty, let next, let to, let day else {
-            try await req.audit(.update, "Notification", id: id.uuidString, outcome: .denied, detail: "refused move to \(form.to ?? "")")
+            try await req.audit(.update, .homeOfficeReferral, id: id.uuidString, outcome: .denied, detail: "refused move to \(form.to ?? "")")
             return try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity)
         }
         let from = n.state
@@ -126,7 +126,7 @@ struct HomeOfficeReferralsController: RouteCollection {
                                             what: "\(n.kind.label) for case \(c.reference)", lawfulBasis: ConsentRules.lawfulBasis(forNotification: n.kind),
                                             by: by, at: now)
             }
-            try await req.audit(.update, "Notification", id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)", on: db)
+            try await req.audit(.update, .homeOfficeReferral, id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)", on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "\(n.kind.label): \(to.label)."

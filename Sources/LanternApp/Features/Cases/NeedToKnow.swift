@@ -73,13 +73,13 @@ enum NeedToKnow {
             throw LanternError(.notFound, "There is no such case.")
         }
         guard mayOpen(found, user) else {
-            try await req.audit(.permissionRefused, "Case", id: id.uuidString, outcome: .denied, detail: "need to know")
+            try await req.audit(.permissionRefused, .case, id: id.uuidString, outcome: .denied, detail: "need to know")
             throw LanternError(.forbidden, title: "This case is not shared with you",
                                "Cases are open to their owner, their team and the safeguarding leads. Ask a safeguarding lead if you need access.")
         }
         // A restricted or erased case can be read but not changed (UK GDPR Art. 18 and 17).
         if req.method == .POST, found.restrictedAt != nil || found.erasedAt != nil {
-            try await req.audit(.update, "Case", id: id.uuidString, outcome: .denied, detail: found.erasedAt != nil ? "erased" : "restricted")
+            try await req.audit(.update, .case, id: id.uuidString, outcome: .denied, detail: found.erasedAt != nil ? "erased" : "restricted")
             throw LanternError(.conflict, title: found.erasedAt != nil ? "This case's personal data was erased" : "Processing of this case is restricted",
                                found.erasedAt != nil ? "Nothing more can be recorded on it." : "The person has asked for processing to be restricted. Nothing can be changed until the data protection officer lifts the restriction.")
         }

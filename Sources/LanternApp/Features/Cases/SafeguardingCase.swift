@@ -16,7 +16,7 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @OptionalField(key: "concern_id") var concernID: UUID?
     @OptionalParent(key: "owner_id") var owner: User?
     @OptionalParent(key: "team_id") var team: Team?
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: CaseStatus
     @Field(key: "opened_at") var openedAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "age_category") var age: AgeCategory
@@ -65,7 +65,7 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     }
 
     var types: [ExploitationType] { exploitationTypes.split(separator: ",").compactMap { ExploitationType(rawValue: String($0)) } }
-    var isOpen: Bool { status == "open" }
+    var isOpen: Bool { status == .open }
 
     /// The blind index of surname and date of birth, when both are known, for duplicate checks.
     static func personIndex(_ s: Secrets, lookup: LookupKeys) -> String? {
@@ -78,4 +78,9 @@ extension SafeguardingCase: ClockStamped {
     func stamp(created: Bool, at time: Date) {
         updatedAt = time
     }
+}
+
+/// Whether a case is being worked on. Stored as its raw text.
+enum CaseStatus: String, Codable, CaseIterable, Sendable {
+    case open, closed
 }

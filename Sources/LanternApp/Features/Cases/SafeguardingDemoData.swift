@@ -19,7 +19,7 @@ enum SafeguardingDemoData {
             c.concernID = concernID
             c.$owner.id = owner.id
             c.$team.id = teams[team]
-            c.status = "open"
+            c.status = .open
             c.openedAt = today.adding(days: -daysAgo).noon
             c.age = age
             c.under18AtExploitation = age == .under18 ? .yes : .no

@@ -187,7 +187,7 @@ struct ConcernIntake {
                 try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
                                              description: fileDescription, fromReporter: fromReporter, on: db)
             }
-            try await req.audit(.create, "Concern", id: concern.id?.uuidString, detail: auditDetail, on: db)
+            try await req.audit(.create, .concern, id: concern.id?.uuidString, detail: auditDetail, on: db)
         }
         return concern
     }

@@ -60,7 +60,7 @@ extension NeedToKnow {
             throw LanternError(.notFound, "There is no such concern.")
         }
         guard try await mayOpen(found, user, on: req.db) else {
-            try await req.audit(.permissionRefused, "Concern", id: id.uuidString, outcome: .denied, detail: "need to know")
+            try await req.audit(.permissionRefused, .concern, id: id.uuidString, outcome: .denied, detail: "need to know")
             throw LanternError(.forbidden, title: "This concern is not shared with you",
                                "Concerns are open to the teams they are routed to, their handler and the safeguarding leads.")
         }

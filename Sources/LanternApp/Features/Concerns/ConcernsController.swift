@@ -176,7 +176,7 @@ struct ConcernsController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let concern = try await NeedToKnow.requireConcern(req)
-        try await req.audit(.read, "Concern", id: concern.id?.uuidString)
+        try await req.audit(.read, .concern, id: concern.id?.uuidString)
         let response = try await render(req, concern, typed: TypedForm())
         // The list's "new message" flag clears once someone handling the concern has read it.
         if concern.lastReporterMessageAt != nil {
@@ -260,7 +260,7 @@ struct ConcernsController: RouteCollection {
                 try await ConcernMessage.post("Thank you. Your report has been read by the safeguarding team and is being looked into.",
                                               on: concern, visibility: .toReporter, author: req.currentUser?.id, at: now, cipher: req.cipher, db: db)
             }
-            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "acknowledged", on: db)
+            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "acknowledged", on: db)
         }
         req.flash("Concern acknowledged.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
@@ -279,7 +279,7 @@ struct ConcernsController: RouteCollection {
         concern.$handler.id = handler.id
         try await req.db.writeTransaction { db in
             try await concern.save(on: db)
-            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "handler assigned", on: db)
+            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "handler assigned", on: db)
         }
         req.flash("\(handler.displayName) is now handling the concern.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
@@ -318,7 +318,7 @@ struct ConcernsController: RouteCollection {
                                              description: "Added by staff", fromReporter: false, on: db)
             }
             try await concern.save(on: db)
-            try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
+            try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
         }
         req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
@@ -359,7 +359,7 @@ struct ConcernsController: RouteCollection {
         if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
         try await req.db.writeTransaction { db in
             try await concern.save(on: db)
-            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)", on: db)
+            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)", on: db)
         }
         if outcome == .openCase {
             return req.redirect(to: "/concerns/\(concern.id!.uuidString)/case")
@@ -376,7 +376,7 @@ struct ConcernsController: RouteCollection {
         concern.status = .closed
         try await req.db.writeTransaction { db in
             try await concern.save(on: db)
-            try await req.audit(.update, "Concern", id: concern.id?.uuidString, detail: "closed", on: db)
+            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "closed", on: db)
         }
         req.flash("Concern closed.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
@@ -390,7 +390,7 @@ struct ConcernsController: RouteCollection {
         let concern = try await NeedToKnow.requireConcern(req)
         let reason = ConcernIntake.trim(try req.form(RevealForm.self).reason)
         guard req.currentUser?.can(.overseeAllCases) == true else {
-            try await req.audit(.permissionRefused, "ConcernReporter", id: concern.id?.uuidString, outcome: .denied)
+            try await req.audit(.permissionRefused, .concernReporter, id: concern.id?.uuidString, outcome: .denied)
             return try await render(req, concern, typed: TypedForm(section: "reveal", errors: FormErrors([("reason", "Only a safeguarding lead can see who reported a concern")])), status: .forbidden)
         }
         guard reason.count >= 10, reason.count <= 1000 else {
@@ -399,7 +399,7 @@ struct ConcernsController: RouteCollection {
         guard let record = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).first() else {
             throw LanternError(.notFound, "This concern was reported anonymously; there is no identity to show.")
         }
-        try await req.audit(.read, "ConcernReporter", id: concern.id?.uuidString, detail: "identity revealed; reason:", sealed: reason)
+        try await req.audit(.read, .concernReporter, id: concern.id?.uuidString, detail: "identity revealed; reason:", sealed: reason)
         return try await render(req, concern, typed: TypedForm(), reporter: try record.open(with: req.cipher))
     }
 
@@ -407,7 +407,7 @@ struct ConcernsController: RouteCollection {
         let concern = try await NeedToKnow.requireConcern(req)
         guard let id = req.parameters.get("fileID", as: UUID.self), let record = try await EvidenceFile.find(id, on: req.db),
               record.ownerType == .concern, record.ownerID == concern.id else { throw LanternError.notFound }
-        try await req.audit(.export, "EvidenceFile", id: id.uuidString, detail: "concern \(concern.id!.uuidString)")
+        try await req.audit(.export, .evidenceFile, id: id.uuidString, detail: "concern \(concern.id!.uuidString)")
         return try EvidenceStore.download(req, record)
     }
 }

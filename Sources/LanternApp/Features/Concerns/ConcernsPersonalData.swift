@@ -23,12 +23,12 @@ enum ConcernsPersonalData {
     ]
 
     static let retention = [
-        RetentionRoot(record: .concernsNoFurtherAction, table: Concern.schema) { db, cutoff in
+        RetentionRoot(record: .concernsNoFurtherAction, table: Concern.schema, auditEntity: .concern) { db, cutoff in
             try await Concern.query(on: db).filter(\.$status == .closed).filter(\.$triageOutcome == .noFurtherAction)
                 .filter(\.$updatedAt < ReportPeriod.instant(cutoff)).filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
         },
         // Anonymous: a receipt code and no reporter's name. A named reporter's concern follows its own class.
-        RetentionRoot(record: .anonymousReports, table: Concern.schema) { db, cutoff in
+        RetentionRoot(record: .anonymousReports, table: Concern.schema, auditEntity: .concern) { db, cutoff in
             let candidates = try await Concern.query(on: db).filter(\.$status == .closed).filter(\.$receiptHash != nil)
                 .filter(\.$updatedAt < ReportPeriod.instant(cutoff)).filter(\.$erasedAt == nil).field(\.$id).all().compactMap(\.id)
             let named = candidates.isEmpty ? [] : Set(try await ConcernReporter.query(on: db).filter(\.$concern.$id ~~ candidates)

@@ -145,12 +145,12 @@ struct PublicReportController: RouteCollection {
         }
         guard let concern = found else {
             limits.codeFailures.recordFailure(for: address, at: now)
-            try await req.audit(.signInFailed, "ReceiptCode", outcome: .failure)
+            try await req.audit(.signInFailed, .receiptCode, outcome: .failure)
             return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: 0), title: "Check on your report", status: .unprocessableEntity)
         }
         limits.codeFailures.recordSuccess(for: address)
         req.session.data[Self.reporterKey] = concern.id!.uuidString
-        try await req.audit(.signIn, "ReceiptCode", id: concern.id?.uuidString)
+        try await req.audit(.signIn, .receiptCode, id: concern.id?.uuidString)
         return req.redirect(to: "/report/messages")
     }
 
@@ -228,7 +228,7 @@ struct PublicReportController: RouteCollection {
             }
             concern.lastReporterMessageAt = now
             try await concern.save(on: db)
-            try await req.audit(.create, "ConcernMessage", id: concern.id?.uuidString, detail: "from reporter", on: db)
+            try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: "from reporter", on: db)
         }
         req.flash("Your message has been sent.")
         return req.redirect(to: "/report/messages")

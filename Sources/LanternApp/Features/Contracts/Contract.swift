@@ -33,7 +33,7 @@ final class Contract: Model, @unchecked Sendable {
     @OptionalField(key: "next_review_date") var nextReviewDate: String?
     @OptionalField(key: "last_review_date") var lastReviewDate: String?
     /// `active`, `terminated` or `ended`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ContractStatus
     @OptionalField(key: "import_batch_id") var importBatchID: UUID?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
@@ -50,7 +50,7 @@ final class Contract: Model, @unchecked Sendable {
         self.statementRequired = false
         self.highValue = false
         self.needsReview = false
-        self.status = "active"
+        self.status = .active
     }
 
     var value: Money? { valuePence.map(Money.init(pence:)) }
@@ -67,7 +67,7 @@ final class Contract: Model, @unchecked Sendable {
     }
 
     func reviewStatus(today: Day) -> ReviewSchedule.Status {
-        ReviewSchedule.status(nextReview: nextReview, needsReview: needsReview && status == "active", today: today)
+        ReviewSchedule.status(nextReview: nextReview, needsReview: needsReview && status == .active, today: today)
     }
 }
 
@@ -76,4 +76,11 @@ extension Contract: ClockStamped {
         if created { createdAt = time }
         updatedAt = time
     }
+}
+
+/// Whether a contract is running. Stored as its raw text.
+enum ContractStatus: String, Codable, CaseIterable, Sendable {
+    case active, ended, terminated
+
+    var label: String { rawValue.capitalized }
 }

@@ -14,7 +14,7 @@ final class ContractAction: Model, @unchecked Sendable {
     @Field(key: "owner") var owner: String
     @Field(key: "due_date") var dueDate: String
     /// `open`, `done` or `cancelled`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ContractActionStatus
     @OptionalField(key: "approver") var approver: String?
     @OptionalField(key: "decision_date") var decisionDate: String?
     @Field(key: "evidence") var evidence: String
@@ -25,4 +25,9 @@ final class ContractAction: Model, @unchecked Sendable {
     init() {}
 
     var escalationStep: EscalationStep { EscalationStep(rawValue: step) ?? .correctiveAction }
+}
+
+/// Where a corrective action or escalation step has reached.
+enum ContractActionStatus: String, Codable, CaseIterable, Sendable {
+    case open, done, cancelled
 }

@@ -95,7 +95,7 @@ struct ContractPage: RouteCollection {
     /// The checks the domain notes ask for before the statement is signed off (suppliers.md §7).
     static func warnings(_ c: Contract, supplier: Supplier, kpiCount: Int, overdueActions: Int, today: Day) -> [String] {
         var warnings: [String] = []
-        if c.status == "active" {
+        if c.status == .active {
             if c.level == nil { warnings.append("The modern slavery risk has not been assessed.") }
             if c.level == .high, let assessed = c.assessedOn.flatMap(Day.init(parsing:)), assessed.adding(months: 12) < today {
                 warnings.append("High risk, and not assessed in the last 12 months (last assessed \(assessed.long)).")
@@ -130,7 +130,7 @@ struct ContractPage: RouteCollection {
         let risks = try await ContractRisk.query(on: req.db).filter(\.$contract.$id == id).sort(\.$createdAt).all()
         let actions = try await ContractAction.query(on: req.db).filter(\.$contract.$id == id).sort(\.$dueDate).all()
         let kpis = try await ContractKPI.query(on: req.db).filter(\.$contract.$id == id).with(\.$values).sort(\.$name).all()
-        let overdueActions = actions.filter { $0.status == "open" && (Day(parsing: $0.dueDate).map { $0 < today } ?? false) }.count
+        let overdueActions = actions.filter { $0.status == .open && (Day(parsing: $0.dueDate).map { $0 < today } ?? false) }.count
         let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
         let status = c.reviewStatus(today: today)
         let yesNo = { (b: Bool) in b ? "Yes" : "No" }
@@ -146,12 +146,12 @@ struct ContractPage: RouteCollection {
             .init(label: "High value", value: "\(yesNo(c.highValue)) (threshold \(policy.highValueThreshold))"),
             .init(label: "Modern slavery clauses", value: yesNo(c.clausesIncluded)),
             .init(label: "Statement required", value: "\(yesNo(c.statementRequired)) (contracts over \(policy.statementThreshold))"),
-            .init(label: "Status", value: c.status.capitalized),
+            .init(label: "Status", value: c.status.label),
         ]
         let current = assessments.first.map(Self.assessmentView)
         let openRiskValues = typed.section == "risk" ? typed.values : [:]
         return View(
-            id: id.uuidString, title: c.title, supplier: supplier.name, supplierID: supplier.id!.uuidString, status: c.status,
+            id: id.uuidString, title: c.title, supplier: supplier.name, supplierID: supplier.id!.uuidString, status: c.status.rawValue,
             details: details,
             warnings: Self.warnings(c, supplier: supplier, kpiCount: kpis.count, overdueActions: overdueActions, today: today),
             canEdit: req.currentUser?.can(.editContracts) ?? false,
@@ -174,7 +174,7 @@ struct ContractPage: RouteCollection {
                                description: r.description, likelihood: r.likelihood, impact: r.impact, rating: rating.rawValue, ratingLabel: rating.label,
                                owner: r.owner, mitigation: r.mitigation, treatment: RiskTreatment(rawValue: r.treatment)?.label ?? r.treatment,
                                reviewDate: Day(parsing: r.reviewDate)?.long ?? r.reviewDate,
-                               reviewOverdue: r.status == "open" && (Day(parsing: r.reviewDate).map { $0 < today } ?? false), status: r.status)
+                               reviewOverdue: r.status == .open && (Day(parsing: r.reviewDate).map { $0 < today } ?? false), status: r.status.rawValue)
             },
             characteristics: RiskCharacteristic.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: openRiskValues["characteristic"] == $0.rawValue) },
             treatments: RiskTreatment.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: (openRiskValues["treatment"] ?? "mitigate") == $0.rawValue) },
@@ -183,8 +183,8 @@ struct ContractPage: RouteCollection {
             actions: actions.map { a in
                 ActionRow(id: a.id!.uuidString, step: a.escalationStep.label, description: a.description, owner: a.owner,
                           due: Day(parsing: a.dueDate)?.long ?? a.dueDate,
-                          overdue: a.status == "open" && (Day(parsing: a.dueDate).map { $0 < today } ?? false),
-                          status: a.status, approver: a.approver ?? "", decisionDate: a.decisionDate.flatMap(Day.init(parsing:))?.long ?? "",
+                          overdue: a.status == .open && (Day(parsing: a.dueDate).map { $0 < today } ?? false),
+                          status: a.status.rawValue, approver: a.approver ?? "", decisionDate: a.decisionDate.flatMap(Day.init(parsing:))?.long ?? "",
                           evidence: a.evidence, outcome: a.outcome, completedOn: a.completedOn.flatMap(Day.init(parsing:))?.long ?? "",
                           outcomeError: typed.errors.byField["outcome-\(a.id!.uuidString)"] ?? "")
             },

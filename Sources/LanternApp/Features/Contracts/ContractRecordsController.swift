@@ -86,7 +86,7 @@ struct ContractRecordsController: RouteCollection {
                 contract.nextReviewDate = chosenNext?.iso
                 try await contract.save(on: db)
             }
-            try await req.audit(.create, "ContractReview", id: review.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
+            try await req.audit(.create, .contractReview, id: review.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
         }
         req.flash("Annual review recorded.\(nextDay.map { " Next review due \($0.long)." } ?? "")")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#reviews")
@@ -138,11 +138,11 @@ struct ContractRecordsController: RouteCollection {
         risk.mitigation = mitigation
         risk.treatment = treatment.rawValue
         risk.reviewDate = review.iso
-        risk.status = "open"
+        risk.status = .open
         risk.createdAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await risk.create(on: db)
-            try await req.audit(.create, "ContractRisk", id: risk.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
+            try await req.audit(.create, .contractRisk, id: risk.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
         }
         req.flash("Risk added to the register.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
@@ -153,10 +153,10 @@ struct ContractRecordsController: RouteCollection {
         guard let id = req.parameters.get("riskID").flatMap(UUID.init(uuidString:)),
               let risk = try await ContractRisk.query(on: req.db).filter(\.$id == id).filter(\.$contract.$id == contract.id!).first()
         else { throw LanternError.notFound }
-        risk.status = "closed"
+        risk.status = .closed
         try await req.db.writeTransaction { db in
             try await risk.save(on: db)
-            try await req.audit(.update, "ContractRisk", id: id.uuidString, detail: "closed", on: db)
+            try await req.audit(.update, .contractRisk, id: id.uuidString, detail: "closed", on: db)
         }
         req.flash("Risk closed.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
@@ -201,7 +201,7 @@ struct ContractRecordsController: RouteCollection {
         action.description = description
         action.owner = owner
         action.dueDate = dueDay.iso
-        action.status = "open"
+        action.status = .open
         action.approver = step.needsApproval ? approver : nil
         action.decisionDate = decisionDay?.iso
         action.evidence = evidence
@@ -210,10 +210,10 @@ struct ContractRecordsController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await action.create(on: db)
             if step == .termination {
-                contract.status = "terminated"
+                contract.status = .terminated
                 try await contract.save(on: db)
             }
-            try await req.audit(.create, "ContractAction", id: action.id?.uuidString, detail: "\(step.rawValue) on contract \(contract.id!.uuidString)", on: db)
+            try await req.audit(.create, .contractAction, id: action.id?.uuidString, detail: "\(step.rawValue) on contract \(contract.id!.uuidString)", on: db)
         }
         req.flash(step == .termination ? "Decision to terminate recorded; the contract is marked terminated." : "\(step.label) added to the action plan.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
@@ -230,16 +230,16 @@ struct ContractRecordsController: RouteCollection {
         let outcome = Self.trim(form.outcome)
         var typed = ContractPage.Typed(section: "complete-\(id.uuidString)", values: ["outcome": outcome])
         Self.text(outcome, "outcome-\(id.uuidString)", "outcome", max: 2000, required: true, into: &typed.errors)
-        let status = form.status == "cancelled" ? "cancelled" : "done"
+        let status: ContractActionStatus = form.status == "cancelled" ? .cancelled : .done
         guard typed.errors.isEmpty else { return try await ContractPage.refuse(req, contract, typed) }
         action.status = status
         action.outcome = outcome
         action.completedOn = req.today.iso
         try await req.db.writeTransaction { db in
             try await action.save(on: db)
-            try await req.audit(.update, "ContractAction", id: id.uuidString, detail: status, on: db)
+            try await req.audit(.update, .contractAction, id: id.uuidString, detail: status.rawValue, on: db)
         }
-        req.flash(status == "done" ? "Action marked done." : "Action cancelled.")
+        req.flash(status == .done ? "Action marked done." : "Action cancelled.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
     }
 
@@ -266,7 +266,7 @@ struct ContractRecordsController: RouteCollection {
         kpi.unit = unit
         try await req.db.writeTransaction { db in
             try await kpi.create(on: db)
-            try await req.audit(.create, "ContractKPI", id: kpi.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
+            try await req.audit(.create, .contractKPI, id: kpi.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
         }
         req.flash("KPI \(name) added.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
@@ -298,7 +298,7 @@ struct ContractRecordsController: RouteCollection {
         entry.recordedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await entry.create(on: db)
-            try await req.audit(.create, "ContractKPIValue", id: entry.id?.uuidString, detail: "kpi \(kpi.id!.uuidString)", on: db)
+            try await req.audit(.create, .contractKPIValue, id: entry.id?.uuidString, detail: "kpi \(kpi.id!.uuidString)", on: db)
         }
         req.flash("Value recorded for \(kpi.name), \(period).")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")

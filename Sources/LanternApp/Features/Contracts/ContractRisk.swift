@@ -17,8 +17,13 @@ final class ContractRisk: Model, @unchecked Sendable {
     @Field(key: "treatment") var treatment: String
     @Field(key: "review_date") var reviewDate: String
     /// `open` or `closed`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ContractRiskStatus
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+}
+
+/// Whether a risk on a contract's register is still being managed.
+enum ContractRiskStatus: String, Codable, CaseIterable, Sendable {
+    case open, closed
 }

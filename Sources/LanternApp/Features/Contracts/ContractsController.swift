@@ -43,9 +43,9 @@ struct ContractsController: RouteCollection {
         else if !filters.risk.isEmpty { query.filter(\.$riskLevel == filters.risk) }
         let soon = today.adding(days: 30).iso
         switch filters.review {
-        case "overdue": query.filter(\.$needsReview == true).filter(\.$status == "active").filter(\.$nextReviewDate < today.iso)
-        case "due_soon": query.filter(\.$needsReview == true).filter(\.$status == "active").filter(\.$nextReviewDate >= today.iso).filter(\.$nextReviewDate <= soon)
-        case "scheduled": query.filter(\.$needsReview == true).filter(\.$status == "active").filter(\.$nextReviewDate > soon)
+        case "overdue": query.filter(\.$needsReview == true).filter(\.$status == .active).filter(\.$nextReviewDate < today.iso)
+        case "due_soon": query.filter(\.$needsReview == true).filter(\.$status == .active).filter(\.$nextReviewDate >= today.iso).filter(\.$nextReviewDate <= soon)
+        case "scheduled": query.filter(\.$needsReview == true).filter(\.$status == .active).filter(\.$nextReviewDate > soon)
         default: break
         }
         if filters.mine, let id = user?.id { query.filter(\.$contractManager.$id == id) }
@@ -122,7 +122,7 @@ struct ContractsController: RouteCollection {
         let today = req.today
         let contracts = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).sort(\.$titleKey).all()
         let rows = try await Self.rows(contracts, today: today, on: req.db)
-        try await req.audit(.export, "Contract", detail: "\(contracts.count) rows")
+        try await req.audit(.export, .contract, detail: "\(contracts.count) rows")
         return req.csvDownload(
             filename: "contracts.csv",
             header: ["title", "supplier", "reference", "value", "annual_value", "start_date", "end_date", "category", "business_critical",
@@ -131,7 +131,7 @@ struct ContractsController: RouteCollection {
                 [c.title, row.supplier, c.reference ?? "", c.value?.plain ?? "", c.annualValue?.plain ?? "", c.startDate ?? "", c.endDate ?? "",
                  c.category ?? "", c.businessCritical ? "yes" : "no", c.regime, c.clausesIncluded ? "yes" : "no",
                  c.statementRequired ? "yes" : "no", c.riskLevel ?? "", c.riskScore.map(String.init) ?? "", c.assessedOn ?? "",
-                 c.nextReviewDate ?? "", row.reviewStatus, c.status]
+                 c.nextReviewDate ?? "", row.reviewStatus, c.status.rawValue]
             })
     }
 
@@ -192,7 +192,7 @@ struct ContractsController: RouteCollection {
              value: contract.value?.plain, annual_value: contract.annualValue?.plain, start_date: contract.startDate, end_date: contract.endDate,
              procurement_started: contract.procurementStarted, contract_manager: contract.$contractManager.id?.uuidString,
              business_critical: contract.businessCritical ? "yes" : "no", regime: contract.regime,
-             clauses_included: contract.clausesIncluded ? "yes" : "no", next_review_date: contract.nextReviewDate, status: contract.status)
+             clauses_included: contract.clausesIncluded ? "yes" : "no", next_review_date: contract.nextReviewDate, status: contract.status.rawValue)
     }
 
     /// Checks every field and, when all is well, copies the form onto `contract`.
@@ -266,7 +266,7 @@ struct ContractsController: RouteCollection {
         contract.businessCritical = form.business_critical == "yes"
         contract.regime = regime.rawValue
         contract.clausesIncluded = form.clauses_included == "yes"
-        contract.status = status
+        contract.status = ContractStatus(rawValue: status) ?? .active
         contract.applyPolicy(policy)
         let proposed = nextReview ?? (contract.needsReview ? ReviewSchedule.nextDue(lastReview: contract.lastReviewDate.flatMap(Day.init(parsing:)), contractStart: start, today: req.today) : nil)
         if let problem = ReviewSchedule.problem(nextReview: proposed, needsReview: contract.needsReview, today: req.today), nextReview != nil {
@@ -297,7 +297,7 @@ struct ContractsController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await contract.create(on: db)
-            try await req.audit(.create, "Contract", id: contract.id?.uuidString, on: db)
+            try await req.audit(.create, .contract, id: contract.id?.uuidString, on: db)
         }
         req.flash("Contract \(contract.title) added. Assess its modern slavery risk next.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)")
@@ -324,7 +324,7 @@ struct ContractsController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await contract.save(on: db)
-            try await req.audit(.update, "Contract", id: id, on: db)
+            try await req.audit(.update, .contract, id: id, on: db)
         }
         req.flash("Changes to \(contract.title) saved.")
         return req.redirect(to: "/contracts/\(id)")

@@ -59,7 +59,7 @@ struct ProcurementDashboardController: RouteCollection {
             Count(label: "Statements with gaps", value: counts.statementGaps, link: "/suppliers?standing=gaps", tag: "gaps"),
             Count(label: "Statements out of date", value: counts.statementOutOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
         ]
-        let open = try await ContractAction.query(on: req.db).filter(\.$status == "open").sort(\.$dueDate).limit(10).all()
+        let open = try await ContractAction.query(on: req.db).filter(\.$status == .open).sort(\.$dueDate).limit(10).all()
         let view = View(
             riskCounts: riskCounts, reviewCounts: reviewCounts, statementCounts: statementCounts,
             overdueReviews: try await ContractsController.rows(overdue, today: today, on: req.db),
@@ -75,7 +75,7 @@ struct ProcurementDashboardController: RouteCollection {
         return actions.map { a in
             ActionRow(contractID: a.$contract.id.uuidString, contract: titles[a.$contract.id] ?? "", step: a.escalationStep.label,
                       description: a.description, owner: a.owner, due: Day(parsing: a.dueDate)?.long ?? a.dueDate,
-                      overdue: a.status == "open" && (Day(parsing: a.dueDate).map { $0 < today } ?? false), status: a.status)
+                      overdue: a.status == .open && (Day(parsing: a.dueDate).map { $0 < today } ?? false), status: a.status.rawValue)
         }
     }
 
@@ -98,9 +98,9 @@ struct ProcurementDashboardController: RouteCollection {
 
     private func actionQuery(_ filters: ActionFilters, today: Day, on db: any Database) -> QueryBuilder<ContractAction> {
         let query = ContractAction.query(on: db)
-        if filters.status != "all" { query.filter(\.$status == filters.status) }
+        if let status = ContractActionStatus(rawValue: filters.status) { query.filter(\.$status == status) }
         if !filters.step.isEmpty { query.filter(\.$step == filters.step) }
-        if filters.overdue { query.filter(\.$status == "open").filter(\.$dueDate < today.iso) }
+        if filters.overdue { query.filter(\.$status == .open).filter(\.$dueDate < today.iso) }
         return query
     }
 
@@ -134,11 +134,11 @@ struct ProcurementDashboardController: RouteCollection {
         let today = req.today
         let actions = try await actionQuery(filters, today: today, on: req.db).sort(\.$dueDate).all()
         let rows = try await Self.actionRows(actions, today: today, on: req.db)
-        try await req.audit(.export, "ContractAction", detail: "\(actions.count) rows")
+        try await req.audit(.export, .contractAction, detail: "\(actions.count) rows")
         return req.csvDownload(filename: "actions.csv",
                                header: ["contract", "step", "description", "owner", "due_date", "status", "approver", "decision_date", "evidence", "outcome", "completed_on"],
                                rows: zip(actions, rows).map { a, row in
-                                   [row.contract, a.step, a.description, a.owner, a.dueDate, a.status, a.approver ?? "", a.decisionDate ?? "",
+                                   [row.contract, a.step, a.description, a.owner, a.dueDate, a.status.rawValue, a.approver ?? "", a.decisionDate ?? "",
                                     a.evidence, a.outcome, a.completedOn ?? ""]
                                })
     }

@@ -97,7 +97,7 @@ enum ProcurementDemoData {
         action.description = "Map the garment supply chain to tier 2 and share factory names and audit reports"
         action.owner = assessor?.displayName ?? "Contract manager"
         action.dueDate = today.adding(days: 45).iso
-        action.status = "open"
+        action.status = .open
         action.evidence = ""
         action.outcome = ""
         action.createdAt = today.adding(days: -10).noon

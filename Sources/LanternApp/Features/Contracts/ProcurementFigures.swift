@@ -51,17 +51,17 @@ final class ProcurementFigures: Sendable {
         var counts = Counts()
         // A count per level, each answered from the (status, risk_level) index.
         for level in RiskLevel.allCases.reversed() {
-            counts.byLevel.append((level.rawValue, try await Contract.query(on: db).filter(\.$status == "active").filter(\.$riskLevel == level.rawValue).countRows()))
+            counts.byLevel.append((level.rawValue, try await Contract.query(on: db).filter(\.$status == .active).filter(\.$riskLevel == level.rawValue).countRows()))
         }
-        counts.byLevel.append(("not_assessed", try await Contract.query(on: db).filter(\.$status == "active").filter(\.$riskLevel == nil).countRows()))
+        counts.byLevel.append(("not_assessed", try await Contract.query(on: db).filter(\.$status == .active).filter(\.$riskLevel == nil).countRows()))
         counts.overdueReviews = try await ContractsController.filtered(.init(review: "overdue"), today: today, user: nil, on: db).countRows()
         counts.dueReviews = try await ContractsController.filtered(.init(review: "due_soon"), today: today, user: nil, on: db).countRows()
         let staleBefore = today.adding(months: -StatementCurrency.graceMonths).iso
         counts.noStatement = try await Supplier.query(on: db).filter(\.$statementGaps == nil).countRows()
         counts.statementGaps = try await Supplier.query(on: db).filter(\.$statementGaps > 0).countRows()
         counts.statementOutOfDate = try await Supplier.query(on: db).filter(\.$statementGaps != nil).filter(\.$statementPeriodEnd < staleBefore).countRows()
-        counts.openActions = try await ContractAction.query(on: db).filter(\.$status == "open").countRows()
-        counts.overdueActions = try await ContractAction.query(on: db).filter(\.$status == "open").filter(\.$dueDate < today.iso).countRows()
+        counts.openActions = try await ContractAction.query(on: db).filter(\.$status == .open).countRows()
+        counts.overdueActions = try await ContractAction.query(on: db).filter(\.$status == .open).filter(\.$dueDate < today.iso).countRows()
         return counts
     }
 }

@@ -74,7 +74,7 @@ struct ProcurementSettingsController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await organisation.save(on: db)
             try await Self.recomputeFlags(policy: organisation.procurementPolicy, on: db)
-            try await req.audit(.update, "ProcurementPolicy", detail: detail, on: db)
+            try await req.audit(.update, .procurementPolicy, detail: detail, on: db)
         }
         req.flash("Procurement settings saved; every contract's flags were recalculated.")
         return req.redirect(to: "/procurement/settings")
@@ -98,7 +98,7 @@ struct ProcurementSettingsController: RouteCollection {
         }
         do {
             let count = try await GoodsReference.load(Data(buffer: file.data), source: String(file.filename.prefix(200)), on: req.application)
-            try await req.audit(.importData, "GoodsList", detail: "\(file.filename): \(count) good × country pairs")
+            try await req.audit(.importData, .goodsList, detail: "\(file.filename): \(count) good × country pairs")
             req.flash("Goods list loaded from \(file.filename): \(count) good × country pairs.")
         } catch let problem as GoodsListReader.Problem {
             errors.add("goods_file", "\(file.filename) could not be loaded: \(problem.description)")

@@ -159,7 +159,7 @@ struct RiskAssessmentController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await record.create(on: db)
             try await contract.save(on: db)
-            try await req.audit(.assess, "Contract", id: contract.id?.uuidString, detail: detail, on: db)
+            try await req.audit(.assess, .contract, id: contract.id?.uuidString, detail: detail, on: db)
         }
         req.flash("Assessed as \(level.label.lowercased()) risk (score \(result.score)).")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#risk")

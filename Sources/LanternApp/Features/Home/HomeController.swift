@@ -56,7 +56,7 @@ struct HomeController: RouteCollection {
             filters.mine = onlyMine
             let count = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).countRows()
             figures.append(Figure(label: onlyMine ? "Annual reviews overdue on your contracts" : "Annual reviews overdue", value: String(count), path: reviewsLink))
-            let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == "open").filter(\.$dueDate < today.iso).countRows()
+            let overdueActions = try await ContractAction.query(on: req.db).filter(\.$status == .open).filter(\.$dueDate < today.iso).countRows()
             figures.append(Figure(label: "Contract actions past their due date", value: String(overdueActions), path: "/procurement/actions?overdue=1"))
             let contracts = try await ContractsController.filtered(filters, today: today, user: user, on: req.db).sort(\.$nextReviewDate).limit(10).all()
             overdueReviews = try await ContractsController.rows(contracts, today: today, on: req.db)
@@ -64,9 +64,9 @@ struct HomeController: RouteCollection {
         if user.can(.managePrivacyRequests) || user.can(.manageOrganisation) {
             // The administrator sees the count and references, never the content.
             let today = req.today.iso
-            let overdue = try await SubjectAccessRequest.query(on: req.db).filter(\.$status != "sent").filter(\.$status != "withdrawn").all()
+            let overdue = try await SubjectAccessRequest.query(on: req.db).filter(\.$status != .sent).filter(\.$status != .withdrawn).all()
                 .filter { $0.effectiveDue < today }.count
-                + (try await PrivacyRequest.query(on: req.db).filter(\.$decision == "pending").filter(\.$dueOn < today).count())
+                + (try await PrivacyRequest.query(on: req.db).filter(\.$decision == .pending).filter(\.$dueOn < today).count())
             figures.append(Figure(label: "Personal data requests past their deadline", value: String(overdue),
                                   path: user.can(.managePrivacyRequests) ? "/privacy" : nil))
         }

@@ -26,8 +26,8 @@ enum SafeguardingHome {
             figures.append(.init(label: "Of which past the 7-day acknowledgement date", value: String(late), path: "/concerns?status=to_acknowledge"))
         }
         if user.can(.viewCases) {
-            let open = try await NeedToKnow.cases(req, user).filter(\.$status == "open").countRows()
-            let overdue = try await NeedToKnow.cases(req, user).filter(\.$status == "open").filter(\.$nextDeadline < today.iso).countRows()
+            let open = try await NeedToKnow.cases(req, user).filter(\.$status == .open).countRows()
+            let overdue = try await NeedToKnow.cases(req, user).filter(\.$status == .open).filter(\.$nextDeadline < today.iso).countRows()
             figures.append(.init(label: "Open cases", value: String(open), path: "/cases"))
             figures.append(.init(label: "Cases with an overdue task or decision to chase", value: String(overdue), path: "/cases"))
         }
@@ -38,7 +38,7 @@ enum SafeguardingHome {
         guard user.can(.viewCases) else { return [] }
         let today = req.today
         let horizon = today.adding(days: horizonDays).iso
-        let cases = try await NeedToKnow.cases(req, user).filter(\.$status == "open").filter(\.$nextDeadline <= horizon)
+        let cases = try await NeedToKnow.cases(req, user).filter(\.$status == .open).filter(\.$nextDeadline <= horizon)
             .sort(\.$nextDeadline).limit(15).all()
         guard !cases.isEmpty else { return [] }
         let ids = cases.compactMap(\.id)
@@ -54,7 +54,7 @@ enum SafeguardingHome {
                                   due: Day(parsing: t.dueOn)?.long ?? t.dueOn, overdue: t.dueOn < today.iso))
             }
             // A task's title is case content: showing it is a read of the case, audited like any other.
-            if !shown.isEmpty { try await req.audit(.read, "Case", id: c.id?.uuidString, detail: "task titles on the home page") }
+            if !shown.isEmpty { try await req.audit(.read, .case, id: c.id?.uuidString, detail: "task titles on the home page") }
             for n in notifications where n.$safeguardingCase.id == c.id && [.draft, .submitted, .awaitingRG].contains(n.state) {
                 if let d = NRMLifecycle.deadline(for: n.record, today: today, draftStarted: Day(parsing: n.startedOn)) {
                     rows.append(.init(caseID: c.id!.uuidString, reference: c.reference, what: "\(n.kind.label): \(d.what)", due: d.due.long, overdue: d.overdue))

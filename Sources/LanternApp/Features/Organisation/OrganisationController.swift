@@ -62,7 +62,7 @@ struct OrganisationController: RouteCollection {
         org.financialYearEndDay = day
         try await req.db.writeTransaction { db in
             try await org.save(on: db)
-            try await req.audit(.update, "Organisation", id: org.id?.uuidString, on: db)
+            try await req.audit(.update, .organisation, id: org.id?.uuidString, on: db)
         }
         req.flash("Organisation settings saved.")
         return req.redirect(to: "/admin/organisation")

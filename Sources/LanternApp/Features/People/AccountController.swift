@@ -52,7 +52,7 @@ struct AccountController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
             try await DatabaseSessionDriver.endSessions(of: user.id!, on: db, except: thisSession)
-            try await req.audit(.passwordChange, "User", id: user.id?.uuidString, on: db)
+            try await req.audit(.passwordChange, .user, id: user.id?.uuidString, on: db)
         }
         req.flash("Your password has been changed. Any other sessions you had open have been signed out.")
         return req.redirect(to: "/home")

@@ -55,7 +55,7 @@ struct InvitationController: RouteCollection {
         user.invitationExpiresAt = nil
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
-            try await req.audit(.acceptInvitation, "User", id: user.id?.uuidString, on: db)
+            try await req.audit(.acceptInvitation, .user, id: user.id?.uuidString, on: db)
         }
         req.flash("Your password has been set. Sign in to continue.")
         return req.redirect(to: "/sign-in")

@@ -78,7 +78,7 @@ struct RoleRequestsController: RouteCollection {
             // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
             try await DatabaseSessionDriver.endSessions(of: person.id!, on: req.db)
         }
-        try await req.audit(outcome == .approved ? .roleChange : .update, "User", id: person.id?.uuidString,
+        try await req.audit(outcome == .approved ? .roleChange : .update, .user, id: person.id?.uuidString,
                             detail: "role request \(outcome.rawValue): \(request.role.rawValue)")
         req.flash("\(person.displayName): \(request.role.displayName) role \(outcome == .approved ? "approved" : "refused").")
         return req.redirect(to: "/role-requests")

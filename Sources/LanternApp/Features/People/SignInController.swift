@@ -56,7 +56,7 @@ struct SignInController: RouteCollection {
         let decision = try await gate.admit(on: req.db, pair: configuration.signInThrottle, account: configuration.accountSignInThrottle, now: now)
         guard case .evaluate(let reserved) = decision else {
             guard case .wait(let allowed) = decision else { throw Abort(.internalServerError) }
-            try await req.audit(.signInThrottled, "User", outcome: .denied, detail: "key:" + gate.accountKey.prefix(12))
+            try await req.audit(.signInThrottled, .user, outcome: .denied, detail: "key:" + gate.accountKey.prefix(12))
             let minutes = max(1, Int((allowed.timeIntervalSince(now) / 60).rounded(.up)))
             errors.add("email", "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again")
             let response = try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
@@ -77,7 +77,7 @@ struct SignInController: RouteCollection {
         guard let user, verified, user.isActive else {
             // The attempt was counted when it was admitted; a known account also keeps a tally for its holder.
             if let id = user?.id, user?.isActive == true { try await SignInGate.recordFailure(of: id, on: req.db) }
-            try await req.audit(.signInFailed, "User", id: user?.id?.uuidString, outcome: .failure,
+            try await req.audit(.signInFailed, .user, id: user?.id?.uuidString, outcome: .failure,
                                 detail: user == nil ? "unknown address" : (user!.isActive ? "wrong password" : "deactivated"))
             errors.add("email", Self.genericFailure)
             return try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
@@ -100,13 +100,13 @@ struct SignInController: RouteCollection {
         try await user.save(on: req.db)
         try await gate.succeeded(reserved: reserved, on: req.db)
         req.auth.login(user)
-        try await req.audit(.signIn, "User", id: user.id?.uuidString)
+        try await req.audit(.signIn, .user, id: user.id?.uuidString)
         return req.redirect(to: next)
     }
 
     func signOut(req: Request) async throws -> Response {
         if let user = req.currentUser {
-            try await req.audit(.signOut, "User", id: user.id?.uuidString)
+            try await req.audit(.signOut, .user, id: user.id?.uuidString)
         }
         req.auth.logout(User.self)
         req.session.destroy()

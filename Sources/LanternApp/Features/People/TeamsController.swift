@@ -60,7 +60,7 @@ struct TeamsController: RouteCollection {
         let team = Team(name: name)
         try await req.db.writeTransaction { db in
             try await team.create(on: db)
-            try await req.audit(.create, "Team", id: team.id?.uuidString, on: db)
+            try await req.audit(.create, .team, id: team.id?.uuidString, on: db)
         }
         req.flash("Team \(name) added.")
         return req.redirect(to: "/admin/teams")
@@ -78,7 +78,7 @@ struct TeamsController: RouteCollection {
         team.name = name
         try await req.db.writeTransaction { db in
             try await team.save(on: db)
-            try await req.audit(.update, "Team", id: team.id?.uuidString, on: db)
+            try await req.audit(.update, .team, id: team.id?.uuidString, on: db)
         }
         req.flash("Team renamed to \(name).")
         return req.redirect(to: "/admin/teams")

@@ -42,7 +42,7 @@ struct UsersAdminController: RouteCollection {
                 lastSignIn: u.lastSignInAt.map(DisplayDate.dateTime) ?? "Never")
         }
         let counts = Dictionary(grouping: users, by: \.status).mapValues(\.count)
-        try await req.audit(.read, "UserList")
+        try await req.audit(.read, .userList)
         return try await req.render("People/users", ListView(users: rows, counts: counts), title: "People")
     }
 
@@ -117,7 +117,7 @@ struct UsersAdminController: RouteCollection {
         if needsApproval { user.roleApproved = false }
         try await req.db.writeTransaction { db in
             try await user.create(on: db)
-            try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "role:" + role.rawValue, on: db)
+            try await req.audit(.invite, .user, id: user.id?.uuidString, detail: "role:" + role.rawValue, on: db)
         }
         if needsApproval { try await askForApproval(req, user: user, role: role, teamID: teamID) }
         return try await renderInvitationLink(req: req, user: user, token: token)
@@ -185,7 +185,7 @@ struct UsersAdminController: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let user = try await findUser(req)
-        try await req.audit(.read, "User", id: user.id?.uuidString)
+        try await req.audit(.read, .user, id: user.id?.uuidString)
         return try await req.render("People/user", try await personView(req: req, user: user), title: user.displayName)
     }
 
@@ -229,9 +229,9 @@ struct UsersAdminController: RouteCollection {
             if oldRole != role {
                 // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
                 try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
-                try await req.audit(.roleChange, "User", id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)", on: db)
+                try await req.audit(.roleChange, .user, id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)", on: db)
             } else {
-                try await req.audit(.update, "User", id: user.id?.uuidString, detail: "team", on: db)
+                try await req.audit(.update, .user, id: user.id?.uuidString, detail: "team", on: db)
             }
         }
         req.flash("\(user.displayName)'s role and team have been saved.")
@@ -250,7 +250,7 @@ struct UsersAdminController: RouteCollection {
                 try await open.save(on: db)
             }
             try await RoleGrantRequest(userID: user.id!, role: role, teamID: teamID, requestedBy: requester, at: now).create(on: db)
-            try await req.audit(.update, "User", id: user.id?.uuidString, detail: "role request: \(role.rawValue), for approval by \(RoleGrantRule.approver(for: role).rawValue)", on: db)
+            try await req.audit(.update, .user, id: user.id?.uuidString, detail: "role request: \(role.rawValue), for approval by \(RoleGrantRule.approver(for: role).rawValue)", on: db)
         }
     }
 
@@ -267,7 +267,7 @@ struct UsersAdminController: RouteCollection {
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
             try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
-            try await req.audit(.deactivate, "User", id: user.id?.uuidString, on: db)
+            try await req.audit(.deactivate, .user, id: user.id?.uuidString, on: db)
         }
         req.flash("\(user.displayName) has been deactivated and signed out.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
@@ -278,7 +278,7 @@ struct UsersAdminController: RouteCollection {
         user.isActive = true
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
-            try await req.audit(.reactivate, "User", id: user.id?.uuidString, on: db)
+            try await req.audit(.reactivate, .user, id: user.id?.uuidString, on: db)
         }
         req.flash("\(user.displayName) has been reactivated.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
@@ -294,7 +294,7 @@ struct UsersAdminController: RouteCollection {
         user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
-            try await req.audit(.invite, "User", id: user.id?.uuidString, detail: "reissued", on: db)
+            try await req.audit(.invite, .user, id: user.id?.uuidString, detail: "reissued", on: db)
         }
         return try await renderInvitationLink(req: req, user: user, token: token)
     }

@@ -34,7 +34,7 @@ struct DisclosuresController: RouteCollection {
                        basis: Disclosure.bases.first { $0.0 == d.lawfulBasis }?.1 ?? d.lawfulBasis, by: d.recordedBy.flatMap { users[$0] } ?? "",
                        caseReference: d.caseID.flatMap { cases[$0] } ?? "")
         }
-        try await req.audit(.read, "Disclosure", detail: "log")
+        try await req.audit(.read, .disclosure, detail: "log")
         return try await req.render("Privacy/disclosures", View(
             rows: rows, bases: Disclosure.bases.map { SelectOption(value: $0.0, label: $0.1, selected: values?.lawful_basis == $0.0) },
             values: values ?? Form(disclosed_on: req.today.iso), errors: errors),
@@ -68,7 +68,7 @@ struct DisclosuresController: RouteCollection {
         try d.seal(.init(recipient: values.recipient, what: values.what), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await d.create(on: db)
-            try await req.audit(.create, "Disclosure", id: d.id?.uuidString, on: db)
+            try await req.audit(.create, .disclosure, id: d.id?.uuidString, on: db)
         }
         req.flash("Disclosure recorded.")
         return req.redirect(to: "/privacy/disclosures")

@@ -12,7 +12,7 @@ final class PrivacyRequest: SealedModel, @unchecked Sendable {
     @Field(key: "received_on") var receivedOn: String
     @Field(key: "due_on") var dueOn: String
     @OptionalField(key: "case_id") var caseID: UUID?
-    @Field(key: "decision") var decision: String
+    @Field(key: "decision") var decision: PrivacyDecision
     @OptionalField(key: "decided_on") var decidedOn: String?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "carried_out_at") var carriedOutAt: Date?
@@ -30,4 +30,11 @@ final class PrivacyRequest: SealedModel, @unchecked Sendable {
                         ("restriction", "Restriction: stop using the data while a question is settled")]
 
     init() { wrappedKey = Data(); sealed = Data() }
+}
+
+/// The decision on a request to correct, erase or restrict. Stored as its raw text.
+enum PrivacyDecision: String, Codable, CaseIterable, Sendable {
+    case pending, granted, partlyGranted = "partly_granted", refused
+
+    var label: String { rawValue.replacingOccurrences(of: "_", with: " ") }
 }

@@ -56,12 +56,12 @@ struct PrivacyRequestsController: RouteCollection {
         r.receivedOn = received.iso
         r.dueOn = RequestDeadline.due(clockStart: received).iso
         r.caseID = caseID
-        r.decision = "pending"
+        r.decision = .pending
         r.createdAt = req.lantern.now()
         try r.seal(.init(requester: values.requester, details: values.details), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await r.create(on: db)
-            try await req.audit(.create, "PrivacyRequest", id: r.id?.uuidString, detail: r.kind, on: db)
+            try await req.audit(.create, .privacyRequest, id: r.id?.uuidString, detail: r.kind, on: db)
         }
         req.flash("Request \(r.reference) recorded; a decision is due by \(Day(parsing: r.dueOn)!.long).")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
@@ -100,7 +100,7 @@ struct PrivacyRequestsController: RouteCollection {
                       errors: FormErrors = FormErrors()) async throws -> Response {
         let s = try r.open(with: req.cipher)
         let c = try await r.caseID.asyncFlatMap { try await SafeguardingCase.find($0, on: req.db) }
-        try await req.audit(.read, "PrivacyRequest", id: r.id?.uuidString)
+        try await req.audit(.read, .privacyRequest, id: r.id?.uuidString)
         var recipients: [String] = []
         if let id = r.caseID {
             for d in try await Disclosure.query(on: req.db).filter(\.$caseID == id).sort(\.$disclosedOn).all() {
@@ -110,11 +110,11 @@ struct PrivacyRequestsController: RouteCollection {
         return try await req.render("Privacy/request", ShowView(
             id: r.id!.uuidString, reference: r.reference, kind: r.kind, kindLabel: PrivacyRequest.kinds.first { $0.0 == r.kind }?.1 ?? r.kind,
             requester: s.requester, details: s.details, received: Day(parsing: r.receivedOn)?.long ?? r.receivedOn,
-            due: Day(parsing: r.dueOn)?.long ?? r.dueOn, decision: r.decision.replacingOccurrences(of: "_", with: " "), reason: s.reason,
+            due: Day(parsing: r.dueOn)?.long ?? r.dueOn, decision: r.decision.label, reason: s.reason,
             decidedOn: r.decidedOn.flatMap(Day.init(parsing:))?.long ?? "", carriedOut: r.carriedOutAt.map(DisplayDate.dateTime) ?? "",
             caseReference: c?.reference ?? "", caseLink: c.map { "/cases/\($0.id!.uuidString)" } ?? "",
             caseRestricted: c?.restrictedAt != nil, caseErased: c?.erasedAt != nil, recipients: recipients,
-            parts: r.kind == "erasure" && r.decision == "pending" ? try await erasableParts(req, caseID: r.caseID).map {
+            parts: r.kind == "erasure" && r.decision == .pending ? try await erasableParts(req, caseID: r.caseID).map {
                 SelectOption(value: $0.key, label: $0.label, selected: values.parts.contains($0.key))
             } : [],
             fields: (req.application.personalData[SafeguardingCase.schema]?.editor?.fields ?? []).map {
@@ -144,7 +144,7 @@ struct PrivacyRequestsController: RouteCollection {
         if values.scope.isEmpty { values.scope = "whole" }
         let chosen = Set(values.parts)
         var errors = FormErrors()
-        if r.decision != "pending" { errors.add("decision", "This request has already been decided") }
+        if r.decision != .pending { errors.add("decision", "This request has already been decided") }
         if !["granted", "partly_granted", "refused"].contains(values.decision) { errors.add("decision", "Choose the decision") }
         if values.reason.isEmpty { errors.add("reason", "Give the reason for the decision: the person is told it, and may complain to the ICO") }
         else if values.reason.count > 4000 { errors.add("reason", "The reason must be 4000 characters or fewer") }
@@ -169,7 +169,7 @@ struct PrivacyRequestsController: RouteCollection {
         var s = try r.open(with: req.cipher)
         s.reason = values.reason
         try r.seal(s, with: req.cipher)
-        r.decision = values.decision
+        r.decision = PrivacyDecision(rawValue: values.decision) ?? .pending
         r.decidedOn = req.today.iso
         r.decidedBy = req.currentUser?.id
         let now = req.lantern.now(), cipher = req.cipher
@@ -187,7 +187,7 @@ struct PrivacyRequestsController: RouteCollection {
                         case .field(let field): try await editor.set(context, caseID, field, nil)
                         case .record(let table, let id): _ = try await eraser.erase(table, ids: [id], in: context)
                         }
-                        try await req.audit(.delete, "Case", id: caseID.uuidString, detail: "erased under \(reference): \(part.label)", on: db)
+                        try await req.audit(.delete, .case, id: caseID.uuidString, detail: "erased under \(reference): \(part.label)", on: db)
                     }
                 }
                 r.carriedOutAt = now
@@ -196,7 +196,7 @@ struct PrivacyRequestsController: RouteCollection {
                 let reference = r.reference, eraser = req.application.personalDataEraser
                 let tally = try await req.db.writeTransaction { db in
                     let tally = try await eraser.erase(SafeguardingCase.schema, ids: [c.id!], in: erasureContext(req, db: db))
-                    try await req.audit(.delete, "Case", id: c.id?.uuidString, detail: "personal data erased under \(reference)", on: db)
+                    try await req.audit(.delete, .case, id: c.id?.uuidString, detail: "personal data erased under \(reference)", on: db)
                     return tally
                 }
                 r.carriedOutAt = now
@@ -208,7 +208,7 @@ struct PrivacyRequestsController: RouteCollection {
                 let reference = r.reference
                 try await req.db.writeTransaction { db in
                     try await c.save(on: db)
-                    try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "processing restricted under \(reference)", on: db)
+                    try await req.audit(.update, .case, id: c.id?.uuidString, detail: "processing restricted under \(reference)", on: db)
                 }
                 r.carriedOutAt = now
                 done = " Case \(c.reference) is restricted: it can be read but not changed until the restriction is lifted."
@@ -220,7 +220,7 @@ struct PrivacyRequestsController: RouteCollection {
                     let reference = r.reference, caseID = c.id!, value = values.corrected_value
                     try await req.db.writeTransaction { db in
                         try await editor.set(erasureContext(req, db: db), caseID, field.key, value)
-                        try await req.audit(.update, "Case", id: caseID.uuidString, detail: "corrected under \(reference): \(field.label)", on: db)
+                        try await req.audit(.update, .case, id: caseID.uuidString, detail: "corrected under \(reference): \(field.label)", on: db)
                     }
                     corrected = " \(field.label) on case \(c.reference) is corrected."
                 }
@@ -236,7 +236,7 @@ struct PrivacyRequestsController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await r.save(on: db)
-            try await req.audit(.update, "PrivacyRequest", id: r.id?.uuidString, detail: "decided: \(r.decision)", on: db)
+            try await req.audit(.update, .privacyRequest, id: r.id?.uuidString, detail: "decided: \(r.decision)", on: db)
         }
         req.flash("Decision recorded.\(done)")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
@@ -250,7 +250,7 @@ struct PrivacyRequestsController: RouteCollection {
         c.restrictedAt = nil
         try await req.db.writeTransaction { db in
             try await c.save(on: db)
-            try await req.audit(.update, "Case", id: c.id?.uuidString, detail: "restriction lifted under \(r.reference)", on: db)
+            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "restriction lifted under \(r.reference)", on: db)
         }
         req.flash("Restriction lifted: case \(c.reference) can be changed again.")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")

@@ -55,7 +55,7 @@ struct RetentionController: RouteCollection {
                 try await p.save(on: db)
                 changes.append("\(t.rawValue)=\(m)")
             }
-            try await req.audit(.update, "RetentionSchedule", detail: changes.isEmpty ? "no change" : changes.sorted().joined(separator: ", "), on: db)
+            try await req.audit(.update, .retentionSchedule, detail: changes.isEmpty ? "no change" : changes.sorted().joined(separator: ", "), on: db)
             return changes
         }
         req.flash(changes.isEmpty ? "No change to the schedule." : "Retention schedule saved.")
@@ -64,7 +64,7 @@ struct RetentionController: RouteCollection {
 
     func preview(req: Request) async throws -> Response {
         let report = try await RetentionPurge.run(req.application, today: req.today, dryRun: true)
-        try await req.audit(.read, "RetentionPurge", detail: "dry run: \(report.total) records")
+        try await req.audit(.read, .retentionPurge, detail: "dry run: \(report.total) records")
         return try await show(req, report: report)
     }
 

@@ -36,22 +36,19 @@ struct SubjectAccessController: RouteCollection {
         let requests = try await PrivacyRequest.query(on: req.db).sort(\.$dueOn).all()
         let sarRows = sars.map { s in
             Row(id: s.id!.uuidString, reference: s.reference, received: Day(parsing: s.receivedOn)?.long ?? s.receivedOn,
-                due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue, status: Self.statusLabel(s.status),
+                due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue, status: s.status.label,
                 overdue: s.isOpen && s.effectiveDue < today, link: "/privacy/sar/\(s.id!.uuidString)")
         }
         let requestRows = requests.map { r in
             Row(id: r.id!.uuidString, reference: r.reference, received: Day(parsing: r.receivedOn)?.long ?? r.receivedOn,
-                due: Day(parsing: r.dueOn)?.long ?? r.dueOn, status: "\(r.kind.capitalized): \(r.decision.replacingOccurrences(of: "_", with: " "))",
-                overdue: r.decision == "pending" && r.dueOn < today, link: "/privacy/requests/\(r.id!.uuidString)")
+                due: Day(parsing: r.dueOn)?.long ?? r.dueOn, status: "\(r.kind.capitalized): \(r.decision.label)",
+                overdue: r.decision == .pending && r.dueOn < today, link: "/privacy/requests/\(r.id!.uuidString)")
         }
-        try await req.audit(.read, "PrivacyRequests", detail: "list")
+        try await req.audit(.read, .privacyRequests, detail: "list")
         return try await req.render("Privacy/index", IndexView(sars: sarRows, requests: requestRows, overdue: sarRows.filter(\.overdue).count + requestRows.filter(\.overdue).count),
                                     title: "Personal data requests")
     }
 
-    static func statusLabel(_ status: String) -> String {
-        ["received": "Received", "review": "Found records to review", "sent": "Copy sent", "withdrawn": "Withdrawn"][status] ?? status
-    }
 
     struct NewView: Encodable { let values: SARForm; let errors: FormErrors }
     struct SARForm: Content {
@@ -87,7 +84,7 @@ struct SubjectAccessController: RouteCollection {
         }
         let sar = SubjectAccessRequest()
         sar.reference = try await RecordReference.counted(prefix: "SAR", year: req.today.year, in: SubjectAccessRequest.schema, on: req.db)
-        sar.status = "received"
+        sar.status = .received
         sar.receivedOn = received.iso
         sar.dueOn = RequestDeadline.due(clockStart: received).iso
         sar.createdAt = req.lantern.now()
@@ -95,7 +92,7 @@ struct SubjectAccessController: RouteCollection {
                            references: values.references, contact: values.contact), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await sar.create(on: db)
-            try await req.audit(.create, "SubjectAccessRequest", id: sar.id?.uuidString, on: db)
+            try await req.audit(.create, .subjectAccessRequest, id: sar.id?.uuidString, on: db)
         }
         req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
         return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
@@ -141,9 +138,9 @@ struct SubjectAccessController: RouteCollection {
 
     private func show(_ req: Request, _ s: SubjectAccessRequest, values: [String: String] = [:], errors: FormErrors = FormErrors()) async throws -> Response {
         let secrets = try s.open(with: req.cipher)
-        try await req.audit(.read, "SubjectAccessRequest", id: s.id?.uuidString)
+        try await req.audit(.read, .subjectAccessRequest, id: s.id?.uuidString)
         let view = SARView(
-            id: s.id!.uuidString, reference: s.reference, status: Self.statusLabel(s.status),
+            id: s.id!.uuidString, reference: s.reference, status: s.status.label,
             person: ["name": secrets.name, "aliases": secrets.aliases, "date_of_birth": Day(parsing: secrets.dateOfBirth)?.long ?? "",
                      "references": secrets.references, "contact": secrets.contact],
             received: Day(parsing: s.receivedOn)?.long ?? s.receivedOn, due: Day(parsing: s.effectiveDue)?.long ?? s.effectiveDue,
@@ -195,7 +192,7 @@ struct SubjectAccessController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "identity verified", on: db)
+            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "identity verified", on: db)
         }
         req.flash("Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
@@ -231,7 +228,7 @@ struct SubjectAccessController: RouteCollection {
         s.personToldOn = told!.iso
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)", on: db)
+            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)", on: db)
         }
         req.flash("Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
@@ -247,11 +244,11 @@ struct SubjectAccessController: RouteCollection {
         secrets.searchedOn = req.today.iso
         secrets.excluded = []
         try s.seal(secrets, with: req.cipher)
-        if s.status == "received" { s.status = "review" }
+        if s.status == .received { s.status = .review }
         let detail = "\(secrets.found.count) records found for a subject access request"
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.read, "PersonSearch", id: s.id?.uuidString, detail: detail, on: db)
+            try await req.audit(.read, .personSearch, id: s.id?.uuidString, detail: detail, on: db)
         }
         req.flash("\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
@@ -274,7 +271,7 @@ struct SubjectAccessController: RouteCollection {
         try s.seal(secrets, with: req.cipher)
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included", on: db)
+            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included", on: db)
         }
         req.flash("Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
@@ -319,7 +316,7 @@ struct SubjectAccessController: RouteCollection {
         try d.seal(.init(recipient: "\(secrets.name) (the person, \(s.reference))", what: "Copy of \(count) records (\(format))"), with: req.cipher)
         try await req.db.writeTransaction { db in
             try await d.create(on: db)
-            try await req.audit(.export, "SubjectAccessRequest", id: s.id?.uuidString, detail: "\(format), \(count) records", on: db)
+            try await req.audit(.export, .subjectAccessRequest, id: s.id?.uuidString, detail: "\(format), \(count) records", on: db)
         }
     }
 
@@ -363,10 +360,10 @@ struct SubjectAccessController: RouteCollection {
         if s.identityVerifiedOn == nil { errors.add("sent_on", "Confirm the person's identity before sending their copy") }
         guard errors.isEmpty, let day else { return try await show(req, s, values: ["sent_on": raw], errors: errors) }
         s.sentOn = day.iso
-        s.status = "sent"
+        s.status = .sent
         try await req.db.writeTransaction { db in
             try await s.save(on: db)
-            try await req.audit(.update, "SubjectAccessRequest", id: s.id?.uuidString, detail: "sent on \(day.iso)", on: db)
+            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "sent on \(day.iso)", on: db)
         }
         req.flash("Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")

@@ -9,7 +9,7 @@ final class SubjectAccessRequest: SealedModel, @unchecked Sendable {
     static let schema = "subject_access_requests"
     @ID(key: .id) var id: UUID?
     @Field(key: "reference") var reference: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: SubjectAccessStatus
     @Field(key: "received_on") var receivedOn: String
     @OptionalField(key: "identity_verified_on") var identityVerifiedOn: String?
     @OptionalField(key: "identity_verified_by") var identityVerifiedBy: UUID?
@@ -46,5 +46,19 @@ final class SubjectAccessRequest: SealedModel, @unchecked Sendable {
 
     /// The deadline in force: the extended one once the person has been told.
     var effectiveDue: String { extendedDueOn ?? dueOn }
-    var isOpen: Bool { status != "sent" && status != "withdrawn" }
+    var isOpen: Bool { status != .sent && status != .withdrawn }
+}
+
+/// Where a subject access request has reached. Stored as its raw text.
+enum SubjectAccessStatus: String, Codable, CaseIterable, Sendable {
+    case received, review, sent, withdrawn
+
+    var label: String {
+        switch self {
+        case .received: "Received"
+        case .review: "Found records to review"
+        case .sent: "Copy sent"
+        case .withdrawn: "Withdrawn"
+        }
+    }
 }

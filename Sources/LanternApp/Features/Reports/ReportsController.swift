@@ -79,14 +79,14 @@ struct ReportsController: RouteCollection {
     func show(req: Request) async throws -> Response {
         let (period, choice, errors) = try await choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
-        try await req.audit(.read, "PartnershipReport", detail: "\(period.label), threshold \(choice.threshold)")
+        try await req.audit(.read, .partnershipReport, detail: "\(period.label), threshold \(choice.threshold)")
         return try await render(req, report, choice, errors: errors, snapshot: nil)
     }
 
     func csv(req: Request) async throws -> Response {
         let (period, choice, _) = try await choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
-        try await req.audit(.export, "PartnershipReport", detail: "CSV, \(period.label)")
+        try await req.audit(.export, .partnershipReport, detail: "CSV, \(period.label)")
         return req.csvDownload(filename: "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
                                header: PartnershipReport.csvHeader, rows: report.csvRows)
     }
@@ -102,7 +102,7 @@ struct ReportsController: RouteCollection {
         snapshot.content = try JSONEncoder().encode(report)
         try await req.db.writeTransaction { db in
             try await snapshot.create(on: db)
-            try await req.audit(.create, "ReportSnapshot", id: snapshot.id?.uuidString, detail: period.label, on: db)
+            try await req.audit(.create, .reportSnapshot, id: snapshot.id?.uuidString, detail: period.label, on: db)
         }
         req.flash("Snapshot saved. It keeps these figures even if cases change later.")
         return req.redirect(to: "/reports/snapshots/\(snapshot.id!.uuidString)")
@@ -113,7 +113,7 @@ struct ReportsController: RouteCollection {
             throw LanternError.notFound
         }
         let report = try JSONDecoder().decode(PartnershipReport.self, from: snapshot.content)
-        try await req.audit(.read, "ReportSnapshot", id: id.uuidString)
+        try await req.audit(.read, .reportSnapshot, id: id.uuidString)
         let organisation = try await Organisation.current(on: req.db)
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         let choice = Choice(kind: "year", year: current.endYear, quarter: 1, from: "", to: "", threshold: report.threshold)

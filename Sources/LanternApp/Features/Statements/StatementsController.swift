@@ -118,7 +118,7 @@ extension Request {
             metCount: findings.filter { $0.verdict == .met }.count, criteriaCount: findings.count,
             report: try JSONEncoder().encode(report), checkedBy: currentUser?.id, checkedAt: lantern.now())
         try await record.create(on: db)
-        try await audit(.create, "StatementCheck", id: record.id?.uuidString)
+        try await audit(.create, .statementCheck, id: record.id?.uuidString)
         return .checked(record, report)
     }
 }

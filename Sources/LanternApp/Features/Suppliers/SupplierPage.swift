@@ -146,7 +146,7 @@ struct SupplierPage: RouteCollection {
 
     func show(req: Request) async throws -> Response {
         let supplier = try await SupplierPage.find(req)
-        try await req.audit(.read, "Supplier", id: supplier.id?.uuidString)
+        try await req.audit(.read, .supplier, id: supplier.id?.uuidString)
         return try await req.render("Suppliers/show", try await view(req, supplier), title: supplier.name)
     }
 
@@ -187,7 +187,7 @@ struct SupplierPage: RouteCollection {
         if let url = supplier.sqStatementURL, supplier.statementURL == nil { supplier.statementURL = url }
         try await req.db.writeTransaction { db in
             try await supplier.save(on: db)
-            try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "selection questionnaire section 7", on: db)
+            try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "selection questionnaire section 7", on: db)
         }
         req.flash("Selection Questionnaire answers saved.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#questionnaire")
@@ -230,7 +230,7 @@ struct SupplierPage: RouteCollection {
         supplier.declarationSignedOn = day.iso
         try await req.db.writeTransaction { db in
             try await supplier.save(on: db)
-            try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "declaration", on: db)
+            try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "declaration", on: db)
         }
         req.flash("Declaration recorded.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#declaration")
@@ -257,7 +257,7 @@ struct SupplierPage: RouteCollection {
             supplier.statementGaps = record.criteriaCount - record.metCount
             try await req.db.writeTransaction { db in
                 try await supplier.save(on: db)
-                try await req.audit(.update, "Supplier", id: supplier.id?.uuidString, detail: "statement checked", on: db)
+                try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "statement checked", on: db)
             }
             req.flash("Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
             return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement")
@@ -293,7 +293,7 @@ struct SupplierPage: RouteCollection {
         let contact = SupplierContact(supplierID: supplier.id!, name: name, role: role, email: email, phone: phone)
         try await req.db.writeTransaction { db in
             try await contact.create(on: db)
-            try await req.audit(.create, "SupplierContact", id: contact.id?.uuidString, on: db)
+            try await req.audit(.create, .supplierContact, id: contact.id?.uuidString, on: db)
         }
         req.flash("Contact \(name) added.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
@@ -306,7 +306,7 @@ struct SupplierPage: RouteCollection {
         else { throw LanternError.notFound }
         try await req.db.writeTransaction { db in
             try await contact.delete(on: db)
-            try await req.audit(.delete, "SupplierContact", id: id.uuidString, on: db)
+            try await req.audit(.delete, .supplierContact, id: id.uuidString, on: db)
         }
         req.flash("Contact \(contact.name) removed.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")

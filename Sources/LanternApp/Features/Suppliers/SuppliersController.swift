@@ -105,7 +105,7 @@ struct SuppliersController: RouteCollection {
         let filters = Filters(req)
         let today = req.today
         let suppliers = try await Self.filtered(filters, today: today, on: req.db).sort(\.$nameKey).all()
-        try await req.audit(.export, "Supplier", detail: "\(suppliers.count) rows")
+        try await req.audit(.export, .supplier, detail: "\(suppliers.count) rows")
         return req.csvDownload(
             filename: "suppliers.csv",
             header: ["name", "company_number", "sector", "country", "turnover_band", "statement_url", "address", "parent_company",
@@ -223,7 +223,7 @@ struct SuppliersController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await supplier.create(on: db)
-            try await req.audit(.create, "Supplier", id: supplier.id?.uuidString, on: db)
+            try await req.audit(.create, .supplier, id: supplier.id?.uuidString, on: db)
         }
         req.flash("\(supplier.name) added to the register.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)")
@@ -248,7 +248,7 @@ struct SuppliersController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await supplier.save(on: db)
-            try await req.audit(.update, "Supplier", id: id, on: db)
+            try await req.audit(.update, .supplier, id: id, on: db)
         }
         req.flash("Changes to \(supplier.name) saved.")
         return req.redirect(to: "/suppliers/\(id)")

@@ -14,14 +14,14 @@ enum SuppliersPersonalData {
     /// concern about them (a concern keeps its supplier for its own period). Their contacts go
     /// through the registry; the supplier and its contracts, business records, go after.
     static let retention = [
-        RetentionRoot(record: .supplierRecords, table: Supplier.schema, expired: { db, cutoff in
+        RetentionRoot(record: .supplierRecords, table: Supplier.schema, auditEntity: .supplier, expired: { db, cutoff in
             let contracts = Dictionary(grouping: try await Contract.query(on: db).field(\.$id).field(\.$supplier.$id).field(\.$status)
                 .field(\.$endDate).all(), by: { $0.$supplier.id })
             let concerned = Set(try await Concern.query(on: db).filter(\.$supplierID != nil).field(\.$id).field(\.$supplierID).all().compactMap(\.supplierID))
             var ids: [UUID] = []
             for s in try await Supplier.query(on: db).field(\.$id).all() where !concerned.contains(s.id!) {
                 let mine = contracts[s.id!] ?? []
-                guard !mine.isEmpty, mine.allSatisfy({ $0.status != "active" && ($0.endDate ?? "9999") < cutoff.iso }) else { continue }
+                guard !mine.isEmpty, mine.allSatisfy({ $0.status != .active && ($0.endDate ?? "9999") < cutoff.iso }) else { continue }
                 ids.append(s.id!)
             }
             return ids

@@ -80,7 +80,7 @@ struct CoursesController: RouteCollection {
         course.createdAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await course.create(on: db)
-            try await req.audit(.create, "TrainingCourse", id: course.id?.uuidString, detail: name, on: db)
+            try await req.audit(.create, .trainingCourse, id: course.id?.uuidString, detail: name, on: db)
         }
         req.flash("Course \(name) added. Now say who must take it.")
         return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
@@ -111,7 +111,7 @@ struct CoursesController: RouteCollection {
         requirement.createdAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await requirement.create(on: db)
-            try await req.audit(.create, "TrainingRequirement", id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)", on: db)
+            try await req.audit(.create, .trainingRequirement, id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)", on: db)
         }
         req.flash("\(course.name) is now required for \(requirement.rule.description).")
         return req.redirect(to: "/training/courses#course-\(id.uuidString)")
@@ -124,7 +124,7 @@ struct CoursesController: RouteCollection {
         }
         try await req.db.writeTransaction { db in
             try await requirement.delete(on: db)
-            try await req.audit(.delete, "TrainingRequirement", id: id.uuidString, detail: requirement.rule.description, on: db)
+            try await req.audit(.delete, .trainingRequirement, id: id.uuidString, detail: requirement.rule.description, on: db)
         }
         req.flash("Requirement removed.")
         return req.redirect(to: "/training/courses#course-\(courseID.uuidString)")

@@ -37,7 +37,7 @@ struct StaffTrainingController: RouteCollection {
 
     private func list(_ req: Request, typed: [String: String] = [:], errors: FormErrors = FormErrors()) async throws -> Response {
         let people = try await StaffMember.query(on: req.db).filter(\.$leftOn == nil).sort(\.$name).limit(2000).all()
-        try await req.audit(.read, "StaffMember", detail: "staff list")
+        try await req.audit(.read, .staffMember, detail: "staff list")
         return try await req.render("Training/staff", ListView(
             people: people.map { .init(id: $0.id!.uuidString, staffNumber: $0.staffNumber, name: $0.name, jobTitle: $0.jobTitle,
                                        directorate: $0.directorate, manager: $0.managerEmail ?? "") },
@@ -68,7 +68,7 @@ struct StaffTrainingController: RouteCollection {
         TrainingImportController.apply(row, to: person, now: req.lantern.now())
         try await req.db.writeTransaction { db in
             try await person.create(on: db)
-            try await req.audit(.create, "StaffMember", id: person.id?.uuidString, on: db)
+            try await req.audit(.create, .staffMember, id: person.id?.uuidString, on: db)
         }
         req.flash("\(person.name) added to the staff list.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
@@ -104,7 +104,7 @@ struct StaffTrainingController: RouteCollection {
         let picture = try await TrainingPicture.load(on: req.db, today: req.today, staffIDs: [person.id!])
         let completions = try await TrainingCompletion.query(on: req.db).filter(\.$staff.$id == person.id!).with(\.$course)
             .sort(\.$completedOn, .descending).all()
-        try await req.audit(.read, "StaffMember", id: person.id?.uuidString)
+        try await req.audit(.read, .staffMember, id: person.id?.uuidString)
         let view = PersonView(
             id: person.id!.uuidString,
             person: ["name": person.name, "staff_number": person.staffNumber, "job_title": person.jobTitle, "team": person.team ?? "",
@@ -151,7 +151,7 @@ struct StaffTrainingController: RouteCollection {
         completion.recordedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await completion.create(on: db)
-            try await req.audit(.create, "TrainingCompletion", id: completion.id?.uuidString, detail: "\(course.name) on \(day.iso)", on: db)
+            try await req.audit(.create, .trainingCompletion, id: completion.id?.uuidString, detail: "\(course.name) on \(day.iso)", on: db)
         }
         req.flash("\(course.name) recorded as completed on \(day.long).")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
@@ -173,7 +173,7 @@ struct StaffTrainingController: RouteCollection {
         person.updatedAt = req.lantern.now()
         try await req.db.writeTransaction { db in
             try await person.save(on: db)
-            try await req.audit(.update, "StaffMember", id: person.id?.uuidString, detail: "left on \(day.iso)", on: db)
+            try await req.audit(.update, .staffMember, id: person.id?.uuidString, detail: "left on \(day.iso)", on: db)
         }
         req.flash("\(person.name) leaves on \(day.long); their training no longer counts after that day.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")

@@ -53,7 +53,7 @@ struct TrainingController: RouteCollection {
         let canManage = user.can(.manageTraining)
         let status = TrainingStatus(rawValue: req.queryValue("status"))
         let listed = canManage ? everyone.byUrgency.filter { status == nil || $0.state.status == status } : []
-        try await req.audit(.read, "TrainingDashboard", detail: canManage ? "organisation" : "own team")
+        try await req.audit(.read, .trainingDashboard, detail: canManage ? "organisation" : "own team")
         let statuses = [SelectOption(value: "", label: "Every status", selected: status == nil)]
             + TrainingStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == status) }
         return try await req.render("Training/dashboard", View(
@@ -70,7 +70,7 @@ struct TrainingController: RouteCollection {
     func export(req: Request) async throws -> Response {
         let user = req.currentUser!
         let picture = try await TrainingPicture.load(on: req.db, today: req.today, managerEmail: user.can(.manageTraining) ? nil : user.email)
-        try await req.audit(.export, "TrainingDashboard", detail: "CSV, \(picture.entries.count) rows")
+        try await req.audit(.export, .trainingDashboard, detail: "CSV, \(picture.entries.count) rows")
         return req.csvDownload(filename: "training-\(req.today.iso).csv", header: TrainingPicture.csvHeader, rows: picture.csvRows)
     }
 }

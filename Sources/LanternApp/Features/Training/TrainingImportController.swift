@@ -80,7 +80,7 @@ struct TrainingImportController: RouteCollection {
     private func importStaff(_ req: Request, _ csv: CSVFile, filename: String) async throws -> Response {
         let plan = TrainingImport.staff(csv, today: req.today)
         guard plan.canImport else {
-            try await req.audit(.importData, "StaffMember", outcome: .denied, detail: "\(filename): \(plan.rejected.count) rows refused")
+            try await req.audit(.importData, .staffMember, outcome: .denied, detail: "\(filename): \(plan.rejected.count) rows refused")
             return try await render(req, kind: .staff, rejected: plan.rejected.map(\.reason) + (plan.rowCount == 0 ? ["The file has a header but no rows"] : []),
                                     ignored: plan.ignoredColumns)
         }
@@ -94,7 +94,7 @@ struct TrainingImportController: RouteCollection {
                 Self.apply(row, to: person, now: now)
                 try await person.save(on: db)
             }
-            try await req.audit(.importData, "StaffMember", detail: "\(filename): \(added) added, \(updated) updated", on: db)
+            try await req.audit(.importData, .staffMember, detail: "\(filename): \(added) added, \(updated) updated", on: db)
             return (added, updated)
         }
         return try await render(req, kind: .staff, ignored: plan.ignoredColumns,
@@ -111,7 +111,7 @@ struct TrainingImportController: RouteCollection {
         let plan = TrainingImport.completions(csv, staffByNumber: byNumber, staffByEmail: byEmail, courses: courses, recorded: recorded, today: req.today)
         let duplicates = plan.duplicates.map { "Line \($0.row.line): \($0.reason); not added again" }
         guard plan.canImport else {
-            try await req.audit(.importData, "TrainingCompletion", outcome: .denied, detail: "\(filename): \(plan.rejected.count) rows refused")
+            try await req.audit(.importData, .trainingCompletion, outcome: .denied, detail: "\(filename): \(plan.rejected.count) rows refused")
             return try await render(req, kind: .completions, rejected: plan.rejected.map(\.reason) + (plan.rowCount == 0 ? ["The file has a header but no rows"] : []),
                                     duplicates: duplicates, ignored: plan.ignoredColumns)
         }
@@ -129,7 +129,7 @@ struct TrainingImportController: RouteCollection {
                 c.recordedAt = now
                 try await c.create(on: db)
             }
-            try await req.audit(.importData, "TrainingCompletion", detail: "\(filename): \(plan.newRows.count) added, \(duplicates.count) already held", on: db)
+            try await req.audit(.importData, .trainingCompletion, detail: "\(filename): \(plan.newRows.count) added, \(duplicates.count) already held", on: db)
         }
         return try await render(req, kind: .completions, duplicates: duplicates, ignored: plan.ignoredColumns,
                                 imported: "\(filename): \(plan.newRows.count) \(plan.newRows.count == 1 ? "completion" : "completions") recorded.")

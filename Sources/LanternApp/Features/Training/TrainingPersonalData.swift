@@ -11,7 +11,7 @@ enum TrainingPersonalData {
     ]
 
     static let retention = [
-        RetentionRoot(record: .trainingRecords, table: StaffMember.schema) { db, cutoff in
+        RetentionRoot(record: .trainingRecords, table: StaffMember.schema, auditEntity: .staffMember) { db, cutoff in
             try await StaffMember.query(on: db).filter(\.$leftOn < cutoff.iso).field(\.$id).all().compactMap(\.id)
         },
     ]

@@ -55,7 +55,7 @@ extension Request {
             throw LanternError(.unauthorized, "Sign in to use this page.")
         }
         guard user.can(permission) else {
-            try await audit(.permissionRefused, "Route", id: route.map { $0.path.string } ?? url.path,
+            try await audit(.permissionRefused, .route, id: route.map { $0.path.string } ?? url.path,
                             outcome: .denied, detail: permission.rawValue)
             throw LanternError.forbidden
         }

@@ -137,7 +137,7 @@ enum AuditArchive {
             (record.firstSequence, record.throughSequence, record.boundaryHash) = (first, last.sequence, last.hash)
             (record.fileSHA256, record.archivedAt) = (fileSHA, now)
             try await record.create(on: tx)
-            try await log.append(on: tx, actor: .system, action: .export, entityType: "AuditLog", entityID: nil, requestID: nil,
+            try await log.append(on: tx, actor: .system, action: .export, entity: .auditLog, entityID: nil, requestID: nil,
                                  detail: "rows \(first)-\(last.sequence) archived, boundary hash \(last.hash), file sha-256 \(fileSHA)", at: now)
         }
         return result

@@ -91,7 +91,7 @@ struct AuditController: RouteCollection {
         components.queryItems = [("action", filter.action), ("entityType", filter.entityType), ("actor", filter.actor),
                                  ("outcome", filter.outcome), ("from", filter.from), ("to", filter.to)]
             .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
-        try await req.audit(.read, "AuditLog", detail: "page \(page)")
+        try await req.audit(.read, .auditLog, detail: "page \(page)")
         let view = View(rows: rows, filter: filter, actions: actions, outcomes: outcomes, page: page,
                         previousPage: page > 1 ? page - 1 : nil,
                         nextPage: page * Self.pageSize < total ? page + 1 : nil, total: total,
@@ -122,7 +122,7 @@ struct AuditController: RouteCollection {
     func verify(req: Request) async throws -> Response {
         let recorded = AuditHeads.recorded(req.application)
         let result = try await req.lantern.audit.verify(on: req.db, recordedHeads: recorded)
-        try await req.audit(.read, "AuditLog", detail: "verify")
+        try await req.audit(.read, .auditLog, detail: "verify")
         let view = VerifyView(ok: result.firstBreak == nil, rowsChecked: result.rowsChecked, headSequence: result.headSequence,
                               headHash: result.headHash, problem: result.firstBreak?.description ?? "",
                               archivedThrough: result.archivedThrough, recordedHeadsChecked: result.recordedHeadsChecked,

@@ -42,7 +42,7 @@ struct AuditActor: Sendable {
 /// a sequence clash with another instance, so the chain never forks.
 final class AuditLog: Sendable {
     @discardableResult
-    func append(on db: any Database, actor: AuditActor, action: AuditAction, entityType: String,
+    func append(on db: any Database, actor: AuditActor, action: AuditAction, entity: AuditEntity,
                 entityID: String?, outcome: AuditOutcome = .success, requestID: String?,
                 detail: String? = nil, at now: Date) async throws -> AuditEntry {
         // Appends queue on the process's write lock (the same one SQLite write transactions
@@ -51,12 +51,12 @@ final class AuditLog: Sendable {
         // instances (see `appendRow`), and the process lock is not taken: an append inside a
         // longer transaction would otherwise hold one lock while waiting for the other.
         if WriteTransaction.holdsLock || WriteTransaction.isOpen || !DatabaseSetup.isSQLite(db) {
-            return try await appendRow(on: db, actor: actor, action: action, entityType: entityType, entityID: entityID,
+            return try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
                                        outcome: outcome, requestID: requestID, detail: detail, at: now)
         }
         return try await WriteTransaction.lock.run {
             try await WriteTransaction.$holdsLock.withValue(true) {
-                try await appendRow(on: db, actor: actor, action: action, entityType: entityType, entityID: entityID,
+                try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
                                     outcome: outcome, requestID: requestID, detail: detail, at: now)
             }
         }
@@ -178,16 +178,16 @@ extension Request {
     /// The one way features write to the audit log: who (from the session), what, on what.
     /// `sealed` is typed text that may name a person (a reason someone gave): it is stored
     /// sealed after the detail, readable only on the audit page.
-    func audit(_ action: AuditAction, _ entityType: String, id entityID: String? = nil,
+    func audit(_ action: AuditAction, _ entity: AuditEntity, id entityID: String? = nil,
                outcome: AuditOutcome = .success, detail: String? = nil, sealed: String? = nil, on db: (any Database)? = nil) async throws {
         let actor = currentUser.map { AuditActor(id: $0.id?.uuidString, role: $0.role.rawValue) } ?? .anonymous
         var detail = detail
         if let sealed {
-            let token = try lookupKeys.sealAuditText(sealed, context: AuditSealedText.context(entityType, entityID))
+            let token = try lookupKeys.sealAuditText(sealed, context: AuditSealedText.context(entity.rawValue, entityID))
             detail = [detail, token].compactMap { $0 }.joined(separator: " ")
         }
         try await lantern.audit.append(
-            on: db ?? self.db, actor: actor, action: action, entityType: entityType, entityID: entityID,
+            on: db ?? self.db, actor: actor, action: action, entity: entity, entityID: entityID,
             outcome: outcome, requestID: requestID, detail: detail, at: lantern.now())
     }
 

@@ -126,6 +126,8 @@ struct RetentionRoot: Sendable {
     let record: RetainedRecord
     /// The table the expired ids are rows of; the eraser walks from there.
     let table: String
+    /// How the audit log names each record the purge removes.
+    let auditEntity: AuditEntity
     let expired: @Sendable (any Database, _ cutoff: Day) async throws -> [UUID]
     /// Said in the purge report, such as which records the rule passes over.
     var note = ""

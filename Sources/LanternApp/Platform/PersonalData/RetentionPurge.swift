@@ -76,13 +76,14 @@ enum RetentionPurge {
             }
             // A tombstone per record: its id, type and the rule applied, in the audit log.
             for line in lines {
+                let entity = registry.retention.first { $0.record == line.type }?.auditEntity ?? .retentionPurge
                 for id in line.ids {
-                    try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: line.type.rawValue, entityID: id.uuidString,
-                                                       requestID: nil, detail: "retention: kept \(line.months) months, \(line.type.action.rawValue)d", at: now)
+                    try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entity: entity, entityID: id.uuidString,
+                                                       requestID: nil, detail: "retention (\(line.type.rawValue)): kept \(line.months) months, \(line.type.action.rawValue)d", at: now)
                 }
             }
             let summary = lines.map { "\($0.type.rawValue)=\($0.ids.count)" }.joined(separator: ", ")
-            try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entityType: "RetentionPurge", entityID: nil,
+            try await app.lantern.audit.append(on: db, actor: actor, action: .delete, entity: .retentionPurge, entityID: nil,
                                                requestID: nil, detail: summary, at: now)
         }
         for root in registry.retention { root.afterCommit?(app) }

@@ -66,7 +66,7 @@ extension Administration {
             batch.summary = outcome.description
             batch.data = nil
             try await batch.save(on: app.db)
-            try await app.lantern.audit.append(on: app.db, actor: .system, action: .importData, entityType: kind == .suppliers ? "Supplier" : "Contract",
+            try await app.lantern.audit.append(on: app.db, actor: .system, action: .importData, entity: kind == .suppliers ? .supplier : .contract,
                                                entityID: batch.id?.uuidString, requestID: nil, detail: "cli \(batch.filename): \(outcome)", at: app.lantern.now())
         }
         return ImportReport(rows: rows, newCount: newCount, encoding: encoding.rawValue, ignoredColumns: ignored, rejected: text.rejected,
@@ -77,7 +77,7 @@ extension Administration {
     public static func importGoods(on app: Application, data: Data, source: String) async throws -> Int {
         do {
             let count = try await GoodsReference.load(data, source: source, on: app)
-            try await app.lantern.audit.append(on: app.db, actor: .system, action: .importData, entityType: "GoodsList", entityID: nil,
+            try await app.lantern.audit.append(on: app.db, actor: .system, action: .importData, entity: .goodsList, entityID: nil,
                                                requestID: nil, detail: "cli \(source): \(count) pairs", at: app.lantern.now())
             return count
         } catch let problem as GoodsListReader.Problem {

@@ -75,7 +75,7 @@ struct ImportController: RouteCollection {
         let batch = ImportBatch(kind: kind, filename: String(file.filename.prefix(200)), data: data, createdBy: req.currentUser?.id, at: req.lantern.now())
         try await req.db.writeTransaction { db in
             try await batch.create(on: db)
-            try await req.audit(.create, "ImportBatch", id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview", on: db)
+            try await req.audit(.create, .importBatch, id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview", on: db)
         }
         return req.redirect(to: "\(base)/\(batch.id!.uuidString)")
     }
@@ -197,14 +197,14 @@ struct ImportController: RouteCollection {
             throw LanternError(.conflict, "This import has already been \(batch.status). Upload the file again to import it again.")
         }
         let merge = try req.form(ConfirmForm.self).duplicates == "merge"
-        let entityType = kind == .suppliers ? "Supplier" : "Contract"
+        let entity: AuditEntity = kind == .suppliers ? .supplier : .contract
         // The batch is marked imported, and audited, in the last transaction of the import.
         let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
             batch.status = "imported"
             batch.summary = outcome.description
             batch.data = nil
             try await batch.save(on: db)
-            try await req.audit(.importData, entityType, id: batch.id?.uuidString, detail: "\(batch.filename): \(outcome)", on: db)
+            try await req.audit(.importData, entity, id: batch.id?.uuidString, detail: "\(batch.filename): \(outcome)", on: db)
         }
         let outcome: ImportOutcome
         switch kind {
@@ -230,7 +230,7 @@ struct ImportController: RouteCollection {
         batch.data = nil
         try await req.db.writeTransaction { db in
             try await batch.save(on: db)
-            try await req.audit(.delete, "ImportBatch", id: batch.id?.uuidString, detail: "discarded without importing", on: db)
+            try await req.audit(.delete, .importBatch, id: batch.id?.uuidString, detail: "discarded without importing", on: db)
         }
         req.flash("Import of \(batch.filename) discarded. Nothing was imported.")
         return req.redirect(to: "/\(kind.rawValue)")
