@@ -42,6 +42,17 @@ struct FormRobustnessTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aFieldThatCannotBeReadIsNamedInA400(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let (caseworker, c) = try await PrivacyTests.openCase(env, first: "Ada", last: "Lowe")
+            // Files sent as plain text where the form expects uploads.
+            let response = try await caseworker.post("/cases/\(c.id!.uuidString)/files", ["description": "x", "files": "not a file"])
+            #expect(response.status == .badRequest)
+            #expect(response.body.string.contains("the field \u{201C}files\u{201D}"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func everyFormAnswersWithoutTrappingWhenFieldsAreMissingOrJunk(_ database: TestDatabase) async throws {
         try await withLantern(database, maxBodySize: 4 << 20) { env in
             // Ids of real records, so each post reaches its form handling rather than a 404.

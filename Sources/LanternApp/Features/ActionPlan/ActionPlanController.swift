@@ -134,10 +134,7 @@ struct ActionPlanController: RouteCollection {
         action.recommendationID = UUID(uuidString: form.recommendation)
         action.createdAt = req.lantern.now()
         action.updatedAt = action.createdAt
-        try await req.db.writeTransaction { db in
-            try await action.create(on: db)
-            try await req.audit(.create, .planAction, id: action.id?.uuidString, detail: "\(year.description), \(area.rawValue)", on: db)
-        }
+        try await req.write(action, .create, .planAction, detail: "\(year.description), \(area.rawValue)")
         req.flash("Action added to the \(year.description) plan under \(area.label).")
         return req.redirect(to: "/action-plan?year=\(year.endYear)#area-\(area.rawValue)")
     }
@@ -202,10 +199,7 @@ struct ActionPlanController: RouteCollection {
         action.businessAsUsual = form.business_as_usual == "yes"
         action.updatedAt = req.lantern.now()
         let detail = "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
-        try await req.db.writeTransaction { db in
-            try await action.save(on: db)
-            try await req.audit(.update, .planAction, id: action.id?.uuidString, detail: detail, on: db)
-        }
+        try await req.write(action, .update, .planAction, detail: detail)
         req.flash("Action updated.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)")
     }
@@ -232,10 +226,7 @@ struct ActionPlanController: RouteCollection {
         note.authorID = req.currentUser?.id
         note.authorName = req.currentUser?.displayName ?? ""
         note.createdAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await note.create(on: db)
-            try await req.audit(.create, .planProgressNote, id: note.id?.uuidString, detail: "action \(action.id!.uuidString)", on: db)
-        }
+        try await req.write(note, .create, .planProgressNote, detail: "action \(action.id!.uuidString)")
         req.flash("Progress noted.")
         return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)#progress")
     }

@@ -123,10 +123,7 @@ struct RecommendationsController: RouteCollection {
         let r = AuditRecommendation()
         r.createdAt = req.lantern.now()
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
-        try await req.db.writeTransaction { db in
-            try await r.create(on: db)
-            try await req.audit(.create, .auditRecommendation, id: r.id?.uuidString, detail: r.reference, on: db)
-        }
+        try await req.write(r, .create, .auditRecommendation, detail: r.reference)
         req.flash("Recommendation \(r.reference) recorded.")
         return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")
     }
@@ -182,10 +179,7 @@ struct RecommendationsController: RouteCollection {
         guard all.isEmpty, let priority, let status, let raised else { return try await show(req, r, values: values, errors: all) }
         let before = r.status
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
-        try await req.db.writeTransaction { db in
-            try await r.save(on: db)
-            try await req.audit(.update, .auditRecommendation, id: r.id?.uuidString, detail: "\(before.rawValue) -> \(status.rawValue)", on: db)
-        }
+        try await req.write(r, .update, .auditRecommendation, detail: "\(before.rawValue) -> \(status.rawValue)")
         req.flash("Recommendation \(r.reference) updated\(status.isClosed ? " and closed" : "").")
         return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")
     }

@@ -66,10 +66,7 @@ struct AnnualStatementController: RouteCollection {
             s.texts = Data("{}".utf8)
             s.includePartnership = true
             s.updatedAt = req.lantern.now()
-            try await req.db.writeTransaction { db in
-                try await s.create(on: db)
-                try await req.audit(.create, .annualStatement, id: s.id?.uuidString, detail: String(year), on: db)
-            }
+            try await req.write(s, .create, .annualStatement, detail: String(year))
         }
         return req.redirect(to: "/annual-statement/\(year)")
     }
@@ -159,10 +156,7 @@ struct AnnualStatementController: RouteCollection {
             s.status = .draft
         }
         s.updatedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved", on: db)
-        }
+        try await req.write(s, .update, .annualStatement, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved")
         req.flash(changed && hadApproval ? "Draft saved. The text changed after approval, so the approval and signature were cleared: record them again." : "Draft saved.")
         return req.redirect(to: "/annual-statement/\(s.planYear)")
     }
@@ -195,10 +189,7 @@ struct AnnualStatementController: RouteCollection {
         if let signed = s.signedOn.flatMap(Day.init(parsing:)), signed < day { s.signatoryName = nil; s.signatoryRole = nil; s.signedOn = nil }
         s.status = .approved
         s.updatedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "approved by \(body) on \(day.iso)", on: db)
-        }
+        try await req.write(s, .update, .annualStatement, detail: "approved by \(body) on \(day.iso)")
         req.flash("Approval by the \(body) on \(day.long) recorded.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#sign")
     }
@@ -232,10 +223,7 @@ struct AnnualStatementController: RouteCollection {
         s.signatoryRole = typed.values["signatory_role"]
         s.signedOn = day.iso
         s.updatedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "signed on \(day.iso)", on: db)
-        }
+        try await req.write(s, .update, .annualStatement, detail: "signed on \(day.iso)")
         req.flash("Signature recorded. The statement can now be published.")
         return req.redirect(to: "/annual-statement/\(s.planYear)#publish")
     }
@@ -260,10 +248,7 @@ struct AnnualStatementController: RouteCollection {
         s.publishedAt = req.lantern.now()
         s.status = .published
         s.updatedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .annualStatement, id: s.id?.uuidString, detail: "published", on: db)
-        }
+        try await req.write(s, .update, .annualStatement, detail: "published")
         req.flash("Published. The page and PDF will not change.")
         return req.redirect(to: "/modern-slavery-statement/\(s.planYear)")
     }

@@ -69,10 +69,7 @@ struct CaseRecordsController: RouteCollection {
         note.authorID = req.currentUser?.id
         note.writtenAt = req.lantern.now()
         try note.seal(text, with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await note.create(on: db)
-            try await req.audit(.create, .caseNote, id: note.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
-        }
+        try await req.write(note, .create, .caseNote, detail: "case \(c.id!.uuidString)")
         return try await done(req, c, "Note added.", anchor: "notes")
     }
 
@@ -97,10 +94,7 @@ struct CaseRecordsController: RouteCollection {
         task.dueOn = due.iso
         task.createdAt = req.lantern.now()
         try task.seal(title, with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await task.create(on: db)
-            try await req.audit(.create, .caseTask, id: task.id?.uuidString, detail: "case \(c.id!.uuidString)", on: db)
-        }
+        try await req.write(task, .create, .caseTask, detail: "case \(c.id!.uuidString)")
         return try await done(req, c, "Task added, due \(due.long).", anchor: "tasks")
     }
 
@@ -109,10 +103,7 @@ struct CaseRecordsController: RouteCollection {
         guard let id = req.parameters.get("taskID", as: UUID.self), let task = try await CaseTask.find(id, on: req.db),
               task.$safeguardingCase.id == c.id else { throw LanternError.notFound }
         task.doneAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await task.save(on: db)
-            try await req.audit(.update, .caseTask, id: id.uuidString, detail: "done", on: db)
-        }
+        try await req.write(task, .update, .caseTask, id: id.uuidString, detail: "done")
         return try await done(req, c, "Task marked done.", anchor: "tasks")
     }
 
@@ -126,7 +117,7 @@ struct CaseRecordsController: RouteCollection {
         let c = try await openCase(req)
         let form = try req.form(MarkerForm.self)
         let reason = Self.trim(form.reason), review = Self.trim(form.review_on)
-        var typed = TypedForm(section: "marker", values: ["kind": form.kind ?? "", "reason": reason, "review_on": review])
+        var typed = TypedForm(section: "marker", values: ["kind": form.kind, "reason": reason, "review_on": review])
         if !CaseMarker.kinds.contains(where: { $0.0 == form.kind }) { typed.errors.add("kind", "Select the kind of marker") }
         if reason.isEmpty { typed.errors.add("reason", "Give the reason for the marker; the person may ask to see it") }
         if reason.count > 2000 { typed.errors.add("reason", "The reason must be 2000 characters or fewer") }
@@ -140,10 +131,7 @@ struct CaseRecordsController: RouteCollection {
         marker.setAt = req.lantern.now()
         marker.reviewOn = reviewDay.iso
         try marker.seal(reason, with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await marker.create(on: db)
-            try await req.audit(.create, .caseMarker, id: marker.id?.uuidString, detail: "case \(c.id!.uuidString), \(marker.kind)", on: db)
-        }
+        try await req.write(marker, .create, .caseMarker, detail: "case \(c.id!.uuidString), \(marker.kind)")
         return try await done(req, c, "Marker set.", anchor: "markers")
     }
 
@@ -152,10 +140,7 @@ struct CaseRecordsController: RouteCollection {
         guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
               marker.$safeguardingCase.id == c.id else { throw LanternError.notFound }
         marker.removedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await marker.save(on: db)
-            try await req.audit(.update, .caseMarker, id: id.uuidString, detail: "removed", on: db)
-        }
+        try await req.write(marker, .update, .caseMarker, id: id.uuidString, detail: "removed")
         return try await done(req, c, "Marker removed.", anchor: "markers")
     }
 
@@ -176,10 +161,7 @@ struct CaseRecordsController: RouteCollection {
         marker.reviewRequestedOn = day.iso
         let due = RequestDeadline.due(clockStart: day)
         if let current = Day(parsing: marker.reviewOn), current > due { marker.reviewOn = due.iso }
-        try await req.db.writeTransaction { db in
-            try await marker.save(on: db)
-            try await req.audit(.update, .caseMarker, id: id.uuidString, detail: "review requested on \(day.iso)", on: db)
-        }
+        try await req.write(marker, .update, .caseMarker, id: id.uuidString, detail: "review requested on \(day.iso)")
         return try await done(req, c, "The person's request for a review is recorded. Review the marker by \(Day(parsing: marker.reviewOn)?.long ?? marker.reviewOn).", anchor: "markers")
     }
 
@@ -195,10 +177,10 @@ struct CaseRecordsController: RouteCollection {
         let c = try await openCase(req)
         let form = try req.form(ConsentForm.self)
         let on = Self.trim(form.given_on)
-        var typed = TypedForm(section: "consent", values: ["purpose": form.purpose ?? "", "decision": form.decision ?? "",
-                                                          "method": form.method ?? "", "given_on": on, "explained": form.explained ?? ""])
+        var typed = TypedForm(section: "consent", values: ["purpose": form.purpose, "decision": form.decision,
+                                                          "method": form.method, "given_on": on, "explained": form.explained])
         if !CaseConsent.purposes.contains(where: { $0.0 == form.purpose }) { typed.errors.add("purpose", "Select what the consent is for") }
-        let decision = ConsentDecision(rawValue: form.decision ?? "")
+        let decision = ConsentDecision(rawValue: form.decision)
         if decision == nil || decision == .notAsked { typed.errors.add("decision", "Select whether consent was given or refused") }
         if !CaseConsent.methods.contains(where: { $0.0 == form.method }) { typed.errors.add("method", "Select how the decision was given") }
         let day = Self.day(on, "given_on", "date of the decision", into: &typed, notFuture: req.today)
@@ -271,8 +253,8 @@ struct CaseRecordsController: RouteCollection {
         let form = try req.form(ActionForm.self)
         let recipient = Self.trim(form.recipient), sent = Self.trim(form.sent_on), reference = Self.trim(form.their_reference)
         let outcome = Self.trim(form.outcome)
-        var typed = TypedForm(section: "action", values: ["kind": form.kind ?? "", "recipient": recipient, "sent_on": sent,
-                                                         "their_reference": reference, "status": form.status ?? "", "outcome": outcome])
+        var typed = TypedForm(section: "action", values: ["kind": form.kind, "recipient": recipient, "sent_on": sent,
+                                                         "their_reference": reference, "status": form.status, "outcome": outcome])
         if !CaseAction.kinds.contains(where: { $0.0 == form.kind }) { typed.errors.add("kind", "Select the kind of referral or agency") }
         if recipient.isEmpty { typed.errors.add("recipient", "Enter who it was sent to (the team or agency)") }
         if recipient.count > 200 || reference.count > 100 || outcome.count > 2000 { typed.errors.add("recipient", "Keep the recipient to 200 characters, the reference to 100 and the outcome to 2000") }
@@ -334,17 +316,14 @@ struct CaseRecordsController: RouteCollection {
     func saveIndicators(req: Request) async throws -> Response {
         let c = try await openCase(req)
         let form = try req.form(IndicatorForm.self)
-        let source = IndicatorSource(rawValue: form.source ?? "") ?? .observed
+        let source = IndicatorSource(rawValue: form.source) ?? .observed
         let context = String(Self.trim(form.context).prefix(2000))
         var secrets = try c.open(with: req.cipher)
-        let chosen = (form.indicators ?? []).filter { IndicatorCatalogue.byID[$0] != nil }
+        let chosen = (form.indicators).filter { IndicatorCatalogue.byID[$0] != nil }
         let existing = Dictionary(uniqueKeysWithValues: secrets.indicators.map { ($0.indicatorID, $0) })
         secrets.indicators = chosen.sorted().map { existing[$0] ?? IndicatorObservation(indicatorID: $0, source: source, context: context) }
         try c.seal(secrets, with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await c.save(on: db)
-            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "indicators", on: db)
-        }
+        try await req.write(c, .update, .case, detail: "indicators")
         return try await done(req, c, "Indicators saved.", anchor: "indicators")
     }
 
@@ -389,10 +368,7 @@ struct CaseRecordsController: RouteCollection {
         }
         c.status = .closed
         c.closedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await c.save(on: db)
-            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "closed", on: db)
-        }
+        try await req.write(c, .update, .case, detail: "closed")
         return try await done(req, c, "Case closed. The retention period starts today.", anchor: "main-content")
     }
 }

@@ -197,10 +197,7 @@ struct CasesController: RouteCollection {
         var kept = form
         kept.secrets = secrets
         try kept.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
-        try await req.db.writeTransaction { db in
-            try await c.save(on: db)
-            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "person details", on: db)
-        }
+        try await req.write(c, .update, .case, detail: "person details")
         req.flash("Details saved.")
         return req.redirect(to: "/cases/\(c.id!.uuidString)")
     }

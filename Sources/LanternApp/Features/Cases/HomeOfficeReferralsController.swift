@@ -49,10 +49,7 @@ struct HomeOfficeReferralsController: RouteCollection {
         n.combinedDecision = false
         n.anonymous = kind == .dutyToNotify && !c.willingToCooperate
         try n.seal(.init(), with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await n.create(on: db)
-            try await req.audit(.create, .homeOfficeReferral, id: n.id?.uuidString, detail: "case \(c.id!.uuidString), \(kind.rawValue)", on: db)
-        }
+        try await req.write(n, .create, .homeOfficeReferral, detail: "case \(c.id!.uuidString), \(kind.rawValue)")
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         req.flash("\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
         return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")

@@ -57,7 +57,7 @@ struct ConcernIntake {
             "reporter_organisation": form.reporter_organisation, "supplier": form.supplier, "file_description": form.file_description,
         ]
         for (k, v) in text { values[k] = Self.trim(v) }
-        checked = Set((form.indicators ?? []).filter { IndicatorCatalogue.byID[$0] != nil })
+        checked = Set((form.indicators).filter { IndicatorCatalogue.byID[$0] != nil })
 
         switch values["immediate_danger"] {
         case "yes": immediateDanger = true

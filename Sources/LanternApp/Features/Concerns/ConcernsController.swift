@@ -277,10 +277,7 @@ struct ConcernsController: RouteCollection {
                                     status: .unprocessableEntity)
         }
         concern.$handler.id = handler.id
-        try await req.db.writeTransaction { db in
-            try await concern.save(on: db)
-            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "handler assigned", on: db)
-        }
+        try await req.write(concern, .update, .concern, detail: "handler assigned")
         req.flash("\(handler.displayName) is now handling the concern.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
     }
@@ -357,10 +354,7 @@ struct ConcernsController: RouteCollection {
         concern.status = outcome == .openCase ? .triaged : outcome.resultingStatus
         if concern.status == .referredOut { concern.referredOutAt = req.lantern.now() }
         if concern.$handler.id == nil { concern.$handler.id = req.currentUser?.id }
-        try await req.db.writeTransaction { db in
-            try await concern.save(on: db)
-            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "triaged: \(outcome.rawValue)", on: db)
-        }
+        try await req.write(concern, .update, .concern, detail: "triaged: \(outcome.rawValue)")
         if outcome == .openCase {
             return req.redirect(to: "/concerns/\(concern.id!.uuidString)/case")
         }
@@ -374,10 +368,7 @@ struct ConcernsController: RouteCollection {
             throw LanternError(.conflict, "A concern is closed only after triage.")
         }
         concern.status = .closed
-        try await req.db.writeTransaction { db in
-            try await concern.save(on: db)
-            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "closed", on: db)
-        }
+        try await req.write(concern, .update, .concern, detail: "closed")
         req.flash("Concern closed.")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
     }

@@ -140,10 +140,7 @@ struct ContractRecordsController: RouteCollection {
         risk.reviewDate = review.iso
         risk.status = .open
         risk.createdAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await risk.create(on: db)
-            try await req.audit(.create, .contractRisk, id: risk.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
-        }
+        try await req.write(risk, .create, .contractRisk, detail: "contract \(contract.id!.uuidString)")
         req.flash("Risk added to the register.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
     }
@@ -154,10 +151,7 @@ struct ContractRecordsController: RouteCollection {
               let risk = try await ContractRisk.query(on: req.db).filter(\.$id == id).filter(\.$contract.$id == contract.id!).first()
         else { throw LanternError.notFound }
         risk.status = .closed
-        try await req.db.writeTransaction { db in
-            try await risk.save(on: db)
-            try await req.audit(.update, .contractRisk, id: id.uuidString, detail: "closed", on: db)
-        }
+        try await req.write(risk, .update, .contractRisk, id: id.uuidString, detail: "closed")
         req.flash("Risk closed.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
     }
@@ -235,10 +229,7 @@ struct ContractRecordsController: RouteCollection {
         action.status = status
         action.outcome = outcome
         action.completedOn = req.today.iso
-        try await req.db.writeTransaction { db in
-            try await action.save(on: db)
-            try await req.audit(.update, .contractAction, id: id.uuidString, detail: status.rawValue, on: db)
-        }
+        try await req.write(action, .update, .contractAction, id: id.uuidString, detail: status.rawValue)
         req.flash(status == .done ? "Action marked done." : "Action cancelled.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
     }
@@ -264,10 +255,7 @@ struct ContractRecordsController: RouteCollection {
         kpi.name = name
         kpi.target = target
         kpi.unit = unit
-        try await req.db.writeTransaction { db in
-            try await kpi.create(on: db)
-            try await req.audit(.create, .contractKPI, id: kpi.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
-        }
+        try await req.write(kpi, .create, .contractKPI, detail: "contract \(contract.id!.uuidString)")
         req.flash("KPI \(name) added.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
     }
@@ -296,10 +284,7 @@ struct ContractRecordsController: RouteCollection {
         entry.value = value
         entry.note = note
         entry.recordedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await entry.create(on: db)
-            try await req.audit(.create, .contractKPIValue, id: entry.id?.uuidString, detail: "kpi \(kpi.id!.uuidString)", on: db)
-        }
+        try await req.write(entry, .create, .contractKPIValue, detail: "kpi \(kpi.id!.uuidString)")
         req.flash("Value recorded for \(kpi.name), \(period).")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
     }

@@ -295,10 +295,7 @@ struct ContractsController: RouteCollection {
                                                                             cancel: "/contracts", form: form, errors: errors),
                                         title: "Add a contract", status: .unprocessableEntity)
         }
-        try await req.db.writeTransaction { db in
-            try await contract.create(on: db)
-            try await req.audit(.create, .contract, id: contract.id?.uuidString, on: db)
-        }
+        try await req.write(contract, .create, .contract)
         req.flash("Contract \(contract.title) added. Assess its modern slavery risk next.")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)")
     }
@@ -322,10 +319,7 @@ struct ContractsController: RouteCollection {
                                                                             cancel: "/contracts/\(id)", form: form, errors: errors),
                                         title: "Change contract", status: .unprocessableEntity)
         }
-        try await req.db.writeTransaction { db in
-            try await contract.save(on: db)
-            try await req.audit(.update, .contract, id: id, on: db)
-        }
+        try await req.write(contract, .update, .contract, id: id)
         req.flash("Changes to \(contract.title) saved.")
         return req.redirect(to: "/contracts/\(id)")
     }

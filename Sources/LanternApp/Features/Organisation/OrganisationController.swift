@@ -60,10 +60,7 @@ struct OrganisationController: RouteCollection {
         org.isFirstResponder = input.isFirstResponder
         org.financialYearEndMonth = month
         org.financialYearEndDay = day
-        try await req.db.writeTransaction { db in
-            try await org.save(on: db)
-            try await req.audit(.update, .organisation, id: org.id?.uuidString, on: db)
-        }
+        try await req.write(org, .update, .organisation)
         req.flash("Organisation settings saved.")
         return req.redirect(to: "/admin/organisation")
     }

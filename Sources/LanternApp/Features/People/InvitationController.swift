@@ -53,10 +53,7 @@ struct InvitationController: RouteCollection {
         user.passwordHash = try await req.password.async.hash(password)
         user.invitationDigest = nil
         user.invitationExpiresAt = nil
-        try await req.db.writeTransaction { db in
-            try await user.save(on: db)
-            try await req.audit(.acceptInvitation, .user, id: user.id?.uuidString, on: db)
-        }
+        try await req.write(user, .acceptInvitation, .user)
         req.flash("Your password has been set. Sign in to continue.")
         return req.redirect(to: "/sign-in")
     }

@@ -58,10 +58,7 @@ struct TeamsController: RouteCollection {
                                         title: "Teams", status: .unprocessableEntity)
         }
         let team = Team(name: name)
-        try await req.db.writeTransaction { db in
-            try await team.create(on: db)
-            try await req.audit(.create, .team, id: team.id?.uuidString, on: db)
-        }
+        try await req.write(team, .create, .team)
         req.flash("Team \(name) added.")
         return req.redirect(to: "/admin/teams")
     }
@@ -76,10 +73,7 @@ struct TeamsController: RouteCollection {
                                         title: "Teams", status: .unprocessableEntity)
         }
         team.name = name
-        try await req.db.writeTransaction { db in
-            try await team.save(on: db)
-            try await req.audit(.update, .team, id: team.id?.uuidString, on: db)
-        }
+        try await req.write(team, .update, .team)
         req.flash("Team renamed to \(name).")
         return req.redirect(to: "/admin/teams")
     }

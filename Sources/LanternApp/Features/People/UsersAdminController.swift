@@ -115,10 +115,7 @@ struct UsersAdminController: RouteCollection {
         // A role that sees case content opens nothing until a second person approves it.
         let needsApproval = RoleGrantRule.needsApproval(from: nil, to: role, teamChanges: false)
         if needsApproval { user.roleApproved = false }
-        try await req.db.writeTransaction { db in
-            try await user.create(on: db)
-            try await req.audit(.invite, .user, id: user.id?.uuidString, detail: "role:" + role.rawValue, on: db)
-        }
+        try await req.write(user, .invite, .user, detail: "role:" + role.rawValue)
         if needsApproval { try await askForApproval(req, user: user, role: role, teamID: teamID) }
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
@@ -276,10 +273,7 @@ struct UsersAdminController: RouteCollection {
     func reactivate(req: Request) async throws -> Response {
         let user = try await findUser(req)
         user.isActive = true
-        try await req.db.writeTransaction { db in
-            try await user.save(on: db)
-            try await req.audit(.reactivate, .user, id: user.id?.uuidString, on: db)
-        }
+        try await req.write(user, .reactivate, .user)
         req.flash("\(user.displayName) has been reactivated.")
         return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
     }
@@ -292,10 +286,7 @@ struct UsersAdminController: RouteCollection {
         let token = SecretToken.generate()
         user.invitationDigest = SecretToken.digest(token)
         user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
-        try await req.db.writeTransaction { db in
-            try await user.save(on: db)
-            try await req.audit(.invite, .user, id: user.id?.uuidString, detail: "reissued", on: db)
-        }
+        try await req.write(user, .invite, .user, detail: "reissued")
         return try await renderInvitationLink(req: req, user: user, token: token)
     }
 }

@@ -66,10 +66,7 @@ struct DisclosuresController: RouteCollection {
         d.recordedBy = req.currentUser?.id
         d.recordedAt = req.lantern.now()
         try d.seal(.init(recipient: values.recipient, what: values.what), with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await d.create(on: db)
-            try await req.audit(.create, .disclosure, id: d.id?.uuidString, on: db)
-        }
+        try await req.write(d, .create, .disclosure)
         req.flash("Disclosure recorded.")
         return req.redirect(to: "/privacy/disclosures")
     }

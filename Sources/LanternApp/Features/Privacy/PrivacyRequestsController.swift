@@ -59,10 +59,7 @@ struct PrivacyRequestsController: RouteCollection {
         r.decision = .pending
         r.createdAt = req.lantern.now()
         try r.seal(.init(requester: values.requester, details: values.details), with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await r.create(on: db)
-            try await req.audit(.create, .privacyRequest, id: r.id?.uuidString, detail: r.kind, on: db)
-        }
+        try await req.write(r, .create, .privacyRequest, detail: r.kind)
         req.flash("Request \(r.reference) recorded; a decision is due by \(Day(parsing: r.dueOn)!.long).")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }
@@ -206,10 +203,7 @@ struct PrivacyRequestsController: RouteCollection {
             case "restriction":
                 c.restrictedAt = now
                 let reference = r.reference
-                try await req.db.writeTransaction { db in
-                    try await c.save(on: db)
-                    try await req.audit(.update, .case, id: c.id?.uuidString, detail: "processing restricted under \(reference)", on: db)
-                }
+                try await req.write(c, .update, .case, detail: "processing restricted under \(reference)")
                 r.carriedOutAt = now
                 done = " Case \(c.reference) is restricted: it can be read but not changed until the restriction is lifted."
             default:
@@ -234,10 +228,7 @@ struct PrivacyRequestsController: RouteCollection {
                 done = corrected + " The person's view is added to case \(c.reference) as a note. Correct anything else there, and tell the recipients listed below."
             }
         }
-        try await req.db.writeTransaction { db in
-            try await r.save(on: db)
-            try await req.audit(.update, .privacyRequest, id: r.id?.uuidString, detail: "decided: \(r.decision)", on: db)
-        }
+        try await req.write(r, .update, .privacyRequest, detail: "decided: \(r.decision)")
         req.flash("Decision recorded.\(done)")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }
@@ -248,10 +239,7 @@ struct PrivacyRequestsController: RouteCollection {
             throw LanternError(.conflict, "There is no restriction to lift on this request.")
         }
         c.restrictedAt = nil
-        try await req.db.writeTransaction { db in
-            try await c.save(on: db)
-            try await req.audit(.update, .case, id: c.id?.uuidString, detail: "restriction lifted under \(r.reference)", on: db)
-        }
+        try await req.write(c, .update, .case, detail: "restriction lifted under \(r.reference)")
         req.flash("Restriction lifted: case \(c.reference) can be changed again.")
         return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
     }

@@ -90,10 +90,7 @@ struct SubjectAccessController: RouteCollection {
         sar.createdAt = req.lantern.now()
         try sar.seal(.init(name: values.name, aliases: values.aliases, dateOfBirth: Day(parsing: values.date_of_birth)?.iso ?? "",
                            references: values.references, contact: values.contact), with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await sar.create(on: db)
-            try await req.audit(.create, .subjectAccessRequest, id: sar.id?.uuidString, on: db)
-        }
+        try await req.write(sar, .create, .subjectAccessRequest)
         req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
         return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
     }
@@ -190,10 +187,7 @@ struct SubjectAccessController: RouteCollection {
         if values.clock_from_evidence == "yes", s.extendedDueOn == nil {
             s.dueOn = RequestDeadline.due(clockStart: RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: day)).iso
         }
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "identity verified", on: db)
-        }
+        try await req.write(s, .update, .subjectAccessRequest, detail: "identity verified")
         req.flash("Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }
@@ -226,10 +220,7 @@ struct SubjectAccessController: RouteCollection {
         secrets.extensionReason = values.reason
         try s.seal(secrets, with: req.cipher)
         s.personToldOn = told!.iso
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "extended to \(s.extendedDueOn!)", on: db)
-        }
+        try await req.write(s, .update, .subjectAccessRequest, detail: "extended to \(s.extendedDueOn!)")
         req.flash("Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }
@@ -246,10 +237,7 @@ struct SubjectAccessController: RouteCollection {
         try s.seal(secrets, with: req.cipher)
         if s.status == .received { s.status = .review }
         let detail = "\(secrets.found.count) records found for a subject access request"
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.read, .personSearch, id: s.id?.uuidString, detail: detail, on: db)
-        }
+        try await req.write(s, .read, .personSearch, detail: detail)
         req.flash("\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
     }
@@ -263,16 +251,13 @@ struct SubjectAccessController: RouteCollection {
     }
         let form = try req.form(ReviewForm.self)
         var secrets = try s.open(with: req.cipher)
-        let included = Set(form.include ?? [])
+        let included = Set(form.include)
         secrets.excluded = secrets.found.map(\.id).filter { !included.contains($0) }
         let offered = Set(secrets.found.flatMap { found in (found.otherPeople ?? []).indices.map { Self.lineKey(found.id, $0) } })
-        secrets.addedBack = (form.add_back ?? []).filter(offered.contains).sorted()
+        secrets.addedBack = (form.add_back).filter(offered.contains).sorted()
         secrets.redact = FormText.trim(form.redact)
         try s.seal(secrets, with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "bundle reviewed: \(included.count) included", on: db)
-        }
+        try await req.write(s, .update, .subjectAccessRequest, detail: "bundle reviewed: \(included.count) included")
         req.flash("Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
     }
@@ -314,10 +299,7 @@ struct SubjectAccessController: RouteCollection {
         d.recordedBy = req.currentUser?.id
         d.recordedAt = req.lantern.now()
         try d.seal(.init(recipient: "\(secrets.name) (the person, \(s.reference))", what: "Copy of \(count) records (\(format))"), with: req.cipher)
-        try await req.db.writeTransaction { db in
-            try await d.create(on: db)
-            try await req.audit(.export, .subjectAccessRequest, id: s.id?.uuidString, detail: "\(format), \(count) records", on: db)
-        }
+        try await req.write(d, .export, .subjectAccessRequest, id: s.id?.uuidString, detail: "\(format), \(count) records")
     }
 
     func exportJSON(req: Request) async throws -> Response {
@@ -361,10 +343,7 @@ struct SubjectAccessController: RouteCollection {
         guard errors.isEmpty, let day else { return try await show(req, s, values: ["sent_on": raw], errors: errors) }
         s.sentOn = day.iso
         s.status = .sent
-        try await req.db.writeTransaction { db in
-            try await s.save(on: db)
-            try await req.audit(.update, .subjectAccessRequest, id: s.id?.uuidString, detail: "sent on \(day.iso)", on: db)
-        }
+        try await req.write(s, .update, .subjectAccessRequest, detail: "sent on \(day.iso)")
         req.flash("Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
     }

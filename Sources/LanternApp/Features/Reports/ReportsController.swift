@@ -100,10 +100,7 @@ struct ReportsController: RouteCollection {
         snapshot.createdAt = req.lantern.now()
         snapshot.createdBy = req.currentUser?.id
         snapshot.content = try JSONEncoder().encode(report)
-        try await req.db.writeTransaction { db in
-            try await snapshot.create(on: db)
-            try await req.audit(.create, .reportSnapshot, id: snapshot.id?.uuidString, detail: period.label, on: db)
-        }
+        try await req.write(snapshot, .create, .reportSnapshot, detail: period.label)
         req.flash("Snapshot saved. It keeps these figures even if cases change later.")
         return req.redirect(to: "/reports/snapshots/\(snapshot.id!.uuidString)")
     }

@@ -185,10 +185,7 @@ struct SupplierPage: RouteCollection {
         supplier.sqExplanation = relevant == .yes && answers.compliant == .no ? explanation : nil
         supplier.sqAnsweredOn = req.today.iso
         if let url = supplier.sqStatementURL, supplier.statementURL == nil { supplier.statementURL = url }
-        try await req.db.writeTransaction { db in
-            try await supplier.save(on: db)
-            try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "selection questionnaire section 7", on: db)
-        }
+        try await req.write(supplier, .update, .supplier, detail: "selection questionnaire section 7")
         req.flash("Selection Questionnaire answers saved.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#questionnaire")
     }
@@ -228,10 +225,7 @@ struct SupplierPage: RouteCollection {
         supplier.declarationSignedBy = by
         supplier.declarationSignedRole = role
         supplier.declarationSignedOn = day.iso
-        try await req.db.writeTransaction { db in
-            try await supplier.save(on: db)
-            try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "declaration", on: db)
-        }
+        try await req.write(supplier, .update, .supplier, detail: "declaration")
         req.flash("Declaration recorded.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#declaration")
     }
@@ -255,10 +249,7 @@ struct SupplierPage: RouteCollection {
             if !url.isEmpty { supplier.statementURL = url }
             supplier.statementPeriodEnd = report.facts.periodEnd.flatMap(Day.init(parsing:))?.iso
             supplier.statementGaps = record.criteriaCount - record.metCount
-            try await req.db.writeTransaction { db in
-                try await supplier.save(on: db)
-                try await req.audit(.update, .supplier, id: supplier.id?.uuidString, detail: "statement checked", on: db)
-            }
+            try await req.write(supplier, .update, .supplier, detail: "statement checked")
             req.flash("Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
             return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement")
         }
@@ -291,10 +282,7 @@ struct SupplierPage: RouteCollection {
         }
         guard typed.errors.isEmpty else { return try await refuse(req, supplier, typed) }
         let contact = SupplierContact(supplierID: supplier.id!, name: name, role: role, email: email, phone: phone)
-        try await req.db.writeTransaction { db in
-            try await contact.create(on: db)
-            try await req.audit(.create, .supplierContact, id: contact.id?.uuidString, on: db)
-        }
+        try await req.write(contact, .create, .supplierContact)
         req.flash("Contact \(name) added.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
     }

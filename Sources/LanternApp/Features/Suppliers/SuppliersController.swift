@@ -221,10 +221,7 @@ struct SuppliersController: RouteCollection {
                                                                    cancel: "/suppliers", form: form, errors: errors),
                                         title: "Add a supplier", status: .unprocessableEntity)
         }
-        try await req.db.writeTransaction { db in
-            try await supplier.create(on: db)
-            try await req.audit(.create, .supplier, id: supplier.id?.uuidString, on: db)
-        }
+        try await req.write(supplier, .create, .supplier)
         req.flash("\(supplier.name) added to the register.")
         return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)")
     }
@@ -246,10 +243,7 @@ struct SuppliersController: RouteCollection {
                                                                    cancel: "/suppliers/\(id)", form: form, errors: errors),
                                         title: "Change supplier", status: .unprocessableEntity)
         }
-        try await req.db.writeTransaction { db in
-            try await supplier.save(on: db)
-            try await req.audit(.update, .supplier, id: id, on: db)
-        }
+        try await req.write(supplier, .update, .supplier, id: id)
         req.flash("Changes to \(supplier.name) saved.")
         return req.redirect(to: "/suppliers/\(id)")
     }

@@ -78,10 +78,7 @@ struct CoursesController: RouteCollection {
         course.refreshMonths = refresh
         course.newStarterDays = days
         course.createdAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await course.create(on: db)
-            try await req.audit(.create, .trainingCourse, id: course.id?.uuidString, detail: name, on: db)
-        }
+        try await req.write(course, .create, .trainingCourse, detail: name)
         req.flash("Course \(name) added. Now say who must take it.")
         return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
     }
@@ -109,10 +106,7 @@ struct CoursesController: RouteCollection {
         requirement.team = form.team.isEmpty ? nil : form.team
         requirement.directorate = form.directorate.isEmpty ? nil : form.directorate
         requirement.createdAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await requirement.create(on: db)
-            try await req.audit(.create, .trainingRequirement, id: requirement.id?.uuidString, detail: "\(course.name): \(requirement.rule.description)", on: db)
-        }
+        try await req.write(requirement, .create, .trainingRequirement, detail: "\(course.name): \(requirement.rule.description)")
         req.flash("\(course.name) is now required for \(requirement.rule.description).")
         return req.redirect(to: "/training/courses#course-\(id.uuidString)")
     }

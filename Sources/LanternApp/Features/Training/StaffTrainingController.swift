@@ -66,10 +66,7 @@ struct StaffTrainingController: RouteCollection {
         guard errors.isEmpty, let row = plan.newRows.first else { return try await list(req, typed: typed, errors: errors) }
         let person = StaffMember()
         TrainingImportController.apply(row, to: person, now: req.lantern.now())
-        try await req.db.writeTransaction { db in
-            try await person.create(on: db)
-            try await req.audit(.create, .staffMember, id: person.id?.uuidString, on: db)
-        }
+        try await req.write(person, .create, .staffMember)
         req.flash("\(person.name) added to the staff list.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }
@@ -149,10 +146,7 @@ struct StaffTrainingController: RouteCollection {
         completion.source = "manual"
         completion.recordedBy = req.currentUser?.id
         completion.recordedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await completion.create(on: db)
-            try await req.audit(.create, .trainingCompletion, id: completion.id?.uuidString, detail: "\(course.name) on \(day.iso)", on: db)
-        }
+        try await req.write(completion, .create, .trainingCompletion, detail: "\(course.name) on \(day.iso)")
         req.flash("\(course.name) recorded as completed on \(day.long).")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }
@@ -171,10 +165,7 @@ struct StaffTrainingController: RouteCollection {
         }
         person.leftOn = day.iso
         person.updatedAt = req.lantern.now()
-        try await req.db.writeTransaction { db in
-            try await person.save(on: db)
-            try await req.audit(.update, .staffMember, id: person.id?.uuidString, detail: "left on \(day.iso)", on: db)
-        }
+        try await req.write(person, .update, .staffMember, detail: "left on \(day.iso)")
         req.flash("\(person.name) leaves on \(day.long); their training no longer counts after that day.")
         return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
     }

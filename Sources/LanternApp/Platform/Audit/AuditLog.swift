@@ -54,7 +54,7 @@ final class AuditLog: Sendable {
             return try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
                                        outcome: outcome, requestID: requestID, detail: detail, at: now)
         }
-        return try await WriteTransaction.lock.run {
+        return try await WriteTransaction.lock(for: db).run {
             try await WriteTransaction.$holdsLock.withValue(true) {
                 try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
                                     outcome: outcome, requestID: requestID, detail: detail, at: now)
@@ -189,6 +189,16 @@ extension Request {
         try await lantern.audit.append(
             on: db ?? self.db, actor: actor, action: action, entity: entity, entityID: entityID,
             outcome: outcome, requestID: requestID, detail: detail, at: lantern.now())
+    }
+
+    /// Saves a record and its audit row in one transaction, so neither is kept without the
+    /// other. The row names the record by its own id unless `id` says otherwise.
+    func write<M: Model & Sendable>(_ model: M, _ action: AuditAction, _ entity: AuditEntity, id entityID: String? = nil,
+                         detail: String? = nil, sealed: String? = nil) async throws where M.IDValue == UUID {
+        try await db.writeTransaction { db in
+            try await model.save(on: db)
+            try await self.audit(action, entity, id: entityID ?? model.id?.uuidString, detail: detail, sealed: sealed, on: db)
+        }
     }
 
     /// The id `RequestLogMiddleware` settled on: a proxy's plain `X-Request-Id`, or a new one.

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import LanternCore
+import NIOConcurrencyHelpers
 import Vapor
 
 /// The one place that knows which database engines exist. Everything else speaks Fluent
@@ -110,7 +111,7 @@ extension Database {
         if inTransaction || WriteTransaction.isOpen { return try await body(self) }
         guard DatabaseSetup.isSQLite(self) else { return try await transaction(body) }
         if WriteTransaction.holdsLock { return try await immediateTransaction(body) }
-        return try await WriteTransaction.lock.run {
+        return try await WriteTransaction.lock(for: self).run {
             try await WriteTransaction.$holdsLock.withValue(true) { try await immediateTransaction(body) }
         }
     }
@@ -137,6 +138,17 @@ enum WriteTransaction {
     @TaskLocal static var isOpen = false
     /// Holding `lock` (the audit log takes it around its own transaction).
     @TaskLocal static var holdsLock = false
-    /// Write transactions and audit appends in this process, one at a time.
-    static let lock = AsyncSerialLock()
+    private static let locks = NIOLockedValueBox<[String: AsyncSerialLock]>([:])
+
+    /// Write transactions and audit appends on one SQLite database, one at a time. One lock per
+    /// database file: a process that holds several (the tests) does not queue one behind another.
+    static func lock(for db: any Database) -> AsyncSerialLock {
+        let key = String(describing: db.context.configuration)
+        return locks.withLockedValue { locks in
+            if let lock = locks[key] { return lock }
+            let lock = AsyncSerialLock()
+            locks[key] = lock
+            return lock
+        }
+    }
 }

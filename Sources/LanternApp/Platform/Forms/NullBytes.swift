@@ -65,7 +65,21 @@ extension Request {
             }
             return try content.decode(T.self)
         } catch {
-            throw LanternError(.badRequest, "The form could not be read. Go back and try again.")
+            throw LanternError(.badRequest, Self.unreadable(error))
         }
+    }
+
+    /// Names the field that could not be read, where the decoder says which.
+    static func unreadable(_ error: any Error) -> String {
+        let path: [any CodingKey]
+        switch error as? DecodingError {
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?, .dataCorrupted(let context)?: path = context.codingPath
+        case .keyNotFound(let key, let context)?: path = context.codingPath + [key]
+        default: path = []
+        }
+        guard let field = path.first(where: { $0.intValue == nil })?.stringValue else {
+            return "The form could not be read. Go back and try again."
+        }
+        return "The form could not be read: the field \u{201C}\(field)\u{201D} does not hold what it should. Go back and try again."
     }
 }

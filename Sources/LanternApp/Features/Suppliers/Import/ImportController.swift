@@ -73,10 +73,7 @@ struct ImportController: RouteCollection {
             return try await refuse(req, errors)
         }
         let batch = ImportBatch(kind: kind, filename: String(file.filename.prefix(200)), data: data, createdBy: req.currentUser?.id, at: req.lantern.now())
-        try await req.db.writeTransaction { db in
-            try await batch.create(on: db)
-            try await req.audit(.create, .importBatch, id: batch.id?.uuidString, detail: "\(kind.rawValue) file uploaded for preview", on: db)
-        }
+        try await req.write(batch, .create, .importBatch, detail: "\(kind.rawValue) file uploaded for preview")
         return req.redirect(to: "\(base)/\(batch.id!.uuidString)")
     }
 
@@ -228,10 +225,7 @@ struct ImportController: RouteCollection {
         guard batch.status == "pending" else { return req.redirect(to: "/\(kind.rawValue)") }
         batch.status = "discarded"
         batch.data = nil
-        try await req.db.writeTransaction { db in
-            try await batch.save(on: db)
-            try await req.audit(.delete, .importBatch, id: batch.id?.uuidString, detail: "discarded without importing", on: db)
-        }
+        try await req.write(batch, .delete, .importBatch, detail: "discarded without importing")
         req.flash("Import of \(batch.filename) discarded. Nothing was imported.")
         return req.redirect(to: "/\(kind.rawValue)")
     }
