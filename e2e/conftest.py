@@ -23,12 +23,13 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def start_server():
-    """Starts `lantern demo` on a fresh SQLite folder; returns (url, process, data folder)."""
+def start_server(extra_env=None):
+    """Starts `lantern demo` on a fresh SQLite folder (or the database `extra_env` names);
+    returns (url, process, data folder)."""
     binary = os.environ.get("LANTERN_BIN", str(ROOT / ".build" / "debug" / "lantern"))
     data = tempfile.mkdtemp(prefix="lantern-e2e-")
     port = _free_port()
-    env = dict(os.environ, LANTERN_DEMO_PASSWORD=DEMO_PASSWORD)
+    env = dict(os.environ, LANTERN_DEMO_PASSWORD=DEMO_PASSWORD, **(extra_env or {}))
     log = open(os.path.join(data, "server.log"), "w")
     proc = subprocess.Popen([binary, "demo", "--data-dir", data, "--port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

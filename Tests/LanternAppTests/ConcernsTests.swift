@@ -179,17 +179,6 @@ struct ConcernsTests {
         }
     }
 
-    @Test func moreFilesThanTheLimitAreRefusedNotCutShort() {
-        let pdf = File(data: ByteBuffer(string: "%PDF-1.4\n"), filename: "a.pdf")
-        var errors = FormErrors()
-        #expect(EvidenceStore.accept(Array(repeating: pdf, count: 11), into: &errors).isEmpty)
-        #expect(errors.byField["files"] == "Attach at most 10 files at a time")
-        var fine = FormErrors()
-        #expect(EvidenceStore.accept(Array(repeating: pdf, count: 10), into: &fine).count == 10)
-        #expect(fine.isEmpty)
-        #expect(EvidenceStore.chosen([File(data: ByteBuffer(), filename: "")]).isEmpty)
-    }
-
     @Test(arguments: TestDatabase.available)
     func publicReportsAreRateLimited(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in

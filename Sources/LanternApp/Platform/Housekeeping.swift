@@ -6,6 +6,7 @@ import Vapor
 
 /// Work done on a timer while serving: clearing sessions that can no longer be used,
 /// sign-in failures older than the throttle window, import files left unconfirmed for a day,
+/// evidence staged by an upload that never finished,
 /// and once a day the retention purge and a record of the audit log's head.
 enum Housekeeping {
     static func schedule(on app: Application) {
@@ -29,6 +30,10 @@ enum Housekeeping {
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == "pending").filter(\.$createdAt < now.addingTimeInterval(-86_400))
             .set(\.$status, to: "expired").set(\.$data, to: nil).update()
+        // Files staged by an upload whose instance stopped before the form was answered.
+        try await app.db.writeTransaction { db in
+            try await EvidenceFile.query(on: db).filter(\.$ownerType == .staged).filter(\.$uploadedAt < now.addingTimeInterval(-3_600)).delete()
+        }
         // The retention purge, once a day in the quiet hour after 2 a.m. UK time, not at start-up:
         // a restart in working hours must not set a full pass over the tables against users' pages.
         let today = Day(now)

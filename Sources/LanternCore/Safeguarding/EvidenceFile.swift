@@ -47,21 +47,30 @@ public enum EvidenceKind: String, CaseIterable, Codable, Sendable {
 
     /// Recognises the file from its first bytes.
     public static func sniff(_ bytes: some Collection<UInt8>) -> Result<EvidenceKind, Refusal> {
-        let count = bytes.count
+        sniff(head: bytes.prefix(sniffedBytes), tail: bytes.suffix(sniffedBytes), count: bytes.count)
+    }
+
+    /// How much of each end of a file `sniff` looks at.
+    public static let sniffedBytes = 64 * 1024
+
+    /// The same check from the file's first and last `sniffedBytes` and its size, for a file read
+    /// as it arrives and never held whole.
+    public static func sniff(head: some Collection<UInt8>, tail: some Collection<UInt8>, count: Int) -> Result<EvidenceKind, Refusal> {
         if count == 0 { return .failure(.empty) }
         if count > maximumBytes { return .failure(.tooLarge(bytes: count)) }
-        let head = Array(bytes.prefix(8))
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .success(.jpeg) }
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .success(.png) }
-        if head.starts(with: Array("%PDF-".utf8)) { return .success(.pdf) }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .success(.doc) }
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        let start = Array(head.prefix(8))
+        if start.starts(with: [0xFF, 0xD8, 0xFF]) { return .success(.jpeg) }
+        if start.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .success(.png) }
+        if start.starts(with: Array("%PDF-".utf8)) { return .success(.pdf) }
+        if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .success(.doc) }
+        if start.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
             // A zip: a Word document names its main part in a local header near the start and
             // in the central directory at the end.
-            let head = String(decoding: bytes.prefix(64 * 1024), as: UTF8.self)
-            let tail = String(decoding: bytes.suffix(64 * 1024), as: UTF8.self)
-            if head.contains("word/") || tail.contains("word/document") { return .success(.docx) }
+            if String(decoding: head, as: UTF8.self).contains("word/") || String(decoding: tail, as: UTF8.self).contains("word/document") {
+                return .success(.docx)
+            }
         }
         return .failure(.notAllowed)
     }
+
 }

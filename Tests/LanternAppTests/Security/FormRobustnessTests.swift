@@ -44,11 +44,12 @@ struct FormRobustnessTests {
     @Test(arguments: TestDatabase.available)
     func aFieldThatCannotBeReadIsNamedInA400(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
-            let (caseworker, c) = try await PrivacyTests.openCase(env, first: "Ada", last: "Lowe")
-            // Files sent as plain text where the form expects uploads.
-            let response = try await caseworker.post("/cases/\(c.id!.uuidString)/files", ["description": "x", "files": "not a file"])
+            let officer = try env.browser()
+            try await officer.signIn(as: .procurementOfficer)
+            // A file sent as plain text where the form expects an upload.
+            let response = try await officer.post("/suppliers/import", ["file": "not a file"])
             #expect(response.status == .badRequest)
-            #expect(response.body.string.contains("the field \u{201C}files\u{201D}"))
+            #expect(response.body.string.contains("the field \u{201C}file\u{201D}"))
         }
     }
 

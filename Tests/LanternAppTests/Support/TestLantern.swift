@@ -163,17 +163,29 @@ final class Browser: @unchecked Sendable {
     /// Posts a multipart form with one file field, as a browser uploading a file does.
     @discardableResult
     func postFile(_ path: String, fields: [String: String], fileField: String, filename: String, contents: Data) async throws -> TestingHTTPResponse {
+        try await postFiles(path, fields: fields.sorted { $0.key < $1.key }, files: [(fileField, filename, contents)])
+    }
+
+    /// Posts a multipart form as a browser does: the token first, then the fields, then the files
+    /// (or, with `tokenLast`, the token after the files, as no Lantern form sends it).
+    @discardableResult
+    func postFiles(_ path: String, fields: [(String, String)], files: [(field: String, filename: String, contents: Data)],
+                   tokenLast: Bool = false) async throws -> TestingHTTPResponse {
         if csrf == nil { try await get("/sign-in") }
         let boundary = "----lantern\(UUID().uuidString)"
         var body = ByteBuffer()
-        var all = fields
-        all["_csrf"] = csrf
-        for (name, value) in all {
+        func field(_ name: String, _ value: String) {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-        body.writeBytes(contents)
-        body.writeString("\r\n--\(boundary)--\r\n")
+        if !tokenLast { field("_csrf", csrf ?? "") }
+        for (name, value) in fields { field(name, value) }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.contents)
+            body.writeString("\r\n")
+        }
+        if tokenLast { field("_csrf", csrf ?? "") }
+        body.writeString("--\(boundary)--\r\n")
         let response = try await send(.POST, path, headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "text/html"], body: body)
         if let token = Browser.csrfToken(in: response.body.string) { csrf = token }
         return response

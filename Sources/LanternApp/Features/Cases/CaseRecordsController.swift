@@ -22,8 +22,7 @@ struct CaseRecordsController: RouteCollection {
         edit.post("actions", use: addAction)
         edit.get("indicators", use: indicatorForm)
         edit.post("indicators", use: saveIndicators)
-        edit.on(.POST, "files", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: addFiles)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        edit.upload("files", limit: PublicReportController.uploadLimit, use: addFiles)
         edit.post("close", use: closeCase)
         routes.requiring(.viewCases).get("cases", ":caseID", "files", ":fileID", use: file)
     }
@@ -327,27 +326,30 @@ struct CaseRecordsController: RouteCollection {
         return try await done(req, c, "Indicators saved.", anchor: "indicators")
     }
 
-    struct FilesForm: Content { var files: [File]?; var description: String? }
+    struct FilesForm: Content {
+        @FormField var description: String = ""
+    }
 
     func addFiles(req: Request) async throws -> Response {
         let c = try await openCase(req)
-        let form = try req.form(FilesForm.self)
-        let description = Self.trim(form.description)
-        var typed = TypedForm(section: "files", values: ["description": description])
-        let files = EvidenceStore.chosen(form.files)
-        if files.isEmpty { typed.errors.add("files", "Choose a file to upload") }
-        if description.isEmpty { typed.errors.add("description", "Say what each file is and its date") }
-        if description.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
-        let uploads = EvidenceStore.accept(files, into: &typed.errors)
-        guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
-        let accepted = uploads
-        try await req.db.writeTransaction { db in
-            for (file, kind) in accepted {
-                try await EvidenceStore.save(req, file: file, kind: kind, owner: .case, ownerID: c.id!, description: description, fromReporter: false, on: db)
+        return try await EvidenceUpload.handle(req, limit: PublicReportController.uploadLimit) { upload in
+            let description = try upload.decode(FilesForm.self).description
+            var typed = TypedForm(section: "files", values: ["description": description])
+            if upload.files.isEmpty { typed.errors.add("files", "Choose a file to upload") }
+            if description.isEmpty { typed.errors.add("description", "Say what each file is and its date") }
+            if description.count > 2000 { typed.errors.add("description", "The description must be 2000 characters or fewer") }
+            let accepted = upload.accepted(into: &typed.errors)
+            guard typed.errors.isEmpty else { return try await refuse(req, c, typed) }
+            let cipher = req.cipher, user = req.currentUser?.id
+            try await req.db.writeTransaction { db in
+                for file in accepted {
+                    try await EvidenceStore.attach(file, owner: .case, ownerID: c.id!, description: description, uploadedBy: user,
+                                                   fromReporter: false, cipher: cipher, on: db)
+                }
+                try await req.audit(.create, .evidenceFile, id: c.id?.uuidString, detail: "\(accepted.count) file(s)", on: db)
             }
-            try await req.audit(.create, .evidenceFile, id: c.id?.uuidString, detail: "\(accepted.count) file(s)", on: db)
+            return try await done(req, c, "\(accepted.count) file\(accepted.count == 1 ? "" : "s") added.", anchor: "evidence")
         }
-        return try await done(req, c, "\(accepted.count) file\(accepted.count == 1 ? "" : "s") added.", anchor: "evidence")
     }
 
     func file(req: Request) async throws -> Response {

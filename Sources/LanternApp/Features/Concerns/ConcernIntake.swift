@@ -31,7 +31,6 @@ struct ConcernIntake {
         // The staff form
         @FormField var supplier: String = ""
         @FormField var file_description: String = ""
-        var files: [File]?
     }
 
     var values: [String: String] = [:]
@@ -42,12 +41,12 @@ struct ConcernIntake {
     var channel: ConcernChannel = .staff
     var immediateDanger = false
     var reporter: ConcernReporter.Secrets?
-    var uploads: [(File, EvidenceKind)] = []
+    var uploads: [EvidenceUpload.Staged] = []
 
     static func trim(_ s: String?) -> String { FormText.trim(s) }
 
-    /// Reads and checks the form. `publicForm` adds the reporter questions.
-    init(_ form: Form, publicForm: Bool) {
+    /// Reads and checks the form and the files it carried. `publicForm` adds the reporter questions.
+    init(_ form: Form, files: EvidenceUpload, publicForm: Bool) {
         let text: [String: String] = [
             "immediate_danger": form.immediate_danger, "police_called": form.police_called, "subject": form.subject,
             "who": form.who, "age": form.age, "child_involved": form.child_involved, "location": form.location,
@@ -111,7 +110,7 @@ struct ConcernIntake {
         }
         length("file_description", max: 2000, name: "description of the files")
 
-        uploads = EvidenceStore.accept(EvidenceStore.chosen(form.files), into: &errors)
+        uploads = files.accepted(into: &errors)
         if !errors.isEmpty && !uploads.isEmpty {
             errors.add("files", "Files are not kept when the form has a problem: choose them again")
         }
@@ -171,7 +170,7 @@ struct ConcernIntake {
         }
         let uploads = self.uploads
         let fileDescription = values["file_description"] ?? ""
-        let fromReporter = reportedBy == nil
+        let fromReporter = reportedBy == nil, cipher = req.cipher
         try await req.db.writeTransaction { db in
             concern.reference = try await RecordReference.unique(prefix: "MS", year: Day(now).year, in: Concern.schema, on: db)
             try await concern.create(on: db)
@@ -183,9 +182,9 @@ struct ConcernIntake {
                 try await link.create(on: db)
             }
             try await reporterRecord?.create(on: db)
-            for (file, kind) in uploads {
-                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
-                                             description: fileDescription, fromReporter: fromReporter, on: db)
+            for file in uploads {
+                try await EvidenceStore.attach(file, owner: .concern, ownerID: concern.id!, description: fileDescription,
+                                               uploadedBy: reportedBy, fromReporter: fromReporter, cipher: cipher, on: db)
             }
             try await req.audit(.create, .concern, id: concern.id?.uuidString, detail: auditDetail, on: db)
         }

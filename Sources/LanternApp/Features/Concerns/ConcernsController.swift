@@ -9,16 +9,14 @@ struct ConcernsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let report = routes.requiring(.reportConcern).grouped("concerns")
         report.get("new", use: newForm)
-        report.on(.POST, "new", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: create)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        report.upload("new", limit: PublicReportController.uploadLimit, use: create)
         report.get("mine", use: mine)
         let handle = routes.requiring(.handleConcerns).grouped("concerns")
         handle.get(use: list)
         handle.get(":concernID", use: show)
         handle.post(":concernID", "acknowledge", use: acknowledge)
         handle.post(":concernID", "assign", use: assign)
-        handle.on(.POST, ":concernID", "messages", body: .collect(maxSize: ByteCount(value: PublicReportController.uploadLimit)), use: message)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = PublicReportController.uploadLimit
+        handle.upload(":concernID", "messages", limit: PublicReportController.uploadLimit, use: message)
         handle.post(":concernID", "triage", use: triage)
         handle.post(":concernID", "close", use: close)
         handle.post(":concernID", "reveal-reporter", use: revealReporter)
@@ -51,8 +49,11 @@ struct ConcernsController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let form = try req.form(ConcernIntake.Form.self)
-        var intake = ConcernIntake(form, publicForm: false)
+        try await EvidenceUpload.handle(req, limit: PublicReportController.uploadLimit) { upload in try await create(req, upload) }
+    }
+
+    private func create(_ req: Request, _ upload: EvidenceUpload) async throws -> Response {
+        var intake = ConcernIntake(try upload.decode(ConcernIntake.Form.self), files: upload, publicForm: false)
         intake.channel = .staff
         var supplierID: UUID?
         if let named = intake.values["supplier"], !named.isEmpty {
@@ -283,42 +284,40 @@ struct ConcernsController: RouteCollection {
     }
 
     struct MessageForm: Content {
-        var body: String?
-        var visibility: String?
-        var files: [File]?
+        @FormField var body: String = ""
+        @FormField var visibility: String = ""
     }
 
     func message(req: Request) async throws -> Response {
         let concern = try await NeedToKnow.requireConcern(req)
-        let form = try req.form(MessageForm.self)
-        let body = ConcernIntake.trim(form.body)
-        var typed = TypedForm(section: "message", values: ["body": body, "visibility": form.visibility ?? ""])
-        let visibility = form.visibility == "to_reporter" ? MessageVisibility.toReporter : form.visibility == "internal" ? .internalNote : nil
-        if visibility == nil { typed.errors.add("visibility", "Choose who can read the message") }
-        let files = EvidenceStore.chosen(form.files)
-        if body.isEmpty && files.isEmpty { typed.errors.add("body", "Write the message") }
-        if body.count > ConcernRules.maximumTextLength { typed.errors.add("body", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
-        if visibility == .toReporter && concern.receiptHash == nil && concern.channel == .staff {
-            typed.errors.add("visibility", "Staff reporters are contacted directly; use an internal note")
-        }
-        let uploads = EvidenceStore.accept(files, into: &typed.errors)
-        guard typed.errors.isEmpty, let visibility else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
-        let now = req.lantern.now()
-        let accepted = uploads
-        try await req.db.writeTransaction { db in
-            if !body.isEmpty {
-                try await ConcernMessage.post(body, on: concern, visibility: visibility, author: req.currentUser?.id, at: now,
-                                              cipher: req.cipher, db: db)
+        return try await EvidenceUpload.handle(req, limit: PublicReportController.uploadLimit) { upload in
+            let form = try upload.decode(MessageForm.self)
+            let body = form.body
+            var typed = TypedForm(section: "message", values: ["body": body, "visibility": form.visibility])
+            let visibility = form.visibility == "to_reporter" ? MessageVisibility.toReporter : form.visibility == "internal" ? .internalNote : nil
+            if visibility == nil { typed.errors.add("visibility", "Choose who can read the message") }
+            if body.isEmpty && upload.files.isEmpty { typed.errors.add("body", "Write the message") }
+            if body.count > ConcernRules.maximumTextLength { typed.errors.add("body", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
+            if visibility == .toReporter && concern.receiptHash == nil && concern.channel == .staff {
+                typed.errors.add("visibility", "Staff reporters are contacted directly; use an internal note")
             }
-            for (file, kind) in accepted {
-                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
-                                             description: "Added by staff", fromReporter: false, on: db)
+            let accepted = upload.accepted(into: &typed.errors)
+            guard typed.errors.isEmpty, let visibility else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
+            let now = req.lantern.now(), cipher = req.cipher, user = req.currentUser?.id
+            try await req.db.writeTransaction { db in
+                if !body.isEmpty {
+                    try await ConcernMessage.post(body, on: concern, visibility: visibility, author: user, at: now, cipher: cipher, db: db)
+                }
+                for file in accepted {
+                    try await EvidenceStore.attach(file, owner: .concern, ownerID: concern.id!, description: "Added by staff", uploadedBy: user,
+                                                   fromReporter: false, cipher: cipher, on: db)
+                }
+                try await concern.save(on: db)
+                try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
             }
-            try await concern.save(on: db)
-            try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
+            req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
+            return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
         }
-        req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
-        return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
     }
 
     struct TriageForm: Content {

@@ -21,13 +21,11 @@ struct PublicReportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let report = routes.grouped(PublicReportingHeaders()).grouped("report")
         report.get(use: form)
-        report.on(.POST, body: .collect(maxSize: ByteCount(value: Self.publicUploadLimit)), use: submit)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.publicUploadLimit
+        report.upload(limit: Self.publicUploadLimit, use: submit)
         report.get("follow-up", use: followUpForm)
         report.post("follow-up", use: followUp)
         report.get("messages", use: thread)
-        report.on(.POST, "messages", body: .collect(maxSize: ByteCount(value: Self.publicUploadLimit)), use: addMessage)
-            .userInfo[AnySendableHashable(RouteTag.bodyLimit)] = Self.publicUploadLimit
+        report.upload("messages", limit: Self.publicUploadLimit, use: addMessage)
         report.post("leave", use: leave)
     }
 
@@ -81,11 +79,22 @@ struct PublicReportController: RouteCollection {
     }
 
     func submit(req: Request) async throws -> Response {
+        let limits = req.lantern.publicLimits, address = req.clientAddress
+        // Files are stored only while this sender and the hour's budget have room for a report.
+        return try await EvidenceUpload.handle(req, limit: Self.publicUploadLimit, beforeFiles: { upload in
+            let form = try upload.decode(ConcernIntake.Form.self), now = req.lantern.now()
+            let solved = ProofOfWork.check(token: form.pow_token, solution: form.pow_solution, key: req.lookupKeys.proofOfWorkKey, now: now)
+            let budget = if case .solved = solved { limits.reportsOverall } else { limits.reportsWithoutProof }
+            guard limits.reportsPerAddress.retryAfter(address, at: now) == 0, budget.retryAfter("all", at: now) == 0 else { throw Self.tooMany }
+        }) { upload in try await submit(req, upload) }
+    }
+
+    private func submit(_ req: Request, _ upload: EvidenceUpload) async throws -> Response {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
         let address = req.clientAddress
-        let form = try req.form(ConcernIntake.Form.self)
-        let intake = ConcernIntake(form, publicForm: true)
+        let form = try upload.decode(ConcernIntake.Form.self)
+        let intake = ConcernIntake(form, files: upload, publicForm: true)
         guard intake.errors.isEmpty else {
             return try await req.render("Concerns/report", Self.publicFormView(req, intake),
                                         title: "Report a concern about modern slavery", status: .unprocessableEntity)
@@ -194,44 +203,48 @@ struct PublicReportController: RouteCollection {
     }
 
     struct MessageForm: Content {
-        var message: String?
-        var files: [File]?
+        @FormField var message: String = ""
     }
 
     func addMessage(req: Request) async throws -> Response {
         let concern = try await reporterConcern(req)
-        let form = try req.form(MessageForm.self)
-        let body = ConcernIntake.trim(form.message)
-        var errors = FormErrors()
-        let files = EvidenceStore.chosen(form.files)
-        if body.isEmpty && files.isEmpty { errors.add("message", "Write a message or attach a file") }
-        if body.count > ConcernRules.maximumTextLength { errors.add("message", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
-        let uploads = EvidenceStore.accept(files, into: &errors)
-        let now = req.lantern.now()
-        if !uploads.isEmpty && !req.lantern.publicLimits.attachmentsPerReport.allow(concern.id!.uuidString, at: now) {
-            errors.add("files", "Too many files on this report in the last hour. Try again later")
-        }
-        if !req.lantern.publicLimits.messagesPerReport.allow(concern.id!.uuidString, at: now) {
-            errors.add("message", "Too many messages on this report in the last hour. Try again later")
-        }
-        guard errors.isEmpty else {
-            return try await renderThread(req, concern, values: ["message": body], errors: errors, status: .unprocessableEntity)
-        }
-        let accepted = uploads
-        try await req.db.writeTransaction { db in
-            if !body.isEmpty {
-                try await ConcernMessage.post(body, on: concern, visibility: .fromReporter, author: nil, at: now, cipher: req.cipher, db: db)
+        let limits = req.lantern.publicLimits, key = concern.id!.uuidString
+        return try await EvidenceUpload.handle(req, limit: Self.publicUploadLimit, beforeFiles: { _ in
+            guard limits.attachmentsPerReport.retryAfter(key, at: req.lantern.now()) == 0 else {
+                throw LanternError(.tooManyRequests, title: "Too many files just now", "Too many files on this report in the last hour. Nothing was saved. Try again later.")
             }
-            for (file, kind) in accepted {
-                try await EvidenceStore.save(req, file: file, kind: kind, owner: .concern, ownerID: concern.id!,
-                                             description: "Sent with a message", fromReporter: true, on: db)
+        }) { upload in
+            let body = try upload.decode(MessageForm.self).message
+            var errors = FormErrors()
+            if body.isEmpty && upload.files.isEmpty { errors.add("message", "Write a message or attach a file") }
+            if body.count > ConcernRules.maximumTextLength { errors.add("message", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
+            let accepted = upload.accepted(into: &errors)
+            let now = req.lantern.now()
+            if !accepted.isEmpty && !limits.attachmentsPerReport.allow(key, at: now) {
+                errors.add("files", "Too many files on this report in the last hour. Try again later")
             }
-            concern.lastReporterMessageAt = now
-            try await concern.save(on: db)
-            try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: "from reporter", on: db)
+            if !limits.messagesPerReport.allow(key, at: now) {
+                errors.add("message", "Too many messages on this report in the last hour. Try again later")
+            }
+            guard errors.isEmpty else {
+                return try await renderThread(req, concern, values: ["message": body], errors: errors, status: .unprocessableEntity)
+            }
+            let cipher = req.cipher
+            try await req.db.writeTransaction { db in
+                if !body.isEmpty {
+                    try await ConcernMessage.post(body, on: concern, visibility: .fromReporter, author: nil, at: now, cipher: cipher, db: db)
+                }
+                for file in accepted {
+                    try await EvidenceStore.attach(file, owner: .concern, ownerID: concern.id!, description: "Sent with a message", uploadedBy: nil,
+                                                   fromReporter: true, cipher: cipher, on: db)
+                }
+                concern.lastReporterMessageAt = now
+                try await concern.save(on: db)
+                try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: "from reporter", on: db)
+            }
+            req.flash("Your message has been sent.")
+            return req.redirect(to: "/report/messages")
         }
-        req.flash("Your message has been sent.")
-        return req.redirect(to: "/report/messages")
     }
 
     func leave(req: Request) async throws -> Response {

@@ -86,6 +86,8 @@ enum RouteTag {
     static let signedIn = "lantern.signed-in"
     /// A larger body limit for a route that takes uploads (bytes).
     static let bodyLimit = "lantern.body-limit"
+    /// A route whose multipart body is read as it arrives (`EvidenceUpload`), not collected first.
+    static let streamedUpload = "lantern.streamed-upload"
 }
 
 private struct PermissionTaggingBuilder: RoutesBuilder {

@@ -9,7 +9,8 @@ import Vapor
 final class EvidenceFile: SealedModel, @unchecked Sendable {
     static let schema = "evidence_files"
 
-    enum Owner: String, Codable, Sendable { case concern, `case` }
+    /// `staged`: stored while its form is read, before the form is accepted (`EvidenceUpload`).
+    enum Owner: String, Codable, Sendable { case concern, `case`, staged }
 
     @ID(key: .id) var id: UUID?
     @Field(key: "owner_type") var ownerType: Owner
@@ -64,53 +65,20 @@ enum EvidenceStore {
     /// The most files one submission or message may carry.
     static let maximumFilesPerSubmission = 10
 
-    /// The files a form actually carried: a browser sends an empty part when none is chosen.
-    static func chosen(_ files: [File]?) -> [File] {
-        (files ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
-    }
-
-    /// Checks each file by its content and size, adding each refusal under `files` with the
-    /// file's name; returns the files accepted with their kinds. More than the limit is refused
-    /// as a whole rather than cut short, so nothing chosen is silently dropped.
-    static func accept(_ files: [File], into errors: inout FormErrors) -> [(File, EvidenceKind)] {
-        guard files.count <= maximumFilesPerSubmission else {
-            errors.add("files", "Attach at most \(maximumFilesPerSubmission) files at a time")
-            return []
+    /// Gives a staged file its owner and description, in the caller's transaction.
+    static func attach(_ staged: EvidenceUpload.Staged, owner: EvidenceFile.Owner, ownerID: UUID, description: String,
+                       uploadedBy: UUID?, fromReporter: Bool, cipher: FieldCipher, on db: any Database) async throws {
+        guard let id = staged.recordID, let record = try await EvidenceFile.find(id, on: db), record.ownerType == .staged else {
+            throw LanternError(.conflict, "A file was lost while the form was read. Nothing was saved. Send the form again.")
         }
-        var accepted: [(File, EvidenceKind)] = []
-        for file in files {
-            switch EvidenceKind.sniff(file.data.readableBytesView) {
-            case .success(let kind): accepted.append((file, kind))
-            case .failure(let refusal): errors.add("files", "\(displayName(file)): \(refusal)")
-            }
-        }
-        return accepted
-    }
-
-    static func displayName(_ file: File) -> String {
-        let name = (file.filename as NSString).lastPathComponent
-        return name.isEmpty ? "A file" : String(name.prefix(80))
-    }
-
-    /// Records the file and writes its bytes, encrypted, a chunk a row. The caller has checked it,
-    /// and `db` is the caller's transaction.
-    @discardableResult
-    static func save(_ req: Request, file: File, kind: EvidenceKind, owner: EvidenceFile.Owner, ownerID: UUID,
-                     description: String, fromReporter: Bool, on db: any Database) async throws -> EvidenceFile {
-        let record = EvidenceFile()
+        var secrets = try record.open(with: cipher)
+        secrets.description = description
+        try record.seal(secrets, with: cipher)
         record.ownerType = owner
         record.ownerID = ownerID
-        record.kind = kind
-        record.size = file.data.readableBytes
-        record.uploadedAt = req.lantern.now()
-        record.uploadedBy = fromReporter ? nil : req.currentUser?.id
+        record.uploadedBy = fromReporter ? nil : uploadedBy
         record.fromReporter = fromReporter
-        // Only the last path component of the name, and never more than 200 characters.
-        let name = String((file.filename as NSString).lastPathComponent.prefix(200))
-        try record.seal(.init(filename: name.isEmpty ? "evidence.\(kind.fileExtension)" : name, description: description), with: req.cipher)
-        try await record.create(on: db)
-        try await EvidenceChunk.write(file.data.readableBytesView, of: record, cipher: req.cipher, on: db)
-        return record
+        try await record.save(on: db)
     }
 
     /// The decrypted file as a download, streamed a chunk at a time: never displayed inline.

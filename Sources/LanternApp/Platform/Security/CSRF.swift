@@ -23,8 +23,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         // Read the body here (routes would otherwise read it later), refusing oversize bodies with 413.
         let limit = request.route?.userInfo[AnySendableHashable(RouteTag.bodyLimit)] as? Int ?? maxBodySize
-        let tooLarge = LanternError(.payloadTooLarge, title: "What you sent is too large",
-                                    "This form accepts up to \(ByteCountFormatter.string(fromByteCount: Int64(limit), countStyle: .file))\(request.headers.first(name: .contentLength).flatMap(Int64.init).map { "; what you sent was \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .file))" } ?? ""). Nothing was saved. Send a smaller file, or split it into several.")
+        let tooLarge = Self.tooLarge(limit: limit, declared: request.headers.first(name: .contentLength).flatMap(Int64.init))
         let declared = request.headers.first(name: .contentLength).flatMap(Int.init)
         if let declared, declared > limit { throw tooLarge }
         // A post that cannot carry a valid token (no session holding one, no signed cookie) is
@@ -33,6 +32,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         let cookie = request.cookies[Self.cookieName]?.string
         guard sessionToken != nil || cookie.map({ SignedFormToken.isValid($0, key: request.lookupKeys.formTokenKey) }) == true else {
             throw Self.expired
+        }
+        // A streamed upload reads its own body a part at a time and checks the token from its
+        // first part before it stores any file (`EvidenceUpload`).
+        if request.route?.userInfo[AnySendableHashable(RouteTag.streamedUpload)] != nil, request.headers.contentType?.type == "multipart" {
+            return try await next.respond(to: request)
         }
         // Bodies larger than the site-wide limit (files) must declare their length and fit the
         // instance's budget for large bodies.
@@ -52,18 +56,17 @@ struct CSRFMiddleware: AsyncMiddleware {
             do { _ = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
         }
         if let body = request.body.data, body.readableBytes > limit { throw tooLarge }
-        let presented = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(in: request)
-        let accepted: Bool
-        if let expected = sessionToken {
-            accepted = presented.map { SecretToken.constantTimeEquals(expected, $0) } ?? false
-        } else {
-            accepted = presented.map { token in
-                cookie.map { SecretToken.constantTimeEquals($0, token) } ?? false
-                    && SignedFormToken.isValid(token, key: request.lookupKeys.formTokenKey)
-            } ?? false
-        }
-        guard accepted else { throw Self.expired }
+        guard Self.accepts(request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(in: request), for: request) else { throw Self.expired }
         return try await next.respond(to: request)
+    }
+
+    /// Whether `presented` is the token this request's session or signed form cookie expects.
+    static func accepts(_ presented: String?, for request: Request) -> Bool {
+        guard let presented else { return false }
+        if let expected = request.storedSessionToken { return SecretToken.constantTimeEquals(expected, presented) }
+        let cookie = request.cookies[cookieName]?.string
+        return (cookie.map { SecretToken.constantTimeEquals($0, presented) } ?? false)
+            && SignedFormToken.isValid(presented, key: request.lookupKeys.formTokenKey)
     }
 
     /// The `_csrf` field. In a multipart body it is read from the first part that names it,
@@ -79,6 +82,11 @@ struct CSRFMiddleware: AsyncMiddleware {
               let start = head[name.upperBound...].firstRange(of: Array("\r\n\r\n".utf8))?.upperBound,
               let end = head[start...].firstRange(of: Array("\r\n".utf8))?.lowerBound else { return nil }
         return String(decoding: head[start..<end], as: UTF8.self)
+    }
+
+    static func tooLarge(limit: Int, declared: Int64?) -> LanternError {
+        LanternError(.payloadTooLarge, title: "What you sent is too large",
+                     "This form accepts up to \(ByteCountFormatter.string(fromByteCount: Int64(limit), countStyle: .file))\(declared.map { "; what you sent was \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .file))" } ?? ""). Nothing was saved. Send a smaller file, or split it into several.")
     }
 
     static let expired = LanternError(.forbidden, title: "This form has expired",
