@@ -36,6 +36,46 @@ struct NeedToKnowTests {
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aRecordOutsideSomeonesNeedToKnowIsInNoListCountOrExportTheyCanOpen(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            // A case held by Adult Social Care, and an adult's concern routed there: outside the
+            // children's caseworker's need to know, and everyone's but the safeguarding leads'.
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let adults = try #require(try await Team.query(on: env.db).filter(\.$name == "Adult Social Care").first())
+            let made = try await lead.postPairs("/cases/new", CasesTests.person("Zebedee", "Quarrington", age: "adult") + [("team", adults.id!.uuidString)])
+            let c = try await env.record(SafeguardingCase.self, at: made.location)
+            let reporter = try env.browser()
+            let concern = try await env.created(Concern.self) {
+                _ = try await ConcernsTests.reportAnonymously(reporter, ConcernsTests.publicReport.filter { !["who", "age", "child_involved"].contains($0.0) }
+                    + [("who", "Ottilie Brackenbury, a cleaner"), ("age", "adult"), ("child_involved", "no")])
+            }
+            #expect(!concern.routeList.contains(.childrensSafeguarding))
+            let secrets = [c.reference, "Quarrington", concern.reference, "Brackenbury"]
+            // Every page and export that takes no record id, and the lists' widest filters.
+            var paths = env.app.routes.all.filter { $0.method == .GET && !$0.path.contains { if case .parameter = $0 { true } else { false } } }
+                .map { "/" + $0.path.map(\.description).joined(separator: "/") }
+            paths += ["/cases?show=all", "/cases?show=closed", "/concerns?status=all", "/concerns?status=to_acknowledge", "/home"]
+            var checked = 0
+            for role in Role.allCases where !PermissionMatrix.allows(role, .overseeAllCases) {
+                let browser = try env.browser()
+                try await browser.signIn(as: role)
+                for path in paths.sorted() where !path.hasPrefix("/sign-out") {
+                    let response = try await browser.get(path)
+                    guard response.status == .ok else { continue }
+                    checked += 1
+                    let body = response.body.string
+                    for secret in secrets { #expect(!body.contains(secret), "\(role) sees \(secret) on \(path)") }
+                }
+            }
+            #expect(checked > 50, "too few pages walked: \(checked)")
+            // The lead, who sees every case, does find them: the walk would notice a leak.
+            #expect(try await lead.get("/cases?show=all").body.string.contains(c.reference))
+            #expect(try await lead.get("/concerns?status=all").body.string.contains(concern.reference))
+        }
+    }
+
     @Test func theScopeIsTheSameRuleForOneRecordAndForAQuery() {
         let owner = UUID(), team = UUID(), elsewhere = UUID()
         let scope = NeedToKnow.CaseScope.ownedOrTeam(owner: owner, team: team)

@@ -135,8 +135,7 @@ struct ActionPlanController: RouteCollection {
         action.createdAt = req.lantern.now()
         action.updatedAt = action.createdAt
         try await req.write(action, .create, .planAction, detail: "\(year.description), \(area.rawValue)")
-        req.flash("Action added to the \(year.description) plan under \(area.label).")
-        return req.redirect(to: "/action-plan?year=\(year.endYear)#area-\(area.rawValue)")
+        return req.redirect(to: "/action-plan?year=\(year.endYear)#area-\(area.rawValue)", saying: "Action added to the \(year.description) plan under \(area.label).")
     }
 
     struct ActionView: Encodable {
@@ -200,8 +199,7 @@ struct ActionPlanController: RouteCollection {
         action.updatedAt = req.lantern.now()
         let detail = "\(before) -> \(status.rawValue)\(action.businessAsUsual ? ", business as usual" : "")"
         try await req.write(action, .update, .planAction, detail: detail)
-        req.flash("Action updated.")
-        return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)")
+        return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)", saying: "Action updated.")
     }
 
     struct NoteForm: Content {
@@ -227,8 +225,7 @@ struct ActionPlanController: RouteCollection {
         note.authorName = req.currentUser?.displayName ?? ""
         note.createdAt = req.lantern.now()
         try await req.write(note, .create, .planProgressNote, detail: "action \(action.id!.uuidString)")
-        req.flash("Progress noted.")
-        return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)#progress")
+        return req.redirect(to: "/action-plan/actions/\(action.id!.uuidString)#progress", saying: "Progress noted.")
     }
 
     /// Starts next year's plan with every action that carries over (not done, not withdrawn, not

@@ -124,8 +124,7 @@ struct RecommendationsController: RouteCollection {
         r.createdAt = req.lantern.now()
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
         try await req.write(r, .create, .auditRecommendation, detail: r.reference)
-        req.flash("Recommendation \(r.reference) recorded.")
-        return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")
+        return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)", saying: "Recommendation \(r.reference) recorded.")
     }
 
     struct ShowView: Encodable {
@@ -180,7 +179,6 @@ struct RecommendationsController: RouteCollection {
         let before = r.status
         Self.apply(values, priority, status, raised: raised, due: due, to: r, today: req.today)
         try await req.write(r, .update, .auditRecommendation, detail: "\(before.rawValue) -> \(status.rawValue)")
-        req.flash("Recommendation \(r.reference) updated\(status.isClosed ? " and closed" : "").")
-        return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)")
+        return req.redirect(to: "/action-plan/recommendations/\(r.id!.uuidString)", saying: "Recommendation \(r.reference) updated\(status.isClosed ? " and closed" : "").")
     }
 }

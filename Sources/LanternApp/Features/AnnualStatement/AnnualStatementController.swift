@@ -157,8 +157,7 @@ struct AnnualStatementController: RouteCollection {
         }
         s.updatedAt = req.lantern.now()
         try await req.write(s, .update, .annualStatement, detail: changed && hadApproval ? "text changed; approval cleared" : "text saved")
-        req.flash(changed && hadApproval ? "Draft saved. The text changed after approval, so the approval and signature were cleared: record them again." : "Draft saved.")
-        return req.redirect(to: "/annual-statement/\(s.planYear)")
+        return req.redirect(to: "/annual-statement/\(s.planYear)", saying: changed && hadApproval ? "Draft saved. The text changed after approval, so the approval and signature were cleared: record them again." : "Draft saved.")
     }
 
     struct ApprovalForm: Content {
@@ -190,8 +189,7 @@ struct AnnualStatementController: RouteCollection {
         s.status = .approved
         s.updatedAt = req.lantern.now()
         try await req.write(s, .update, .annualStatement, detail: "approved by \(body) on \(day.iso)")
-        req.flash("Approval by the \(body) on \(day.long) recorded.")
-        return req.redirect(to: "/annual-statement/\(s.planYear)#sign")
+        return req.redirect(to: "/annual-statement/\(s.planYear)#sign", saying: "Approval by the \(body) on \(day.long) recorded.")
     }
 
     struct SignatureForm: Content {
@@ -224,8 +222,7 @@ struct AnnualStatementController: RouteCollection {
         s.signedOn = day.iso
         s.updatedAt = req.lantern.now()
         try await req.write(s, .update, .annualStatement, detail: "signed on \(day.iso)")
-        req.flash("Signature recorded. The statement can now be published.")
-        return req.redirect(to: "/annual-statement/\(s.planYear)#publish")
+        return req.redirect(to: "/annual-statement/\(s.planYear)#publish", saying: "Signature recorded. The statement can now be published.")
     }
 
     func publish(req: Request) async throws -> Response {
@@ -249,8 +246,7 @@ struct AnnualStatementController: RouteCollection {
         s.status = .published
         s.updatedAt = req.lantern.now()
         try await req.write(s, .update, .annualStatement, detail: "published")
-        req.flash("Published. The page and PDF will not change.")
-        return req.redirect(to: "/modern-slavery-statement/\(s.planYear)")
+        return req.redirect(to: "/modern-slavery-statement/\(s.planYear)", saying: "Published. The page and PDF will not change.")
     }
 
     struct PublicView: Encodable {

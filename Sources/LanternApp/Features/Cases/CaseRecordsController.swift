@@ -41,8 +41,7 @@ struct CaseRecordsController: RouteCollection {
 
     private func done(_ req: Request, _ c: SafeguardingCase, _ message: String, anchor: String) async throws -> Response {
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
-        req.flash(message)
-        return req.redirect(to: "/cases/\(c.id!.uuidString)#\(anchor)")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#\(anchor)", saying: message)
     }
 
     private static func day(_ raw: String, _ field: String, _ name: String, into typed: inout TypedForm, notFuture: Day? = nil) -> Day? {

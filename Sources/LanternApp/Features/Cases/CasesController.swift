@@ -173,8 +173,7 @@ struct CasesController: RouteCollection {
                 message += " A case with the same surname and date of birth may already exist. The safeguarding lead can see it on this case's page and link them if it is the same person."
             }
         }
-        req.flash(message)
-        return req.redirect(to: "/cases/\(c.id!.uuidString)")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)", saying: message)
     }
 
     func editForm(req: Request) async throws -> Response {
@@ -198,8 +197,7 @@ struct CasesController: RouteCollection {
         kept.secrets = secrets
         try kept.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
         try await req.write(c, .update, .case, detail: "person details")
-        req.flash("Details saved.")
-        return req.redirect(to: "/cases/\(c.id!.uuidString)")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)", saying: "Details saved.")
     }
 }
 

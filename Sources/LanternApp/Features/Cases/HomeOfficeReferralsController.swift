@@ -51,8 +51,7 @@ struct HomeOfficeReferralsController: RouteCollection {
         try n.seal(.init(), with: req.cipher)
         try await req.write(n, .create, .homeOfficeReferral, detail: "case \(c.id!.uuidString), \(kind.rawValue)")
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
-        req.flash("\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
-        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications", saying: "\(kind.label) drafted. Complete it in the Home Office service, then record the submission here.")
     }
 
     struct MoveForm: Content {
@@ -128,7 +127,6 @@ struct HomeOfficeReferralsController: RouteCollection {
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "\(n.kind.label): \(to.label)."
         if let deadline = NRMLifecycle.deadline(for: n.record, today: req.today) { message += " \(deadline.what): \(deadline.due.long)." }
-        req.flash(message)
-        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications")
+        return req.redirect(to: "/cases/\(c.id!.uuidString)#notifications", saying: message)
     }
 }

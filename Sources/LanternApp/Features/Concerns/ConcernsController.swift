@@ -263,8 +263,7 @@ struct ConcernsController: RouteCollection {
             }
             try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "acknowledged", on: db)
         }
-        req.flash("Concern acknowledged.")
-        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)", saying: "Concern acknowledged.")
     }
 
     struct AssignForm: Content { var handler: String? }
@@ -279,8 +278,7 @@ struct ConcernsController: RouteCollection {
         }
         concern.$handler.id = handler.id
         try await req.write(concern, .update, .concern, detail: "handler assigned")
-        req.flash("\(handler.displayName) is now handling the concern.")
-        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)", saying: "\(handler.displayName) is now handling the concern.")
     }
 
     struct MessageForm: Content {
@@ -315,8 +313,7 @@ struct ConcernsController: RouteCollection {
                 try await concern.save(on: db)
                 try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: visibility.rawValue, on: db)
             }
-            req.flash(visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
-            return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages")
+            return req.redirect(to: "/concerns/\(concern.id!.uuidString)#messages", saying: visibility == .toReporter ? "Reply sent. The reporter will see it when they next use their code." : "Note added.")
         }
     }
 
@@ -357,8 +354,7 @@ struct ConcernsController: RouteCollection {
         if outcome == .openCase {
             return req.redirect(to: "/concerns/\(concern.id!.uuidString)/case")
         }
-        req.flash("Triage recorded: \(outcome.label).")
-        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)", saying: "Triage recorded: \(outcome.label).")
     }
 
     func close(req: Request) async throws -> Response {
@@ -368,8 +364,7 @@ struct ConcernsController: RouteCollection {
         }
         concern.status = .closed
         try await req.write(concern, .update, .concern, detail: "closed")
-        req.flash("Concern closed.")
-        return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
+        return req.redirect(to: "/concerns/\(concern.id!.uuidString)", saying: "Concern closed.")
     }
 
     struct RevealForm: Content { var reason: String? }

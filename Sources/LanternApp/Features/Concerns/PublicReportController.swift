@@ -242,15 +242,13 @@ struct PublicReportController: RouteCollection {
                 try await concern.save(on: db)
                 try await req.audit(.create, .concernMessage, id: concern.id?.uuidString, detail: "from reporter", on: db)
             }
-            req.flash("Your message has been sent.")
-            return req.redirect(to: "/report/messages")
+            return req.redirect(to: "/report/messages", saying: "Your message has been sent.")
         }
     }
 
     func leave(req: Request) async throws -> Response {
         req.session.data[Self.reporterKey] = nil
-        req.flash("You have left your report. Use your code to come back.")
-        return req.redirect(to: "/report/follow-up")
+        return req.redirect(to: "/report/follow-up", saying: "You have left your report. Use your code to come back.")
     }
 }
 

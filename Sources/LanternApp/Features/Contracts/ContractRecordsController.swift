@@ -88,8 +88,7 @@ struct ContractRecordsController: RouteCollection {
             }
             try await req.audit(.create, .contractReview, id: review.id?.uuidString, detail: "contract \(contract.id!.uuidString)", on: db)
         }
-        req.flash("Annual review recorded.\(nextDay.map { " Next review due \($0.long)." } ?? "")")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#reviews")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#reviews", saying: "Annual review recorded.\(nextDay.map { " Next review due \($0.long)." } ?? "")")
     }
 
     // MARK: Risk register
@@ -141,8 +140,7 @@ struct ContractRecordsController: RouteCollection {
         risk.status = .open
         risk.createdAt = req.lantern.now()
         try await req.write(risk, .create, .contractRisk, detail: "contract \(contract.id!.uuidString)")
-        req.flash("Risk added to the register.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register", saying: "Risk added to the register.")
     }
 
     func closeRisk(req: Request) async throws -> Response {
@@ -152,8 +150,7 @@ struct ContractRecordsController: RouteCollection {
         else { throw LanternError.notFound }
         risk.status = .closed
         try await req.write(risk, .update, .contractRisk, id: id.uuidString, detail: "closed")
-        req.flash("Risk closed.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register", saying: "Risk closed.")
     }
 
     // MARK: Action plan
@@ -209,8 +206,7 @@ struct ContractRecordsController: RouteCollection {
             }
             try await req.audit(.create, .contractAction, id: action.id?.uuidString, detail: "\(step.rawValue) on contract \(contract.id!.uuidString)", on: db)
         }
-        req.flash(step == .termination ? "Decision to terminate recorded; the contract is marked terminated." : "\(step.label) added to the action plan.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions", saying: step == .termination ? "Decision to terminate recorded; the contract is marked terminated." : "\(step.label) added to the action plan.")
     }
 
     struct CompleteForm: Content { var outcome: String?; var status: String? }
@@ -230,8 +226,7 @@ struct ContractRecordsController: RouteCollection {
         action.outcome = outcome
         action.completedOn = req.today.iso
         try await req.write(action, .update, .contractAction, id: id.uuidString, detail: status.rawValue)
-        req.flash(status == .done ? "Action marked done." : "Action cancelled.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#actions", saying: status == .done ? "Action marked done." : "Action cancelled.")
     }
 
     // MARK: KPIs
@@ -256,8 +251,7 @@ struct ContractRecordsController: RouteCollection {
         kpi.target = target
         kpi.unit = unit
         try await req.write(kpi, .create, .contractKPI, detail: "contract \(contract.id!.uuidString)")
-        req.flash("KPI \(name) added.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis", saying: "KPI \(name) added.")
     }
 
     struct KPIValueForm: Content { var kpi: String?; var period: String?; var value: String?; var note: String? }
@@ -285,7 +279,6 @@ struct ContractRecordsController: RouteCollection {
         entry.note = note
         entry.recordedAt = req.lantern.now()
         try await req.write(entry, .create, .contractKPIValue, detail: "kpi \(kpi.id!.uuidString)")
-        req.flash("Value recorded for \(kpi.name), \(period).")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#kpis", saying: "Value recorded for \(kpi.name), \(period).")
     }
 }

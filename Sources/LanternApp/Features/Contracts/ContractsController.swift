@@ -4,17 +4,9 @@ import LanternCore
 import Vapor
 
 /// The contract list (filtered, exportable) and adding and changing contracts.
-struct ContractsController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let view = routes.requiring(.viewContracts).grouped("contracts")
-        view.get(use: list)
-        view.get("export.csv", use: export)
-        let edit = routes.requiring(.editContracts).grouped("contracts")
-        edit.get("new", use: newForm)
-        edit.post(use: create)
-        edit.get(":contractID", "edit", use: editForm)
-        edit.post(":contractID", use: update)
-    }
+struct ContractsController: Register {
+    static let path = "contracts", idParameter = "contractID"
+    static let viewPermission = Permission.viewContracts, editPermission = Permission.editContracts
 
     // MARK: List
 
@@ -99,12 +91,11 @@ struct ContractsController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let filters = Filters(req)
         let today = req.today
-        let total = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).countRows()
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/contracts", query: filters.pairs)
         // Reviews are listed by due date, most overdue first; everything else by title.
         let query = Self.filtered(filters, today: today, user: req.currentUser, on: req.db)
         let sorted = filters.review.isEmpty ? query.sort(\.$titleKey) : query.sort(\.$nextReviewDate).sort(\.$titleKey)
-        let contracts = try await sorted.range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        let (pagination, contracts) = try await Self.page(req, filters: filters.pairs,
+                                                          count: Self.filtered(filters, today: today, user: req.currentUser, on: req.db), rows: sorted)
         let view = ListView(
             filters: filters,
             risks: ([("not_assessed", "Not assessed")] + RiskLevel.allCases.reversed().map { ($0.rawValue, $0.label) })
@@ -112,7 +103,7 @@ struct ContractsController: RouteCollection {
             reviews: [("overdue", "Overdue"), ("due_soon", "Due within 30 days"), ("scheduled", "Scheduled")]
                 .map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filters.review) },
             rows: try await Self.rows(contracts, today: today, on: req.db), pagination: pagination,
-            exportLink: "/contracts/export.csv" + Pagination.queryString(filters.pairs),
+            exportLink: Self.exportLink(filters.pairs),
             canEdit: req.currentUser?.can(.editContracts) ?? false)
         return try await req.render("Contracts/list", view, title: "Contracts")
     }
@@ -296,8 +287,7 @@ struct ContractsController: RouteCollection {
                                         title: "Add a contract", status: .unprocessableEntity)
         }
         try await req.write(contract, .create, .contract)
-        req.flash("Contract \(contract.title) added. Assess its modern slavery risk next.")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)", saying: "Contract \(contract.title) added. Assess its modern slavery risk next.")
     }
 
     func editForm(req: Request) async throws -> Response {
@@ -320,7 +310,6 @@ struct ContractsController: RouteCollection {
                                         title: "Change contract", status: .unprocessableEntity)
         }
         try await req.write(contract, .update, .contract, id: id)
-        req.flash("Changes to \(contract.title) saved.")
-        return req.redirect(to: "/contracts/\(id)")
+        return req.redirect(to: "/contracts/\(id)", saying: "Changes to \(contract.title) saved.")
     }
 }

@@ -76,8 +76,7 @@ struct ProcurementSettingsController: RouteCollection {
             try await Self.recomputeFlags(policy: organisation.procurementPolicy, on: db)
             try await req.audit(.update, .procurementPolicy, detail: detail, on: db)
         }
-        req.flash("Procurement settings saved; every contract's flags were recalculated.")
-        return req.redirect(to: "/procurement/settings")
+        return req.redirect(to: "/procurement/settings", saying: "Procurement settings saved; every contract's flags were recalculated.")
     }
 
     /// Statement-required and high-value follow the thresholds, in two statements for all contracts.

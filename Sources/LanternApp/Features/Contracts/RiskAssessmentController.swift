@@ -161,7 +161,6 @@ struct RiskAssessmentController: RouteCollection {
             try await contract.save(on: db)
             try await req.audit(.assess, .contract, id: contract.id?.uuidString, detail: detail, on: db)
         }
-        req.flash("Assessed as \(level.label.lowercased()) risk (score \(result.score)).")
-        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#risk")
+        return req.redirect(to: "/contracts/\(contract.id!.uuidString)#risk", saying: "Assessed as \(level.label.lowercased()) risk (score \(result.score)).")
     }
 }

@@ -61,7 +61,6 @@ struct OrganisationController: RouteCollection {
         org.financialYearEndMonth = month
         org.financialYearEndDay = day
         try await req.write(org, .update, .organisation)
-        req.flash("Organisation settings saved.")
-        return req.redirect(to: "/admin/organisation")
+        return req.redirect(to: "/admin/organisation", saying: "Organisation settings saved.")
     }
 }

@@ -54,7 +54,6 @@ struct AccountController: RouteCollection {
             try await DatabaseSessionDriver.endSessions(of: user.id!, on: db, except: thisSession)
             try await req.audit(.passwordChange, .user, id: user.id?.uuidString, on: db)
         }
-        req.flash("Your password has been changed. Any other sessions you had open have been signed out.")
-        return req.redirect(to: "/home")
+        return req.redirect(to: "/home", saying: "Your password has been changed. Any other sessions you had open have been signed out.")
     }
 }

@@ -54,7 +54,6 @@ struct InvitationController: RouteCollection {
         user.invitationDigest = nil
         user.invitationExpiresAt = nil
         try await req.write(user, .acceptInvitation, .user)
-        req.flash("Your password has been set. Sign in to continue.")
-        return req.redirect(to: "/sign-in")
+        return req.redirect(to: "/sign-in", saying: "Your password has been set. Sign in to continue.")
     }
 }

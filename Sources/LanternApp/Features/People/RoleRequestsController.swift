@@ -80,7 +80,6 @@ struct RoleRequestsController: RouteCollection {
         }
         try await req.audit(outcome == .approved ? .roleChange : .update, .user, id: person.id?.uuidString,
                             detail: "role request \(outcome.rawValue): \(request.role.rawValue)")
-        req.flash("\(person.displayName): \(request.role.displayName) role \(outcome == .approved ? "approved" : "refused").")
-        return req.redirect(to: "/role-requests")
+        return req.redirect(to: "/role-requests", saying: "\(person.displayName): \(request.role.displayName) role \(outcome == .approved ? "approved" : "refused").")
     }
 }

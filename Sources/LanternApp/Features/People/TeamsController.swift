@@ -59,8 +59,7 @@ struct TeamsController: RouteCollection {
         }
         let team = Team(name: name)
         try await req.write(team, .create, .team)
-        req.flash("Team \(name) added.")
-        return req.redirect(to: "/admin/teams")
+        return req.redirect(to: "/admin/teams", saying: "Team \(name) added.")
     }
 
     func rename(req: Request) async throws -> Response {
@@ -74,7 +73,6 @@ struct TeamsController: RouteCollection {
         }
         team.name = name
         try await req.write(team, .update, .team)
-        req.flash("Team renamed to \(name).")
-        return req.redirect(to: "/admin/teams")
+        return req.redirect(to: "/admin/teams", saying: "Team renamed to \(name).")
     }
 }

@@ -216,8 +216,7 @@ struct UsersAdminController: RouteCollection {
         if user.roleApproved == false || RoleGrantRule.needsApproval(from: oldRole, to: role, teamChanges: teamChanges) {
             // Nothing changes until a second person approves; an earlier open request is replaced.
             try await askForApproval(req, user: user, role: role, teamID: teamID)
-            req.flash("\(user.displayName) will have the \(role.displayName) role once \(RoleGrantRule.approver(for: role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") approves it: it sees case content.")
-            return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+            return req.redirect(to: "/admin/users/\(user.id!.uuidString)", saying: "\(user.displayName) will have the \(role.displayName) role once \(RoleGrantRule.approver(for: role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") approves it: it sees case content.")
         }
         user.role = role
         user.$team.id = teamID
@@ -231,8 +230,7 @@ struct UsersAdminController: RouteCollection {
                 try await req.audit(.update, .user, id: user.id?.uuidString, detail: "team", on: db)
             }
         }
-        req.flash("\(user.displayName)'s role and team have been saved.")
-        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)", saying: "\(user.displayName)'s role and team have been saved.")
     }
 
     /// Records the request for a role that sees case content, for `RoleRequestsController`.
@@ -266,16 +264,14 @@ struct UsersAdminController: RouteCollection {
             try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
             try await req.audit(.deactivate, .user, id: user.id?.uuidString, on: db)
         }
-        req.flash("\(user.displayName) has been deactivated and signed out.")
-        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)", saying: "\(user.displayName) has been deactivated and signed out.")
     }
 
     func reactivate(req: Request) async throws -> Response {
         let user = try await findUser(req)
         user.isActive = true
         try await req.write(user, .reactivate, .user)
-        req.flash("\(user.displayName) has been reactivated.")
-        return req.redirect(to: "/admin/users/\(user.id!.uuidString)")
+        return req.redirect(to: "/admin/users/\(user.id!.uuidString)", saying: "\(user.displayName) has been reactivated.")
     }
 
     func reissueInvitation(req: Request) async throws -> Response {

@@ -67,7 +67,6 @@ struct DisclosuresController: RouteCollection {
         d.recordedAt = req.lantern.now()
         try d.seal(.init(recipient: values.recipient, what: values.what), with: req.cipher)
         try await req.write(d, .create, .disclosure)
-        req.flash("Disclosure recorded.")
-        return req.redirect(to: "/privacy/disclosures")
+        return req.redirect(to: "/privacy/disclosures", saying: "Disclosure recorded.")
     }
 }

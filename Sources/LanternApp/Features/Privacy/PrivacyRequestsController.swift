@@ -60,8 +60,7 @@ struct PrivacyRequestsController: RouteCollection {
         r.createdAt = req.lantern.now()
         try r.seal(.init(requester: values.requester, details: values.details), with: req.cipher)
         try await req.write(r, .create, .privacyRequest, detail: r.kind)
-        req.flash("Request \(r.reference) recorded; a decision is due by \(Day(parsing: r.dueOn)!.long).")
-        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
+        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)", saying: "Request \(r.reference) recorded; a decision is due by \(Day(parsing: r.dueOn)!.long).")
     }
 
     struct ShowView: Encodable {
@@ -229,8 +228,7 @@ struct PrivacyRequestsController: RouteCollection {
             }
         }
         try await req.write(r, .update, .privacyRequest, detail: "decided: \(r.decision)")
-        req.flash("Decision recorded.\(done)")
-        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
+        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)", saying: "Decision recorded.\(done)")
     }
 
     func lift(req: Request) async throws -> Response {
@@ -240,7 +238,6 @@ struct PrivacyRequestsController: RouteCollection {
         }
         c.restrictedAt = nil
         try await req.write(c, .update, .case, detail: "restriction lifted under \(r.reference)")
-        req.flash("Restriction lifted: case \(c.reference) can be changed again.")
-        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)")
+        return req.redirect(to: "/privacy/requests/\(r.id!.uuidString)", saying: "Restriction lifted: case \(c.reference) can be changed again.")
     }
 }

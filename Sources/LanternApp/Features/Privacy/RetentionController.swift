@@ -58,8 +58,7 @@ struct RetentionController: RouteCollection {
             try await req.audit(.update, .retentionSchedule, detail: changes.isEmpty ? "no change" : changes.sorted().joined(separator: ", "), on: db)
             return changes
         }
-        req.flash(changes.isEmpty ? "No change to the schedule." : "Retention schedule saved.")
-        return req.redirect(to: "/admin/retention")
+        return req.redirect(to: "/admin/retention", saying: changes.isEmpty ? "No change to the schedule." : "Retention schedule saved.")
     }
 
     func preview(req: Request) async throws -> Response {

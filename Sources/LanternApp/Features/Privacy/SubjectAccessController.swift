@@ -91,8 +91,7 @@ struct SubjectAccessController: RouteCollection {
         try sar.seal(.init(name: values.name, aliases: values.aliases, dateOfBirth: Day(parsing: values.date_of_birth)?.iso ?? "",
                            references: values.references, contact: values.contact), with: req.cipher)
         try await req.write(sar, .create, .subjectAccessRequest)
-        req.flash("Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
-        return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)")
+        return req.redirect(to: "/privacy/sar/\(sar.id!.uuidString)", saying: "Request \(sar.reference) recorded. The copy is due by \(Day(parsing: sar.dueOn)!.long).")
     }
 
     struct SARView: Encodable {
@@ -188,8 +187,7 @@ struct SubjectAccessController: RouteCollection {
             s.dueOn = RequestDeadline.due(clockStart: RequestDeadline.clockStart(received: Day(parsing: s.receivedOn)!, identityEvidenceReceived: day)).iso
         }
         try await req.write(s, .update, .subjectAccessRequest, detail: "identity verified")
-        req.flash("Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)", saying: "Identity confirmed. The copy is due by \(Day(parsing: s.effectiveDue)!.long).")
     }
 
     struct ExtendForm: Content {
@@ -221,8 +219,7 @@ struct SubjectAccessController: RouteCollection {
         try s.seal(secrets, with: req.cipher)
         s.personToldOn = told!.iso
         try await req.write(s, .update, .subjectAccessRequest, detail: "extended to \(s.extendedDueOn!)")
-        req.flash("Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)", saying: "Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
     }
 
     func search(req: Request) async throws -> Response {
@@ -238,8 +235,7 @@ struct SubjectAccessController: RouteCollection {
         if s.status == .received { s.status = .review }
         let detail = "\(secrets.found.count) records found for a subject access request"
         try await req.write(s, .read, .personSearch, detail: detail)
-        req.flash("\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found", saying: "\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
     }
 
     func review(req: Request) async throws -> Response {
@@ -258,8 +254,7 @@ struct SubjectAccessController: RouteCollection {
         secrets.redact = FormText.trim(form.redact)
         try s.seal(secrets, with: req.cipher)
         try await req.write(s, .update, .subjectAccessRequest, detail: "bundle reviewed: \(included.count) included")
-        req.flash("Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found", saying: "Review saved: \(included.count) \(included.count == 1 ? "record" : "records") in the copy.")
     }
 
     static func lineKey(_ recordID: String, _ index: Int) -> String { "\(recordID)#\(index)" }
@@ -344,7 +339,6 @@ struct SubjectAccessController: RouteCollection {
         s.sentOn = day.iso
         s.status = .sent
         try await req.write(s, .update, .subjectAccessRequest, detail: "sent on \(day.iso)")
-        req.flash("Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)")
+        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)", saying: "Recorded as sent on \(day.long)\(day.iso > s.effectiveDue ? ", after the deadline" : "").")
     }
 }

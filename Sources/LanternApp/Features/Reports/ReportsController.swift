@@ -101,8 +101,7 @@ struct ReportsController: RouteCollection {
         snapshot.createdBy = req.currentUser?.id
         snapshot.content = try JSONEncoder().encode(report)
         try await req.write(snapshot, .create, .reportSnapshot, detail: period.label)
-        req.flash("Snapshot saved. It keeps these figures even if cases change later.")
-        return req.redirect(to: "/reports/snapshots/\(snapshot.id!.uuidString)")
+        return req.redirect(to: "/reports/snapshots/\(snapshot.id!.uuidString)", saying: "Snapshot saved. It keeps these figures even if cases change later.")
     }
 
     func showSnapshot(req: Request) async throws -> Response {

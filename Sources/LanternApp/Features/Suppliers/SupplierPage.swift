@@ -186,8 +186,7 @@ struct SupplierPage: RouteCollection {
         supplier.sqAnsweredOn = req.today.iso
         if let url = supplier.sqStatementURL, supplier.statementURL == nil { supplier.statementURL = url }
         try await req.write(supplier, .update, .supplier, detail: "selection questionnaire section 7")
-        req.flash("Selection Questionnaire answers saved.")
-        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#questionnaire")
+        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#questionnaire", saying: "Selection Questionnaire answers saved.")
     }
 
     // MARK: Declaration
@@ -226,8 +225,7 @@ struct SupplierPage: RouteCollection {
         supplier.declarationSignedRole = role
         supplier.declarationSignedOn = day.iso
         try await req.write(supplier, .update, .supplier, detail: "declaration")
-        req.flash("Declaration recorded.")
-        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#declaration")
+        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#declaration", saying: "Declaration recorded.")
     }
 
     // MARK: Statement
@@ -250,8 +248,7 @@ struct SupplierPage: RouteCollection {
             supplier.statementPeriodEnd = report.facts.periodEnd.flatMap(Day.init(parsing:))?.iso
             supplier.statementGaps = record.criteriaCount - record.metCount
             try await req.write(supplier, .update, .supplier, detail: "statement checked")
-            req.flash("Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
-            return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement")
+            return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement", saying: "Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
         }
     }
 
@@ -283,8 +280,7 @@ struct SupplierPage: RouteCollection {
         guard typed.errors.isEmpty else { return try await refuse(req, supplier, typed) }
         let contact = SupplierContact(supplierID: supplier.id!, name: name, role: role, email: email, phone: phone)
         try await req.write(contact, .create, .supplierContact)
-        req.flash("Contact \(name) added.")
-        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
+        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts", saying: "Contact \(name) added.")
     }
 
     func removeContact(req: Request) async throws -> Response {
@@ -296,8 +292,7 @@ struct SupplierPage: RouteCollection {
             try await contact.delete(on: db)
             try await req.audit(.delete, .supplierContact, id: id.uuidString, on: db)
         }
-        req.flash("Contact \(contact.name) removed.")
-        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts")
+        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#contacts", saying: "Contact \(contact.name) removed.")
     }
 }
 

@@ -4,17 +4,9 @@ import LanternCore
 import Vapor
 
 /// The supplier register: a filtered list with CSV export, and adding and changing suppliers.
-struct SuppliersController: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let view = routes.requiring(.viewSuppliers).grouped("suppliers")
-        view.get(use: list)
-        view.get("export.csv", use: export)
-        let edit = routes.requiring(.editSuppliers).grouped("suppliers")
-        edit.get("new", use: newForm)
-        edit.post(use: create)
-        edit.get(":supplierID", "edit", use: editForm)
-        edit.post(":supplierID", use: update)
-    }
+struct SuppliersController: Register {
+    static let path = "suppliers", idParameter = "supplierID"
+    static let viewPermission = Permission.viewSuppliers, editPermission = Permission.editSuppliers
 
     // MARK: List
 
@@ -81,11 +73,8 @@ struct SuppliersController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let filters = Filters(req)
         let today = req.today
-        let total = try await Self.filtered(filters, today: today, on: req.db).countRows()
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total,
-                                    path: "/suppliers", query: filters.pairs)
-        let suppliers = try await Self.filtered(filters, today: today, on: req.db).sort(\.$nameKey)
-            .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        let (pagination, suppliers) = try await Self.page(req, filters: filters.pairs, count: Self.filtered(filters, today: today, on: req.db),
+                                                          rows: Self.filtered(filters, today: today, on: req.db).sort(\.$nameKey))
         let rows = suppliers.map { supplier in
             let standing = supplier.statementStanding(today: today)
             return Row(id: supplier.id!.uuidString, name: supplier.name, companyNumber: supplier.companyNumber ?? "",
@@ -96,7 +85,7 @@ struct SuppliersController: RouteCollection {
             filters: filters,
             sectors: Sector.allCases.sorted { $0.label < $1.label }.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.sector) },
             standings: Supplier.StatementStanding.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == filters.standing) },
-            rows: rows, pagination: pagination, exportLink: "/suppliers/export.csv" + Pagination.queryString(filters.pairs),
+            rows: rows, pagination: pagination, exportLink: Self.exportLink(filters.pairs),
             canEdit: req.currentUser?.can(.editSuppliers) ?? false)
         return try await req.render("Suppliers/list", view, title: "Suppliers")
     }
@@ -222,8 +211,7 @@ struct SuppliersController: RouteCollection {
                                         title: "Add a supplier", status: .unprocessableEntity)
         }
         try await req.write(supplier, .create, .supplier)
-        req.flash("\(supplier.name) added to the register.")
-        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)")
+        return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)", saying: "\(supplier.name) added to the register.")
     }
 
     func editForm(req: Request) async throws -> Response {
@@ -244,7 +232,6 @@ struct SuppliersController: RouteCollection {
                                         title: "Change supplier", status: .unprocessableEntity)
         }
         try await req.write(supplier, .update, .supplier, id: id)
-        req.flash("Changes to \(supplier.name) saved.")
-        return req.redirect(to: "/suppliers/\(id)")
+        return req.redirect(to: "/suppliers/\(id)", saying: "Changes to \(supplier.name) saved.")
     }
 }

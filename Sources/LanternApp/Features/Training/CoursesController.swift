@@ -79,8 +79,7 @@ struct CoursesController: RouteCollection {
         course.newStarterDays = days
         course.createdAt = req.lantern.now()
         try await req.write(course, .create, .trainingCourse, detail: name)
-        req.flash("Course \(name) added. Now say who must take it.")
-        return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)")
+        return req.redirect(to: "/training/courses#course-\(course.id!.uuidString)", saying: "Course \(name) added. Now say who must take it.")
     }
 
     struct RequirementForm: Content {
@@ -107,8 +106,7 @@ struct CoursesController: RouteCollection {
         requirement.directorate = form.directorate.isEmpty ? nil : form.directorate
         requirement.createdAt = req.lantern.now()
         try await req.write(requirement, .create, .trainingRequirement, detail: "\(course.name): \(requirement.rule.description)")
-        req.flash("\(course.name) is now required for \(requirement.rule.description).")
-        return req.redirect(to: "/training/courses#course-\(id.uuidString)")
+        return req.redirect(to: "/training/courses#course-\(id.uuidString)", saying: "\(course.name) is now required for \(requirement.rule.description).")
     }
 
     func removeRequirement(req: Request) async throws -> Response {
@@ -120,7 +118,6 @@ struct CoursesController: RouteCollection {
             try await requirement.delete(on: db)
             try await req.audit(.delete, .trainingRequirement, id: id.uuidString, detail: requirement.rule.description, on: db)
         }
-        req.flash("Requirement removed.")
-        return req.redirect(to: "/training/courses#course-\(courseID.uuidString)")
+        return req.redirect(to: "/training/courses#course-\(courseID.uuidString)", saying: "Requirement removed.")
     }
 }

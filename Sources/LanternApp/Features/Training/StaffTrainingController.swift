@@ -67,8 +67,7 @@ struct StaffTrainingController: RouteCollection {
         let person = StaffMember()
         TrainingImportController.apply(row, to: person, now: req.lantern.now())
         try await req.write(person, .create, .staffMember)
-        req.flash("\(person.name) added to the staff list.")
-        return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
+        return req.redirect(to: "/training/staff/\(person.id!.uuidString)", saying: "\(person.name) added to the staff list.")
     }
 
     /// "name is empty" → "Enter the name": messages for a form rather than a file.
@@ -147,8 +146,7 @@ struct StaffTrainingController: RouteCollection {
         completion.recordedBy = req.currentUser?.id
         completion.recordedAt = req.lantern.now()
         try await req.write(completion, .create, .trainingCompletion, detail: "\(course.name) on \(day.iso)")
-        req.flash("\(course.name) recorded as completed on \(day.long).")
-        return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
+        return req.redirect(to: "/training/staff/\(person.id!.uuidString)", saying: "\(course.name) recorded as completed on \(day.long).")
     }
 
     struct LeaverForm: Content {
@@ -166,7 +164,6 @@ struct StaffTrainingController: RouteCollection {
         person.leftOn = day.iso
         person.updatedAt = req.lantern.now()
         try await req.write(person, .update, .staffMember, detail: "left on \(day.iso)")
-        req.flash("\(person.name) leaves on \(day.long); their training no longer counts after that day.")
-        return req.redirect(to: "/training/staff/\(person.id!.uuidString)")
+        return req.redirect(to: "/training/staff/\(person.id!.uuidString)", saying: "\(person.name) leaves on \(day.long); their training no longer counts after that day.")
     }
 }

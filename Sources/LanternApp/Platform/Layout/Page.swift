@@ -58,6 +58,12 @@ extension Request {
     func flash(_ message: String) {
         session.data["flash"] = message
     }
+
+    /// After a change: to the page that shows it, with a line saying what was done.
+    func redirect(to path: String, saying message: String) -> Response {
+        flash(message)
+        return redirect(to: path)
+    }
 }
 
 /// An empty content value for views that need only the frame.

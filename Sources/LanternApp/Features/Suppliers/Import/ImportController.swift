@@ -216,8 +216,7 @@ struct ImportController: RouteCollection {
             outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, now: req.lantern.now(), on: req.db,
                                                        finally: finish)
         }
-        req.flash("Imported \(batch.filename): \(outcome).")
-        return req.redirect(to: "/\(kind.rawValue)")
+        return req.redirect(to: "/\(kind.rawValue)", saying: "Imported \(batch.filename): \(outcome).")
     }
 
     func discard(req: Request) async throws -> Response {
@@ -226,7 +225,6 @@ struct ImportController: RouteCollection {
         batch.status = "discarded"
         batch.data = nil
         try await req.write(batch, .delete, .importBatch, detail: "discarded without importing")
-        req.flash("Import of \(batch.filename) discarded. Nothing was imported.")
-        return req.redirect(to: "/\(kind.rawValue)")
+        return req.redirect(to: "/\(kind.rawValue)", saying: "Import of \(batch.filename) discarded. Nothing was imported.")
     }
 }

@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import LanternCore
+import Vapor
+
+/// What every register has (suppliers, contracts): a filtered list and its CSV export for
+/// those who may view it, and adding and changing a record for those who may edit it. A
+/// register declares its path and permissions; the routes are laid out once, here.
+protocol Register: RouteCollection {
+    /// "suppliers": the list is at `/suppliers`, a record at `/suppliers/:<idParameter>`.
+    static var path: String { get }
+    static var idParameter: String { get }
+    static var viewPermission: Permission { get }
+    static var editPermission: Permission { get }
+
+    func list(req: Request) async throws -> Response
+    func export(req: Request) async throws -> Response
+    func newForm(req: Request) async throws -> Response
+    func create(req: Request) async throws -> Response
+    func editForm(req: Request) async throws -> Response
+    func update(req: Request) async throws -> Response
+}
+
+extension Register {
+    func boot(routes: any RoutesBuilder) throws {
+        let view = routes.requiring(Self.viewPermission).grouped(PathComponent(stringLiteral: Self.path))
+        view.get(use: list)
+        view.get("export.csv", use: export)
+        let edit = routes.requiring(Self.editPermission).grouped(PathComponent(stringLiteral: Self.path))
+        edit.get("new", use: newForm)
+        edit.post(use: create)
+        edit.get(PathComponent(stringLiteral: ":" + Self.idParameter), "edit", use: editForm)
+        edit.post(PathComponent(stringLiteral: ":" + Self.idParameter), use: update)
+    }
+
+    /// The page of a filtered list the request asks for: `count` counts what the filters keep,
+    /// `rows` lists them in order, and the page links keep the filters.
+    static func page<M: Model>(_ req: Request, filters: [(String, String)], count: QueryBuilder<M>, rows: QueryBuilder<M>) async throws -> (Pagination, [M]) {
+        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: try await count.countRows(),
+                                    path: "/" + path, query: filters)
+        return (pagination, try await rows.range(pagination.offset..<(pagination.offset + Pagination.perPage)).all())
+    }
+
+    /// The list's export link, with the same filters.
+    static func exportLink(_ filters: [(String, String)]) -> String { "/\(path)/export.csv" + Pagination.queryString(filters) }
+}
