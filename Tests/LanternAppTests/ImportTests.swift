@@ -84,7 +84,7 @@ struct ImportPageTests {
             #expect(refused.status == .payloadTooLarge)
             #expect(refused.body.string.contains("This form accepts up to"))
             #expect(try await Supplier.query(on: env.db).count() == before)
-            #expect(try await ImportBatch.query(on: env.db).filter(\.$status == "imported").count() == 0)
+            #expect(try await ImportBatch.query(on: env.db).filter(\.$status == .imported).count() == 0)
         }
     }
 
@@ -134,7 +134,7 @@ struct ImportPageTests {
             env.clock.advance(by: 25 * 3600)
             try await Housekeeping.runOnce(env.app)
             let batch = try await env.record(ImportBatch.self, at: uploaded.location)
-            #expect(batch.status == "expired" && batch.data == nil)
+            #expect(batch.status == .expired && batch.data == nil)
             try await browser.signIn(as: .procurementOfficer)  // the session itself ended long ago
             #expect(try await browser.get(uploaded.location!).body.string.contains("This file was expired."))
             #expect(try await browser.post(uploaded.location! + "/confirm", [:]).status == .conflict)

@@ -35,7 +35,7 @@ struct ImportBatchingTests {
             #expect(try await browser.post(batchPath + "/confirm", [:]).status == .internalServerError)
             #expect(try await Supplier.query(on: env.db).count() == before, "suppliers were kept without the import's audit row")
             let batch = try await env.record(ImportBatch.self, at: batchPath)
-            #expect(batch.status == "pending")
+            #expect(batch.status == .pending)
         }
     }
 

@@ -12,7 +12,7 @@ final class CaseAction: SealedModel, @unchecked Sendable {
     @Parent(key: "case_id") var safeguardingCase: SafeguardingCase
     @Field(key: "kind") var kind: String
     @Field(key: "sent_on") var sentOn: String
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: CaseActionStatus
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
@@ -31,4 +31,9 @@ final class CaseAction: SealedModel, @unchecked Sendable {
         ("partner_agency", "Partner agency involved"), ("other", "Other"),
     ]
     init() { wrappedKey = Data(); sealed = Data() }
+}
+
+/// Where a local action (a referral, a report to the police) has reached. Stored as its raw text.
+enum CaseActionStatus: String, Codable, CaseIterable, Sendable {
+    case sent, accepted, declined, closed
 }

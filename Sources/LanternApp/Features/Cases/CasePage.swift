@@ -214,7 +214,7 @@ struct CasePage: RouteCollection {
             actions: try actions.map { a in
                 let secrets = try a.open(with: cipher)
                 return Row(id: a.id!.uuidString, cells: [Self.label(CaseAction.kinds, a.kind), secrets.recipient, Day(parsing: a.sentOn)?.long ?? a.sentOn,
-                                                          secrets.theirReference, a.status, secrets.outcome])
+                                                          secrets.theirReference, a.status.rawValue, secrets.outcome])
             },
             tasks: try tasks.map { t in
                 let due = Day(parsing: t.dueOn)

@@ -257,7 +257,7 @@ struct CaseRecordsController: RouteCollection {
         if recipient.isEmpty { typed.errors.add("recipient", "Enter who it was sent to (the team or agency)") }
         if recipient.count > 200 || reference.count > 100 || outcome.count > 2000 { typed.errors.add("recipient", "Keep the recipient to 200 characters, the reference to 100 and the outcome to 2000") }
         let day = Self.day(sent, "sent_on", "date it was made", into: &typed, notFuture: req.today)
-        let status = ["sent", "accepted", "declined", "closed"].contains(form.status) ? form.status : "sent"
+        let status = CaseActionStatus(rawValue: form.status) ?? .sent
         if case let kind = form.kind, let purpose = ConsentRules.purpose(forAction: kind) {
             let latest = try await CaseConsent.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).filter(\.$purpose == purpose)
                 .sort(\.$recordedAt, .descending).first()

@@ -62,7 +62,7 @@ extension Administration {
     private static func finish(_ app: Application, _ batch: ImportBatch, kind: ImportKind, _ rows: Int, _ newCount: Int, _ encoding: CSVFile.Encoding,
                                _ ignored: [String], _ text: (rejected: [String], duplicates: [String]), _ outcome: ImportOutcome?) async throws -> ImportReport {
         if let outcome {
-            batch.status = "imported"
+            batch.status = .imported
             batch.summary = outcome.description
             batch.data = nil
             try await batch.save(on: app.db)

@@ -16,7 +16,7 @@ final class ImportBatch: Model, @unchecked Sendable {
     @Field(key: "filename") var filename: String
     @OptionalField(key: "data") var data: Data?
     /// `pending`, `imported` or `discarded`.
-    @Field(key: "status") var status: String
+    @Field(key: "status") var status: ImportBatchStatus
     @OptionalField(key: "summary") var summary: String?
     @OptionalField(key: "created_by") var createdBy: UUID?
     @Field(key: "created_at") var createdAt: Date
@@ -27,7 +27,7 @@ final class ImportBatch: Model, @unchecked Sendable {
         self.kind = kind.rawValue
         self.filename = filename
         self.data = data
-        self.status = "pending"
+        self.status = .pending
         self.createdBy = createdBy
         self.createdAt = at
     }
@@ -54,4 +54,10 @@ struct CreateImportBatches: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(ImportBatch.schema).delete()
     }
+}
+
+/// Where an uploaded import file has reached: waiting for confirmation, imported, discarded,
+/// or expired unconfirmed (its rows then dropped). Stored as its raw text.
+enum ImportBatchStatus: String, Codable, CaseIterable, Sendable {
+    case pending, imported, discarded, expired
 }

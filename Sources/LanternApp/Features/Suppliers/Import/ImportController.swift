@@ -155,8 +155,8 @@ struct ImportController: RouteCollection {
     func preview(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
         let noun = kind.rawValue
-        guard batch.status == "pending", let data = batch.data else {
-            let view = PreviewView(id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status,
+        guard batch.status == .pending, let data = batch.data else {
+            let view = PreviewView(id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status.rawValue,
                                    summary: batch.summary ?? "", encoding: "", rows: 0, newCount: 0, duplicateCount: 0, duplicates: [],
                                    rejectedCount: 0, rejected: [], moreRejected: 0, ignoredColumns: "", canImport: false, pending: false)
             return try await req.render("Suppliers/import-preview", view, title: "Import of \(batch.filename)")
@@ -168,7 +168,7 @@ struct ImportController: RouteCollection {
             throw LanternError(.unprocessableEntity, "\(batch.filename) could not be read: \(problem.description)")
         }
         let view = PreviewView(
-            id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status, summary: "",
+            id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status.rawValue, summary: "",
             encoding: summary.encoding.rawValue, rows: summary.rows, newCount: summary.newCount,
             duplicateCount: summary.duplicates.count, duplicates: Array(summary.duplicates.prefix(Self.shownRejections)),
             rejectedCount: summary.rejected.count,
@@ -190,14 +190,14 @@ struct ImportController: RouteCollection {
 
     func confirm(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
-        guard batch.status == "pending", let data = batch.data else {
+        guard batch.status == .pending, let data = batch.data else {
             throw LanternError(.conflict, "This import has already been \(batch.status). Upload the file again to import it again.")
         }
         let merge = try req.form(ConfirmForm.self).duplicates == "merge"
         let entity: AuditEntity = kind == .suppliers ? .supplier : .contract
         // The batch is marked imported, and audited, in the last transaction of the import.
         let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
-            batch.status = "imported"
+            batch.status = .imported
             batch.summary = outcome.description
             batch.data = nil
             try await batch.save(on: db)
@@ -221,8 +221,8 @@ struct ImportController: RouteCollection {
 
     func discard(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
-        guard batch.status == "pending" else { return req.redirect(to: "/\(kind.rawValue)") }
-        batch.status = "discarded"
+        guard batch.status == .pending else { return req.redirect(to: "/\(kind.rawValue)") }
+        batch.status = .discarded
         batch.data = nil
         try await req.write(batch, .delete, .importBatch, detail: "discarded without importing")
         return req.redirect(to: "/\(kind.rawValue)", saying: "Import of \(batch.filename) discarded. Nothing was imported.")
