@@ -233,11 +233,7 @@ struct EvidenceUpload: Sendable {
             if tail.count > EvidenceKind.sniffedBytes { tail.removeFirst(tail.count - EvidenceKind.sniffedBytes) }
             // Past the largest file allowed, the rest is counted and dropped.
             guard let record, size <= EvidenceKind.maximumBytes else { return }
-            if record.id == nil {
-                let filename = String((name as NSString).lastPathComponent.prefix(200))
-                try record.seal(.init(filename: filename, description: ""), with: req.cipher)
-                try await req.db.writeTransaction { db in try await record.create(on: db) }
-            }
+            try await create(record)
             pending.writeBuffer(&bytes)
             while pending.readableBytes > EvidenceStore.chunkSize {
                 let piece = pending.readSlice(length: EvidenceStore.chunkSize)!
@@ -252,16 +248,20 @@ struct EvidenceUpload: Sendable {
                 if case .failure(let refusal) = sniffed { return Staged(recordID: nil, name: name, kind: nil, refusal: "\(refusal)") }
                 return Staged(recordID: nil, name: name, kind: nil, refusal: nil)
             }
-            if record.id == nil {
-                try record.seal(.init(filename: name, description: ""), with: req.cipher)
-                try await req.db.writeTransaction { db in try await record.create(on: db) }
-            }
+            try await create(record)
             try await write(pending, last: true)
             record.kind = kind
             record.size = size
             let finished = record
             try await req.db.writeTransaction { db in try await finished.save(on: db) }
             return Staged(recordID: record.id, name: name, kind: kind, refusal: nil)
+        }
+
+        /// The staged record, written once its first bytes arrive (or, for an empty file, at its end).
+        private func create(_ record: EvidenceFile) async throws {
+            guard record.id == nil else { return }
+            try record.seal(.init(filename: name, description: ""), with: req.cipher)
+            try await req.db.writeTransaction { db in try await record.create(on: db) }
         }
 
         private func write(_ bytes: ByteBuffer, last: Bool) async throws {
