@@ -41,14 +41,17 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     app.middleware.use(ProcurementChangeMiddleware())
 
     try await DatabaseSetup.prepare(app, configuration.database)
-    try await app.autoMigrate()
+    try await DatabaseSetup.migrateOnce(app)
     try await KeyRing.load(app)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
+    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob()])
     try routes(app)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)
+        app.jobs.start(app)
+        app.lifecycle.use(JobRunnerLifecycle())
     }
 }
 
@@ -62,6 +65,9 @@ enum PersonalDataTables {
 }
 
 enum LanternMigrations {
+    /// Every migration's name, for the readiness check.
+    static func names(cipher: FieldCipher) -> [String] { all(cipher: cipher, evidenceDirectory: "").map(\.name) }
+
     /// In the order they run. Those that move clear text into sealed storage need the cipher.
     static func all(cipher: FieldCipher, evidenceDirectory: String) -> [any Migration] { [
         CreateOrganisation(),
@@ -92,5 +98,7 @@ enum LanternMigrations {
         SealConsentWithdrawals(cipher: cipher),
         CreateAuditArchives(),
         MoveEvidenceIntoDatabase(cipher: cipher, directory: evidenceDirectory),
+        CreateLimitEvents(),
+        CreateJobs(),
     ] }
 }

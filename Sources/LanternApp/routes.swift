@@ -43,4 +43,5 @@ func routes(_ app: Application) throws {
     try site.register(collection: PrivacyRequestsController())
     try site.register(collection: DisclosuresController())
     try site.register(collection: RetentionController())
+    try site.register(collection: JobsController())
 }

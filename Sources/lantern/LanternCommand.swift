@@ -10,7 +10,7 @@ struct LanternCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lantern",
         abstract: "Lantern: modern slavery compliance and safeguarding for UK public bodies.",
-        subcommands: [Demo.self, Serve.self, Migrate.self, Users.self, Import.self, Audit.self, Keys.self, Purge.self, StatementModel.self, CheckStatement.self]
+        subcommands: [Demo.self, Serve.self, Migrate.self, BackupCommand.self, RestoreCommand.self, Users.self, Import.self, Audit.self, Keys.self, Purge.self, StatementModel.self, CheckStatement.self]
     )
 }
 
@@ -70,6 +70,14 @@ struct StorageOptions: ParsableArguments {
             configuration.trustedProxies = Set((ProcessInfo.processInfo.environment["LANTERN_TRUSTED_PROXIES"] ?? "")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             configuration.metricsToken = ProcessInfo.processInfo.environment["LANTERN_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            if let hour = ProcessInfo.processInfo.environment["LANTERN_DAILY_HOUR"].flatMap(Int.init) {
+                guard (0...23).contains(hour) else { throw CommandFailure("LANTERN_DAILY_HOUR must be an hour from 0 to 23, not \(hour).") }
+                configuration.dailyHour = hour
+            }
+            if let seconds = ProcessInfo.processInfo.environment["LANTERN_HOUSEKEEPING_SECONDS"].flatMap(Int.init) {
+                guard seconds >= 1 else { throw CommandFailure("LANTERN_HOUSEKEEPING_SECONDS must be 1 or more, not \(seconds).") }
+                configuration.housekeepingInterval = seconds
+            }
             return configuration
         } catch let problem as ConfigurationProblem {
             throw CommandFailure(problem.description)

@@ -12,6 +12,17 @@ struct ImportPageTests {
         return try await browser.postFile("/\(kind)/import", fields: [:], fileField: "file", filename: name, contents: contents)
     }
 
+    /// Confirms a previewed import, runs the job it queues, and returns the job's page.
+    static func confirm(_ browser: Browser, _ env: TestEnvironment, _ batchPath: String, _ form: [String: String] = [:],
+                        sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let queued = try await browser.post(batchPath + "/confirm", form)
+        #expect(queued.status == .seeOther, sourceLocation: sourceLocation)
+        let jobPath = try #require(queued.location, sourceLocation: sourceLocation)
+        #expect(jobPath.hasPrefix("/jobs/"), sourceLocation: sourceLocation)
+        try await env.runJobs()
+        return try await browser.get(jobPath).body.string
+    }
+
     @Test(arguments: TestDatabase.available)
     func badRowsAreListedByLineAndNothingIsImported(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
@@ -30,8 +41,8 @@ struct ImportPageTests {
             #expect(preview.contains("Line 3: name is empty"))
             #expect(preview.contains("Line 4: sector &#39;Astrology&#39;") || preview.contains("Line 4: sector 'Astrology'"))
             #expect(!preview.contains("/confirm\""))
-            let forced = try await browser.post(uploaded.location! + "/confirm", [:])
-            #expect(forced.status == .seeOther)
+            let forced = try await Self.confirm(browser, env, uploaded.location!)
+            #expect(forced.contains("It did not finish") && forced.contains("nothing was imported"))
             #expect(try await Supplier.query(on: env.db).count() == before)
             let rejected = try await browser.get(uploaded.location! + "/rejected.csv").body.string
             #expect(rejected.hasPrefix("line,reason\r\n3,Line 3: name is empty"))
@@ -103,14 +114,14 @@ struct ImportPageTests {
             let preview = try await browser.get(first.location!).body.string
             #expect(preview.contains("Rows that match records already here"))
             #expect(preview.contains("Import the file (1 new suppliers)"))
-            #expect(try await browser.post(first.location! + "/confirm", ["duplicates": "skip"]).status == .seeOther)
+            #expect(try await Self.confirm(browser, env, first.location!, ["duplicates": "skip"]).contains("Imported s.csv: 1 added"))
             #expect(try await Supplier.query(on: env.db).filter(\.$nameKey == OrganisationName.key("Ashby Laundry Ltd")).count() == 1)
             let brightway = try await SuppliersTests.supplier(named: "Brightway Facilities Services Ltd", in: env)
             #expect(brightway.sectorList == [.cleaningSecurity])
             #expect(try await browser.post(first.location! + "/confirm", [:]).status == .conflict)
 
             let second = try await Self.upload(browser, "suppliers", "s.csv", csv)
-            #expect(try await browser.post(second.location! + "/confirm", ["duplicates": "merge"]).status == .seeOther)
+            _ = try await Self.confirm(browser, env, second.location!, ["duplicates": "merge"])
             let merged = try await SuppliersTests.supplier(named: "Brightway Facilities Services Ltd", in: env)
             #expect(merged.sectorList == [.cleaningSecurity, .construction])
             #expect(merged.operationCountries == ["United Kingdom", "Spain"])
@@ -119,7 +130,7 @@ struct ImportPageTests {
             #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 2)
 
             let contracts = try await Self.upload(browser, "contracts", "c.csv", Data("title,supplier,value,business_critical\nLinen hire,07000001,\"£30,000\",yes\n".utf8))
-            #expect(try await browser.post(contracts.location! + "/confirm", [:]).status == .seeOther)
+            _ = try await Self.confirm(browser, env, contracts.location!)
             let linen = try #require(try await Contract.query(on: env.db).filter(\.$title == "Linen hire").first())
             #expect(linen.statementRequired && linen.businessCritical && linen.needsReview && linen.nextReviewDate != nil)
         }

@@ -54,6 +54,26 @@ struct PlatformTests {
             #expect(response.status == .ok)
             #expect(response.body.string.contains("\"database\":\"reachable\""))
             #expect(response.headers[.setCookie].isEmpty, "health checks create no sessions")
+            #expect(try await env.browser().get("/health/live", accept: "application/json").status == .ok)
+            let ready = try await env.browser().get("/health/ready", accept: "application/json")
+            #expect(ready.status == .ok && ready.body.string.contains("\"status\":\"ready\""))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anInstanceIsNotReadyWhileAMigrationIsMissingOrItIsStopping(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let latest = try #require(LanternMigrations.names(cipher: env.app.lantern.cipher).last)
+            try await env.sql.raw("DELETE FROM _fluent_migrations WHERE name = \(bind: latest)").run()
+            let behind = try await env.browser().get("/health/ready", accept: "application/json")
+            #expect(behind.status == .serviceUnavailable)
+            #expect(behind.body.string.contains("migrations pending") && behind.body.string.contains(latest))
+            #expect(try await env.browser().get("/health/live", accept: "application/json").status == .ok)
+            try await env.sql.raw("INSERT INTO _fluent_migrations (id, name, batch, created_at, updated_at) VALUES (\(bind: UUID()), \(bind: latest), 1, NULL, NULL)").run()
+            #expect(try await env.browser().get("/health/ready", accept: "application/json").status == .ok)
+            await env.app.jobs.stop()
+            let stopping = try await env.browser().get("/health/ready", accept: "application/json")
+            #expect(stopping.status == .serviceUnavailable && stopping.body.string.contains("stopping"))
         }
     }
 

@@ -105,9 +105,6 @@ struct ProofOfWorkTests {
         }
         #expect(challenge == String(repeating: "07", count: 16))
         #expect(expires == now.addingTimeInterval(ProofOfWork.lifetime))
-        let spent = SpentOnce()
-        #expect(spent.spend(challenge, until: expires, now: now))
-        #expect(!spent.spend(challenge, until: expires, now: now.addingTimeInterval(1)))
     }
 
     @Test func forgedExpiredUnsolvedAndMissingAreToldApart() throws {

@@ -7,11 +7,13 @@ import Vapor
 /// Work done on a timer while serving: clearing sessions that can no longer be used,
 /// sign-in failures older than the throttle window, import files left unconfirmed for a day,
 /// evidence staged by an upload that never finished,
-/// and once a day the retention purge and a record of the audit log's head.
+/// limit counters past their window, and once a day the retention purge (as a job) and a record
+/// of the audit log's head.
 enum Housekeeping {
     static func schedule(on app: Application) {
         let eventLoop = app.eventLoopGroup.next()
-        eventLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .minutes(15)) { _ in
+        let seconds = Int64(app.lantern.configuration.housekeepingInterval)
+        eventLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(min(5, seconds)), delay: .seconds(seconds)) { _ in
             eventLoop.makeFutureWithTask {
                 try await runOnce(app)
             }
@@ -26,6 +28,7 @@ enum Housekeeping {
         let cutoff = services.configuration.signInThrottle.windowStart(now: now)
         let failures = try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).count()
         try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).delete()
+        try await SharedLimits.deleteExpired(on: app.db, now: now)
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400))
@@ -34,17 +37,10 @@ enum Housekeeping {
         try await app.db.writeTransaction { db in
             try await EvidenceFile.query(on: db).filter(\.$ownerType == .staged).filter(\.$uploadedAt < now.addingTimeInterval(-3_600)).delete()
         }
-        // The retention purge, once a day in the quiet hour after 2 a.m. UK time, not at start-up:
-        // a restart in working hours must not set a full pass over the tables against users' pages.
-        let today = Day(now)
-        if Calendar.ukCivil.component(.hour, from: now) == RetentionPurge.dailyHour, services.lastPurge.withLockedValue({ $0 }) != today {
-            let report = try await RetentionPurge.run(app, today: today, dryRun: false)
-            // SQLite plans the statistics' grouped counts from its table statistics: refresh
-            // them as the data grows (PostgreSQL's autovacuum does this itself).
-            if DatabaseSetup.isSQLite(app.db), let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA optimize").run() }
-            services.lastPurge.withLockedValue { $0 = today }
-            if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
-        }
+        // The day's scheduled work (the retention purge) is queued once across all instances,
+        // from the quiet hour after 2 a.m. UK time: a restart in working hours does not set a
+        // second full pass over the tables against users' pages.
+        try await DailySchedule.queueIfDue(app, now: now)
         // The audit log's head, once a day, outside the database (a log line and the heads file).
         try await AuditHeads.recordIfDue(app)
         if sessions + failures + stale > 0 {

@@ -40,6 +40,24 @@ struct TestEnvironment {
     let app: Application
     let clock: TestClock
     let database: TestDatabase
+    let configuration: LanternConfiguration
+
+    /// Another instance of Lantern on the same database, as a second server behind a load
+    /// balancer would be. The database must be one both can reach (PostgreSQL, or a SQLite
+    /// file). The caller shuts it down.
+    func secondInstance() async throws -> Application {
+        let other = try await Application.make(.testing)
+        do {
+            try await configure(other, configuration)
+        } catch {
+            try? await other.asyncShutdown()
+            throw error
+        }
+        return other
+    }
+
+    /// Runs every job waiting, as an instance's job runner would.
+    func runJobs() async throws { try await app.jobs.drain(app) }
 
     func browser() throws -> Browser { Browser(tester: try app.testing()) }
     var db: any Database { app.db }
@@ -94,7 +112,7 @@ func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingA
     let app = try await Application.make(.testing)
     do {
         try await configure(app, configuration)
-        try await body(TestEnvironment(app: app, clock: clock, database: database))
+        try await body(TestEnvironment(app: app, clock: clock, database: database, configuration: configuration))
     } catch {
         await cleanUp(app, database, schema)
         throw error

@@ -72,27 +72,28 @@ struct PublicReportController: RouteCollection {
     }
 
     /// Whether the report carries a solved challenge not used before; spends it if so.
-    static func proven(_ req: Request, _ form: ConcernIntake.Form, now: Date) -> Bool {
+    static func proven(_ req: Request, _ form: ConcernIntake.Form, now: Date) async throws -> Bool {
         guard case .solved(let challenge, let expires) = ProofOfWork.check(token: form.pow_token, solution: form.pow_solution,
                                                                            key: req.lookupKeys.proofOfWorkKey, now: now) else { return false }
-        return req.lantern.publicLimits.spentChallenges.spend(challenge, until: expires, now: now)
+        return try await SharedLimits.spend(bucket: req.lantern.publicLimits.spentChallenges, token: challenge, until: expires, on: req.db, now: now)
     }
 
     func submit(req: Request) async throws -> Response {
-        let limits = req.lantern.publicLimits, address = req.clientAddress
+        let limits = req.lantern.publicLimits, address = req.clientAddressKey
         // Files are stored only while this sender and the hour's budget have room for a report.
         return try await EvidenceUpload.handle(req, limit: Self.publicUploadLimit, beforeFiles: { upload in
             let form = try upload.decode(ConcernIntake.Form.self), now = req.lantern.now()
             let solved = ProofOfWork.check(token: form.pow_token, solution: form.pow_solution, key: req.lookupKeys.proofOfWorkKey, now: now)
             let budget = if case .solved = solved { limits.reportsOverall } else { limits.reportsWithoutProof }
-            guard limits.reportsPerAddress.retryAfter(address, at: now) == 0, budget.retryAfter("all", at: now) == 0 else { throw Self.tooMany }
+            guard try await SharedLimits.retryAfter(limits.reportsPerAddress, key: address, on: req.db, now: now) == 0,
+                  try await SharedLimits.retryAfter(budget, key: limits.everyone, on: req.db, now: now) == 0 else { throw Self.tooMany }
         }) { upload in try await submit(req, upload) }
     }
 
     private func submit(_ req: Request, _ upload: EvidenceUpload) async throws -> Response {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
-        let address = req.clientAddress
+        let address = req.clientAddressKey
         let form = try upload.decode(ConcernIntake.Form.self)
         let intake = ConcernIntake(form, files: upload, publicForm: true)
         guard intake.errors.isEmpty else {
@@ -102,10 +103,9 @@ struct PublicReportController: RouteCollection {
         // Only reports that will be accepted count against the limits, so a flood of refused or
         // half-filled forms cannot use up the hour for genuine reporters. Reports with a solved
         // proof of work and those without have separate budgets for the hour.
-        let proven = Self.proven(req, form, now: now)
-        guard limits.reportsPerAddress.allow(address, at: now) else { throw Self.tooMany }
-        guard (proven ? limits.reportsOverall : limits.reportsWithoutProof).allow("all", at: now) else {
-            limits.reportsPerAddress.forget(address)
+        let proven = try await Self.proven(req, form, now: now)
+        let budget = proven ? limits.reportsOverall : limits.reportsWithoutProof
+        guard try await SharedLimits.take([(limits.reportsPerAddress, address), (budget, limits.everyone)], on: req.db, now: now) else {
             throw Self.tooMany
         }
         let code = ReceiptCode.generate()
@@ -136,8 +136,10 @@ struct PublicReportController: RouteCollection {
     func followUp(req: Request) async throws -> Response {
         let limits = req.lantern.publicLimits
         let now = req.lantern.now()
-        let address = req.clientAddress
-        let wait = limits.codeFailures.delayRemaining(for: address, at: now)
+        let address = req.clientAddressKey
+        // The try is counted before the code is looked up, so parallel guesses wait their turn.
+        let (wait, _) = try await SharedLimits.admitTry(bucket: limits.codeFailures, key: address, backoff: limits.codeBackoff,
+                                                        keepFor: limits.codeFailureMemory, on: req.db, now: now)
         if wait > 0 {
             var errors = FormErrors()
             errors.add("code", "Too many codes that did not match. Wait \(wait) seconds, then try again")
@@ -153,11 +155,10 @@ struct PublicReportController: RouteCollection {
             errors.add("code", "Enter the 16-digit code you were given, like 1234-5678-9012-3456")
         }
         guard let concern = found else {
-            limits.codeFailures.recordFailure(for: address, at: now)
             try await req.audit(.signInFailed, .receiptCode, outcome: .failure)
             return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: 0), title: "Check on your report", status: .unprocessableEntity)
         }
-        limits.codeFailures.recordSuccess(for: address)
+        try await SharedLimits.succeeded(bucket: limits.codeFailures, key: address, on: req.db)
         req.session.data[Self.reporterKey] = concern.id!.uuidString
         try await req.audit(.signIn, .receiptCode, id: concern.id?.uuidString)
         return req.redirect(to: "/report/messages")
@@ -210,7 +211,7 @@ struct PublicReportController: RouteCollection {
         let concern = try await reporterConcern(req)
         let limits = req.lantern.publicLimits, key = concern.id!.uuidString
         return try await EvidenceUpload.handle(req, limit: Self.publicUploadLimit, beforeFiles: { _ in
-            guard limits.attachmentsPerReport.retryAfter(key, at: req.lantern.now()) == 0 else {
+            guard try await SharedLimits.retryAfter(limits.attachmentsPerReport, key: key, on: req.db, now: req.lantern.now()) == 0 else {
                 throw LanternError(.tooManyRequests, title: "Too many files just now", "Too many files on this report in the last hour. Nothing was saved. Try again later.")
             }
         }) { upload in
@@ -220,10 +221,10 @@ struct PublicReportController: RouteCollection {
             if body.count > ConcernRules.maximumTextLength { errors.add("message", "The message must be \(ConcernRules.maximumTextLength) characters or fewer") }
             let accepted = upload.accepted(into: &errors)
             let now = req.lantern.now()
-            if !accepted.isEmpty && !limits.attachmentsPerReport.allow(key, at: now) {
+            if !accepted.isEmpty, try await !SharedLimits.take([(limits.attachmentsPerReport, key)], on: req.db, now: now) {
                 errors.add("files", "Too many files on this report in the last hour. Try again later")
             }
-            if !limits.messagesPerReport.allow(key, at: now) {
+            if try await !SharedLimits.take([(limits.messagesPerReport, key)], on: req.db, now: now) {
                 errors.add("message", "Too many messages on this report in the last hour. Try again later")
             }
             guard errors.isEmpty else {

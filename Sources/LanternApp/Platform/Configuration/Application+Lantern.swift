@@ -12,8 +12,6 @@ public final class LanternServices: Sendable {
     let publicLimits: PublicLimiters
     /// Large request bodies (files) held in memory at once, across all requests.
     let bodyBudget: BodyBudget
-    /// The day the retention purge last ran while serving.
-    let lastPurge = NIOLockedValueBox<Day?>(nil)
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
@@ -49,24 +47,33 @@ extension Request {
         ClientAddress.resolve(remote: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor],
                               trustedProxies: lantern.configuration.trustedProxies)
     }
+
+    /// The client's address as the shared limits key it: a keyed HMAC, never the address.
+    var clientAddressKey: String { lookupKeys.blindIndex(clientAddress, purpose: "public-limits") }
 }
 
-/// The in-memory counters behind the public reporting limits. Nothing here is written down.
+/// The limits on public reporting, counted in the database so every instance shares them
+/// (`SharedLimits`). Addresses are keyed by an HMAC under the lookup secret, never stored.
 struct PublicLimiters: Sendable {
-    let reportsOverall: RateLimiter
-    let reportsPerAddress: RateLimiter
-    let attachmentsPerReport: RateLimiter
-    let messagesPerReport: RateLimiter
-    let codeFailures = FailureTracker()
+    let reportsOverall: SharedLimit
+    let reportsPerAddress: SharedLimit
+    let attachmentsPerReport: SharedLimit
+    let messagesPerReport: SharedLimit
     /// Reports sent without a solved proof of work (no JavaScript, or a script skipping it).
-    let reportsWithoutProof: RateLimiter
-    let spentChallenges = SpentOnce()
+    let reportsWithoutProof: SharedLimit
+    /// Growing delays after receipt codes that match no report; failures are kept a day.
+    let codeFailures = "receipt-code-failure"
+    let codeBackoff = FailureBackoff()
+    let codeFailureMemory: TimeInterval = 86_400
+    let spentChallenges = "proof-of-work-spent"
+    /// The key every reporter shares for the overall budgets.
+    let everyone = "all"
 
     init(_ limits: PublicReportingLimits) {
-        reportsOverall = RateLimiter(limit: limits.reportsPerHour, per: 3600)
-        reportsWithoutProof = RateLimiter(limit: limits.reportsWithoutProofPerHour, per: 3600)
-        reportsPerAddress = RateLimiter(limit: limits.reportsPerAddressPerHour, per: 3600)
-        attachmentsPerReport = RateLimiter(limit: limits.attachmentsPerReportPerHour, per: 3600)
-        messagesPerReport = RateLimiter(limit: limits.messagesPerReportPerHour, per: 3600)
+        reportsOverall = SharedLimit(bucket: "reports-with-proof", limit: limits.reportsPerHour, window: 3600)
+        reportsWithoutProof = SharedLimit(bucket: "reports-without-proof", limit: limits.reportsWithoutProofPerHour, window: 3600)
+        reportsPerAddress = SharedLimit(bucket: "reports-per-address", limit: limits.reportsPerAddressPerHour, window: 3600)
+        attachmentsPerReport = SharedLimit(bucket: "attachments-per-report", limit: limits.attachmentsPerReportPerHour, window: 3600)
+        messagesPerReport = SharedLimit(bucket: "messages-per-report", limit: limits.messagesPerReportPerHour, window: 3600)
     }
 }

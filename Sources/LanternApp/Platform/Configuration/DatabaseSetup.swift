@@ -86,6 +86,16 @@ enum DatabaseSetup {
         try await sql.raw("CREATE INDEX \(ident: name) ON \(ident: table) USING gin (\(ident: column) public.gin_trgm_ops)").run()
     }
 
+    /// Applies pending migrations, once however many instances start together: on PostgreSQL the
+    /// first to take an advisory lock migrates while the others wait, then find nothing to do.
+    static func migrateOnce(_ app: Application) async throws {
+        guard !isSQLite(app.db) else { return try await app.autoMigrate() }
+        try await app.db.transaction { db in
+            try await (db as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':migrations', 0))").run()
+            try await app.autoMigrate()
+        }
+    }
+
     static func isSQLite(_ db: any Database) -> Bool {
         (db as? any SQLDatabase)?.dialect.name == "sqlite"
     }

@@ -47,6 +47,10 @@ public struct LanternConfiguration: Sendable {
     /// The file the audit log's head is recorded in once a day, outside the database; nil
     /// records only the log line. Beside the data by default.
     public var auditHeadsPath: String?
+    /// The hour (UK time) from which each day's scheduled work (the retention purge) is queued.
+    public var dailyHour = 2
+    /// Seconds between housekeeping passes on each instance.
+    public var housekeepingInterval = 900
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock

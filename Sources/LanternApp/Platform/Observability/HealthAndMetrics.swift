@@ -16,26 +16,41 @@ enum MetricsRegistry {
 
 struct HealthAndMetricsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
+        routes.get("health", use: ready)
+        routes.get("health", "live", use: live)
+        routes.get("health", "ready", use: ready)
         routes.get("metrics", use: metrics)
     }
 
     struct Health: Content {
         let status: String
         let database: String
+        /// Migrations this version has that the database lacks (it has not been migrated yet).
+        var pendingMigrations: [String] = []
     }
 
-    /// 200 when the database answers, 503 otherwise: what a load balancer needs.
-    func health(req: Request) async throws -> Response {
-        var ok = true
+    /// 200 while the process answers at all: a supervisor restarts it otherwise.
+    func live(req: Request) async throws -> Health {
+        Health(status: "live", database: "not checked")
+    }
+
+    /// 200 only when this instance should be sent requests: the database answers, every migration
+    /// this version knows has been applied, and the instance is not shutting down. A load
+    /// balancer stops sending requests on 503.
+    func ready(req: Request) async throws -> Response {
+        var health = Health(status: "ready", database: "reachable")
         do {
-            _ = try await (req.db as! any SQLDatabase).raw("SELECT 1 AS one").all()
+            let sql = req.db as! any SQLDatabase
+            let applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) })
+            health.pendingMigrations = LanternMigrations.names(cipher: req.lantern.cipher).filter { !applied.contains($0) }
+            if !health.pendingMigrations.isEmpty { health = Health(status: "migrations pending", database: "reachable", pendingMigrations: health.pendingMigrations) }
         } catch {
-            ok = false
             req.logger.error("health check: database unreachable")
+            health = Health(status: "unavailable", database: "unreachable")
         }
-        let response = Response(status: ok ? .ok : .serviceUnavailable)
-        try response.content.encode(Health(status: ok ? "ok" : "unavailable", database: ok ? "reachable" : "unreachable"))
+        if req.application.jobs.stopping { health = Health(status: "stopping", database: health.database) }
+        let response = Response(status: health.status == "ready" ? .ok : .serviceUnavailable)
+        try response.content.encode(health)
         return response
     }
 

@@ -9,9 +9,6 @@ import Vapor
 /// Source: the privacy notice ("no longer than is necessary") and `shared/docs/domain/security.md`
 /// §6 (preview before a purge; keep a trace of what went).
 enum RetentionPurge {
-    /// The hour (UK time) in which the serving process runs the daily purge.
-    static let dailyHour = 2
-
     struct Line: Codable, Sendable {
         let type: RetainedRecord
         let label: String

@@ -188,35 +188,18 @@ struct ImportController: RouteCollection {
 
     struct ConfirmForm: Content { var duplicates: String? }
 
+    /// Hands the import to the job queue and shows its progress: writing up to 100,000 rows is
+    /// not held inside a web request.
     func confirm(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
-        guard batch.status == .pending, let data = batch.data else {
+        guard batch.status == .pending, batch.data != nil else {
             throw LanternError(.conflict, "This import has already been \(batch.status). Upload the file again to import it again.")
         }
         let merge = try req.form(ConfirmForm.self).duplicates == "merge"
-        let entity: AuditEntity = kind == .suppliers ? .supplier : .contract
-        // The batch is marked imported, and audited, in the last transaction of the import.
-        let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
-            batch.status = .imported
-            batch.summary = outcome.description
-            batch.data = nil
-            try await batch.save(on: db)
-            try await req.audit(.importData, entity, id: batch.id?.uuidString, detail: "\(batch.filename): \(outcome)", on: db)
-        }
-        let outcome: ImportOutcome
-        switch kind {
-        case .suppliers:
-            let plan = try await SupplierImporter.plan(data, on: req.db)
-            guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
-            outcome = try await SupplierImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, now: req.lantern.now(), on: req.db, finally: finish)
-        case .contracts:
-            let plan = try await ContractImporter.plan(data, on: req.db)
-            guard plan.canImport else { return req.redirect(to: "\(base)/\(batch.id!.uuidString)") }
-            let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
-            outcome = try await ContractImporter.apply(plan, mergeDuplicates: merge, batchID: batch.id, policy: policy, now: req.lantern.now(), on: req.db,
-                                                       finally: finish)
-        }
-        return req.redirect(to: "/\(kind.rawValue)", saying: "Imported \(batch.filename): \(outcome).")
+        let job = try await JobQueue.enqueue(kind: ImportJob(batchKind: kind).kind, subject: batch.id!.uuidString, options: merge ? "merge" : "skip",
+                                             uniqueKey: ImportJob.uniqueKey(batch.id!), owner: req.currentUser?.id, nextPath: "/\(kind.rawValue)",
+                                             on: req.db, now: req.lantern.now())
+        return req.redirect(to: "/jobs/\(job.id!.uuidString)")
     }
 
     func discard(req: Request) async throws -> Response {

@@ -50,6 +50,7 @@ enum SupplierImporter {
     /// `finally` runs in the last transaction, with the outcome: the batch's own record and its
     /// audit row go in with the merges, or the rows already written are undone.
     static func apply(_ plan: ImportPlan<SupplierImportRow>, mergeDuplicates: Bool, batchID: UUID?, now: Date, on db: any Database,
+                      progress: @escaping BulkInsert.Progress = { _, _ in },
                       finally: @escaping @Sendable (any Database, ImportOutcome) async throws -> Void = { _, _ in }) async throws -> ImportOutcome {
         precondition(plan.canImport)
         var outcome = ImportOutcome()
@@ -86,7 +87,7 @@ enum SupplierImporter {
             let targets = Array(existingTargets.values)
             outcome.created = models.count
             let final = outcome
-            try await BulkInsert.inBatches(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+            try await BulkInsert.inBatches(on: db, into: Supplier.schema, columns: columns, rows: models.map { row(for: $0, now: now) }, progress: progress,
                                            then: { db in
                                                for target in targets { try await target.save(on: db) }
                                                try await finally(db, final)
@@ -152,7 +153,7 @@ enum ContractImporter {
     }
 
     static func apply(_ plan: ImportPlan<ContractImportRow>, mergeDuplicates: Bool, batchID: UUID?, policy: ProcurementPolicy,
-                      now: Date, on db: any Database,
+                      now: Date, on db: any Database, progress: @escaping BulkInsert.Progress = { _, _ in },
                       finally: @escaping @Sendable (any Database, ImportOutcome) async throws -> Void = { _, _ in }) async throws -> ImportOutcome {
         precondition(plan.canImport)
         let today = Day(now)
@@ -187,7 +188,7 @@ enum ContractImporter {
             let targets = Array(existingTargets.values)
             outcome.created = models.count
             let final = outcome
-            try await BulkInsert.inBatches(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) },
+            try await BulkInsert.inBatches(on: db, into: Contract.schema, columns: columns, rows: models.map { row(for: $0, now: now) }, progress: progress,
                                            then: { db in
                                                for target in targets { try await target.save(on: db) }
                                                try await finally(db, final)
@@ -236,14 +237,21 @@ enum BulkInsert {
     /// Inserts `rows` in short write transactions, one after another, then runs `then` (merges
     /// into existing records) in one more. If any step fails, `undo` removes what the earlier
     /// ones inserted (the rows carry their import batch), so the import is still all or nothing.
+    /// Told the rows written so far and the total after each transaction; it may throw to stop
+    /// the import (which is then undone).
+    typealias Progress = @Sendable (_ done: Int, _ total: Int) async throws -> Void
+
     static func inBatches(on db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]],
-                          rowsPerTransaction: Int = rowsPerTransaction,
+                          rowsPerTransaction: Int = rowsPerTransaction, progress: @escaping Progress = { _, _ in },
                           then finish: @escaping @Sendable (any Database) async throws -> Void = { _ in },
                           undo: @escaping @Sendable (any Database) async throws -> Void) async throws {
         do {
+            try await progress(0, rows.count)
             for start in stride(from: 0, to: rows.count, by: rowsPerTransaction) {
-                let slice = Array(rows[start..<min(start + rowsPerTransaction, rows.count)])
+                let end = min(start + rowsPerTransaction, rows.count)
+                let slice = Array(rows[start..<end])
                 try await db.writeTransaction { db in try await run(on: db, into: table, columns: columns, rows: slice) }
+                try await progress(end, rows.count)
             }
             try await db.writeTransaction { db in try await finish(db) }
         } catch {

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import LanternCore
+import SQLKit
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+/// Long work runs as jobs that any instance may claim, and survives an instance dying
+/// (issue 19, item 2).
+@Suite("Background jobs")
+struct JobsTests {
+    static let twelveSuppliers = Data((["name,company_number"] + (1...12).map { "Job Supplier \($0) Ltd,JS\(String(format: "%06d", $0))" })
+        .joined(separator: "\n").utf8)
+
+    /// Uploads twelve suppliers and confirms them; returns the batch's path and the queued job.
+    static func queueImport(_ env: TestEnvironment, _ browser: Browser) async throws -> (batch: String, job: Job) {
+        try await browser.signIn(as: .procurementOfficer)
+        let uploaded = try await ImportPageTests.upload(browser, "suppliers", "twelve.csv", twelveSuppliers)
+        let batchPath = try #require(uploaded.location)
+        try await browser.get(batchPath)
+        let queued = try await browser.post(batchPath + "/confirm", [:])
+        let job = try await env.record(Job.self, at: queued.location)
+        return (batchPath, job)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anImportWhoseInstanceDiedIsClaimedAgainAndImportedOnce(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            let before = try await Supplier.query(on: env.db).count()
+            let (batchPath, job) = try await Self.queueImport(env, browser)
+            #expect(job.status == .queued)
+            // An instance claims it, writes some rows, and dies without a word.
+            let claimed = try #require(try await JobQueue.claim(instance: "dead", on: env.db, now: env.clock.now()))
+            #expect(claimed.id == job.id)
+            let batch = try await env.record(ImportBatch.self, at: batchPath)
+            let orphan = Supplier(name: "Job Supplier 1 Ltd", companyNumber: "JS000001", sectors: [], countriesOfOperation: [], turnover: nil,
+                                  statementURL: nil, nameKey: OrganisationName.key("Job Supplier 1 Ltd"))
+            orphan.importBatchID = batch.id
+            try await orphan.create(on: env.db)
+            // While its heartbeat is fresh nobody else takes it.
+            #expect(try await JobQueue.claim(instance: "alive", on: env.db, now: env.clock.now().addingTimeInterval(30)) == nil)
+            env.clock.advance(by: JobQueue.staleAfter + 1)
+            try await env.runJobs()
+            let done = try #require(try await Job.find(job.id, on: env.db))
+            #expect(done.status == .done && done.attempts == 2)
+            #expect(done.progressDone == 12 && done.progressTotal == 12)
+            #expect(try await Supplier.query(on: env.db).count() == before + 12, "each row once, the dead instance's rows replaced")
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 1)
+            // The dead instance wakes and tries to carry on: it is told the job is not its own.
+            await #expect(throws: JobLost.self) { try await JobQueue.beat(job.id!, instance: "dead", done: 1, total: 12, on: env.db, now: env.clock.now()) }
+            // Asking again finds the same job, which has nothing left to do.
+            let again = try await JobQueue.enqueue(kind: job.kind, subject: job.subject, uniqueKey: job.uniqueKey, owner: nil, on: env.db, now: env.clock.now())
+            #expect(again.id == job.id)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aStoppingInstanceHandsTheJobBackAtTheEndOfAStep(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            let before = try await Supplier.query(on: env.db).count()
+            let (_, job) = try await Self.queueImport(env, browser)
+            let claimed = try #require(try await JobQueue.claim(instance: "stopping", on: env.db, now: env.clock.now()))
+            let context = JobContext(app: env.app, job: claimed, instance: "stopping", stopping: { true })
+            await #expect(throws: JobInterrupted.self) { _ = try await ImportJob(batchKind: .suppliers).run(context) }
+            #expect(try await Supplier.query(on: env.db).count() == before, "the step's rows were undone")
+            try await JobQueue.release(job.id!, instance: "stopping", on: env.db)
+            let released = try #require(try await Job.find(job.id, on: env.db))
+            #expect(released.status == .queued && released.attempts == 0 && released.claimedBy == nil)
+            try await env.runJobs()
+            #expect(try await Supplier.query(on: env.db).count() == before + 12)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func onlyTheOwnerSeesTheJobAndItsProgress(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let owner = try env.browser()
+            let (_, job) = try await Self.queueImport(env, owner)
+            let path = "/jobs/\(job.id!.uuidString)"
+            let waiting = try await owner.get(path).body.string
+            #expect(waiting.contains("Importing suppliers") && waiting.contains("Waiting to start."))
+            #expect(waiting.contains("Refresh this page") && waiting.contains("<progress"))
+            try await env.runJobs()
+            let json = try await owner.get(path + "/progress", accept: "application/json")
+            let progress = try json.content.decode(JobsController.Progress.self)
+            #expect(progress.status == "done" && progress.percent == 100 && progress.next == "/suppliers")
+            #expect(progress.message.contains("12 added"))
+
+            let other = try env.browser()
+            try await other.signIn(as: .administrator)
+            #expect(try await other.get(path).status == .notFound)
+            #expect(try await other.get(path + "/progress", accept: "application/json").status == .notFound)
+            #expect(try await env.browser().get(path).status != .ok)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theDailyWorkIsQueuedOnceADayHoweverManyInstancesAsk(_ database: TestDatabase) async throws {
+        // 18 November 2026, 01:30 UK time: before the daily hour.
+        try await withLantern(database, startingAt: Date(timeIntervalSince1970: 1_794_965_400)) { env in
+            #expect(try await DailySchedule.queueIfDue(env.app, now: env.clock.now()) == nil)
+            env.clock.advance(by: 3600)
+            let now = env.clock.now()
+            let queued = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<12 { group.addTask { try await DailySchedule.queueIfDue(env.app, now: now) != nil } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(queued == 1)
+            #expect(try await Job.query(on: env.db).filter(\.$kind == DailyJob.kind).count() == 1)
+            try await Housekeeping.runOnce(env.app)
+            try await env.runJobs()
+            let daily = try #require(try await Job.query(on: env.db).filter(\.$kind == DailyJob.kind).first())
+            #expect(daily.status == .done && daily.subject == "2026-11-18")
+            #expect(daily.result?.hasPrefix("Retention purge for 2026-11-18") == true)
+            // The next day, one more.
+            env.clock.advance(by: 86_400)
+            try await Housekeeping.runOnce(env.app)
+            #expect(try await Job.query(on: env.db).filter(\.$kind == DailyJob.kind).count() == 2)
+        }
+    }
+}
