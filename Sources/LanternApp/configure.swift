@@ -51,7 +51,8 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)
         app.jobs.start(app)
-        app.lifecycle.use(JobRunnerLifecycle())
+        app.lifecycle.use(GracefulStop())
+        app.http.server.configuration.shutdownTimeout = .seconds(60)
     }
 }
 

@@ -130,9 +130,12 @@ extension Application {
     }
 }
 
-/// Stops the runner with the application: after the server has stopped taking requests.
-struct JobRunnerLifecycle: LifecycleHandler {
+/// A graceful stop (SIGTERM): the server stops taking connections and finishes the requests in
+/// flight, then the runner finishes its job's current step, and only then are the database
+/// connections closed. Vapor would otherwise close the databases beside a request still running.
+struct GracefulStop: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
+        await application.server.shutdown()
         await application.jobs.stop()
     }
 }
