@@ -46,7 +46,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
-    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob()])
+    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob()])
     try routes(app)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)

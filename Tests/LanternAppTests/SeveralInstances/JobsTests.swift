@@ -121,4 +121,23 @@ struct JobsTests {
             #expect(try await Job.query(on: env.db).filter(\.$kind == DailyJob.kind).count() == 2)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aPurgeAskedForOnTheRetentionPageRunsAsAJobAndShowsWhatItDid(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            try await admin.get("/admin/retention")
+            let queued = try await admin.post("/admin/retention/purge", [:])
+            let job = try await env.record(Job.self, at: queued.location)
+            #expect(job.kind == RetentionPurgeJob.kind && job.status == .queued)
+            try await env.runJobs()
+            let page = try await admin.get(queued.location!).body.string
+            #expect(page.contains("Purge done.") && page.contains("Closed cases (kept 72 months"))
+            #expect(page.contains("href=\"/admin/retention\""))
+            let audit = try #require(try await AuditEntry.query(on: env.db).filter(\.$entityType == AuditEntity.retentionPurge.rawValue)
+                .sort(\.$sequence, .descending).first())
+            #expect(audit.actorRole == Role.administrator.rawValue, "the purge is audited as the administrator who asked for it")
+        }
+    }
 }

@@ -67,9 +67,10 @@ struct RetentionController: RouteCollection {
         return try await show(req, report: report)
     }
 
+    /// The purge runs as a job; its page shows what it did.
     func purge(req: Request) async throws -> Response {
-        let actor = AuditActor(id: req.currentUser?.id?.uuidString, role: req.currentUser?.role.rawValue)
-        let report = try await RetentionPurge.run(req.application, today: req.today, dryRun: false, actor: actor)
-        return try await show(req, report: report)
+        let job = try await JobQueue.enqueue(kind: RetentionPurgeJob.kind, subject: req.today.iso, uniqueKey: "retention-purge:\(UUID().uuidString)",
+                                             owner: req.currentUser?.id, nextPath: "/admin/retention", on: req.db, now: req.lantern.now())
+        return req.redirect(to: "/jobs/\(job.id!.uuidString)")
     }
 }

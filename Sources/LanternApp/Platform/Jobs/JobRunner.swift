@@ -29,6 +29,12 @@ struct JobContext: Sendable {
         try await JobQueue.beat(job.id!, instance: instance, done: done, total: total, on: app.db, now: app.lantern.now())
         if stopping() { throw JobInterrupted() }
     }
+
+    /// Who the job's audit rows name: the person who asked for it, as their request would have.
+    func ownerActor() async throws -> AuditActor {
+        guard let id = job.ownerID, let user = try await User.find(id, on: db) else { return .system }
+        return AuditActor(id: id.uuidString, role: user.role.rawValue)
+    }
 }
 
 /// Claims and runs jobs on this instance, one at a time, until the instance stops. On stop it

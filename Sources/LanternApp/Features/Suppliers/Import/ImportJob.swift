@@ -32,7 +32,7 @@ struct ImportJob: JobHandler {
 
         let merge = context.job.options == "merge"
         let entity: AuditEntity = batchKind == .suppliers ? .supplier : .contract
-        let actor = try await owner(context)
+        let actor = try await context.ownerActor()
         let app = context.app, jobID = context.job.id!.uuidString
         // The batch is marked imported, and audited, in the last transaction of the import.
         let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
@@ -69,11 +69,5 @@ struct ImportJob: JobHandler {
             case .contracts: try await Contract.query(on: db).filter(\.$importBatchID == batchID).delete()
             }
         }
-    }
-
-    /// The audit row names the person who confirmed the import, as the request would have.
-    private func owner(_ context: JobContext) async throws -> AuditActor {
-        guard let id = context.job.ownerID, let user = try await User.find(id, on: context.db) else { return .system }
-        return AuditActor(id: id.uuidString, role: user.role.rawValue)
     }
 }
