@@ -5,6 +5,7 @@ import pathlib
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import submit
 from test_sign_in_and_roles import sign_in
@@ -30,7 +31,11 @@ def test_subject_access_from_receipt_to_export(browser, server, tmp_path):
     assert "Identity confirmed" in browser.page_source
 
     submit(browser, "form[action$='/search'] button[type=submit]")
-    found = browser.find_element(By.ID, "found")
+    # The search runs as a job: its page follows it, then leads back to the request.
+    continue_link = WebDriverWait(browser, 30).until(lambda d: [a for a in d.find_elements(By.LINK_TEXT, "Continue") if a.is_displayed()])
+    assert "records found" in browser.find_element(By.ID, "job-message").text or "record found" in browser.find_element(By.ID, "job-message").text
+    continue_link[0].click()
+    found = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "found"))
     assert found
     assert "record" in browser.page_source and "found" in browser.page_source
     items = browser.find_elements(By.CSS_SELECTOR, "input[name='include[]']")

@@ -46,7 +46,8 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
-    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob()])
+    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob(),
+                          SubjectAccessSearchJob()])
     try routes(app)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)

@@ -62,6 +62,7 @@ struct PrivacyTests {
             #expect(try await dpo.get(path + "/export.json").status == .conflict)
             try await dpo.post(path + "/identity", ["method": "Passport seen in person", "verified_on": "2026-11-05"])
             try await dpo.post(path + "/search", [:])
+            try await env.runJobs()
             let page = try await dpo.get(path).body.string
             #expect(page.contains("Case \(c.reference)"))
             #expect(page.contains("matched on surname and date of birth"))
@@ -104,6 +105,7 @@ struct PrivacyTests {
             let path = try #require(created.location)
             try await dpo.post(path + "/identity", ["method": "Birth certificate, with his guardian", "verified_on": Day(env.clock.now()).iso])
             try await dpo.post(path + "/search", [:])
+            try await env.runJobs()
             let found = try await env.record(SubjectAccessRequest.self, at: path).open(with: env.app.lantern.cipher).found
             let concern = try #require(found.first { $0.kind == "Concern" })
             #expect(concern.lines.contains("Who is at risk: Tomasz Nowak, about 15"))

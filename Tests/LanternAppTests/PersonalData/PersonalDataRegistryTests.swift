@@ -168,6 +168,7 @@ struct PersonalDataRegistryTests {
             let sarPath = "/privacy/sar/\(sar.id!.uuidString)"
             try await dpo.post(sarPath + "/identity", ["method": "Passport", "verified_on": Day(env.clock.now()).iso])
             #expect(try await dpo.post(sarPath + "/search", [:]).status == .seeOther)
+            try await env.runJobs()
             try await dpo.postPairs(sarPath + "/review", found.map { ("include[]", $0.id) })
             let copy = try await dpo.get(sarPath + "/export.json").body.string
             for kind in ["Case", "Concern", "Reporter", "Supplier contact", "Training record"] { #expect(copy.contains(kind), "\(kind) missing from the copy") }

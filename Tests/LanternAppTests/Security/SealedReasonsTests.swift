@@ -77,6 +77,7 @@ struct SealedReasonsTests {
             }
             // The person's own copy still carries what was sealed about them.
             try await dpo.post(path + "/search", [:])
+            try await env.runJobs()
             try await dpo.postPairs(path + "/review", [("include[]", c.id!.uuidString)])
             #expect(try await dpo.get(path + "/export.json").body.string.contains("Marta Lewandowska"))
         }

@@ -222,20 +222,12 @@ struct SubjectAccessController: RouteCollection {
         return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)", saying: "Extended: the copy is now due by \(Day(parsing: s.extendedDueOn!)!.long).")
     }
 
+    /// The search walks every table of personal data, so it runs as a job; its page leads back here.
     func search(req: Request) async throws -> Response {
         let s = try await sar(req)
-        var secrets = try s.open(with: req.cipher)
-        let names = [secrets.name] + secrets.aliases.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let references = secrets.references.split(whereSeparator: { $0 == "," || $0 == ";" }).map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        secrets.found = try await PersonSearch.run(.init(names: names, dateOfBirth: Day(parsing: secrets.dateOfBirth), references: references),
-                                                   on: req.db, cipher: req.cipher, lookup: req.lookupKeys, registry: req.application.personalData)
-        secrets.searchedOn = req.today.iso
-        secrets.excluded = []
-        try s.seal(secrets, with: req.cipher)
-        if s.status == .received { s.status = .review }
-        let detail = "\(secrets.found.count) records found for a subject access request"
-        try await req.write(s, .read, .personSearch, detail: detail)
-        return req.redirect(to: "/privacy/sar/\(s.id!.uuidString)#found", saying: "\(secrets.found.count) \(secrets.found.count == 1 ? "record" : "records") found. Review them before exporting the copy.")
+        let job = try await JobQueue.enqueue(kind: SubjectAccessSearchJob.kind, subject: s.id!.uuidString, uniqueKey: "sar-search:\(UUID().uuidString)",
+                                             owner: req.currentUser?.id, nextPath: "/privacy/sar/\(s.id!.uuidString)#found", on: req.db, now: req.lantern.now())
+        return req.redirect(to: "/jobs/\(job.id!.uuidString)")
     }
 
     func review(req: Request) async throws -> Response {
