@@ -7,6 +7,7 @@
   var bar = document.getElementById("job-progress");
   var message = document.getElementById("job-message");
   var next = document.getElementById("job-next");
+  var file = document.getElementById("job-file");
   var refresh = document.getElementById("job-refresh");
   if (!refresh) { return; }
   function poll() {
@@ -20,6 +21,16 @@
         if (progress.status === "done" || progress.status === "failed") {
           refresh.hidden = true;
           if (progress.status === "failed") { window.location.reload(); return; }
+          if (progress.file) {
+            var link = file.querySelector("a");
+            link.setAttribute("href", progress.file);
+            link.textContent = "Download " + progress.fileName;
+            file.hidden = false;
+          }
+          if (progress.next && box.getAttribute("data-continue") === "auto") {
+            window.location.assign(progress.next);
+            return;
+          }
           if (progress.next) {
             next.querySelector("a").setAttribute("href", progress.next);
             next.hidden = false;

@@ -46,8 +46,9 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
-    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob(),
-                          SubjectAccessSearchJob()])
+    app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts),
+                          ImportPreviewJob(batchKind: .suppliers), ImportPreviewJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob(),
+                          SubjectAccessSearchJob(), RegisterExportJob<SuppliersController>(), RegisterExportJob<ContractsController>()])
     try routes(app)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)
@@ -102,5 +103,6 @@ enum LanternMigrations {
         MoveEvidenceIntoDatabase(cipher: cipher, directory: evidenceDirectory),
         CreateLimitEvents(),
         CreateJobs(),
+        AddImportPreview(),
     ] }
 }

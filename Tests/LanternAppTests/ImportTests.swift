@@ -7,9 +7,12 @@ import VaporTesting
 
 @Suite("CSV import of suppliers and contracts")
 struct ImportPageTests {
-    static func upload(_ browser: Browser, _ kind: String, _ name: String, _ contents: Data) async throws -> TestingHTTPResponse {
+    /// Uploads a file, and runs the job that reads it, so its preview is ready at the answer's location.
+    static func upload(_ env: TestEnvironment, _ browser: Browser, _ kind: String, _ name: String, _ contents: Data) async throws -> TestingHTTPResponse {
         try await browser.get("/\(kind)/import")
-        return try await browser.postFile("/\(kind)/import", fields: [:], fileField: "file", filename: name, contents: contents)
+        let response = try await browser.postFile("/\(kind)/import", fields: [:], fileField: "file", filename: name, contents: contents)
+        try await env.runJobs()
+        return response
     }
 
     /// Confirms a previewed import, runs the job it queues, and returns the job's page.
@@ -29,7 +32,7 @@ struct ImportPageTests {
             let browser = try env.browser()
             try await browser.signIn(as: .procurementOfficer)
             let before = try await Supplier.query(on: env.db).count()
-            let uploaded = try await Self.upload(browser, "suppliers", "suppliers.csv", Data("""
+            let uploaded = try await Self.upload(env, browser, "suppliers", "suppliers.csv", Data("""
                 name,company_number,sector
                 Fine Ltd,11111111,Construction
                 ,22222222,
@@ -55,7 +58,7 @@ struct ImportPageTests {
             let browser = try env.browser()
             try await browser.signIn(as: .contractManager)
             let before = try await Contract.query(on: env.db).count()
-            let uploaded = try await Self.upload(browser, "contracts", "contracts.csv", Data("""
+            let uploaded = try await Self.upload(env, browser, "contracts", "contracts.csv", Data("""
                 title,supplier,value,start_date,end_date
                 Window cleaning,04512873,12000,2026-01-01,2026-12-31
                 Night security,Nobody Ltd,5000,,
@@ -79,19 +82,19 @@ struct ImportPageTests {
             let before = try await Supplier.query(on: env.db).count()
             var mixed = Array("name\nZoë Ltd\n".utf8)
             mixed += [0x43, 0x61, 0x66, 0xE9, 0x20, 0x4C, 0x74, 0x64, 0x0A]
-            let uploaded = try await Self.upload(browser, "suppliers", "mixed.csv", Data(mixed))
+            let uploaded = try await Self.upload(env, browser, "suppliers", "mixed.csv", Data(mixed))
             let preview = try await browser.get(try #require(uploaded.location)).body.string
             #expect(preview.contains("Line 3 is not UTF-8 text"))
             #expect(preview.contains("Rows that cannot be imported: 1."))
 
-            let empty = try await Self.upload(browser, "suppliers", "blank.csv", Data("\n\n".utf8))
+            let empty = try await Self.upload(env, browser, "suppliers", "blank.csv", Data("\n\n".utf8))
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.body.string.contains("blank.csv could not be read: the file is empty"))
-            let pdf = try await Self.upload(browser, "suppliers", "suppliers.pdf", Data("%PDF-1.7\n".utf8))
+            let pdf = try await Self.upload(env, browser, "suppliers", "suppliers.pdf", Data("%PDF-1.7\n".utf8))
             #expect(pdf.body.string.contains("is not a CSV file"))
 
             let huge = Data(repeating: 0x41, count: 50 * 1_048_576)
-            let refused = try await Self.upload(browser, "suppliers", "huge.csv", huge)
+            let refused = try await Self.upload(env, browser, "suppliers", "huge.csv", huge)
             #expect(refused.status == .payloadTooLarge)
             #expect(refused.body.string.contains("This form accepts up to"))
             #expect(try await Supplier.query(on: env.db).count() == before)
@@ -110,7 +113,7 @@ struct ImportPageTests {
                 BRIGHTWAY FACILITIES SERVICES LIMITED,,Construction,Spain,
                 Ashby Laundry Limited,,Textiles,,
                 """.utf8)
-            let first = try await Self.upload(browser, "suppliers", "s.csv", csv)
+            let first = try await Self.upload(env, browser, "suppliers", "s.csv", csv)
             let preview = try await browser.get(first.location!).body.string
             #expect(preview.contains("Rows that match records already here"))
             #expect(preview.contains("Import the file (1 new suppliers)"))
@@ -120,7 +123,7 @@ struct ImportPageTests {
             #expect(brightway.sectorList == [.cleaningSecurity])
             #expect(try await browser.post(first.location! + "/confirm", [:]).status == .conflict)
 
-            let second = try await Self.upload(browser, "suppliers", "s.csv", csv)
+            let second = try await Self.upload(env, browser, "suppliers", "s.csv", csv)
             _ = try await Self.confirm(browser, env, second.location!, ["duplicates": "merge"])
             let merged = try await SuppliersTests.supplier(named: "Brightway Facilities Services Ltd", in: env)
             #expect(merged.sectorList == [.cleaningSecurity, .construction])
@@ -129,7 +132,7 @@ struct ImportPageTests {
             #expect(ashby.sectorList == [.cleaningSecurity, .textiles])
             #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 2)
 
-            let contracts = try await Self.upload(browser, "contracts", "c.csv", Data("title,supplier,value,business_critical\nLinen hire,07000001,\"£30,000\",yes\n".utf8))
+            let contracts = try await Self.upload(env, browser, "contracts", "c.csv", Data("title,supplier,value,business_critical\nLinen hire,07000001,\"£30,000\",yes\n".utf8))
             _ = try await Self.confirm(browser, env, contracts.location!)
             let linen = try #require(try await Contract.query(on: env.db).filter(\.$title == "Linen hire").first())
             #expect(linen.statementRequired && linen.businessCritical && linen.needsReview && linen.nextReviewDate != nil)
@@ -141,7 +144,7 @@ struct ImportPageTests {
         try await withLantern(database) { env in
             let browser = try env.browser()
             try await browser.signIn(as: .procurementOfficer)
-            let uploaded = try await Self.upload(browser, "suppliers", "later.csv", Data("name\nLater Ltd\n".utf8))
+            let uploaded = try await Self.upload(env, browser, "suppliers", "later.csv", Data("name\nLater Ltd\n".utf8))
             env.clock.advance(by: 25 * 3600)
             try await Housekeeping.runOnce(env.app)
             let batch = try await env.record(ImportBatch.self, at: uploaded.location)

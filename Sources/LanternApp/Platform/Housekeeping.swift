@@ -29,6 +29,7 @@ enum Housekeeping {
         let failures = try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).count()
         try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).delete()
         try await SharedLimits.deleteExpired(on: app.db, now: now)
+        try await JobQueue.tidy(on: app.db, now: now)
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400))

@@ -28,7 +28,7 @@ struct ImportBatchingTests {
             let browser = try env.browser()
             try await browser.signIn(as: .procurementOfficer)
             let before = try await Supplier.query(on: env.db).count()
-            let uploaded = try await ImportPageTests.upload(browser, "suppliers", "new.csv", Data("name,company_number\nAudit Test One Ltd,\nAudit Test Two Ltd,\n".utf8))
+            let uploaded = try await ImportPageTests.upload(env, browser, "suppliers", "new.csv", Data("name,company_number\nAudit Test One Ltd,\nAudit Test Two Ltd,\n".utf8))
             let batchPath = try #require(uploaded.location)
             try await ReportAuditTests.auditRefuses(env, when: "NEW.action = 'import'")
             try await browser.get(batchPath)

@@ -16,7 +16,7 @@ struct JobsTests {
     /// Uploads twelve suppliers and confirms them; returns the batch's path and the queued job.
     static func queueImport(_ env: TestEnvironment, _ browser: Browser) async throws -> (batch: String, job: Job) {
         try await browser.signIn(as: .procurementOfficer)
-        let uploaded = try await ImportPageTests.upload(browser, "suppliers", "twelve.csv", twelveSuppliers)
+        let uploaded = try await ImportPageTests.upload(env, browser, "suppliers", "twelve.csv", twelveSuppliers)
         let batchPath = try #require(uploaded.location)
         try await browser.get(batchPath)
         let queued = try await browser.post(batchPath + "/confirm", [:])
@@ -138,6 +138,65 @@ struct JobsTests {
             let audit = try #require(try await AuditEntry.query(on: env.db).filter(\.$entityType == AuditEntity.retentionPurge.rawValue)
                 .sort(\.$sequence, .descending).first())
             #expect(audit.actorRole == Role.administrator.rawValue, "the purge is audited as the administrator who asked for it")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aLargeExportIsMadeByAJobAndOfferedToItsOwnerForADay(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let many = (["name"] + (1...5_001).map { "Export Supplier \($0) Ltd" }).joined(separator: "\n")
+            _ = try await Administration.importCSV(on: env.app, kind: .suppliers, data: Data(many.utf8), filename: "many.csv", mergeDuplicates: false)
+            let total = try await Supplier.query(on: env.db).count()
+            let officer = try env.browser()
+            try await officer.signIn(as: .procurementOfficer)
+            let asked = try await officer.get("/suppliers/export.csv")
+            #expect(asked.status == .seeOther)
+            let jobPath = try #require(asked.location)
+            try await env.runJobs()
+            let page = try await officer.get(jobPath).body.string
+            #expect(page.contains("Download suppliers.csv") && page.contains("\(total.formatted()) rows are ready"))
+            let file = try await officer.get(jobPath + "/file", accept: "text/csv")
+            #expect(file.status == .ok && file.headers.first(name: .cacheControl) == "no-store")
+            let lines = file.body.string.split(separator: "\r\n")
+            #expect(lines.count == total + 1 && lines[0].hasPrefix("name,company_number"))
+            let audit = try #require(try await AuditEntry.query(on: env.db).filter(\.$action == "export").sort(\.$sequence, .descending).first())
+            #expect(audit.actorRole == Role.procurementOfficer.rawValue && audit.detail == "\(total) rows")
+
+            // Only the person who asked sees it; after a day it is gone.
+            let manager = try env.browser()
+            try await manager.signIn(as: .contractManager)
+            #expect(try await manager.get(jobPath + "/file", accept: "text/csv").status == .notFound)
+            env.clock.advance(by: 86_400 + 60)
+            try await Housekeeping.runOnce(env.app)
+            try await officer.signIn(as: .procurementOfficer)
+            let gone = try await officer.get(jobPath + "/file", accept: "text/csv")
+            #expect(gone.status == .notFound && gone.body.string.contains("kept for a day"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anUploadedFileIsReadByAJobAndThePageMovesOnToItsPreview(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            try await browser.get("/suppliers/import")
+            let uploaded = try await browser.postFile("/suppliers/import", fields: [:], fileField: "file", filename: "twelve.csv", contents: Self.twelveSuppliers)
+            let batchPath = try #require(uploaded.location)
+            let waiting = try await browser.get(batchPath)
+            #expect(waiting.status == .seeOther)
+            let jobPath = try #require(waiting.location)
+            #expect(jobPath.hasPrefix("/jobs/"))
+            let page = try await browser.get(jobPath).body.string
+            #expect(page.contains("Checking the file") && page.contains("data-continue=\"auto\""))
+            try await env.runJobs()
+            let progress = try await browser.get(jobPath + "/progress", accept: "application/json").content.decode(JobsController.Progress.self)
+            #expect(progress.message == "12 rows read: 12 new, 0 duplicates, 0 rejected." && progress.next == batchPath)
+            let preview = try await browser.get(batchPath)
+            #expect(preview.status == .ok && preview.body.string.contains("Import the file (12 new suppliers)"))
+            // The preview is kept: the list of rejected rows comes from it, not from reading the file again.
+            let batch = try await env.record(ImportBatch.self, at: batchPath)
+            #expect(batch.preview != nil)
+            #expect(try await browser.get(batchPath + "/rejected.csv", accept: "text/csv").body.string == "line,reason\r\n")
         }
     }
 }

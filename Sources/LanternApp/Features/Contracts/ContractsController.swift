@@ -16,13 +16,16 @@ struct ContractsController: Register {
         let review: String
         var mine: Bool
 
-        init(_ req: Request) {
-            q = String(req.queryValue("q").prefix(200))
-            let risk = req.queryValue("risk")
+        init(_ req: Request) { self.init { req.queryValue($0) } }
+
+        /// From the query's values by name (a request's, or a job's saved query).
+        init(_ value: (String) -> String) {
+            q = String(value("q").prefix(200))
+            let risk = value("risk")
             self.risk = RiskLevel(rawValue: risk) != nil || risk == "not_assessed" ? risk : ""
-            let review = req.queryValue("review")
+            let review = value("review")
             self.review = ["overdue", "due_soon", "scheduled"].contains(review) ? review : ""
-            mine = req.queryValue("mine") == "1"
+            mine = value("mine") == "1"
         }
 
         var pairs: [(String, String)] { [("q", q), ("risk", risk), ("review", review), ("mine", mine ? "1" : "")] }
@@ -108,14 +111,15 @@ struct ContractsController: Register {
         return try await req.render("Contracts/list", view, title: "Contracts")
     }
 
-    func export(req: Request) async throws -> Response {
-        let filters = Filters(req)
-        let today = req.today
-        let contracts = try await Self.filtered(filters, today: today, user: req.currentUser, on: req.db).sort(\.$titleKey).all()
-        let rows = try await Self.rows(contracts, today: today, on: req.db)
-        try await req.audit(.export, .contract, detail: "\(contracts.count) rows")
-        return req.csvDownload(
-            filename: "contracts.csv",
+    static func exportCount(query: (String) -> String, user: User?, today: Day, on db: any Database) async throws -> Int {
+        try await filtered(Filters(query), today: today, user: user, on: db).countRows()
+    }
+
+    static func exportFile(query: (String) -> String, user: User?, today: Day, on db: any Database) async throws -> RegisterExport {
+        let contracts = try await filtered(Filters(query), today: today, user: user, on: db).sort(\.$titleKey).all()
+        let rows = try await Self.rows(contracts, today: today, on: db)
+        return RegisterExport(
+            filename: "contracts.csv", entity: .contract,
             header: ["title", "supplier", "reference", "value", "annual_value", "start_date", "end_date", "category", "business_critical",
                      "regime", "clauses_included", "statement_required", "risk_level", "risk_score", "assessed_on", "next_review_date", "review_status", "status"],
             rows: zip(contracts, rows).map { c, row in

@@ -15,10 +15,13 @@ struct SuppliersController: Register {
         let sector: String
         let standing: String
 
-        init(_ req: Request) {
-            q = String(req.queryValue("q").prefix(200))
-            sector = Sector(rawValue: req.queryValue("sector"))?.rawValue ?? ""
-            standing = Supplier.StatementStanding(rawValue: req.queryValue("standing"))?.rawValue ?? ""
+        init(_ req: Request) { self.init { req.queryValue($0) } }
+
+        /// From the query's values by name (a request's, or a job's saved query).
+        init(_ value: (String) -> String) {
+            q = String(value("q").prefix(200))
+            sector = Sector(rawValue: value("sector"))?.rawValue ?? ""
+            standing = Supplier.StatementStanding(rawValue: value("standing"))?.rawValue ?? ""
         }
 
         var pairs: [(String, String)] { [("q", q), ("sector", sector), ("standing", standing)] }
@@ -90,13 +93,14 @@ struct SuppliersController: Register {
         return try await req.render("Suppliers/list", view, title: "Suppliers")
     }
 
-    func export(req: Request) async throws -> Response {
-        let filters = Filters(req)
-        let today = req.today
-        let suppliers = try await Self.filtered(filters, today: today, on: req.db).sort(\.$nameKey).all()
-        try await req.audit(.export, .supplier, detail: "\(suppliers.count) rows")
-        return req.csvDownload(
-            filename: "suppliers.csv",
+    static func exportCount(query: (String) -> String, user: User?, today: Day, on db: any Database) async throws -> Int {
+        try await filtered(Filters(query), today: today, on: db).countRows()
+    }
+
+    static func exportFile(query: (String) -> String, user: User?, today: Day, on db: any Database) async throws -> RegisterExport {
+        let suppliers = try await filtered(Filters(query), today: today, on: db).sort(\.$nameKey).all()
+        return RegisterExport(
+            filename: "suppliers.csv", entity: .supplier,
             header: ["name", "company_number", "sector", "country", "turnover_band", "statement_url", "address", "parent_company",
                      "sq_7_1", "sq_7_2", "declaration_signed_on", "statement_gaps", "statement_period_end", "statement_standing"],
             rows: suppliers.map { s in

@@ -32,6 +32,10 @@ final class Job: Model, @unchecked Sendable {
     @OptionalField(key: "heartbeat_at") var heartbeatAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "finished_at") var finishedAt: Date?
+    /// A file the job made for its owner (an export), kept for a day.
+    @OptionalField(key: "output") var output: Data?
+    @OptionalField(key: "output_name") var outputName: String?
+    @OptionalField(key: "output_type") var outputType: String?
 
     init() {}
 
@@ -78,6 +82,9 @@ struct CreateJobs: AsyncMigration {
             .field("heartbeat_at", .datetime)
             .field("created_at", .datetime, .required)
             .field("finished_at", .datetime)
+            .field("output", .data)
+            .field("output_name", .string)
+            .field("output_type", .string)
             .unique(on: "unique_key")
             .create()
         try await (database as! any SQLDatabase).create(index: "jobs_claim_idx").on(Job.schema).column("status").column("created_at").run()

@@ -84,6 +84,24 @@ enum JobQueue {
         }
     }
 
+    /// Keeps a file the job made, for its owner to download from the job's page.
+    static func attach(_ data: Data, name: String, type: String, to id: UUID, instance: String, on db: any Database) async throws {
+        try await db.writeTransaction { db in
+            guard let job = try await Job.find(id, on: db), job.claimedBy == instance, job.status == .running else { throw JobLost() }
+            job.output = data
+            job.outputName = name
+            job.outputType = type
+            try await job.save(on: db)
+        }
+    }
+
+    /// Files jobs made are kept a day; finished jobs themselves, 90 days.
+    static func tidy(on db: any Database, now: Date) async throws {
+        try await Job.query(on: db).filter(\.$finishedAt < now.addingTimeInterval(-86_400)).filter(\.$output != nil)
+            .set(\.$output, to: nil).update()
+        try await Job.query(on: db).filter(\.$finishedAt < now.addingTimeInterval(-90 * 86_400)).delete()
+    }
+
     /// Puts a job back in the queue for another instance (this one is stopping), without
     /// counting the attempt.
     static func release(_ id: UUID, instance: String, on db: any Database) async throws {

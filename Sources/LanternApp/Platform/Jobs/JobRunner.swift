@@ -9,9 +9,16 @@ protocol JobHandler: Sendable {
     var kind: String { get }
     /// What the owner is told is happening, such as "Importing contracts".
     var title: String { get }
+    /// Whether the page goes on to `next` by itself when the job is done (a check whose result
+    /// is the next page), rather than waiting for the owner to choose.
+    var continuesOnItsOwn: Bool { get }
     /// Does the work, reporting progress through `context`; returns a sentence for the owner
     /// and where they go next.
     func run(_ context: JobContext) async throws -> (result: String, next: String?)
+}
+
+extension JobHandler {
+    var continuesOnItsOwn: Bool { false }
 }
 
 /// What a running job may use: the application, the job, and a way to say how far it has got.

@@ -18,6 +18,8 @@ final class ImportBatch: Model, @unchecked Sendable {
     /// `pending`, `imported` or `discarded`.
     @Field(key: "status") var status: ImportBatchStatus
     @OptionalField(key: "summary") var summary: String?
+    /// What the preview found (`ImportPreview` as JSON), once the preview job has read the file.
+    @OptionalField(key: "preview") var preview: Data?
     @OptionalField(key: "created_by") var createdBy: UUID?
     @Field(key: "created_at") var createdAt: Date
 
@@ -60,4 +62,16 @@ struct CreateImportBatches: AsyncMigration {
 /// or expired unconfirmed (its rows then dropped). Stored as its raw text.
 enum ImportBatchStatus: String, Codable, CaseIterable, Sendable {
     case pending, imported, discarded, expired
+}
+
+struct AddImportPreview: AsyncMigration {
+    var name: String { "2026-12-06-add-import-preview" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ImportBatch.schema).field("preview", .data).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ImportBatch.schema).deleteField("preview").update()
+    }
 }

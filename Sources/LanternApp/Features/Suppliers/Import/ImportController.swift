@@ -5,7 +5,8 @@ import Vapor
 
 /// Importing suppliers or contracts from CSV in steps: upload, preview (every rejected row
 /// with its line and reason, every duplicate with what it matches), then confirm. The file
-/// is kept between the steps so what is imported is exactly what was previewed.
+/// is kept between the steps so what is imported is exactly what was previewed. Reading the
+/// file and importing it are jobs (`ImportPreviewJob`, `ImportJob`).
 struct ImportController: RouteCollection {
     let kind: ImportBatch.Kind
 
@@ -66,15 +67,22 @@ struct ImportController: RouteCollection {
             errors.add("file", "\(file.filename) is not a CSV file (it looks like a PDF or a spreadsheet); save it from the spreadsheet as CSV UTF-8")
             return try await refuse(req, errors)
         }
-        do {
-            _ = try CSVFile(data: data)
-        } catch let problem as CSVFile.Problem {
-            errors.add("file", "\(file.filename) could not be read: \(problem.description)")
+        if data.allSatisfy({ [0x09, 0x0A, 0x0D, 0x20].contains($0) }) {
+            errors.add("file", "\(file.filename) could not be read: the file is empty")
             return try await refuse(req, errors)
         }
+        // The file is kept, and read and checked by a job: a file of 100,000 rows is planned
+        // against the whole register, which no request should wait for.
         let batch = ImportBatch(kind: kind, filename: String(file.filename.prefix(200)), data: data, createdBy: req.currentUser?.id, at: req.lantern.now())
         try await req.write(batch, .create, .importBatch, detail: "\(kind.rawValue) file uploaded for preview")
+        _ = try await queuePreview(req, batch)
         return req.redirect(to: "\(base)/\(batch.id!.uuidString)")
+    }
+
+    private func queuePreview(_ req: Request, _ batch: ImportBatch) async throws -> Job {
+        try await JobQueue.enqueue(kind: ImportPreviewJob(batchKind: kind).kind, subject: batch.id!.uuidString,
+                                   uniqueKey: ImportPreviewJob.uniqueKey(batch.id!), owner: req.currentUser?.id,
+                                   nextPath: "\(base)/\(batch.id!.uuidString)", on: req.db, now: req.lantern.now())
     }
 
     private func refuse(_ req: Request, _ errors: FormErrors) async throws -> Response {
@@ -87,8 +95,6 @@ struct ImportController: RouteCollection {
         return batch
     }
 
-    struct DuplicateRow: Encodable { let line: Int; let name: String; let matches: String; let link: String?; let reason: String }
-    struct RejectedRow: Encodable { let line: Int; let reason: String }
 
     struct PreviewView: Encodable {
         let id: String
@@ -101,53 +107,13 @@ struct ImportController: RouteCollection {
         let rows: Int
         let newCount: Int
         let duplicateCount: Int
-        let duplicates: [DuplicateRow]
+        let duplicates: [ImportPreview.Duplicate]
         let rejectedCount: Int
-        let rejected: [RejectedRow]
+        let rejected: [ImportPreview.Rejected]
         let moreRejected: Int
         let ignoredColumns: String
         let canImport: Bool
         let pending: Bool
-    }
-
-    /// A plan for either kind, reduced to what the preview shows.
-    private struct Summary {
-        var rows = 0, newCount = 0
-        var duplicates: [DuplicateRow] = []
-        var rejected: [ImportPlan<SupplierImportRow>.Rejection] = []
-        var encoding = CSVFile.Encoding.utf8
-        var ignored: [String] = []
-        var canImport = false
-    }
-
-    private func summarise(_ data: Data, on db: any Database) async throws -> Summary {
-        func matchText<Row>(_ match: ImportPlan<Row>.Match, kindPath: String) -> (String, String?) {
-            switch match {
-            case .existing(let id, let name): return (name, "/\(kindPath)/\(id.uuidString)")
-            case .earlierLine(let line): return ("line \(line) of this file", nil)
-            }
-        }
-        var summary = Summary()
-        switch kind {
-        case .suppliers:
-            let plan = try await SupplierImporter.plan(data, on: db)
-            summary.rows = plan.rowCount; summary.newCount = plan.newRows.count; summary.rejected = plan.rejected
-            summary.encoding = plan.encoding; summary.ignored = plan.ignoredColumns; summary.canImport = plan.canImport
-            summary.duplicates = plan.duplicates.map {
-                let (text, link) = matchText($0.match, kindPath: "suppliers")
-                return DuplicateRow(line: $0.row.line, name: $0.row.name, matches: text, link: link, reason: $0.reason)
-            }
-        case .contracts:
-            let plan = try await ContractImporter.plan(data, on: db)
-            summary.rows = plan.rowCount; summary.newCount = plan.newRows.count
-            summary.rejected = plan.rejected.map { .init(line: $0.line, reason: $0.reason) }
-            summary.encoding = plan.encoding; summary.ignored = plan.ignoredColumns; summary.canImport = plan.canImport
-            summary.duplicates = plan.duplicates.map {
-                let (text, link) = matchText($0.match, kindPath: "contracts")
-                return DuplicateRow(line: $0.row.line, name: $0.row.title, matches: text, link: link, reason: $0.reason)
-            }
-        }
-        return summary
     }
 
     static let shownRejections = 1000
@@ -155,24 +121,28 @@ struct ImportController: RouteCollection {
     func preview(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
         let noun = kind.rawValue
-        guard batch.status == .pending, let data = batch.data else {
+        guard batch.status == .pending, batch.data != nil else {
             let view = PreviewView(id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status.rawValue,
                                    summary: batch.summary ?? "", encoding: "", rows: 0, newCount: 0, duplicateCount: 0, duplicates: [],
                                    rejectedCount: 0, rejected: [], moreRejected: 0, ignoredColumns: "", canImport: false, pending: false)
             return try await req.render("Suppliers/import-preview", view, title: "Import of \(batch.filename)")
         }
-        let summary: Summary
-        do {
-            summary = try await summarise(data, on: req.db)
-        } catch let problem as CSVFile.Problem {
-            throw LanternError(.unprocessableEntity, "\(batch.filename) could not be read: \(problem.description)")
+        // Until the file has been checked, its job's page shows how far the check has got.
+        guard let stored = batch.preview else {
+            let job = try await queuePreview(req, batch)
+            guard job.ownerID == req.currentUser?.id else {
+                throw LanternError(.conflict, "This file is still being checked. Try again in a minute.")
+            }
+            return req.redirect(to: "/jobs/\(job.id!.uuidString)")
         }
+        let summary = try JSONDecoder().decode(ImportPreview.self, from: stored)
+        if let unreadable = summary.unreadable { throw LanternError(.unprocessableEntity, unreadable) }
         let view = PreviewView(
             id: batch.id!.uuidString, noun: noun, base: base, filename: batch.filename, status: batch.status.rawValue, summary: "",
-            encoding: summary.encoding.rawValue, rows: summary.rows, newCount: summary.newCount,
+            encoding: summary.encoding, rows: summary.rows, newCount: summary.newCount,
             duplicateCount: summary.duplicates.count, duplicates: Array(summary.duplicates.prefix(Self.shownRejections)),
             rejectedCount: summary.rejected.count,
-            rejected: summary.rejected.prefix(Self.shownRejections).map { RejectedRow(line: $0.line, reason: $0.reason) },
+            rejected: Array(summary.rejected.prefix(Self.shownRejections)),
             moreRejected: max(0, summary.rejected.count - Self.shownRejections),
             ignoredColumns: summary.ignored.joined(separator: ", "), canImport: summary.canImport, pending: true)
         return try await req.render("Suppliers/import-preview", view, title: "Check the import of \(batch.filename)")
@@ -180,8 +150,7 @@ struct ImportController: RouteCollection {
 
     func rejectedCSV(req: Request) async throws -> Response {
         let batch = try await findBatch(req)
-        guard let data = batch.data else { throw LanternError.notFound }
-        let summary = try await summarise(data, on: req.db)
+        guard let stored = batch.preview, let summary = try? JSONDecoder().decode(ImportPreview.self, from: stored) else { throw LanternError.notFound }
         return req.csvDownload(filename: "rejected-rows.csv", header: ["line", "reason"],
                                rows: summary.rejected.map { [String($0.line), $0.reason] })
     }
