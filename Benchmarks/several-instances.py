@@ -34,8 +34,8 @@ end
 REPORT_LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Cookie"] = "%(cookie)s"
-wrk.body = "%(body)s"
+wrk.headers["Cookie"] = "COOKIE"
+wrk.body = "BODY"
 """ + PERCENTILES_LUA
 
 
@@ -50,12 +50,13 @@ def pg_bin(tool):
 class Session:
     """A signed-in person, through the balancer."""
 
-    def __init__(self, base, email):
+    def __init__(self, base, email=None):
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        page = self.get("/sign-in")
-        self.post("/sign-in", {"_csrf": self.token(page), "email": email, "password": PASSWORD})
+        if email:
+            page = self.get("/sign-in")
+            self.post("/sign-in", {"_csrf": self.token(page), "email": email, "password": PASSWORD})
 
     def get(self, path):
         with self.opener.open(self.base + path, timeout=600) as r:
@@ -140,9 +141,7 @@ def main():
                 lead = Session(lb, "safeguarding.lead@demo.lantern.example")
                 case = re.search(r'href="(/cases/[0-9A-Fa-f-]{36})"', lead.get("/cases")).group(1)
                 cookie = lead.cookie()
-                visitor = Session.__new__(Session)
-                visitor.base, visitor.jar = lb, http.cookiejar.CookieJar()
-                visitor.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(visitor.jar))
+                visitor = Session(lb)
                 token = Session.token(visitor.get("/report"))
                 body = urllib.parse.urlencode([("_csrf", token), ("relationship", "public_named"), ("immediate_danger", "no"),
                                                ("subject", "person"), ("who", "A man at the car wash"), ("age", "adult"),
@@ -150,7 +149,7 @@ def main():
                                                ("description", "He sleeps on site and is never paid."), ("anonymous", "yes")])
                 report_lua = os.path.join(work, f"report-{instances}.lua")
                 with open(report_lua, "w") as f:
-                    f.write(REPORT_LUA % {"cookie": visitor.cookie(), "body": body})
+                    f.write(REPORT_LUA.replace("COOKIE", visitor.cookie()).replace("BODY", body))
                 print(f"{instances} instance{'s' if instances > 1 else ''}:", flush=True)
                 bench("GET /cases", args.runs, lambda: wrk(lb + "/cases", args.seconds, args.connections, [f"Cookie: {cookie}"], percentiles))
                 bench(f"GET {case[:12]}… (a case)", args.runs, lambda: wrk(lb + case, args.seconds, args.connections, [f"Cookie: {cookie}"], percentiles))
@@ -162,6 +161,16 @@ def main():
                 subprocess.run([pg_bin("dropdb"), "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, name], check=False)
     finally:
         subprocess.run([os.path.join(ROOT, "scripts", "postgres-test-server"), "stop"], env=env, cwd=ROOT, check=False)
+
+
+def wait_for_job(session, url):
+    path = urllib.parse.urlparse(url).path
+    assert path.startswith("/jobs/"), url
+    while True:
+        progress = json.loads(session.get(path + "/progress"))
+        if progress["status"] in ("done", "failed"):
+            return progress
+        time.sleep(0.5)
 
 
 def import_while_browsing(args, lb, cookie, percentiles, work, state, env):
@@ -177,18 +186,17 @@ def import_while_browsing(args, lb, cookie, percentiles, work, state, env):
     with open(os.path.join(data, "contracts.csv"), "rb") as f:
         content = f.read()
     started = time.monotonic()
-    preview_url, preview = officer.post_file("/contracts/import", Session.token(page), "contracts.csv", content)
+    # The upload answers at once; reading and checking the file is a job, whose page leads to the preview.
+    checking, _ = officer.post_file("/contracts/import", Session.token(page), "contracts.csv", content)
+    progress = wait_for_job(officer, checking)
+    preview = officer.get(progress["next"])
     previewed = time.monotonic() - started
     confirm = re.search(r'action="(/contracts/import/[0-9A-Fa-f-]+/confirm)"', preview).group(1)
     browsing = subprocess.Popen(["wrk", "-t2", "-c10", "-d600s", "-s", percentiles, "-H", f"Cookie: {cookie}", lb + "/cases"],
                                 stdout=subprocess.PIPE, text=True)
     queued_at = time.monotonic()
     job_url, _ = officer.post(confirm, {"_csrf": Session.token(preview), "duplicates": "skip"})
-    while True:
-        progress = json.loads(officer.get(urllib.parse.urlparse(job_url).path + "/progress"))
-        if progress["status"] in ("done", "failed"):
-            break
-        time.sleep(0.5)
+    progress = wait_for_job(officer, job_url)
     imported = time.monotonic() - queued_at
     browsing.send_signal(2)
     out = browsing.communicate()[0]

@@ -2,6 +2,7 @@
 every report acknowledged before the backup began is there with its files, and the audit
 chain verifies. A wrong key, a tampered copy or an occupied folder is refused, and nothing is
 replaced."""
+import glob
 import os
 import pathlib
 import sqlite3
@@ -9,6 +10,8 @@ import subprocess
 import threading
 import time
 import urllib.parse
+
+import pytest
 
 from conftest import start_server, stop_server
 from public_report import send_report
@@ -21,7 +24,7 @@ PDF = b"%PDF-1.4\n" + b"evidence " * 2000
 
 
 def lantern(*args, key_file):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_DATA_KEY")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_DATA_KEY") and k != "DATABASE_URL"}
     env["LANTERN_DATA_KEY_FILE"] = str(key_file)
     return subprocess.run([BIN, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -108,3 +111,41 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_report(tmp_path):
         assert not (tmp_path / "tampered" / "lantern.sqlite").exists()
     finally:
         stop_server(proc, data)
+
+
+def test_a_postgresql_backup_restores_only_into_an_empty_database_with_the_right_key(tmp_path):
+    """pg_dump and pg_restore through `lantern backup` and `lantern restore`: a wrong key is
+    refused and leaves the new database empty, so the right key can then restore into it."""
+    base = os.environ.get("LANTERN_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("LANTERN_TEST_POSTGRES_URL is not set (scripts/test sets it)")
+    parts = urllib.parse.urlparse(base)
+    bin_dir = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+    names = [f"lantern_backup_{os.getpid()}_{n}" for n in ("source", "target")]
+    for name in names:
+        subprocess.run([f"{bin_dir}/createdb", "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, name], check=True)
+    source, target = (parts._replace(path="/" + n).geturl() for n in names)
+    key, wrong = tmp_path / "k.key", tmp_path / "wrong.key"
+    try:
+        for path in (key, wrong):
+            assert lantern("keys", "generate", "--output", str(path), key_file=key).returncode == 0
+
+        def run(database, *args, key_file=key):
+            env_args = ["--database-url", database, "--data-dir", str(tmp_path / "data")]
+            return lantern(*args, *env_args, key_file=key_file)
+
+        assert run(source, "migrate").returncode == 0
+        dump = tmp_path / "lantern.dump"
+        made = run(source, "backup", "--to", str(dump))
+        assert made.returncode == 0 and "pg_dump" in made.stdout, made.stdout + made.stderr
+        refused = run(target, "restore", "--from", str(dump), key_file=wrong)
+        assert refused.returncode != 0 and "not the one this database was encrypted with" in refused.stdout + refused.stderr
+        restored = run(target, "restore", "--from", str(dump))
+        assert restored.returncode == 0 and "the audit log verifies" in restored.stdout, restored.stdout + restored.stderr
+        again = run(target, "restore", "--from", str(dump))
+        assert again.returncode != 0 and "already holds tables" in again.stdout + again.stderr
+        verified = run(target, "audit", "verify")
+        assert verified.returncode == 0 and "chain intact" in verified.stdout
+    finally:
+        for name in names:
+            subprocess.run([f"{bin_dir}/dropdb", "-h", parts.hostname, "-p", str(parts.port), "-U", parts.username, "--if-exists", name], check=False)

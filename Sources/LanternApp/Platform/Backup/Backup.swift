@@ -89,5 +89,12 @@ extension Backup {
         let tables = try await sql.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'").all()
             .map { try $0.decode(column: "name", as: String.self) }
         for table in tables { try await sql.raw("DROP TABLE IF EXISTS \(ident: table) CASCADE").run() }
+        // The audit log's guard is a function in the schema; a later restore would trip over it.
+        let functions = try await sql.raw("""
+            SELECT p.proname AS name, pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema() AND p.prokind = 'f'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+            """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "args", as: String.self)) }
+        for (name, args) in functions { try await sql.raw("DROP FUNCTION IF EXISTS \(ident: name)(\(unsafeRaw: args)) CASCADE").run() }
     }
 }
