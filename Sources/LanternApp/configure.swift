@@ -48,10 +48,12 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     }
     app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts),
                           ImportPreviewJob(batchKind: .suppliers), ImportPreviewJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob(),
-                          SubjectAccessSearchJob(), RegisterExportJob<SuppliersController>(), RegisterExportJob<ContractsController>()])
+                          SubjectAccessSearchJob(), RegisterExportJob<SuppliersController>(), RegisterExportJob<ContractsController>(),
+                          KeyRotationJob()])
     try routes(app)
     if configuration.runsHousekeeping {
         Housekeeping.schedule(on: app)
+        try await KeyRotationJob.queueIfNeeded(app)
         app.jobs.start(app)
         app.lifecycle.use(GracefulStop())
         app.http.server.configuration.shutdownTimeout = .seconds(60)

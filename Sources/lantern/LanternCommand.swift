@@ -25,6 +25,10 @@ struct StorageOptions: ParsableArguments {
     @ArgumentParser.Option(name: .long, help: "File holding the base64 data-protection key (env LANTERN_DATA_KEY_FILE). LANTERN_DATA_KEY may hold the key itself.")
     var dataKeyFile: String? = ProcessInfo.processInfo.environment["LANTERN_DATA_KEY_FILE"]
 
+    @ArgumentParser.Option(name: .long, help: "During a rotation across running instances: the previous key's file, still accepted for reading while the records move to the new key (env LANTERN_PREVIOUS_DATA_KEY_FILE, comma-separated).")
+    var previousDataKeyFile: [String] = (ProcessInfo.processInfo.environment["LANTERN_PREVIOUS_DATA_KEY_FILE"] ?? "")
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+
     @ArgumentParser.Option(name: .long, help: "Folder holding Resources/ and Public/ (env LANTERN_RESOURCES_DIR); the current folder by default.")
     var resourcesDir: String? = ProcessInfo.processInfo.environment["LANTERN_RESOURCES_DIR"]
 
@@ -66,6 +70,11 @@ struct StorageOptions: ParsableArguments {
                 database: try LanternConfiguration.database(url: databaseURL, dataDirectory: dataDir),
                 dataDirectory: dataDir, dataProtectionKey: try dataProtectionKey(demo: demo), demo: demo,
                 behindTLS: behindTLS, resourcesDirectory: resourcesDir, runsHousekeeping: housekeeping)
+            configuration.previousDataProtectionKeys = try previousDataKeyFile.map { file in
+                do { return try DataProtectionKey(base64: try PrivateFiles.readKey(file)) } catch let problem as ConfigurationProblem { throw CommandFailure(problem.description) } catch {
+                    throw CommandFailure("The previous key in \(file) is not usable: \(error).")
+                }
+            }
             configuration.publicReporting = .fromEnvironment(ProcessInfo.processInfo.environment)
             configuration.trustedProxies = Set((ProcessInfo.processInfo.environment["LANTERN_TRUSTED_PROXIES"] ?? "")
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

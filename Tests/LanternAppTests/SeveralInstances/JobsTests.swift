@@ -199,4 +199,41 @@ struct JobsTests {
             #expect(try await browser.get(batchPath + "/rejected.csv", accept: "text/csv").body.string == "line,reason\r\n")
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aKeyRotationRunsOnAnInstanceHoldingTheNewKeyWhileTheOthersServe(_ database: TestDatabase) async throws {
+        try await withLantern(database, adjusting: SharedStateTests.sharedDatabase) { env in
+            let oldKey = env.configuration.dataProtectionKey
+            let newKey = try DataProtectionKey(base64: DataProtectionKey.generateBase64())
+            // The first instance restarted with the new key (and the old one to read with) queues the rotation.
+            let restarted = try await env.secondInstance { $0.dataProtectionKey = newKey; $0.previousDataProtectionKeys = [oldKey] }
+            try await KeyRotationJob.queueIfNeeded(restarted)
+            try await KeyRotationJob.queueIfNeeded(restarted)
+            #expect(try await Job.query(on: env.db).filter(\.$kind == KeyRotationJob.kind).count() == 1)
+            // An instance still on the old key leaves it alone, and does not take it again.
+            try await env.runJobs()
+            let declined = try #require(try await Job.query(on: env.db).filter(\.$kind == KeyRotationJob.kind).first())
+            #expect(declined.status == .queued && declined.attempts == 0)
+            try await restarted.jobs.drain(restarted)
+            let done = try #require(try await Job.find(declined.id, on: env.db))
+            #expect(done.status == .done && done.result?.contains("data keys re-wrapped under key \(newKey.id)") == true)
+            try await restarted.asyncShutdown()
+            // Now an instance with the new key alone opens every record.
+            let onlyNew = try await env.secondInstance { $0.dataProtectionKey = newKey; $0.previousDataProtectionKeys = [] }
+            let cipher = onlyNew.lantern.cipher
+            for table in onlyNew.personalData.wrappedKeyTables {
+                let rows = try await (onlyNew.db as! any SQLDatabase).select().column("wrapped_key").from(table).all()
+                for row in rows {
+                    let wrapped = try WrappedDataKey.parse(try row.decode(column: "wrapped_key", as: Data.self))
+                    #expect(wrapped.keyID == cipher.currentKeyID, "\(table) still has a data key under the old key")
+                }
+            }
+            let browser = Browser(tester: try onlyNew.testing())
+            try await browser.signIn(as: .safeguardingLead)
+            let list = try await browser.get("/cases").body.string
+            let casePath = try #require(list.range(of: #"/cases/[0-9A-F-]{36}"#, options: .regularExpression).map { String(list[$0]) })
+            #expect(try await browser.get(casePath).status == .ok)
+            try await onlyNew.asyncShutdown()
+        }
+    }
 }

@@ -45,7 +45,9 @@ struct TestEnvironment {
     /// Another instance of Lantern on the same database, as a second server behind a load
     /// balancer would be. The database must be one both can reach (PostgreSQL, or a SQLite
     /// file). The caller shuts it down.
-    func secondInstance() async throws -> Application {
+    func secondInstance(adjusting adjust: (inout LanternConfiguration) -> Void = { _ in }) async throws -> Application {
+        var configuration = configuration
+        adjust(&configuration)
         let other = try await Application.make(.testing)
         do {
             try await configure(other, configuration)

@@ -23,14 +23,16 @@ enum JobQueue {
         }
     }
 
-    /// The oldest job waiting, or one whose instance died, now claimed by `instance`.
-    static func claim(instance: String, on db: any Database, now: Date) async throws -> Job? {
+    /// The oldest job waiting, or one whose instance died, now claimed by `instance`; never one of
+    /// `declined` (jobs this instance cannot run, left for another).
+    static func claim(instance: String, declined: Set<UUID> = [], on db: any Database, now: Date) async throws -> Job? {
         let stale = now.addingTimeInterval(-staleAfter)
         if !DatabaseSetup.isSQLite(db), let sql = db as? any SQLDatabase {
+            let skip: SQLQueryString = declined.isEmpty ? "" : "AND id NOT IN (\(binds: declined.sorted { $0.uuidString < $1.uuidString }))"
             let rows = try await sql.raw("""
                 UPDATE jobs SET status = 'running', claimed_by = \(bind: instance), heartbeat_at = \(bind: now), attempts = attempts + 1
                 WHERE id = (SELECT id FROM jobs
-                            WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < \(bind: stale))
+                            WHERE (status = 'queued' OR (status = 'running' AND heartbeat_at < \(bind: stale))) \(skip)
                             ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING id
                 """).all()
@@ -38,12 +40,13 @@ enum JobQueue {
             return try await Job.find(id, on: db)
         }
         return try await db.writeTransaction { db in
-            let waiting = try await Job.query(on: db)
+            let query = Job.query(on: db)
                 .group(.or) { either in
                     either.filter(\.$status == .queued)
                     either.group(.and) { $0.filter(\.$status == .running).filter(\.$heartbeatAt < stale) }
                 }
-                .sort(\.$createdAt).sort(\.$id).first()
+            if !declined.isEmpty { query.filter(\.$id !~ Array(declined)) }
+            let waiting = try await query.sort(\.$createdAt).sort(\.$id).first()
             guard let job = waiting else { return nil }
             job.status = .running
             job.claimedBy = instance
@@ -127,3 +130,7 @@ struct JobLost: Error {}
 
 /// The instance is stopping: the job goes back to the queue at the end of its current step.
 struct JobInterrupted: Error {}
+
+/// This instance cannot run the job (it holds another key): it goes back to the queue for
+/// another instance, and this one does not claim it again.
+struct JobDeclined: Error {}

@@ -50,7 +50,7 @@ final class JobRunner: Sendable {
     let handlers: [String: any JobHandler]
     /// Names this instance in the jobs it claims.
     let instance: String
-    private let state = NIOLockedValueBox<(stopping: Bool, loop: Task<Void, Never>?)>((false, nil))
+    private let state = NIOLockedValueBox<(stopping: Bool, loop: Task<Void, Never>?, declined: Set<UUID>)>((false, nil, []))
 
     init(_ handlers: [any JobHandler]) {
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
@@ -86,7 +86,8 @@ final class JobRunner: Sendable {
     /// Claims one job and runs it. False when there was none.
     @discardableResult
     func runNext(_ app: Application) async throws -> Bool {
-        guard !stopping, let job = try await JobQueue.claim(instance: instance, on: app.db, now: app.lantern.now()) else { return false }
+        let declined = state.withLockedValue { $0.declined }
+        guard !stopping, let job = try await JobQueue.claim(instance: instance, declined: declined, on: app.db, now: app.lantern.now()) else { return false }
         await run(job, app)
         return true
     }
@@ -123,6 +124,9 @@ final class JobRunner: Sendable {
             try await JobQueue.finish(id, instance: instance, result: result, nextPath: next, on: db, now: now())
             app.logger.info("job done", metadata: ["kind": "\(job.kind)", "job": "\(id)"])
         } catch is JobInterrupted {
+            try? await JobQueue.release(id, instance: instance, on: db)
+        } catch is JobDeclined {
+            state.withLockedValue { _ = $0.declined.insert(id) }
             try? await JobQueue.release(id, instance: instance, on: db)
         } catch is JobLost {
             app.logger.warning("job claimed by another instance", metadata: ["kind": "\(job.kind)", "job": "\(id)"])
