@@ -116,7 +116,7 @@ struct ImportPageTests {
             let first = try await Self.upload(env, browser, "suppliers", "s.csv", csv)
             let preview = try await browser.get(first.location!).body.string
             #expect(preview.contains("Rows that match records already here"))
-            #expect(preview.contains("Import the file (1 new suppliers)"))
+            #expect(preview.contains("Import the file (1 new supplier)"))
             #expect(try await Self.confirm(browser, env, first.location!, ["duplicates": "skip"]).contains("Imported s.csv: 1 added"))
             #expect(try await Supplier.query(on: env.db).filter(\.$nameKey == OrganisationName.key("Ashby Laundry Ltd")).count() == 1)
             let brightway = try await SuppliersTests.supplier(named: "Brightway Facilities Services Ltd", in: env)

@@ -44,22 +44,29 @@ struct SharedStateTests {
     }
 
     @Test(arguments: TestDatabase.available)
-    func aWrongCodeMakesTheNextTryWaitOnEveryInstance(_ database: TestDatabase) async throws {
+    func theThirdWrongCodeMakesTheNextTryWaitOnEveryInstance(_ database: TestDatabase) async throws {
         try await withLantern(database, adjusting: Self.sharedDatabase) { env in
             let other = try await env.secondInstance()
             let first = try env.browser(), second = Browser(tester: try other.testing())
-            try await first.get("/report/follow-up")
-            #expect(try await first.post("/report/follow-up", ["code": "1111-2222-3333-4444"]).status == .unprocessableEntity)
+            // Two slips cost nothing, and what was typed stays in the box to be corrected.
+            for (n, code) in ["1111-2222-3333-4444", "1111-2222-3333-4445", "1111-2222-3333-4446"].enumerated() {
+                let browser = n.isMultiple(of: 2) ? first : second
+                try await browser.get("/report/follow-up")
+                let answer = try await browser.post("/report/follow-up", ["code": code])
+                #expect(answer.status == .unprocessableEntity, "miss \(n + 1)")
+                #expect(answer.body.string.contains("value=\"\(code)\""))
+                #expect(answer.body.string.contains("<title>Error: Check on your report"))
+            }
             try await second.get("/report/follow-up")
-            let waited = try await second.post("/report/follow-up", ["code": "1111-2222-3333-4445"])
+            let waited = try await second.post("/report/follow-up", ["code": "1111-2222-3333-4447"])
             #expect(waited.status == .tooManyRequests)
-            #expect(waited.body.string.contains("Wait 1 seconds"))
+            #expect(waited.body.string.contains("Wait 1 second, then try again"))
             try await other.asyncShutdown()
         }
     }
 
     @Test(arguments: TestDatabase.available)
-    func parallelGuessesOfAReceiptCodeAreEvaluatedOneAtATime(_ database: TestDatabase) async throws {
+    func parallelGuessesOfAReceiptCodeGetNoMoreTriesThanTheFreeOnes(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             let now = env.clock.now()
             let limits = env.app.lantern.publicLimits
@@ -67,13 +74,13 @@ struct SharedStateTests {
                 for _ in 0..<40 {
                     group.addTask {
                         let (wait, _) = try await SharedLimits.admitTry(bucket: limits.codeFailures, key: "guesser", backoff: limits.codeBackoff,
-                                                                        keepFor: limits.codeFailureMemory, on: env.db, now: now)
+                                                                        free: limits.freeCodeFailures, keepFor: limits.codeFailureMemory, on: env.db, now: now)
                         return wait == 0
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            #expect(admitted == 1, "\(admitted) of 40 parallel guesses were evaluated")
+            #expect(admitted == limits.freeCodeFailures + 1, "\(admitted) of 40 parallel guesses were evaluated")
         }
     }
 

@@ -122,6 +122,8 @@ struct PublicReportController: RouteCollection {
     struct FollowUpView: Encodable {
         let errors: FormErrors
         let wait: Int
+        /// What was typed, kept after a code that did not match so it can be corrected.
+        var code = ""
     }
 
     func followUpForm(req: Request) async throws -> Response {
@@ -138,14 +140,15 @@ struct PublicReportController: RouteCollection {
         let now = req.lantern.now()
         let address = req.clientAddressKey
         // The try is counted before the code is looked up, so parallel guesses wait their turn.
+        let typed = String((try req.form(CodeForm.self).code ?? "").prefix(40))
         let (wait, _) = try await SharedLimits.admitTry(bucket: limits.codeFailures, key: address, backoff: limits.codeBackoff,
-                                                        keepFor: limits.codeFailureMemory, on: req.db, now: now)
+                                                        free: limits.freeCodeFailures, keepFor: limits.codeFailureMemory, on: req.db, now: now)
         if wait > 0 {
             var errors = FormErrors()
-            errors.add("code", "Too many codes that did not match. Wait \(wait) seconds, then try again")
-            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: wait), title: "Check on your report", status: .tooManyRequests)
+            errors.add("code", "Too many codes that did not match. Wait \(wait) \(wait == 1 ? "second" : "seconds"), then try again")
+            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: wait, code: typed), title: "Check on your report",
+                                        status: .tooManyRequests)
         }
-        let typed = try req.form(CodeForm.self).code ?? ""
         var errors = FormErrors()
         var found: Concern?
         if let code = ReceiptCode(typed: typed) {
@@ -156,7 +159,8 @@ struct PublicReportController: RouteCollection {
         }
         guard let concern = found else {
             try await req.audit(.signInFailed, .receiptCode, outcome: .failure)
-            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: 0), title: "Check on your report", status: .unprocessableEntity)
+            return try await req.render("Concerns/follow-up", FollowUpView(errors: errors, wait: 0, code: typed), title: "Check on your report",
+                                        status: .unprocessableEntity)
         }
         try await SharedLimits.succeeded(bucket: limits.codeFailures, key: address, on: req.db)
         req.session.data[Self.reporterKey] = concern.id!.uuidString

@@ -61,9 +61,11 @@ struct PublicLimiters: Sendable {
     let messagesPerReport: SharedLimit
     /// Reports sent without a solved proof of work (no JavaScript, or a script skipping it).
     let reportsWithoutProof: SharedLimit
-    /// Growing delays after receipt codes that match no report; failures are kept a day.
+    /// Growing delays after receipt codes that match no report, from the third miss (two typing
+    /// slips cost nothing); failures are kept a day.
     let codeFailures = "receipt-code-failure"
     let codeBackoff = FailureBackoff()
+    let freeCodeFailures = 2
     let codeFailureMemory: TimeInterval = 86_400
     let spentChallenges = "proof-of-work-spent"
     /// The key every reporter shares for the overall budgets.

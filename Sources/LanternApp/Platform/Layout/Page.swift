@@ -14,6 +14,9 @@ struct LayoutContext: Encodable {
     let navigation: [Link]
     let csrf: String
     let flash: String?
+    /// The page answers a form with errors: its title starts "Error: " and the error summary
+    /// takes focus, as the GOV.UK Design System does, so a screen reader hears it first.
+    var hasErrors = false
 }
 
 /// A page: the frame plus the view's own content.
@@ -47,7 +50,11 @@ extension Request {
     /// Renders a view inside the standard frame.
     func render<Content: Encodable>(_ view: String, _ content: Content, title: String,
                                     status: HTTPResponseStatus = .ok) async throws -> Response {
-        let page = Page(layout: try await layout(title: title), content: content)
+        // A form answered with its errors (422), or a wait before trying again (429).
+        let hasErrors = status == .unprocessableEntity || status == .tooManyRequests
+        var layout = try await layout(title: hasErrors ? "Error: " + title : title)
+        layout.hasErrors = hasErrors
+        let page = Page(layout: layout, content: content)
         let rendered = try await self.view.render(view, page).get()
         let response = try await rendered.encodeResponse(for: self)
         response.status = status

@@ -96,15 +96,16 @@ enum SharedLimits {
 
     // MARK: Growing delays after failures
 
-    /// Whether a try may be made now under `backoff`; if so it is counted as a failure at once
-    /// (forgiven by `succeeded`), so a burst of parallel guesses gets one evaluation, not many.
-    static func admitTry(bucket: String, key: String, backoff: FailureBackoff, keepFor: TimeInterval,
+    /// Whether a try may be made now under `backoff`, after `free` failures that cost no wait;
+    /// if so it is counted as a failure at once (forgiven by `succeeded`), so a burst of parallel
+    /// guesses gets no more evaluations than the free ones.
+    static func admitTry(bucket: String, key: String, backoff: FailureBackoff, free: Int = 0, keepFor: TimeInterval,
                          on db: any Database, now: Date) async throws -> (wait: Int, reserved: UUID?) {
         try await db.writeTransaction { db in
             try await db.lockUntilCommit("limit|\(bucket)|\(key)")
             let failures = try await events(bucket, key, since: now.addingTimeInterval(-keepFor), on: db)
             if let last = failures.last {
-                let remaining = backoff.delay(afterFailures: failures.count) - now.timeIntervalSince(last)
+                let remaining = backoff.delay(afterFailures: failures.count - free) - now.timeIntervalSince(last)
                 if remaining > 0 { return (Int(remaining.rounded(.up)), nil) }
             }
             let row = LimitEvent(bucket: bucket, keyDigest: key, at: now, expiresAt: now.addingTimeInterval(keepFor))

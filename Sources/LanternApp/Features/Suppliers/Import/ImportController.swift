@@ -95,7 +95,6 @@ struct ImportController: RouteCollection {
         return batch
     }
 
-
     struct PreviewView: Encodable {
         let id: String
         let noun: String
@@ -114,6 +113,8 @@ struct ImportController: RouteCollection {
         let ignoredColumns: String
         let canImport: Bool
         let pending: Bool
+        /// "1 new supplier", "12 new suppliers".
+        var newNoun = ""
     }
 
     static let shownRejections = 1000
@@ -144,7 +145,8 @@ struct ImportController: RouteCollection {
             rejectedCount: summary.rejected.count,
             rejected: Array(summary.rejected.prefix(Self.shownRejections)),
             moreRejected: max(0, summary.rejected.count - Self.shownRejections),
-            ignoredColumns: summary.ignored.joined(separator: ", "), canImport: summary.canImport, pending: true)
+            ignoredColumns: summary.ignored.joined(separator: ", "), canImport: summary.canImport, pending: true,
+            newNoun: summary.newCount == 1 ? String(noun.dropLast()) : noun)
         return try await req.render("Suppliers/import-preview", view, title: "Check the import of \(batch.filename)")
     }
 
