@@ -19,8 +19,9 @@ struct Demo: AsyncParsableCommand {
             Data folder: \(storage.dataDir). Demo mode only: every demo account's password is \(DemoData.password())
 
             """)
+            let width = Role.allCases.map(\.displayName.count).max() ?? 0
             for role in Role.allCases {
-                print("  \(role.displayName.padding(toLength: 22, withPad: " ", startingAt: 0)) \(DemoData.email(for: role))")
+                print("  \(role.displayName.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(DemoData.email(for: role))")
             }
             print("")
         }

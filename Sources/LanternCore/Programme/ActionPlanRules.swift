@@ -117,5 +117,5 @@ public enum RecommendationStatus: String, CaseIterable, Codable, Sendable {
 
 public enum RecommendationPriority: String, CaseIterable, Codable, Sendable {
     case high, medium, low
-    public var label: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    public var label: String { rawValue.sentenceCased }
 }

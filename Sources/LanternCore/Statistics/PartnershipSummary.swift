@@ -43,7 +43,7 @@ public struct PartnershipSummary: Sendable, Equatable {
         if countyLines != "0" {
             sentences.append("Of the criminal exploitation cases, \(countyLines)" + (countyLinesPercent.map { " (\($0)%)" } ?? "") + " involved county lines.")
         }
-        sentences.append("\(capitalised(nrmReferrals)) National Referral Mechanism \(plural(nrmReferrals, "referral")) and \(dutyToNotify) Duty to Notify \(plural(dutyToNotify, "notification")) \(nrmReferrals == "1" && dutyToNotify == "1" ? "was" : "were") submitted.")
+        sentences.append("\(nrmReferrals.sentenceCased) National Referral Mechanism \(plural(nrmReferrals, "referral")) and \(dutyToNotify) Duty to Notify \(plural(dutyToNotify, "notification")) \(nrmReferrals == "1" && dutyToNotify == "1" ? "was" : "were") submitted.")
         if rgDecisions != "0" {
             sentences.append("Of \(rgDecisions) Reasonable Grounds \(plural(rgDecisions, "decision")), \(rgPositive) \(rgPositive == "1" ? "was" : "were") positive.")
         }
@@ -51,5 +51,4 @@ public struct PartnershipSummary: Sendable, Equatable {
     }
 
     private func plural(_ count: String, _ noun: String) -> String { count == "1" ? noun : noun + "s" }
-    private func capitalised(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
 }

@@ -149,6 +149,6 @@ struct CaseForm {
     /// "british " → "British", so the statistics count one spelling.
     static func tidyNationality(_ raw: String) -> String {
         if let known = nationalities.first(where: { $0.lowercased() == raw.lowercased() }) { return known }
-        return raw.prefix(1).uppercased() + raw.dropFirst()
+        return raw.sentenceCased
     }
 }

@@ -238,7 +238,7 @@ struct PartnershipReport: Codable, Sendable {
         return PartnershipReport(
             period: period.label, comparedWith: period.previous.label, cases: published(now.cases), previousCases: published(before.cases),
             concerns: published(now.concerns),
-            summary: typeBreakdown.sentence(noun: "cases opened"),
+            summary: typeBreakdown.sentence(noun: "cases opened").sentenceCased,
             paragraph: paragraph,
             types: types,
             countyLines: lines.cells[0].description, countyLinesShare: linesShare,

@@ -74,7 +74,7 @@ struct StaffTrainingController: RouteCollection {
     static func sentence(_ reason: String) -> String {
         let label = reason.components(separatedBy: " ").first!.replacingOccurrences(of: "_", with: " ")
         if reason.hasSuffix("is empty") { return "Enter the \(label)" }
-        return reason.prefix(1).uppercased() + reason.dropFirst().replacingOccurrences(of: "_", with: " ")
+        return reason.replacingOccurrences(of: "_", with: " ").sentenceCased
     }
 
     struct PersonView: Encodable {

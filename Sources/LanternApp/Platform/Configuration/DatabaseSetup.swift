@@ -89,6 +89,11 @@ enum DatabaseSetup {
     /// Applies pending migrations, once however many instances start together: on PostgreSQL the
     /// first to take an advisory lock migrates while the others wait, then find nothing to do.
     static func migrateOnce(_ app: Application) async throws {
+        // Fluent logs each migration at info; they are shown only when the log level asks for
+        // debug, so start-up prints what a person needs (the demo's sign-in details) and not 50 lines.
+        let level = app.logger.logLevel
+        if level > .debug { app.logger.logLevel = max(level, .notice) }
+        defer { app.logger.logLevel = level }
         guard !isSQLite(app.db) else { return try await app.autoMigrate() }
         try await app.db.transaction { db in
             try await (db as! any SQLDatabase).raw("SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':migrations', 0))").run()
