@@ -143,6 +143,17 @@ struct OrganisationStatementTests {
             == "Signed by Alex Morgan, Chief Executive, on 11 June 2026.")
     }
 
+    @Test func aYearWithoutConcernsSaysSoRatherThanCountingNoneOfNone() {
+        var facts = Self.facts()
+        facts.kpis.concernsReceived = 0
+        facts.kpis.concernsAcknowledgedOnTime = 0
+        let sections = OrganisationStatement.sections(facts)
+        let text = sections.flatMap(\.figures).joined(separator: " ")
+        #expect(text.contains("anonymously if they wish; none was received this year."))
+        #expect(text.contains("Concerns handled: none received; 3 cases opened"))
+        #expect(!text.contains("none of 0") && !text.contains("0 concerns"))
+    }
+
     @Test func theSupplyChainStatementSaysWhereTheRisksAreAndHowTheyAreMitigated() {
         var f = Self.facts()
         f.highRiskCategories = ["Cleaning", "Construction"]

@@ -124,7 +124,7 @@ public enum OrganisationStatement {
             return lines
         case .policies:
             return ["Our contract terms include modern slavery clauses in \(percent(k.highRiskWithClauses, k.highRiskContracts)) high-risk contracts.",
-                    "Staff, suppliers and members of the public can report a concern, anonymously if they wish; we received \(k.concernsReceived) \(k.concernsReceived == 1 ? "concern" : "concerns") and acknowledged \(percent(k.concernsAcknowledgedOnTime, k.concernsReceived)) within 7 days."]
+                    "Staff, suppliers and members of the public can report a concern, anonymously if they wish; \(k.concernsReceived == 0 ? "none was received this year." : "we received \(k.concernsReceived) \(k.concernsReceived == 1 ? "concern" : "concerns") and acknowledged \(percent(k.concernsAcknowledgedOnTime, k.concernsReceived)) within 7 days.")"]
         case .dueDiligence:
             return ["We checked the modern slavery statements of \(percent(k.suppliersWithStatement, k.suppliers)) suppliers against the statutory guidance.",
                     "We reviewed \(percent(k.highRiskReviewed, k.highRiskContracts)) high-risk contracts in the last 12 months, including supply chain mapping and contract management meetings."]
@@ -137,7 +137,7 @@ public enum OrganisationStatement {
                 "High-risk contracts reviewed: \(percent(k.highRiskReviewed, k.highRiskContracts)).",
                 "Suppliers with a checked statement: \(percent(k.suppliersWithStatement, k.suppliers)).",
                 "Training compliance: \(percent(k.trainingInDate, k.trainingRequired)) required courses in date.",
-                "Concerns handled: \(k.concernsReceived) received, \(percent(k.concernsAcknowledgedOnTime, k.concernsReceived)) acknowledged within 7 days; \(k.casesOpened) \(k.casesOpened == 1 ? "case" : "cases") opened, \(k.nrmReferrals) NRM \(k.nrmReferrals == 1 ? "referral" : "referrals") and \(k.dutyToNotify) Duty to Notify \(k.dutyToNotify == 1 ? "notification" : "notifications").",
+                "Concerns handled: \(k.concernsReceived == 0 ? "none received" : "\(k.concernsReceived) received, \(percent(k.concernsAcknowledgedOnTime, k.concernsReceived)) acknowledged within 7 days"); \(k.casesOpened) \(k.casesOpened == 1 ? "case" : "cases") opened, \(k.nrmReferrals) NRM \(k.nrmReferrals == 1 ? "referral" : "referrals") and \(k.dutyToNotify) Duty to Notify \(k.dutyToNotify == 1 ? "notification" : "notifications").",
             ]
             if let p = f.previousKPIs {
                 lines += [change(k.concernsReceived, p.concernsReceived, "concerns"), change(k.assessedContracts, p.assessedContracts, "contracts assessed")]
