@@ -7,6 +7,19 @@ import VaporTesting
 
 @Suite("Partnership statistics")
 struct ReportsTests {
+    @Test func aChartWithTooFewFiguresToDrawSaysSoInsteadOfAnEmptyFrame() {
+        let suppressed = [Charts.Bar(label: "Labour", value: nil, display: "fewer than 5"),
+                          Charts.Bar(label: "Sexual", value: nil, display: "fewer than 5")]
+        let empty = Charts.bars(id: "type", title: "Cases by exploitation type", bars: suppressed)
+        #expect(empty.contains("Too few to chart: cases by exploitation type are in the table below."))
+        #expect(!empty.contains("<svg"))
+        let one = Charts.bars(id: "type", title: "Cases by exploitation type", bars: suppressed + [Charts.Bar(label: "Criminal", value: 12, display: "12")])
+        #expect(one.contains("Too few to chart"))
+        let drawn = Charts.bars(id: "type", title: "Cases by exploitation type",
+                                bars: [Charts.Bar(label: "Criminal", value: 12, display: "12"), Charts.Bar(label: "Labour", value: 7, display: "7")])
+        #expect(drawn.hasPrefix("<svg") && drawn.contains("class=\"chart__bar\""))
+    }
+
     @Test(arguments: TestDatabase.available)
     func theYearReportIsSuppressedAndHoldsNoIdentifyingField(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in

@@ -20,8 +20,14 @@ enum Charts {
         return out
     }
 
-    /// Horizontal bars; a suppressed value has no bar, only its words ("fewer than 5").
+    /// Horizontal bars; a suppressed value has no bar, only its words ("fewer than 5"). When
+    /// nothing, or one bar among suppressed ones, could be drawn, the chart would be an empty
+    /// frame: it says so instead, and the table beside it holds the figures.
     static func bars(id: String, title: String, bars: [Bar]) -> String {
+        let drawable = bars.filter { ($0.value ?? 0) > 0 }.count, suppressed = bars.filter { $0.value == nil }.count
+        if drawable == 0 || (drawable == 1 && suppressed > drawable) {
+            return "<p class=\"body chart-empty\" id=\"\(id)-empty\">Too few to chart: \(escape(title.prefix(1).lowercased() + title.dropFirst())) are in the table below.</p>"
+        }
         let rowHeight = 28, labelWidth = 230, barWidth = 300, height = bars.count * rowHeight + 10
         let maximum = max(1, bars.compactMap(\.value).max() ?? 1)
         let description = bars.map { "\($0.label): \($0.display)" }.joined(separator: "; ")
