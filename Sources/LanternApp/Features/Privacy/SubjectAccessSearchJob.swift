@@ -27,9 +27,8 @@ struct SubjectAccessSearchJob: JobHandler {
         let actor = try await context.ownerActor(), found = secrets.found.count
         try await db.writeTransaction { db in
             try await s.save(on: db)
-            try await app.lantern.audit.append(on: db, actor: actor, action: .read, entity: .personSearch, entityID: id.uuidString,
-                                               requestID: "job-" + context.job.id!.uuidString,
-                                               detail: "\(found) records found for a subject access request", at: app.lantern.now())
+            try await context.audit(.read, .personSearch, id: id.uuidString, actor: actor,
+                                    detail: "\(found) records found for a subject access request", on: db)
         }
         return ("\(found) \(found == 1 ? "record" : "records") found. Review them before exporting the copy.", "/privacy/sar/\(id.uuidString)#found")
     }

@@ -42,6 +42,14 @@ struct JobContext: Sendable {
         guard let id = job.ownerID, let user = try await User.find(id, on: db) else { return .system }
         return AuditActor(id: id.uuidString, role: user.role.rawValue)
     }
+
+    /// The one way a job writes to the audit log, as `Request.audit` is for a request: the row
+    /// names `actor` and carries the job as its request id. `on` joins an open transaction.
+    func audit(_ action: AuditAction, _ entity: AuditEntity, id entityID: String?, actor: AuditActor, detail: String,
+               on db: (any Database)? = nil) async throws {
+        try await app.lantern.audit.append(on: db ?? self.db, actor: actor, action: action, entity: entity, entityID: entityID,
+                                           requestID: "job-" + job.id!.uuidString, detail: detail, at: app.lantern.now())
+    }
 }
 
 /// Claims and runs jobs on this instance, one at a time, until the instance stops. On stop it

@@ -26,8 +26,7 @@ struct RegisterExportJob<R: Register>: JobHandler {
         try await context.progress(done: file.rows.count, total: file.rows.count)
         let csv = Data(CSVFile.write(header: file.header, rows: file.rows).utf8)
         try await JobQueue.attach(csv, name: file.filename, type: "text/csv; charset=utf-8", to: context.job.id!, instance: context.instance, on: db)
-        try await app.lantern.audit.append(on: db, actor: try await context.ownerActor(), action: .export, entity: file.entity, entityID: nil,
-                                           requestID: "job-" + context.job.id!.uuidString, detail: "\(file.rows.count) rows", at: app.lantern.now())
+        try await context.audit(.export, file.entity, id: nil, actor: try await context.ownerActor(), detail: "\(file.rows.count) rows")
         return ("\(file.rows.count.formatted()) rows are ready to download as \(file.filename). The file is kept for a day.", nil)
     }
 }

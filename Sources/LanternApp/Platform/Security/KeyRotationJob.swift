@@ -27,9 +27,8 @@ struct KeyRotationJob: JobHandler {
         // An instance still on the old key cannot run it: it leaves it for one on the new key.
         guard context.job.subject == cipher.currentKeyID else { throw JobDeclined() }
         let report = try await KeyRotation.rotate(on: context.db, cipher: cipher, registry: app.personalData)
-        try await app.lantern.audit.append(on: context.db, actor: .system, action: .update, entity: .dataProtectionKey, entityID: cipher.currentKeyID,
-                                           requestID: "job-" + context.job.id!.uuidString,
-                                           detail: "key rotation: \(report.rewrapped) data keys re-wrapped", at: app.lantern.now())
+        try await context.audit(.update, .dataProtectionKey, id: cipher.currentKeyID, actor: .system,
+                                detail: "key rotation: \(report.rewrapped) data keys re-wrapped")
         app.logger.notice("key rotation done", metadata: ["key": "\(cipher.currentKeyID)", "rewrapped": "\(report.rewrapped)"])
         return ("\(report.rewrapped) data keys re-wrapped under key \(cipher.currentKeyID); \(report.alreadyCurrent) already used it. Restart every instance without the previous key.", nil)
     }

@@ -33,15 +33,13 @@ struct ImportJob: JobHandler {
         let merge = context.job.options == "merge"
         let entity: AuditEntity = batchKind == .suppliers ? .supplier : .contract
         let actor = try await context.ownerActor()
-        let app = context.app, jobID = context.job.id!.uuidString
         // The batch is marked imported, and audited, in the last transaction of the import.
         let finish: @Sendable (any Database, ImportOutcome) async throws -> Void = { db, outcome in
             batch.status = .imported
             batch.summary = outcome.description
             batch.data = nil
             try await batch.save(on: db)
-            try await app.lantern.audit.append(on: db, actor: actor, action: .importData, entity: entity, entityID: batch.id?.uuidString,
-                                               requestID: "job-" + jobID, detail: "\(batch.filename): \(outcome)", at: app.lantern.now())
+            try await context.audit(.importData, entity, id: batch.id?.uuidString, actor: actor, detail: "\(batch.filename): \(outcome)", on: db)
         }
         let progress: BulkInsert.Progress = { done, total in try await context.progress(done: done, total: total) }
         let outcome: ImportOutcome
