@@ -33,7 +33,7 @@ enum Housekeeping {
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400))
-            .set(\.$status, to: .expired).set(\.$data, to: nil).update()
+            .set(\.$status, to: .expired).set(\.$data, to: nil).set(\.$preview, to: nil).update()
         // Files staged by an upload whose instance stopped before the form was answered.
         try await app.db.writeTransaction { db in
             try await EvidenceFile.query(on: db).filter(\.$ownerType == .staged).filter(\.$uploadedAt < now.addingTimeInterval(-3_600)).delete()

@@ -45,6 +45,8 @@ struct JobsTests {
             try await env.runJobs()
             let done = try #require(try await Job.find(job.id, on: env.db))
             #expect(done.status == .done && done.attempts == 2)
+            let imported = try await env.record(ImportBatch.self, at: batchPath)
+            #expect(imported.status == .imported && imported.data == nil && imported.preview == nil, "the file and its preview go once imported")
             #expect(done.progressDone == 12 && done.progressTotal == 12)
             #expect(try await Supplier.query(on: env.db).count() == before + 12, "each row once, the dead instance's rows replaced")
             #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 1)

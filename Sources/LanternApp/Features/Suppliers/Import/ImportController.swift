@@ -178,6 +178,7 @@ struct ImportController: RouteCollection {
         guard batch.status == .pending else { return req.redirect(to: "/\(kind.rawValue)") }
         batch.status = .discarded
         batch.data = nil
+        batch.preview = nil
         try await req.write(batch, .delete, .importBatch, detail: "discarded without importing")
         return req.redirect(to: "/\(kind.rawValue)", saying: "Import of \(batch.filename) discarded. Nothing was imported.")
     }

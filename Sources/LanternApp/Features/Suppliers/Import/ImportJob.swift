@@ -38,6 +38,8 @@ struct ImportJob: JobHandler {
             batch.status = .imported
             batch.summary = outcome.description
             batch.data = nil
+            // The preview quotes the file's rows: it goes with the file.
+            batch.preview = nil
             try await batch.save(on: db)
             try await context.audit(.importData, entity, id: batch.id?.uuidString, actor: actor, detail: "\(batch.filename): \(outcome)", on: db)
         }
