@@ -43,6 +43,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     try await DatabaseSetup.prepare(app, configuration.database)
     try await DatabaseSetup.migrateOnce(app)
     try await KeyRing.load(app)
+    try await CaseNameIndex.backfill(app)
     if configuration.demo {
         try await DemoData.seedIfEmpty(app)
     }
@@ -52,6 +53,9 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
                           KeyRotationJob()])
     try routes(app)
     if configuration.runsHousekeeping {
+        if !DocumentPDF.isAvailable {
+            app.logger.warning("WeasyPrint is not installed: PDFs (subject access copies, published statements) will be untagged and hold Latin text only. Install it with `pip install weasyprint` and the Noto fonts.")
+        }
         Housekeeping.schedule(on: app)
         try await KeyRotationJob.queueIfNeeded(app)
         app.jobs.start(app)
@@ -106,5 +110,9 @@ enum LanternMigrations {
         CreateLimitEvents(),
         CreateJobs(),
         AddImportPreview(),
+        CreateKeptForms(),
+        AddCaseClosureReason(),
+        CreateFormSubmissions(),
+        AddCaseNameIndex(),
     ] }
 }

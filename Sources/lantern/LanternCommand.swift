@@ -87,6 +87,12 @@ struct StorageOptions: ParsableArguments {
                 guard seconds >= 1 else { throw CommandFailure("LANTERN_HOUSEKEEPING_SECONDS must be 1 or more, not \(seconds).") }
                 configuration.housekeepingInterval = seconds
             }
+            if let seconds = ProcessInfo.processInfo.environment["LANTERN_SESSION_IDLE_SECONDS"].flatMap(Int.init) {
+                guard (10...3_600).contains(seconds) else {
+                    throw CommandFailure("LANTERN_SESSION_IDLE_SECONDS must be from 10 to 3600 (security policy asks for 1800 to 3600), not \(seconds).")
+                }
+                configuration.sessionLifetime.idleTimeout = TimeInterval(seconds)
+            }
             return configuration
         } catch let problem as ConfigurationProblem {
             throw CommandFailure(problem.description)

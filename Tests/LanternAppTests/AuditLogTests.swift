@@ -113,8 +113,12 @@ struct AuditLogTests {
             try await browser.signIn(as: .auditor)
             let page = try await browser.get("/audit?action=sign_in_failed")
             #expect(page.status == .ok)
-            #expect(page.body.string.contains("sign_in_failed"))
-            #expect(!page.body.string.contains(">sign_out<"))
+            // Plain words, and records by name rather than id.
+            #expect(page.body.string.contains("<td>Sign-in failed</td>"))
+            #expect(!page.body.string.contains("<td>Signed out</td>") && !page.body.string.contains("sign_in_failed</td>"))
+            let teams = try await browser.get("/audit?entityType=Team").body.string
+            let team = try #require(try await Team.query(on: env.db).filter(\.$name == "Housing Options").first())
+            #expect(teams.contains("<td>Team Housing Options</td>") && !teams.contains(team.id!.uuidString))
             let bad = try await browser.get("/audit?from=31/12/2026")
             #expect(bad.body.string.contains("Enter the &#39;from&#39; date as YYYY-MM-DD"))
             let verify = try await browser.get("/audit/verify")

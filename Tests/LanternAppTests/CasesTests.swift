@@ -39,6 +39,9 @@ struct CasesTests {
                 #expect(page.contains(message), "missing: \(message)")
             }
             #expect(page.contains("O&#39;Neill &lt;b&gt;") || page.contains("O'Neill &lt;b&gt;"))
+            // Nothing chosen for where: the towns or countries are asked for in the same pass.
+            let empty = try await browser.postPairs("/cases/new", [("first_name", "Ana")]).body.string
+            #expect(empty.contains("Select where the exploitation happened") && empty.contains("Enter the UK towns or the countries where it happened"))
             let mismatch = try await browser.postPairs("/cases/new", Self.person("Ana", "Doe", age: "adult", extra: [("date_of_birth", "2015-02-01")]))
             #expect(mismatch.body.string.contains("The date of birth says the person is under 18"))
         }
@@ -59,6 +62,9 @@ struct CasesTests {
             #expect(triaged.location == "/concerns/\(concern.id!.uuidString)/case")
             let form = try await browser.get(triaged.location!).body.string
             #expect(form.contains("From concern \(concern.reference)"))
+            // The team the concern was routed to is chosen already.
+            let routedTeam = try #require(try await Concern.find(concern.id, on: env.db)?.$team.id)
+            #expect(form.contains("<option value=\"\(routedTeam.uuidString)\" selected>"))
             let c = try await Self.openCase(browser, env, Self.person("Tomasz", "Nowak", age: "under_18", extra: [("date_of_birth", "2011-05-01")]),
                                             at: triaged.location!)
             #expect(try await Concern.find(concern.id, on: env.db)?.caseID == c.id)
@@ -269,9 +275,18 @@ struct CasesTests {
             #expect(page.contains("ID held by someone else, false, or absent (disclosed by the person)"))
             #expect(page.contains("Report to the police"))
             #expect(page.contains("Task set, due"))
-            let close = try await browser.post(path + "/close", [:])
+            // Closing asks once more, and why.
+            let asked = try await browser.post(path + "/close", [:])
+            #expect(asked.status == .ok && asked.body.string.contains("Why is the case being closed?"))
+            let noReason = try await browser.post(path + "/close", ["confirmed": "yes"])
+            #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("Select why the case is being closed"))
+            #expect(try await SafeguardingCase.find(c.id, on: env.db)?.status == .open)
+            let close = try await browser.post(path + "/close", ["confirmed": "yes", "reason": "declined"])
             #expect(close.status == .seeOther)
             #expect(try await SafeguardingCase.find(c.id, on: env.db)?.status == .closed)
+            let closed = try await browser.get(path).body.string
+            #expect(closed.contains("Reason: the person declined further support."))
+            #expect(!closed.contains("Send it without identifying details") && !closed.contains("Add the note"), "a closed case asks for nothing")
             #expect(try await browser.post(path + "/notes", ["note": "late"]).status == .conflict)
         }
     }

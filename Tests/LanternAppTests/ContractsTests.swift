@@ -7,6 +7,12 @@ import VaporTesting
 
 @Suite("Contracts and risk")
 struct ContractsTests {
+    static func onceToken(in html: String) -> String? {
+        guard let range = html.range(of: "name=\"_once\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
     static func contract(titled title: String, in env: TestEnvironment) async throws -> Contract {
         try #require(try await Contract.query(on: env.db).filter(\.$title == title).first())
     }
@@ -125,8 +131,16 @@ struct ContractsTests {
                             "Enter the risk owner", "Select how the risk is treated", "Enter the date to review the risk"] {
                 #expect(risk.contains(message), "missing: \(message)")
             }
-            #expect(try await browser.post(path + "/risks", ["characteristic": "workforce", "description": "Agency staff on nights", "likelihood": "4", "impact": "4",
-                                                             "owner": "Chris Walker", "treatment": "mitigate", "review_date": today.adding(months: 3).iso]).status == .seeOther)
+            // The form sent twice (a double click) with its one-use token makes one risk, not two;
+            // the token was given back when the first sending was answered with its errors.
+            let once = try #require(Self.onceToken(in: risk))
+            let fields = ["characteristic": "workforce", "description": "Agency staff on nights", "likelihood": "4", "impact": "4",
+                          "owner": "Chris Walker", "treatment": "mitigate", "review_date": today.adding(months: 3).iso, "_once": once]
+            let first = try await browser.post(path + "/risks", fields)
+            let second = try await browser.post(path + "/risks", fields)
+            #expect(first.status == .seeOther && second.status == .seeOther && second.location == first.location)
+            #expect(try await ContractRisk.query(on: env.db).filter(\.$description == "Agency staff on nights").count() == 1)
+            #expect(try await browser.get(second.location!).body.string.contains("That form had already been sent, so it was saved once"))
             #expect(try await browser.get(path).body.string.contains("Agency staff on nights"))
 
             let sanction = try await browser.post(path + "/actions", ["step": "termination", "description": "End the contract", "owner": "Legal", "due_date": today.iso]).body.string
@@ -139,7 +153,9 @@ struct ContractsTests {
             #expect(try await browser.get(path).body.string.contains("1 action is past its due date."))
             let actionID = try #require(try await ContractAction.query(on: env.db).filter(\.$description == "Pay agency staff for travel time").first()?.id)
             #expect(try await browser.post(path + "/actions/\(actionID.uuidString)/complete", ["outcome": ""]).body.string.contains("Enter the outcome"))
-            #expect(try await browser.post(path + "/actions/\(actionID.uuidString)/complete", ["outcome": "Back pay made", "status": "done"]).status == .seeOther)
+            let asked = try await browser.post(path + "/actions/\(actionID.uuidString)/complete", ["outcome": "Back pay made", "status": "done"])
+            #expect(asked.status == .ok && asked.body.string.contains("Yes, mark it done") && asked.body.string.contains("value=\"Back pay made\""))
+            #expect(try await browser.post(path + "/actions/\(actionID.uuidString)/complete", ["outcome": "Back pay made", "status": "done", "confirmed": "yes"]).status == .seeOther)
             #expect(try await browser.post(path + "/actions", ["step": "termination", "description": "End the contract", "owner": "Legal", "due_date": today.iso,
                                                                "approver": "Cabinet Member", "decision_date": today.iso, "evidence": "Audit report"]).status == .seeOther)
             #expect(try await Self.contract(titled: "Office and depot cleaning", in: env).status == .terminated)

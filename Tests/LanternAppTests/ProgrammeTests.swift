@@ -8,6 +8,13 @@ import VaporTesting
 
 @Suite("Training, action plan and the annual statement")
 struct ProgrammeTests {
+    @Test func categoriesTypedFreelyReadAsOneListInTheStatement() {
+        let top = StatementFactsBuilder.top(["Garments, gloves and footwear", "garments; cotton", "Garments", "ICT hardware", "ICT hardware"])
+        #expect(top == ["garments", "ICT hardware", "cotton"])
+        #expect(OrganisationStatement.list(["garments", "cotton"]) == "garments and cotton")
+        #expect(OrganisationStatement.list(["garments, gloves and footwear", "cotton"]) == "garments, gloves and footwear; and cotton")
+    }
+
     static func csv(_ text: String) -> Data { Data(text.utf8) }
 
     @Test(arguments: TestDatabase.available)
@@ -30,7 +37,15 @@ struct ProgrammeTests {
             #expect(created.status == .seeOther)
             let course = try #require(try await TrainingCourse.query(on: env.db).filter(\.$name == "Recognising <b>exploitation</b>").first())
             #expect(course.newStarterDays == 30 && course.refreshMonths == 12)
-            try await browser.post("/training/courses/\(course.id!.uuidString)/requirements", ["job_title": "Housing Officer", "team": "", "directorate": ""])
+            // An empty form no longer means everyone: who is asked outright, and "all staff" asked again.
+            let empty = try await browser.post("/training/courses/\(course.id!.uuidString)/requirements", ["job_title": "", "team": "", "directorate": ""])
+            #expect(empty.status == .unprocessableEntity && empty.body.string.contains("Choose who must take the course"))
+            let noneNamed = try await browser.post("/training/courses/\(course.id!.uuidString)/requirements", ["scope": "some"])
+            #expect(noneNamed.body.string.contains("Enter a job title, team or directorate, or choose all staff"))
+            let everyone = try await browser.post("/training/courses/\(course.id!.uuidString)/requirements", ["scope": "all"])
+            #expect(everyone.status == .ok && everyone.body.string.contains("of all staff?"))
+            #expect(try await TrainingRequirement.query(on: env.db).filter(\.$course.$id == course.id!).count() == 0)
+            try await browser.post("/training/courses/\(course.id!.uuidString)/requirements", ["scope": "some", "job_title": "Housing Officer", "team": "", "directorate": ""])
             let page = try await browser.get("/training/courses").body.string
             #expect(page.contains("Recognising &lt;b&gt;exploitation&lt;/b&gt;") && page.contains("job title &quot;housing officer&quot;"))
 
@@ -191,7 +206,11 @@ struct ProgrammeTests {
             let unmet = report.ukCriteria.filter { $0.id != "period" && $0.verdict != .met }.map(\.title)
             #expect(unmet.isEmpty, "not met: \(unmet)")
 
-            let published = try await browser.post("/annual-statement/\(year)/publish", [:])
+            // Publishing cannot be undone, so it is asked once more; nothing is published until then.
+            let asked = try await browser.post("/annual-statement/\(year)/publish", [:])
+            #expect(asked.status == .ok && asked.body.string.contains("This cannot be undone."))
+            #expect(try await AnnualStatement.query(on: env.db).filter(\.$planYear == year).first()?.isPublished == false)
+            let published = try await browser.post("/annual-statement/\(year)/publish", ["confirmed": "yes"])
             #expect(published.location == "/modern-slavery-statement/\(year)")
             // The public page needs no sign-in.
             let reader = try env.browser()

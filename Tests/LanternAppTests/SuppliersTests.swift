@@ -86,7 +86,8 @@ struct SuppliersTests {
             }
             let contactID = try #require(newContact.id)
             #expect(try await browser.get(page).body.string.contains("pat@grocer.example"))
-            #expect(try await browser.post(page + "/contacts/\(contactID.uuidString)/remove", [:]).status == .seeOther)
+            #expect(try await browser.post(page + "/contacts/\(contactID.uuidString)/remove", [:]).body.string.contains("Yes, remove the contact"))
+            #expect(try await browser.post(page + "/contacts/\(contactID.uuidString)/remove", ["confirmed": "yes"]).status == .seeOther)
             #expect(try await SupplierContact.query(on: env.db).count() == 0)
         }
     }
@@ -132,6 +133,10 @@ struct SuppliersTests {
             #expect(csv.body.string.hasPrefix("name,company_number,sector"))
             #expect(csv.body.string.contains("\"'=HYPERLINK(\"\"http://evil\"\") Ltd\""))
             #expect(!csv.body.string.contains("Civic Digital"))
+            // Sectors and turnover bands go out as the labels the supplier import reads back.
+            #expect(csv.body.string.contains(Sector.construction.label) && !csv.body.string.contains(",construction,"))
+            for sector in Sector.allCases { #expect(Sector(matching: sector.label) == sector, "\(sector.label) does not import") }
+            for band in TurnoverBand.allCases { #expect(TurnoverBand(matching: band.label) == band) }
             #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "export").count() == 1)
         }
     }
@@ -155,6 +160,25 @@ struct SuppliersTests {
             let analyst = try env.browser()
             try await analyst.signIn(as: .partnershipAnalyst)
             #expect(try await analyst.get("/suppliers").status == .forbidden)
+        }
+    }
+}
+
+/// The contract form's supplier suggestions: by name or number, for those who may see suppliers.
+@Suite struct SupplierSuggestionTests {
+    @Test(arguments: TestDatabase.available)
+    func suggestionsMatchNameOrNumberForThoseWhoMaySeeSuppliers(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let manager = try env.browser()
+            try await manager.signIn(as: .contractManager)
+            let found = try await manager.get("/suppliers/suggest?q=bright", accept: "application/json").body.string
+            #expect(found.contains("Brightway Facilities Services Ltd"))
+            let byNumber = try await manager.get("/suppliers/suggest?q=04512873", accept: "application/json").body.string
+            #expect(byNumber.contains("Brightway"))
+            #expect(try await manager.get("/suppliers/suggest?q=b", accept: "application/json").body.string == "[]", "one letter asks nothing")
+            let caseworker = try env.browser()
+            try await caseworker.signIn(as: .caseworker)
+            #expect(try await caseworker.get("/suppliers/suggest?q=bright", accept: "application/json").status == .forbidden)
         }
     }
 }

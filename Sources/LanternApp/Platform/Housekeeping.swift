@@ -4,10 +4,11 @@ import LanternCore
 import Foundation
 import Vapor
 
-/// Work done on a timer while serving: clearing sessions that can no longer be used,
-/// sign-in failures older than the throttle window, import files left unconfirmed for a day,
-/// evidence staged by an upload that never finished,
-/// limit counters past their window, and once a day the retention purge (as a job) and a record
+/// Work done on a timer while serving: clearing sessions that can no longer be used, forms
+/// kept for someone signed out that have run out of time, one-use form tokens older than a
+/// day, sign-in failures older than the throttle window, import files left unconfirmed for a
+/// day, evidence staged by an upload that never finished, limit counters past their window,
+/// and once a day the retention purge (as a job) and a record
 /// of the audit log's head.
 enum Housekeeping {
     static func schedule(on app: Application) {
@@ -29,6 +30,8 @@ enum Housekeeping {
         let failures = try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).count()
         try await SignInFailure.query(on: app.db).filter(\.$at < cutoff).delete()
         try await SharedLimits.deleteExpired(on: app.db, now: now)
+        try await KeptForm.deleteExpired(on: app.db, now: now)
+        try await FormSubmission.deleteExpired(on: app.db, now: now)
         try await JobQueue.tidy(on: app.db, now: now)
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()

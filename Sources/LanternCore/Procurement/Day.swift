@@ -80,6 +80,9 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         "\(day) \(Day.monthNames[month - 1]) \(year)"
     }
 
+    /// "March 2026".
+    public var monthAndYear: String { "\(Day.monthNames[month - 1]) \(year)" }
+
     /// The same day `months` later; the 31st becomes the month's last day where needed.
     public func adding(months: Int) -> Day {
         let total = year * 12 + (month - 1) + months

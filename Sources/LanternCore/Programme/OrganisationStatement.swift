@@ -219,7 +219,9 @@ public enum OrganisationStatement {
         ]
     }
 
-    static func list(_ items: [String]) -> String {
-        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    /// "a, b and c"; items that have commas of their own are set apart with semicolons.
+    public static func list(_ items: [String]) -> String {
+        let separator = items.contains { $0.contains(",") } ? "; " : ", "
+        return items.count <= 1 ? items.joined() : items.dropLast().joined(separator: separator) + (separator == "; " ? "; and " : " and ") + items.last!
     }
 }

@@ -110,6 +110,50 @@ public enum NRMLifecycle {
         }
     }
 
+    /// States that follow on their own from the one before (a submitted referral awaits its
+    /// RG decision; a positive RG starts the recovery period, which then awaits the CG), so a
+    /// form recording a decision may pass through them rather than asking for each in turn.
+    public static let passedThrough: [NRMState] = [.awaitingRG, .recoveryPeriod, .awaitingCG]
+
+    /// The moves that take a referral from `state` to `target`: the direct move where there is
+    /// one, otherwise the shortest way through `passedThrough` states; nil where there is none.
+    public static func route(from state: NRMState, to target: NRMState, kind: NotificationKind,
+                             reconsidering: DecisionStage? = nil) -> [NRMState]? {
+        var paths: [[NRMState]] = [[]]
+        var seen: Set<NRMState> = [state]
+        while !paths.isEmpty {
+            var longer: [[NRMState]] = []
+            for path in paths {
+                let from = path.last ?? state
+                for next in allowedNext(from: from, kind: kind, reconsidering: path.isEmpty ? reconsidering : nil) {
+                    if next == target { return path + [next] }
+                    if passedThrough.contains(next), seen.insert(next).inserted { longer.append(path + [next]) }
+                }
+            }
+            paths = longer
+        }
+        return nil
+    }
+
+    /// Every state a form can record from `state`: the direct moves first, then those reached
+    /// through `passedThrough` states, in lifecycle order.
+    public static func reachable(from state: NRMState, kind: NotificationKind, reconsidering: DecisionStage? = nil) -> [NRMState] {
+        let direct = allowedNext(from: state, kind: kind, reconsidering: reconsidering)
+        let further = NRMState.allCases.filter { !direct.contains($0) && $0 != state && route(from: state, to: $0, kind: kind, reconsidering: reconsidering) != nil }
+        return direct + further
+    }
+
+    /// The date a passed-through state is recorded on, given the decision's date: when it
+    /// began (the submission, the RG decision, the end of the minimum recovery period).
+    public static func dayPassedThrough(_ state: NRMState, record: Record, decisionDay: Day) -> Day {
+        switch state {
+        case .awaitingRG: return min(record.submittedOn ?? decisionDay, decisionDay)
+        case .recoveryPeriod: return min(record.rgDecisionOn ?? decisionDay, decisionDay)
+        case .awaitingCG: return min((record.rgDecisionOn ?? decisionDay).adding(days: minimumRecoveryDays), decisionDay)
+        default: return decisionDay
+        }
+    }
+
     /// The facts recorded so far on a referral, which some moves check.
     public struct Record: Sendable, Equatable {
         public var kind: NotificationKind

@@ -83,10 +83,12 @@ public struct DocumentReader: Sendable {
 }
 
 /// Runs a command-line tool with a time limit, capturing its output.
-struct ExternalTool {
+public struct ExternalTool: Sendable {
     let timeout: TimeInterval
 
-    struct Result { let status: Int32; let stdout: Data; let stderr: String }
+    public init(timeout: TimeInterval) { self.timeout = timeout }
+
+    public struct Result: Sendable { public let status: Int32; public let stdout: Data; public let stderr: String }
 
     static let environment: [String: String] = {
         let own = ProcessInfo.processInfo.environment
@@ -95,7 +97,7 @@ struct ExternalTool {
         return tools
     }()
 
-    static func find(_ name: String) -> String? {
+    public static func find(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let path = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -106,7 +108,7 @@ struct ExternalTool {
     /// Runs the tool, reading its output as it comes. Output beyond `maxOutput` bytes stops the
     /// tool and throws ``ReadProblem/tooLargeUnpacked(limit:)``: memory stays bounded by the cap
     /// whatever a compressed or crafted document would expand to.
-    func run(_ executable: String, _ arguments: [String], maxOutput: Int = ExternalTool.defaultMaxOutput) throws -> Result {
+    public func run(_ executable: String, _ arguments: [String], maxOutput: Int = ExternalTool.defaultMaxOutput) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -135,7 +137,7 @@ struct ExternalTool {
     }
 
     /// The most text any tool may hand back: far more than the longest statement.
-    static let defaultMaxOutput = 20 * 1_048_576
+    public static let defaultMaxOutput = 20 * 1_048_576
 
     /// One pipe's output, kept up to a limit; past it the rest is read and dropped, so the tool
     /// never blocks on a full pipe before it is stopped. Written by one reader thread, read after
@@ -163,7 +165,7 @@ struct ExternalTool {
     }
 
     /// Writes bytes to a private temporary file for a tool to read.
-    static func withTemporaryFile<T>(_ data: Data, suffix: String, _ body: (String) throws -> T) throws -> T {
+    public static func withTemporaryFile<T>(_ data: Data, suffix: String, _ body: (String) throws -> T) throws -> T {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lantern-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: dir) }

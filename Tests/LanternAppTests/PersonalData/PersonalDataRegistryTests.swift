@@ -141,6 +141,12 @@ struct PersonalDataRegistryTests {
         let staff = StaffMember()
         staff.staffNumber = "MD1"; staff.name = name; staff.jobTitle = "Cleaner"; staff.directorate = "Place"; staff.updatedAt = env.clock.now()
         try await staff.create(on: env.db)
+
+        // A note the caseworker sent after their session had expired, kept for them.
+        let caseworkerAccount = try #require(try await User.query(on: env.db).filter(\.$email == DemoData.email(for: .caseworker)).first())
+        let kept = KeptForm(userID: caseworkerAccount.id!, action: path + "/notes", now: env.clock.now())
+        try kept.seal([.init(name: "note", value: "\(first) called again")], with: env.app.lantern.cipher)
+        try await kept.create(on: env.db)
         return c
     }
 

@@ -37,6 +37,58 @@ struct NeedToKnowTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func casesAreFoundByReferenceOrNameOnlyWithinTheSearchersNeedToKnow(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let adults = try #require(try await Team.query(on: env.db).filter(\.$name == "Adult Social Care").first())
+            let made = try await lead.postPairs("/cases/new", CasesTests.person("Thắng", "Nguyễn", age: "adult", extra: [("aliases", "Tony Win")])
+                                                + [("team", adults.id!.uuidString)])
+            let c = try await env.record(SafeguardingCase.self, at: made.location)
+            #expect(!(try await RawDatabase.allText(env)).contains("Nguy"), "names stay sealed; the index holds hashes")
+            for query in ["nguyen", "NGUYỄN", "tony", "Thang Nguyen", c.reference.lowercased()] {
+                let found = try await lead.get("/cases?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!).body.string
+                #expect(found.contains(c.reference), "\(query) did not find the case")
+            }
+            #expect(!(try await lead.get("/cases?q=Popescu").body.string.contains(c.reference)))
+            // The children's caseworker may not open it, so a search by name or reference finds nothing.
+            let caseworker = try env.browser()
+            try await caseworker.signIn(as: .caseworker)
+            for query in ["nguyen", c.reference] {
+                let page = try await caseworker.get("/cases?q=\(query)&show=all").body.string
+                #expect(!page.contains(c.id!.uuidString) && page.contains("No cases to show"))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aConcernSentToAnotherTeamLeavesTheOldTeamsNeedToKnow(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let reporter = try env.browser()
+            let concern = try await env.created(Concern.self) { _ = try await ConcernsTests.reportAnonymously(reporter) }
+            let caseworker = try env.browser()
+            try await caseworker.signIn(as: .caseworker)
+            let path = "/concerns/\(concern.id!.uuidString)"
+            #expect(try await caseworker.get(path).status == .ok)
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let page = try await lead.get(path).body.string
+            #expect(page.contains("Send it to another team") && page.contains("value=\"adult_safeguarding\""))
+            let noReason = try await lead.post(path + "/route", ["route": "adult_safeguarding"])
+            #expect(noReason.status == .unprocessableEntity && noReason.body.string.contains("Say why the concern is moving"))
+            #expect(noReason.body.string.contains("value=\"adult_safeguarding\" checked"), "the choice is kept")
+            let moved = try await lead.post(path + "/route", ["route": "adult_safeguarding", "reason": "The person is 19, not 15"])
+            #expect(moved.status == .seeOther)
+            let stored = try #require(try await Concern.find(concern.id, on: env.db))
+            #expect(stored.routeList == [.adultSafeguarding])
+            #expect(try await stored.$team.get(on: env.db)?.name == "Adult Social Care")
+            #expect(try await caseworker.get(path).status == .forbidden, "the children's team no longer sees it")
+            let note = try await lead.get(path).body.string.replacingOccurrences(of: "&#39;", with: "'")
+            #expect(note.contains("Moved from Children's safeguarding (MASH) to Adult social care: The person is 19, not 15"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aRecordOutsideSomeonesNeedToKnowIsInNoListCountOrExportTheyCanOpen(_ database: TestDatabase) async throws {
         try await withLantern(database) { env in
             // A case held by Adult Social Care, and an adult's concern routed there: outside the

@@ -235,13 +235,19 @@ struct AnnualStatementController: RouteCollection {
             return try await show(req, s, typed: typed)
         }
         let year = try await financialYear(req, s.planYear)
+        guard req.isConfirmed else {
+            return try await req.confirmation("Publish the \(year.description) statement?",
+                                              ["The Modern Slavery Statement and the Transparency in Supply Chains statement will be published as public web pages, with a PDF of each.",
+                                               "Once published they will not change. A correction means publishing next year's statement, or a new statement that says what changed."],
+                                              button: "Publish the statement", cancel: "/annual-statement/\(s.planYear)#publish", irreversible: true)
+        }
         let facts = try await StatementFactsBuilder.build(on: req.db, year: year, today: req.today, partnership: s.includePartnership)
         let statement = StatementDocument.blocks(facts, texts: s.editedTexts, approval: approval, signature: signature)
         let supplyChains = StatementDocument.supplyChainBlocks(facts)
         s.published = try JSONEncoder().encode(PublishedStatements(statement: StatementDocument.encoded(statement),
                                                                    supplyChains: StatementDocument.encoded(supplyChains), publishedOn: req.today.iso))
-        s.pdf = TextPDF(title: "Modern Slavery Statement \(year.description)", blocks: statement).render()
-        s.supplyChainPDF = TextPDF(title: "Transparency in Supply Chains Statement \(year.description)", blocks: supplyChains).render()
+        s.pdf = try await DocumentPDF.render(title: "Modern Slavery Statement \(year.description)", blocks: statement)
+        s.supplyChainPDF = try await DocumentPDF.render(title: "Transparency in Supply Chains Statement \(year.description)", blocks: supplyChains)
         s.publishedAt = req.lantern.now()
         s.status = .published
         s.updatedAt = req.lantern.now()

@@ -75,8 +75,17 @@ enum StatementFactsBuilder {
     }
 
     /// The three most frequent values, most frequent first.
+    /// The three categories named most often. Categories are typed freely, so "Garments;
+    /// cotton" counts as two, and "garments" and "Garments" as one, written in lower case for
+    /// the middle of a sentence.
     static func top(_ values: [String]) -> [String] {
-        Dictionary(grouping: values.filter { !$0.isEmpty }, by: { $0 }).map { ($0.key, $0.value.count) }
-            .sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(3).map(\.0)
+        let named = values.flatMap { $0.split(separator: ";") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let byKey = Dictionary(grouping: named, by: { $0.lowercased() })
+        return byKey.map { ($0.key, $0.value.count) }
+            .sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(3).map { key, _ in
+                // Keep an acronym as written ("ICT"); otherwise lower case.
+                let written = byKey[key]!.sorted().first!
+                return written.split(separator: " ").first.map { $0.count > 1 && $0 == $0.uppercased() } == true ? written : key
+            }
     }
 }

@@ -59,6 +59,7 @@ enum CaseFields {
         var s = try c.open(with: context.cipher)
         s[keyPath: path] = newValue ?? ""
         c.personIndex = SafeguardingCase.personIndex(s, lookup: context.lookup)
+        c.nameIndex = CaseNameIndex.value(s, lookup: context.lookup) ?? " "
         try c.seal(s, with: context.cipher)
         try await c.save(on: context.db)
     }

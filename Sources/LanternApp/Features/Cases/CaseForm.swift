@@ -96,7 +96,14 @@ struct CaseForm {
         if !email.isEmpty && !(email.contains("@") && !email.contains(" ")) { errors.add("email", "Enter an email address like name@example.com") }
         if types.isEmpty { errors.add("types", "Select at least one kind of exploitation; choose \"Other\" if none fits") }
         location = ExploitationLocation(rawValue: f.location)
-        if location == nil { errors.add("location", "Select where the exploitation happened, or \"Not known\"") }
+        // Every error in one pass: with no place chosen yet, the towns or countries that each
+        // choice needs are asked for now, not after the next submit.
+        if location == nil {
+            errors.add("location", "Select where the exploitation happened, or \"Not known\"")
+            if f.uk_towns.isEmpty && f.overseas_countries.isEmpty {
+                errors.add("uk_towns", "Enter the UK towns or the countries where it happened, or \"Unknown\", unless you choose \"Not known\"")
+            }
+        }
         if (location == .uk || location == .both) && f.uk_towns.isEmpty { errors.add("uk_towns", "Enter at least one UK town, or \"Unknown\"") }
         if (location == .overseas || location == .both) && f.overseas_countries.isEmpty { errors.add("overseas_countries", "Enter at least one country, or \"Unknown\"") }
         if types.contains(ExploitationType.other.rawValue) && f.summary.isEmpty { errors.add("summary", "Describe the exploitation when you choose \"Other\"") }
@@ -143,6 +150,7 @@ struct CaseForm {
         c.willingToCooperate = values["willing_to_cooperate"] == "yes"
         if let teamID { c.$team.id = teamID }
         c.personIndex = SafeguardingCase.personIndex(secrets, lookup: lookup)
+        c.nameIndex = CaseNameIndex.value(secrets, lookup: lookup) ?? " "
         try c.seal(secrets, with: cipher)
     }
 

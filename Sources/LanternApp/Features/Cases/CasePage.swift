@@ -181,9 +181,10 @@ struct CasePage: RouteCollection {
         timeline += fileRecords.map { f in TimelineEntry(at: DisplayDate.dateTime(f.uploadedAt), what: "Evidence file added", by: name(f.uploadedBy), sortKey: f.uploadedAt) }
         timeline.sort { $0.sortKey > $1.sortKey }
 
-        let canEdit = (req.currentUser?.can(.editCases) ?? false) && c.restrictedAt == nil && c.erasedAt == nil
+        let canEdit = (req.currentUser?.can(.editCases) ?? false) && c.restrictedAt == nil && c.erasedAt == nil && c.isOpen
         let view = View(
-            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person, guidance: erased ? "" : decision.summary, alerts: alerts,
+            id: id.uuidString, reference: c.reference, status: c.isOpen ? "Open" : "Closed", person: person,
+            guidance: erased ? "" : Self.guidance(c, decision, notifications), alerts: alerts,
             markers: try markers.map { m in
                 Row(id: m.id!.uuidString, cells: [Self.label(CaseMarker.kinds, m.kind), try m.open(with: cipher), name(m.setBy),
                                                   DisplayDate.date(m.setAt), Day(parsing: m.reviewOn)?.long ?? m.reviewOn],
@@ -204,7 +205,7 @@ struct CasePage: RouteCollection {
                     id: n.id!.uuidString, kind: n.kind.label, state: n.state.label, stateKey: n.state.rawValue,
                     reference: ref, deadline: deadline.map { "\($0.what): \($0.due.long)" } ?? "", overdue: deadline?.overdue ?? false,
                     anonymous: n.anonymous,
-                    next: (erased ? [] : NRMLifecycle.allowedNext(from: n.state, kind: n.kind, reconsidering: n.reconsidering)).map {
+                    next: (erased ? [] : NRMLifecycle.reachable(from: n.state, kind: n.kind, reconsidering: n.reconsidering)).map {
                         SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["notification"] == n.id!.uuidString && typed.values["to"] == $0.rawValue)
                     },
                     history: try transitions.filter { $0.$notification.id == n.id }.map { t in
@@ -230,6 +231,29 @@ struct CasePage: RouteCollection {
             mayNotify: organisation?.isFirstResponder ?? false,
             consentWording: CaseRecordsController.consentWordingVersion, today: today.iso)
         return try await req.render("Cases/show", view, title: "Case \(c.reference)", status: status)
+    }
+
+    /// What the page asks of the caseworker next, following the case's real state: nothing once
+    /// the case is closed, and no prompt to send what has already been sent.
+    static func guidance(_ c: SafeguardingCase, _ decision: VictimDecision, _ notifications: [HomeOfficeReferral]) -> String {
+        if !c.isOpen {
+            let when = c.closedAt.map { " on \(DisplayDate.date($0))" } ?? ""
+            return "Nothing more is needed: the case was closed\(when)" + (c.closedReason.map { ". Reason: \($0.label.lowercased())." } ?? ".")
+        }
+        let live = notifications.filter { ![.withdrawn].contains($0.state) }
+        switch decision {
+        case .dutyToNotify:
+            if let sent = live.first(where: { $0.kind == .dutyToNotify && $0.state != .draft }) {
+                let on = sent.submittedOn.flatMap(Day.init(parsing:)).map { " on \($0.long)" } ?? ""
+                return "The Duty to Notify was sent\(on). Nothing more is due to the Home Office unless the person later consents to an NRM referral."
+            }
+        case .nrmReferral:
+            if let sent = live.first(where: { $0.kind == .nrm && $0.state != .draft }) {
+                return "The NRM referral is \(sent.state.label.lowercased()). Record each decision from the Single Competent Authority as it arrives."
+            }
+        default: break
+        }
+        return decision.summary
     }
 
     static func label(_ table: [(String, String)], _ key: String) -> String { table.first { $0.0 == key }?.1 ?? key }

@@ -367,9 +367,24 @@ struct CaseRecordsController: RouteCollection {
         guard open.isEmpty else {
             return try await refuse(req, c, TypedForm(section: "close", errors: FormErrors([("close", "Close or withdraw the open \(open[0].kind.label) first (it is \(open[0].state.label.lowercased()))")])))
         }
+        // Closing starts the retention clock and ends every prompt: asked once more, with the reason.
+        let chosen = (try? req.content.get(String.self, at: "reason")).flatMap(CaseClosureReason.init(rawValue:))
+        guard req.isConfirmed, let reason = chosen else {
+            let error = req.isConfirmed ? "Select why the case is being closed" : nil
+            return try await req.confirmation(
+                "Close case \(c.reference)?",
+                ["Nothing more can be added to a closed case, and no deadlines or reminders will be shown for it.",
+                 "The retention period starts today: the case is kept for the time the retention schedule sets, then erased."],
+                button: "Close the case", cancel: "/cases/\(c.id!.uuidString)",
+                reason: .init(label: "Why is the case being closed?", hint: "This is shown on the case.",
+                              options: CaseClosureReason.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == chosen) },
+                              error: error),
+                status: error == nil ? .ok : .unprocessableEntity)
+        }
         c.status = .closed
         c.closedAt = req.lantern.now()
-        try await req.write(c, .update, .case, detail: "closed")
+        c.closedReason = reason
+        try await req.write(c, .update, .case, detail: "closed: \(reason.rawValue)")
         return try await done(req, c, "Case closed. The retention period starts today.", anchor: "main-content")
     }
 }

@@ -33,11 +33,23 @@ struct CasesController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let user = req.currentUser!
         let filter = req.queryValue("show").isEmpty ? "open" : req.queryValue("show")
+        // A search by reference, or by name through the blind indexes: only within the cases
+        // the person may open, since the scope below applies to it as to everything else.
+        let search = String(req.queryValue("q").trimmingCharacters(in: .whitespaces).prefix(200))
+        let nameHashes = CaseNameIndex.words(search).map { req.lookupKeys.blindIndex($0, purpose: CaseNameIndex.purpose) }
+        let byReference = search.uppercased().hasPrefix("CASE-")
         // Read with SQL rather than Fluent models: hydrating 50 models by reflection cost more
         // than the query. The need-to-know rule is `NeedToKnow.CaseScope`, as everywhere.
         let sql = req.db as! any SQLDatabase
         func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
-            let query = query.from(SafeguardingCase.schema)
+            var query = query.from(SafeguardingCase.schema)
+            if byReference {
+                query = query.where("reference", .equal, search.uppercased())
+            } else {
+                for hash in nameHashes { query = query.where("name_index", .like, "% \(hash) %") }
+            }
+            // Searching looks through closed cases too.
+            if !search.isEmpty && req.queryValue("show").isEmpty { return query }
             switch filter {
             case "mine": return query.where("owner_id", .equal, user.id!).where("status", .equal, "open")
             case "closed": return query.where("status", .equal, "closed")
@@ -65,7 +77,8 @@ struct CasesController: RouteCollection {
         case .ownedOrTeam(let owner, nil):
             total = try await count(filtered(counter()).where("owner_id", .equal, owner))
         }
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases", query: [("show", filter)])
+        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases",
+                                    query: [("show", filter)] + (search.isEmpty ? [] : [("q", search)]))
         let rows = try await scoped(sql.select().columns("id", "reference", "age_category", "exploitation_types", "owner_id", "opened_at",
                                                          "next_deadline", "status", "wrapped_key", "sealed"))
             .orderBy("opened_at", .descending).limit(Pagination.perPage).offset(pagination.offset).all()
@@ -89,9 +102,10 @@ struct CasesController: RouteCollection {
                            overdue: (deadline ?? "9999") < today, status: try r.decode(column: "status", as: String.self) == "open" ? "Open" : "Closed")
         }
         try await req.audit(.read, .caseList, detail: "\(view.count) rows, page \(pagination.page)")
-        struct View: Encodable { let rows: [ListRow]; let pagination: Pagination; let filters: [SelectOption]; let canEdit: Bool }
+        struct View: Encodable { let rows: [ListRow]; let pagination: Pagination; let filters: [SelectOption]; let canEdit: Bool; let search: String }
         let filters = [("open", "Open"), ("mine", "Mine"), ("closed", "Closed"), ("all", "All")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
-        return try await req.render("Cases/list", View(rows: view, pagination: pagination, filters: filters, canEdit: user.can(.editCases)), title: "Cases")
+        return try await req.render("Cases/list", View(rows: view, pagination: pagination, filters: filters, canEdit: user.can(.editCases), search: search),
+                                    title: search.isEmpty ? "Cases" : "Cases matching \u{201C}\(search)\u{201D}")
     }
 
     struct FormView: Encodable {

@@ -81,12 +81,23 @@ struct HomeOfficeReferralsController: RouteCollection {
                 typed.errors.add("to", "An NRM referral needs the person's first and last name: add them to the case first")
             }
         }
+        // A decision may be recorded directly: the states that follow on their own on the way to
+        // it (awaiting RG, the recovery period, awaiting CG) are recorded too, each on its day.
         var next: NRMLifecycle.Record?
+        var steps: [(state: NRMState, day: Day)] = []
         if let to, let day, typed.errors.isEmpty {
-            switch NRMLifecycle.apply(.init(to: to, on: day, homeOfficeReference: reference.isEmpty ? nil : reference), to: n.record, today: req.today) {
-            case .success(let record): next = record
-            case .failure(let refusal): typed.errors.add(refusal.message.contains("reference") ? "reference" : refusal.message.contains("date") ? "on" : "to", refusal.message)
+            let route = NRMLifecycle.route(from: n.state, to: to, kind: n.kind, reconsidering: n.reconsidering) ?? [to]
+            var record = n.record
+            for state in route {
+                let on = state == to ? day : NRMLifecycle.dayPassedThrough(state, record: record, decisionDay: day)
+                switch NRMLifecycle.apply(.init(to: state, on: on, homeOfficeReference: reference.isEmpty ? nil : reference), to: record, today: req.today) {
+                case .success(let moved): record = moved; steps.append((state, on))
+                case .failure(let refusal):
+                    typed.errors.add(refusal.message.contains("reference") ? "reference" : refusal.message.contains("date") ? "on" : "to", refusal.message)
+                }
+                if !typed.errors.isEmpty { break }
             }
+            if typed.errors.isEmpty { next = record }
         }
         guard typed.errors.isEmpty, let next, let to, let day else {
             try await req.audit(.update, .homeOfficeReferral, id: id.uuidString, outcome: .denied, detail: "refused move to \(form.to ?? "")")
@@ -105,24 +116,33 @@ struct HomeOfficeReferralsController: RouteCollection {
             try n.seal(.init(homeOfficeReference: reference), with: req.cipher)
             n.referenceIndex = req.lookupKeys.blindIndex(reference, purpose: "home-office-reference")
         }
-        let transition = HomeOfficeReferralTransition()
-        transition.$notification.id = id
-        transition.from = from
-        transition.to = to
-        transition.onDay = day.iso
-        transition.recordedAt = req.lantern.now()
-        transition.recordedBy = req.currentUser!.id!
-        try transition.seal(note, with: req.cipher)
+        var transitions: [HomeOfficeReferralTransition] = []
+        var previous = from
+        for (index, step) in steps.enumerated() {
+            let transition = HomeOfficeReferralTransition()
+            transition.$notification.id = id
+            transition.from = previous
+            transition.to = step.state
+            transition.onDay = step.day.iso
+            // A moment apart, so the timeline keeps their order.
+            transition.recordedAt = req.lantern.now().addingTimeInterval(Double(index) / 1000)
+            transition.recordedBy = req.currentUser!.id!
+            try transition.seal(step.state == to ? note : "", with: req.cipher)
+            transitions.append(transition)
+            previous = step.state
+        }
         let cipher = req.cipher, by = req.currentUser?.id, now = req.lantern.now()
+        let moves = transitions, path = ([from] + steps.map(\.state)).map(\.rawValue).joined(separator: " -> ")
         try await req.db.writeTransaction { db in
             try await n.save(on: db)
-            try await transition.create(on: db)
+            for transition in moves { try await transition.create(on: db) }
             if to == .submitted {
                 try await Disclosure.record(on: db, cipher: cipher, caseID: c.id, on: day, recipient: "Home Office (\(n.kind.label))",
                                             what: "\(n.kind.label) for case \(c.reference)", lawfulBasis: ConsentRules.lawfulBasis(forNotification: n.kind),
                                             by: by, at: now)
             }
-            try await req.audit(.update, .homeOfficeReferral, id: id.uuidString, detail: "\(from.rawValue) -> \(to.rawValue) on \(day.iso)", on: db)
+            try await req.audit(.update, .homeOfficeReferral, id: id.uuidString,
+                                detail: path + " on \(day.iso)", on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "\(n.kind.label): \(to.label)."

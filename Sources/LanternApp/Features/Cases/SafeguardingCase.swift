@@ -19,6 +19,7 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @Field(key: "status") var status: CaseStatus
     @Field(key: "opened_at") var openedAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
+    @OptionalField(key: "closed_reason") var closedReason: CaseClosureReason?
     @Field(key: "age_category") var age: AgeCategory
     @Field(key: "under18_at_exploitation") var under18AtExploitation: Answer
     @Field(key: "gender") var gender: RecordedGender
@@ -34,6 +35,8 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @OptionalField(key: "next_deadline") var nextDeadline: String?
     /// Blind index of surname and date of birth, for duplicate checks without decrypting.
     @OptionalField(key: "person_index") var personIndex: String?
+    /// Blind indexes of the words of the person's names (`CaseNameIndex`).
+    @OptionalField(key: "name_index") var nameIndex: String?
     /// Processing restricted at the person's request: the case can be read, not changed.
     @OptionalField(key: "restricted_at") var restrictedAt: Date?
     /// The person's data was erased; the coarse columns stay for the statistics.

@@ -16,6 +16,7 @@ struct ConcernsController: RouteCollection {
         handle.get(":concernID", use: show)
         handle.post(":concernID", "acknowledge", use: acknowledge)
         handle.post(":concernID", "assign", use: assign)
+        handle.post(":concernID", "route", use: reroute)
         handle.upload(":concernID", "messages", limit: PublicReportController.uploadLimit, use: message)
         handle.post(":concernID", "triage", use: triage)
         handle.post(":concernID", "close", use: close)
@@ -34,7 +35,8 @@ struct ConcernsController: RouteCollection {
         let id = concern.id!
         return CaseOrigin(id: id, reference: concern.reference, formAction: "/concerns/\(id.uuidString)/case",
                           prefill: ["age": concern.age?.rawValue ?? "", "summary": try concern.open(with: req.cipher).description],
-                          teamName: concern.routeList.first?.teamName) { db, c in
+                          // The team the concern is with now (it may have been moved since it was routed).
+                          teamName: try await concern.$team.get(on: req.db)?.name ?? concern.routeList.first?.teamName) { db, c in
             guard let concern = try await Concern.find(id, on: db) else { return }
             concern.caseID = c.id
             if concern.status == .triaged || concern.status == .acknowledged { concern.status = .caseOpened }
@@ -107,18 +109,22 @@ struct ConcernsController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let user = req.currentUser!
         let filter = req.queryValue("status").isEmpty ? "open" : req.queryValue("status")
+        // By reference, within the concerns the person may open (the query is already scoped).
+        let search = String(req.queryValue("q").trimmingCharacters(in: .whitespaces).prefix(40)).uppercased()
         let today = req.today
         var rows: [ListRow] = []
         var pagination = Pagination(page: 1, total: 0, path: "/concerns", query: [])
         if let query = NeedToKnow.concerns(req, user) {
-            switch filter {
+            if !search.isEmpty { query.filter(\.$reference == search) }
+            switch search.isEmpty ? filter : req.queryValue("status") {
             case "open": query.filter(\.$status != .closed)
             case "to_acknowledge": query.filter(\.$status == .received)
             case "closed": query.filter(\.$status == .closed)
             default: break
             }
             let total = try await query.copy().countRows()
-            pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/concerns", query: [("status", filter)])
+            pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/concerns",
+                                    query: [("status", filter)] + (search.isEmpty ? [] : [("q", search)]))
             let concerns = try await query.sort(\.$receivedAt, .descending).range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
             rows = concerns.map { c in
                 let due = c.acknowledgeByDay
@@ -135,11 +141,12 @@ struct ConcernsController: RouteCollection {
             let pagination: Pagination
             let filters: [SelectOption]
             let hasTeam: Bool
+            let search: String
         }
         let filters = [("open", "Open"), ("to_acknowledge", "Waiting for acknowledgement"), ("closed", "Closed"), ("all", "All")]
             .map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
         return try await req.render("Concerns/list", View(rows: rows, pagination: pagination, filters: filters,
-                                                         hasTeam: user.$team.id != nil || user.can(.overseeAllCases)),
+                                                         hasTeam: user.$team.id != nil || user.can(.overseeAllCases), search: search),
                                     title: "Concerns")
     }
 
@@ -170,6 +177,9 @@ struct ConcernsController: RouteCollection {
         let caseID: String?
         let handlers: [SelectOption]
         let outcomes: [SelectOption]
+        /// Teams the concern can be sent to instead.
+        let routes: [SelectOption]
+        let canReroute: Bool
         let typed: TypedForm
         let errors: FormErrors
         let isFirstResponder: Bool
@@ -194,10 +204,12 @@ struct ConcernsController: RouteCollection {
         let authorIDs = Set(messages.compactMap(\.authorID) + [concern.$handler.id, concern.reportedBy].compactMap { $0 })
         let people = try await User.query(on: req.db).filter(\.$id ~~ authorIDs).all()
         let name: (UUID?) -> String = { id in people.first { $0.id == id }?.displayName ?? "Unknown" }
-        let routeTeams = try await ConcernTeam.query(on: req.db).filter(\.$concern.$id == concern.id!).all().compactMap { $0.$team.id }
-        let handlers = try await User.query(on: req.db).filter(\.$isActive == true)
-            .group(.or) { $0.filter(\.$team.$id ~~ routeTeams).filter(\.$role == .safeguardingLead) }.sort(\.$displayName).all()
-            .filter { $0.can(.handleConcerns) }
+        // Everyone who may handle it: whoever handles concerns and may open this one.
+        var handlers: [User] = []
+        for user in try await User.query(on: req.db).filter(\.$isActive == true).sort(\.$displayName).all()
+        where user.can(.handleConcerns) {
+            if try await NeedToKnow.mayOpen(concern, user, on: req.db) { handlers.append(user) }
+        }
         let hasReporter = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).countRows() > 0
         let organisation = try await Organisation.current(on: req.db)
         let teamName = try await concern.$team.get(on: req.db)?.name ?? "Safeguarding leads'"
@@ -242,6 +254,9 @@ struct ConcernsController: RouteCollection {
             caseID: concern.caseID?.uuidString,
             handlers: handlers.map { SelectOption(value: $0.id!.uuidString, label: "\($0.displayName) (\($0.role.displayName))", selected: $0.id == concern.$handler.id) },
             outcomes: TriageOutcome.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["outcome"] == $0.rawValue) },
+            routes: ConcernRoute.allCases.filter { concern.routeList != [$0] }
+                .map { SelectOption(value: $0.rawValue, label: $0.label, selected: typed.values["route"] == $0.rawValue) },
+            canReroute: concern.status != .closed,
             typed: typed, errors: typed.errors, isFirstResponder: organisation?.isFirstResponder ?? false)
         return try await req.render("Concerns/show", view, title: "Concern \(concern.reference)", status: status)
     }
@@ -279,6 +294,50 @@ struct ConcernsController: RouteCollection {
         concern.$handler.id = handler.id
         try await req.write(concern, .update, .concern, detail: "handler assigned")
         return req.redirect(to: "/concerns/\(concern.id!.uuidString)", saying: "\(handler.displayName) is now handling the concern.")
+    }
+
+    struct RerouteForm: Content {
+        @FormField var route: String = ""
+        @FormField var reason: String = ""
+    }
+
+    /// Sends the concern to another team (children's, adults' or procurement): the new team
+    /// holds it from now on and the old one no longer sees it. Why is kept as an internal note.
+    func reroute(req: Request) async throws -> Response {
+        let concern = try await NeedToKnow.requireConcern(req)
+        guard concern.status != .closed else { throw LanternError(.conflict, "This concern is closed; it can be read but not changed.") }
+        let form = try req.form(RerouteForm.self)
+        let reason = FormText.trim(form.reason)
+        var typed = TypedForm(section: "route", values: ["route": form.route, "reason": reason])
+        let route = ConcernRoute(rawValue: form.route)
+        if route == nil { typed.errors.add("route", "Choose the team to send the concern to") }
+        else if concern.routeList == [route!] { typed.errors.add("route", "The concern is already with \(route!.label); choose another team") }
+        if reason.isEmpty { typed.errors.add("reason", "Say why the concern is moving, for the team that takes it") }
+        else if reason.count > 2000 { typed.errors.add("reason", "The reason must be 2000 characters or fewer") }
+        guard typed.errors.isEmpty, let route else { return try await render(req, concern, typed: typed, status: .unprocessableEntity) }
+        guard let team = try await Team.query(on: req.db).filter(\.$name == route.teamName).first() else {
+            throw LanternError(.conflict, "There is no \(route.teamName) team to send it to. An administrator can add it under Teams.")
+        }
+        let from = concern.routeList.map(\.label).joined(separator: " and ")
+        concern.routes = route.rawValue
+        concern.$team.id = team.id
+        concern.$handler.id = nil
+        let cipher = req.cipher, author = req.currentUser?.id, now = req.lantern.now()
+        try await req.db.writeTransaction { db in
+            try await ConcernTeam.query(on: db).filter(\.$concern.$id == concern.id!).delete()
+            let link = ConcernTeam()
+            link.$concern.id = concern.id!
+            link.route = route
+            link.$team.id = team.id
+            try await link.create(on: db)
+            try await concern.save(on: db)
+            try await ConcernMessage.post("Moved from \(from) to \(route.label): \(reason)", on: concern, visibility: .internalNote,
+                                          author: author, at: now, cipher: cipher, db: db)
+            try await req.audit(.update, .concern, id: concern.id?.uuidString, detail: "rerouted to \(route.rawValue)", on: db)
+        }
+        let stillOpen = try await NeedToKnow.mayOpen(concern, req.currentUser!, on: req.db)
+        return req.redirect(to: stillOpen ? "/concerns/\(concern.id!.uuidString)" : "/concerns",
+                            saying: "Concern \(concern.reference) is now with the \(team.name) team.")
     }
 
     struct MessageForm: Content {

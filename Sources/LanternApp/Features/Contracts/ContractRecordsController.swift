@@ -148,6 +148,10 @@ struct ContractRecordsController: RouteCollection {
         guard let id = req.parameters.get("riskID").flatMap(UUID.init(uuidString:)),
               let risk = try await ContractRisk.query(on: req.db).filter(\.$id == id).filter(\.$contract.$id == contract.id!).first()
         else { throw LanternError.notFound }
+        guard req.isConfirmed else {
+            return try await req.confirmation("Close this risk?", ["The risk \u{201C}\(risk.description)\u{201D} will be marked closed on the contract's risk register. It stays on the register, and a new risk can be added if it comes back."],
+                                              button: "Yes, close the risk", cancel: "/contracts/\(contract.id!.uuidString)#register")
+        }
         risk.status = .closed
         try await req.write(risk, .update, .contractRisk, id: id.uuidString, detail: "closed")
         return req.redirect(to: "/contracts/\(contract.id!.uuidString)#register", saying: "Risk closed.")
@@ -222,6 +226,11 @@ struct ContractRecordsController: RouteCollection {
         Self.text(outcome, "outcome-\(id.uuidString)", "outcome", max: 2000, required: true, into: &typed.errors)
         let status: ContractActionStatus = form.status == "cancelled" ? .cancelled : .done
         guard typed.errors.isEmpty else { return try await ContractPage.refuse(req, contract, typed) }
+        guard req.isConfirmed else {
+            return try await req.confirmation(status == .done ? "Mark this action done?" : "Cancel this action?",
+                                              ["\u{201C}\(action.description)\u{201D} will be closed with the outcome \u{201C}\(outcome)\u{201D}. A closed action cannot be reopened; add a new one if more is needed."],
+                                              button: status == .done ? "Yes, mark it done" : "Yes, cancel it", cancel: "/contracts/\(contract.id!.uuidString)#actions")
+        }
         action.status = status
         action.outcome = outcome
         action.completedOn = req.today.iso

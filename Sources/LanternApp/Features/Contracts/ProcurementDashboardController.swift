@@ -25,6 +25,10 @@ struct ProcurementDashboardController: RouteCollection {
         let openActions: [ActionRow]
         let openActionCount: Int
         let overdueActionCount: Int
+        /// Pictures of the figures, each shown beside a table that holds the same numbers.
+        let riskChart: String
+        let reviewChart: String
+        let reviewsByMonth: [Count]
     }
 
     struct ActionRow: Encodable {
@@ -60,13 +64,35 @@ struct ProcurementDashboardController: RouteCollection {
             Count(label: "Statements out of date", value: counts.statementOutOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
         ]
         let open = try await ContractAction.query(on: req.db).filter(\.$status == .open).sort(\.$dueDate).limit(10).all()
+        let byMonth = try await Self.reviewsByMonth(today: today, on: req.db)
         let view = View(
             riskCounts: riskCounts, reviewCounts: reviewCounts, statementCounts: statementCounts,
             overdueReviews: try await ContractsController.rows(overdue, today: today, on: req.db),
             dueReviews: try await ContractsController.rows(due, today: today, on: req.db),
             openActions: try await Self.actionRows(open, today: today, on: req.db),
-            openActionCount: counts.openActions, overdueActionCount: counts.overdueActions)
+            openActionCount: counts.openActions, overdueActionCount: counts.overdueActions,
+            riskChart: Charts.bars(id: "risk-chart", title: "Active contracts by modern slavery risk",
+                                   bars: riskCounts.map { .init(label: $0.label, value: $0.value, display: String($0.value)) }),
+            reviewChart: Charts.bars(id: "review-chart", title: "Annual reviews due by month",
+                                     bars: byMonth.map { .init(label: $0.label, value: $0.value, display: String($0.value)) }),
+            reviewsByMonth: byMonth)
         return try await req.render("Contracts/dashboard", view, title: "Procurement dashboard")
+    }
+
+    /// Annual reviews of active contracts: those already overdue, then each of the next twelve
+    /// months (`suppliers.md` §3: high-value, high-risk and business-critical contracts are
+    /// reviewed each year).
+    static func reviewsByMonth(today: Day, on db: any Database) async throws -> [Count] {
+        let dates = try await ContractsController.filtered(ContractsController.Filters { _ in "" }, today: today, user: nil, on: db)
+            .filter(\.$nextReviewDate != nil).field(\.$nextReviewDate).all().compactMap { $0.nextReviewDate.flatMap(Day.init(parsing:)) }
+        let start = Day(year: today.year, month: today.month, day: 1)!
+        var counts = [Count(label: "Overdue", value: dates.filter { $0 < today }.count, link: "/contracts?review=overdue", tag: "overdue")]
+        for offset in 0..<12 {
+            let month = start.adding(months: offset), next = start.adding(months: offset + 1)
+            let n = dates.filter { $0 >= max(month, today) && $0 < next }.count
+            counts.append(Count(label: month.monthAndYear, value: n, link: "/contracts?review=scheduled", tag: "scheduled"))
+        }
+        return counts
     }
 
     static func actionRows(_ actions: [ContractAction], today: Day, on db: any Database) async throws -> [ActionRow] {

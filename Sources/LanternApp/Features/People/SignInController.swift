@@ -22,6 +22,9 @@ struct SignInController: RouteCollection {
         var next: String
         var expired: Bool
         var errors: FormErrors
+        /// A form sent after the session expired was kept (`KeptForm`); signing in leads to it.
+        var kept = false
+        var idleMinutes = 30
     }
 
     /// The same words whether the address is unknown, the password wrong or the account
@@ -33,7 +36,9 @@ struct SignInController: RouteCollection {
             return req.redirect(to: SafeRedirect.target(req.query[String.self, at: "next"]))
         }
         let view = View(email: "", next: SafeRedirect.target(req.query[String.self, at: "next"]),
-                        expired: req.query[String.self, at: "expired"] == "1", errors: FormErrors())
+                        expired: req.query[String.self, at: "expired"] == "1", errors: FormErrors(),
+                        kept: req.query[String.self, at: "kept"] == "1",
+                        idleMinutes: Int(req.lantern.configuration.sessionLifetime.idleTimeout / 60))
         return try await req.render("People/sign-in", view, title: "Sign in")
     }
 
@@ -84,11 +89,12 @@ struct SignInController: RouteCollection {
                                         title: "Sign in", status: .unauthorized)
         }
 
-        // A fresh session id at sign-in, so an id planted before sign-in is worthless.
-        if let old = req.session.id {
-            try await StoredSession.query(on: req.db).filter(\.$idHash == SecretToken.digest(old.string)).delete()
-            req.session.id = nil
+        // A fresh session id at sign-in, so an id planted before sign-in is worthless. An
+        // expired session the browser still names goes too.
+        for old in [req.session.id?.string, req.cookies["lantern-session"]?.string].compactMap({ $0 }) {
+            try await StoredSession.query(on: req.db).filter(\.$idHash == SecretToken.digest(old)).delete()
         }
+        req.session.id = nil
         req.session.data = SessionData()
         req.session.data[DatabaseSessionDriver.userKey] = user.id!.uuidString
         _ = req.csrfToken

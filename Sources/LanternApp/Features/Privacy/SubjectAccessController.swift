@@ -309,7 +309,7 @@ struct SubjectAccessController: RouteCollection {
             blocks.append(.heading("\(item.title) (\(item.kind), \(item.date))"))
             blocks += item.lines.map { .paragraph($0) }
         }
-        let pdf = TextPDF(title: "Subject access \(s.reference)", blocks: blocks).render()
+        let pdf = try await DocumentPDF.render(title: "Subject access \(s.reference)", blocks: blocks)
         try await logDisclosure(req, s, secrets, count: items.count, format: "PDF")
         return req.download(pdf, type: "application/pdf", filename: "\(s.reference).pdf", noStore: true)
     }

@@ -12,6 +12,8 @@ struct StatementReportView: Encodable {
         let after: String
         let status: String
         let score: String
+        /// The status and the score in words, for the line above the sentence.
+        let meaning: String
     }
     struct Criterion: Encodable {
         let id: String
@@ -66,10 +68,22 @@ struct StatementReportView: Encodable {
                                  before: e.index > 0 && e.index - 1 < sentences.count ? Self.closed(sentences[e.index - 1]) : "",
                                  sentence: Self.closed(e.sentence),
                                  after: e.index + 1 < sentences.count ? Self.closed(sentences[e.index + 1]) : "",
-                                 status: e.status.rawValue, score: String(format: "%.2f", e.score))
+                                 status: e.status.rawValue, score: String(format: "%.2f", e.score), meaning: Self.meaning(e))
                 })
         }
         ukBlock = Block(caption: "UK criteria", criteria: report.ukCriteria.map(criterion))
         aimsBlock = Block(caption: "AIMS.au criteria", criteria: report.aimsCriteria.map(criterion))
+    }
+
+    /// "Says what was done, a close match": what the sentence is and how closely it fits.
+    static func meaning(_ e: StatementReport.Evidence) -> String {
+        let kind = switch e.status {
+        case .done: "Says what was done"
+        case .planned: "Says what is planned, not yet done"
+        case .denied: "Says it was not done"
+        case .vague: "A commitment without detail"
+        }
+        let fit = e.score >= 0.8 ? "a close match" : e.score >= 0.5 ? "a likely match" : "a possible match"
+        return "\(kind), \(fit)"
     }
 }

@@ -288,6 +288,11 @@ struct SupplierPage: RouteCollection {
         guard let id = req.parameters.get("contactID").flatMap(UUID.init(uuidString:)),
               let contact = try await SupplierContact.query(on: req.db).filter(\.$id == id).filter(\.$supplier.$id == supplier.id!).first()
         else { throw LanternError.notFound }
+        guard req.isConfirmed else {
+            return try await req.confirmation("Remove \(contact.name) from \(supplier.name)'s contacts?",
+                                              ["Their name and contact details will be deleted from Lantern. The audit log keeps a record that a contact was removed, without their details."],
+                                              button: "Yes, remove the contact", cancel: "/suppliers/\(supplier.id!.uuidString)#contacts", irreversible: true)
+        }
         try await req.db.writeTransaction { db in
             try await contact.delete(on: db)
             try await req.audit(.delete, .supplierContact, id: id.uuidString, on: db)

@@ -104,8 +104,9 @@ struct SuppliersController: Register {
             header: ["name", "company_number", "sector", "country", "turnover_band", "statement_url", "address", "parent_company",
                      "sq_7_1", "sq_7_2", "declaration_signed_on", "statement_gaps", "statement_period_end", "statement_standing"],
             rows: suppliers.map { s in
-                [s.name, s.companyNumber ?? "", s.sectorList.map(\.rawValue).joined(separator: ";"), s.operationCountries.joined(separator: ";"),
-                 s.turnoverBand ?? "", s.statementURL ?? s.sqStatementURL ?? "", s.address ?? "", s.parentCompany ?? "",
+                // Sectors and turnover as their labels, which the supplier import reads back.
+                [s.name, s.companyNumber ?? "", s.sectorList.map(\.label).joined(separator: "; "), s.operationCountries.joined(separator: "; "),
+                 s.turnoverBand.flatMap(TurnoverBand.init(rawValue:))?.label ?? s.turnoverBand ?? "", s.statementURL ?? s.sqStatementURL ?? "", s.address ?? "", s.parentCompany ?? "",
                  s.sqRelevant ?? "", s.sqCompliant ?? "", s.declarationSignedOn ?? "", s.statementGaps.map(String.init) ?? "",
                  s.statementPeriodEnd ?? "", s.statementStanding(today: today).rawValue]
             })

@@ -21,6 +21,9 @@ struct CoursesController: RouteCollection {
         let refresh: String
         let newStarterDays: Int
         let requirements: [Requirement]
+        /// This course's "require it for more staff" errors, shown beside its fields.
+        var scopeError: String?
+        var fieldError: String?
     }
 
     struct View: Encodable {
@@ -35,7 +38,9 @@ struct CoursesController: RouteCollection {
         let requirements = Dictionary(grouping: try await TrainingRequirement.query(on: req.db).sort(\.$createdAt).all(), by: { $0.$course.id })
         let rows = courses.map { c in
             CourseRow(id: c.id!.uuidString, name: c.name, description: c.description, refresh: c.refreshLabel, newStarterDays: c.newStarterDays,
-                      requirements: (requirements[c.id!] ?? []).map { .init(id: $0.id!.uuidString, who: $0.rule.description) })
+                      requirements: (requirements[c.id!] ?? []).map { .init(id: $0.id!.uuidString, who: $0.rule.description) },
+                      scopeError: typed.errors.byField["scope-\(c.id!.uuidString)"],
+                      fieldError: ["job_title", "team", "directorate"].lazy.compactMap { typed.errors.byField["\($0)-\(c.id!.uuidString)"] }.first)
         }
         return try await req.render("Training/courses", View(courses: rows, canManage: req.currentUser!.can(.manageTraining), typed: typed, errors: typed.errors),
                                     title: "Training courses", status: typed.errors.isEmpty ? .ok : .unprocessableEntity)
@@ -83,6 +88,8 @@ struct CoursesController: RouteCollection {
     }
 
     struct RequirementForm: Content {
+        /// `all` or `some`: asked outright, so an empty form never requires a course of everyone.
+        @FormField var scope: String = ""
         @FormField var job_title: String = ""
         @FormField var team: String = ""
         @FormField var directorate: String = ""
@@ -95,6 +102,16 @@ struct CoursesController: RouteCollection {
         let form = try req.form(RequirementForm.self)
         var typed = TypedForm(section: "requirement", form: form)
         typed.values["course"] = id.uuidString
+        let matching = [form.job_title, form.team, form.directorate].contains { !$0.isEmpty }
+        switch form.scope {
+        case "all" where matching:
+            typed.errors.add("scope-\(id.uuidString)", "Choose \u{201C}Staff who match\u{201D} to require it of some staff, or empty the job title, team and directorate")
+        case "all": break
+        case "some" where !matching:
+            typed.errors.add("job_title-\(id.uuidString)", "Enter a job title, team or directorate, or choose all staff")
+        case "some": break
+        default: typed.errors.add("scope-\(id.uuidString)", "Choose who must take the course")
+        }
         for (field, value) in [("job_title", form.job_title), ("team", form.team), ("directorate", form.directorate)] where value.count > 200 {
             typed.errors.add("\(field)-\(id.uuidString)", "The \(field.replacingOccurrences(of: "_", with: " ")) must be 200 characters or fewer")
         }
@@ -104,6 +121,12 @@ struct CoursesController: RouteCollection {
         requirement.jobTitle = form.job_title.isEmpty ? nil : form.job_title
         requirement.team = form.team.isEmpty ? nil : form.team
         requirement.directorate = form.directorate.isEmpty ? nil : form.directorate
+        if form.scope == "all", !req.isConfirmed {
+            let staff = try await StaffMember.query(on: req.db).count()
+            return try await req.confirmation("Require \(course.name) of all staff?",
+                                              ["All \(staff) staff on the staff list will count as needing it, and each one without a completion will show as not compliant."],
+                                              button: "Yes, require it of all staff", cancel: "/training/courses#course-\(id.uuidString)")
+        }
         requirement.createdAt = req.lantern.now()
         try await req.write(requirement, .create, .trainingRequirement, detail: "\(course.name): \(requirement.rule.description)")
         return req.redirect(to: "/training/courses#course-\(id.uuidString)", saying: "\(course.name) is now required for \(requirement.rule.description).")
@@ -113,6 +136,11 @@ struct CoursesController: RouteCollection {
         guard let courseID = req.parameters.get("courseID", as: UUID.self), let id = req.parameters.get("requirementID", as: UUID.self),
               let requirement = try await TrainingRequirement.find(id, on: req.db), requirement.$course.id == courseID else {
             throw LanternError.notFound
+        }
+        guard req.isConfirmed else {
+            return try await req.confirmation("Stop requiring this course of \(requirement.rule.description)?",
+                                              ["The staff it covers will no longer count as needing it, and the compliance figures will change. Completions already recorded are kept."],
+                                              button: "Yes, remove the requirement", cancel: "/training/courses#course-\(courseID.uuidString)")
         }
         try await req.db.writeTransaction { db in
             try await requirement.delete(on: db)

@@ -30,12 +30,23 @@ struct TrainingController: RouteCollection {
         let teamRate: TrainingPicture.Rate?
         let overall: TrainingPicture.Rate
         let byDirectorate: [TrainingPicture.Rate]
+        let byTeam: [TrainingPicture.Rate]
+        /// The in-date rate by directorate and by team as bar charts, beside their tables.
+        let directorateChart: String
+        let teamChart: String
         let byJobTitle: [TrainingPicture.Rate]
         let byCourse: [TrainingPicture.Rate]
         let canManage: Bool
         let everyone: [Row]
         let status: String
         let statuses: [SelectOption]
+    }
+
+    static func chart(id: String, title: String, _ rates: [TrainingPicture.Rate]) -> String {
+        Charts.bars(id: id, title: title, bars: rates.map { r in
+            .init(label: r.label, value: r.required == 0 ? nil : r.inDate * 100 / r.required,
+                  display: r.required == 0 ? "none required" : "\(r.percent) (\(r.inDate) of \(r.required))")
+        })
     }
 
     static func rows(_ entries: [TrainingPicture.Entry]) -> [Row] {
@@ -56,11 +67,15 @@ struct TrainingController: RouteCollection {
         try await req.audit(.read, .trainingDashboard, detail: canManage ? "organisation" : "own team")
         let statuses = [SelectOption(value: "", label: "Every status", selected: status == nil)]
             + TrainingStatus.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == status) }
+        let byDirectorate = everyone.rates { $0.staff.directorate }
+        let byTeam = everyone.rates { $0.staff.team ?? "No team recorded" }
         return try await req.render("Training/dashboard", View(
             team: Self.rows(TrainingPicture(entries: team, courses: everyone.courses).byUrgency),
             teamRate: team.isEmpty ? nil : TrainingPicture.rate("Your team", team),
             overall: everyone.overall,
-            byDirectorate: everyone.rates { $0.staff.directorate },
+            byDirectorate: byDirectorate, byTeam: byTeam,
+            directorateChart: Self.chart(id: "directorate-chart", title: "Training in date by directorate", byDirectorate),
+            teamChart: Self.chart(id: "team-chart", title: "Training in date by team", byTeam),
             byJobTitle: everyone.rates { $0.staff.jobTitle },
             byCourse: everyone.rates { $0.course.name },
             canManage: canManage, everyone: Self.rows(Array(listed.prefix(500))), status: status?.rawValue ?? "", statuses: statuses),

@@ -24,7 +24,7 @@ struct RequireSignIn: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.currentUser != nil else {
             if request.wantsHTML {
-                let expired = request.storage[SessionExpiredKey.self] == true
+                let expired = request.storage[SessionExpiredKey.self] != nil
                 var target = "/sign-in?next=\(SafeRedirect.encode(request.url.string))"
                 if expired { target += "&expired=1" }
                 return request.redirect(to: target)

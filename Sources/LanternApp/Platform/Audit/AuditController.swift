@@ -31,6 +31,7 @@ struct AuditController: RouteCollection {
         let action: String
         let entity: String
         let outcome: String
+        let outcomeLabel: String
         let detail: String
         let requestID: String
     }
@@ -40,6 +41,7 @@ struct AuditController: RouteCollection {
         let filter: Filter
         let actions: [SelectOption]
         let outcomes: [SelectOption]
+        let entityTypes: [SelectOption]
         let page: Int
         let previousPage: Int?
         let nextPage: Int?
@@ -75,24 +77,30 @@ struct AuditController: RouteCollection {
         let people = try await User.query(on: req.db).filter(\.$id ~~ actorIDs).all()
         let names = Dictionary(uniqueKeysWithValues: people.map { ($0.id!.uuidString, $0.email) })
         let keys = req.currentUser?.can(.readAuditReasons) == true ? req.lookupKeys : nil
+        let records = try await AuditWords.names(for: entries, reader: req.currentUser!, on: req.db)
         let rows = entries.map { e in
             Row(sequence: e.sequence, at: DisplayDate.dateTime(e.at),
-                actor: e.actorID.map { names[$0] ?? $0 } ?? "Not signed in",
+                actor: e.actorID.map { $0 == AuditActor.system.id ? "Lantern (scheduled work)" : names[$0] ?? $0 } ?? "Not signed in",
                 role: e.actorRole.flatMap(Role.init(rawValue:))?.displayName ?? "",
-                action: e.action, entity: [e.entityType, e.entityID].compactMap { $0 }.joined(separator: " "),
-                outcome: e.outcome, detail: AuditSealedText.readable(e.detail ?? "", entityType: e.entityType, entityID: e.entityID, keys: keys),
+                action: AuditWords.action(e.action),
+                entity: [AuditWords.entity(e.entityType), e.entityID.map { records[$0] ?? $0 }].compactMap { $0 }.joined(separator: " "),
+                outcome: e.outcome, outcomeLabel: AuditWords.outcome(e.outcome),
+                detail: AuditSealedText.readable(e.detail ?? "", entityType: e.entityType, entityID: e.entityID, keys: keys),
                 requestID: e.requestID ?? "")
         }
         let actions = [SelectOption(value: "", label: "Any action", selected: (filter.action ?? "").isEmpty)]
-            + Self.knownActions.map { SelectOption(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: $0 == filter.action) }
+            + Self.knownActions.map { SelectOption(value: $0, label: AuditWords.action($0), selected: $0 == filter.action) }
         let outcomes = [SelectOption(value: "", label: "Any outcome", selected: (filter.outcome ?? "").isEmpty)]
-            + ["success", "denied", "failure"].map { SelectOption(value: $0, label: $0, selected: $0 == filter.outcome) }
+            + ["success", "denied", "failure"].map { SelectOption(value: $0, label: AuditWords.outcome($0), selected: $0 == filter.outcome) }
+        let entityTypes = [SelectOption(value: "", label: "Any record", selected: (filter.entityType ?? "").isEmpty)]
+            + AuditEntity.allCases.filter { $0 != .test }.map { (AuditWords.entity($0.rawValue), $0.rawValue) }.sorted { $0.0 < $1.0 }
+                .map { SelectOption(value: $0.1, label: $0.0, selected: $0.1 == filter.entityType) }
         var components = URLComponents()
         components.queryItems = [("action", filter.action), ("entityType", filter.entityType), ("actor", filter.actor),
                                  ("outcome", filter.outcome), ("from", filter.from), ("to", filter.to)]
             .compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
         try await req.audit(.read, .auditLog, detail: "page \(page)")
-        let view = View(rows: rows, filter: filter, actions: actions, outcomes: outcomes, page: page,
+        let view = View(rows: rows, filter: filter, actions: actions, outcomes: outcomes, entityTypes: entityTypes, page: page,
                         previousPage: page > 1 ? page - 1 : nil,
                         nextPage: page * Self.pageSize < total ? page + 1 : nil, total: total,
                         queryWithoutPage: components.percentEncodedQuery ?? "", errors: errors)
@@ -102,7 +110,7 @@ struct AuditController: RouteCollection {
     static let knownActions = [
         "sign_in", "sign_in_failed", "sign_in_throttled", "sign_out", "permission_refused", "read", "create",
         "update", "delete", "export", "password_change", "role_change", "deactivate", "reactivate", "invite",
-        "accept_invitation",
+        "accept_invitation", "import", "assess",
     ]
 
     struct VerifyView: Encodable {

@@ -27,6 +27,7 @@ enum AuditEntity: String, CaseIterable, Codable, Sendable {
     case evidenceFile = "EvidenceFile"
     case goodsList = "GoodsList"
     case importBatch = "ImportBatch"
+    case keptForm = "KeptForm"
     case homeOfficeReferral = "Notification"
     case organisation = "Organisation"
     case partnershipReport = "PartnershipReport"

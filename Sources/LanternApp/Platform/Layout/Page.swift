@@ -13,10 +13,15 @@ struct LayoutContext: Encodable {
     let person: Person?
     let navigation: [Link]
     let csrf: String
+    /// The page's one-use form token (`FormSubmission`): claimed per form path, so each form on
+    /// the page can be sent once.
+    var once = SecretToken.generate(bytes: 16)
     let flash: String?
     /// The page answers a form with errors: its title starts "Error: " and the error summary
     /// takes focus, as the GOV.UK Design System does, so a screen reader hears it first.
     var hasErrors = false
+    /// The session's idle timeout, for the warning shown two minutes before it ends; signed-in pages only.
+    var idleSeconds: Int?
 }
 
 /// A page: the frame plus the view's own content.
@@ -44,7 +49,8 @@ extension Request {
             person: currentUser.map { .init(name: $0.displayName, role: $0.role.displayName) },
             navigation: navigation,
             csrf: csrfToken,
-            flash: flash)
+            flash: flash,
+            idleSeconds: currentUser == nil ? nil : Int(lantern.configuration.sessionLifetime.idleTimeout))
     }
 
     /// Renders a view inside the standard frame.

@@ -208,6 +208,9 @@ struct PersonalDataRegistry: Sendable {
     /// Platform's own: the lookup secret, wrapped by the organisation key.
     static let platform: [PersonalDataTable] = [
         PersonalDataTable(table: KeyStoreEntry.schema, subject: .organisation, link: .itself, erasure: .keep("the organisation's own secret")),
+        // A form kept for an hour for someone signed out while typing: it may hold anything a
+        // form does, and is deleted when sent, discarded or out of time.
+        PersonalDataTable(table: KeptForm.schema, subject: .staff, link: .itself, erasure: .delete),
     ]
 }
 

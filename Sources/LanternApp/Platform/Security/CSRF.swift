@@ -1,3 +1,4 @@
+import Fluent
 import LanternCore
 import Vapor
 
@@ -30,7 +31,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         // refused before its body is read, so nobody can make Lantern buffer bodies for free.
         let sessionToken = request.storedSessionToken
         let cookie = request.cookies[Self.cookieName]?.string
-        guard sessionToken != nil || cookie.map({ SignedFormToken.isValid($0, key: request.lookupKeys.formTokenKey) }) == true else {
+        let expiredSession = request.storage[SessionExpiredKey.self]
+        guard sessionToken != nil || expiredSession?.formToken != nil
+                || cookie.map({ SignedFormToken.isValid($0, key: request.lookupKeys.formTokenKey) }) == true else {
             throw Self.expired
         }
         // A streamed upload reads its own body a part at a time and checks the token from its
@@ -56,8 +59,60 @@ struct CSRFMiddleware: AsyncMiddleware {
             do { _ = try await request.body.collect(max: limit).get() } catch { throw tooLarge }
         }
         if let body = request.body.data, body.readableBytes > limit { throw tooLarge }
-        guard Self.accepts(request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(in: request), for: request) else { throw Self.expired }
-        return try await next.respond(to: request)
+        let presented = request.headers.first(name: "X-CSRF-Token") ?? Self.formToken(in: request)
+        if sessionToken == nil, let expiredSession, let kept = try await Self.keep(request, presented: presented, from: expiredSession) {
+            return kept
+        }
+        guard Self.accepts(presented, for: request) else { throw Self.expired }
+        var submission: FormSubmission?
+        if request.headers.contentType == .urlEncodedForm, let once = try? request.content.get(String.self, at: FormSubmission.field), !once.isEmpty {
+            switch try await FormSubmission.claim(token: once, path: request.url.path, on: request.db, now: request.lantern.now()) {
+            case .first(let claim): submission = claim
+            case .repeated(let location?):
+                return request.redirect(to: location, saying: "That form had already been sent, so it was saved once, not twice.")
+            case .repeated(nil):
+                throw LanternError(.conflict, title: "That form is still being saved",
+                                   "It was sent twice. Wait a moment, then open the page again to check that it was saved once.")
+            }
+        }
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+        } catch {
+            try? await submission?.delete(on: request.db)
+            throw error
+        }
+        try await submission?.settle(after: response, on: request.db)
+        // A kept form sent on and accepted (anything but an error page) is no longer needed.
+        if response.status.code < 400, request.headers.contentType == .urlEncodedForm,
+           let keptID = (try? request.content.get(String.self, at: KeptForm.idField)).flatMap(UUID.init(uuidString:)),
+           let userID: UUID = request.currentUser?.id {
+            try await KeptForm.query(on: request.db).filter(\.$id == keptID).filter(\.$userID == userID).delete()
+        }
+        return response
+    }
+
+    /// A form sent with the token of its sender's expired session: kept for them, and they are
+    /// sent to sign in and then back to it. Only forms of pages behind sign-in, sent by the page
+    /// (the token matches), and not uploads, whose files are too large to hold.
+    static func keep(_ request: Request, presented: String?, from expired: ExpiredSession) async throws -> Response? {
+        guard let presented, let expected = expired.formToken, SecretToken.constantTimeEquals(expected, presented),
+              request.route?.userInfo[AnySendableHashable(RouteTag.signedIn)] != nil else { return nil }
+        guard request.headers.contentType == .urlEncodedForm, let body = request.body.data else {
+            throw LanternError(.unauthorized, title: "You were signed out",
+                               "You had not used Lantern for 30 minutes, so you were signed out and nothing was saved. Sign in again, then send the form again.")
+        }
+        guard let user = try await User.find(expired.userID, on: request.db), user.isActive else { return nil }
+        let now = request.lantern.now()
+        let form = KeptForm(userID: expired.userID, action: request.url.path, now: now)
+        try form.seal(KeptForm.fields(ofURLEncoded: String(buffer: body)), with: request.cipher)
+        try await request.db.writeTransaction { db in
+            try await form.create(on: db)
+            try await request.lantern.audit.append(on: db, actor: AuditActor(id: user.id?.uuidString, role: user.role.rawValue), action: .create,
+                                                   entity: .keptForm, entityID: form.id?.uuidString, requestID: request.requestID,
+                                                   detail: "sent to \(form.action) after the session expired", at: now)
+        }
+        return request.redirect(to: "/sign-in?expired=1&kept=1&next=" + SafeRedirect.encode("/kept-forms/\(form.id!.uuidString)"))
     }
 
     /// Whether `presented` is the token this request's session or signed form cookie expects.

@@ -5,7 +5,8 @@ import Vapor
 
 /// Sessions kept in the database, so several Lantern instances can serve one organisation.
 /// Sessions idle for longer than the idle timeout, or older than the absolute lifetime,
-/// are deleted when next presented.
+/// are refused. Their rows stay a few hours more, unusable, so that a form sent from a page
+/// left open is recognised as its sender's and kept for them (`KeptForm`).
 struct DatabaseSessionDriver: SessionDriver {
     static let userKey = "user"
 
@@ -13,7 +14,14 @@ struct DatabaseSessionDriver: SessionDriver {
     /// concern, a message): a visitor's page, or a cookie naming no session, writes no row.
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let token = SecretToken.generate()
-        guard !data.snapshot.isEmpty else { return request.eventLoop.makeSucceededFuture(SessionID(string: token)) }
+        guard !data.snapshot.isEmpty else {
+            // The browser keeps naming an expired session until its holder signs in again, so a
+            // form sent later from another open page is still recognised as theirs.
+            if request.storage[SessionExpiredKey.self] != nil, let old = request.cookies["lantern-session"]?.string {
+                return request.eventLoop.makeSucceededFuture(SessionID(string: old))
+            }
+            return request.eventLoop.makeSucceededFuture(SessionID(string: token))
+        }
         let record = StoredSession(idHash: SecretToken.digest(token), data: data,
                                    userID: Self.userID(in: data), now: request.lantern.now())
         return record.create(on: request.db).map { SessionID(string: token) }
@@ -27,23 +35,28 @@ struct DatabaseSessionDriver: SessionDriver {
                 .filter(\.$idHash == SecretToken.digest(sessionID.string)).first()
             else { return nil }
             if lifetime.hasExpired(createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, now: now) {
-                try await record.delete(on: request.db)
-                if record.userID != nil { request.storage[SessionExpiredKey.self] = true }
+                if let userID = record.userID {
+                    request.storage[SessionExpiredKey.self] = ExpiredSession(userID: userID, formToken: record.data[CSRFMiddleware.sessionKey])
+                } else {
+                    try await record.delete(on: request.db)
+                }
                 return nil
             }
-            request.storage[SessionAsReadKey.self] = SessionAsRead(snapshot: record.data.snapshot, lastSeenAt: record.lastSeenAt)
+            request.storage[SessionAsReadKey.self] = SessionAsRead(snapshot: record.data.snapshot, createdAt: record.createdAt, lastSeenAt: record.lastSeenAt)
             return record.data
         }
     }
 
-    /// How stale `last_seen_at` may get before an unchanged session is written again. Far
-    /// inside the 30-minute idle timeout, and it spares a database write on almost every page.
+    /// How stale `last_seen_at` may get before an unchanged session is written again (or a tenth
+    /// of a shorter idle timeout). Far inside the 30-minute idle timeout, and it spares a
+    /// database write on almost every page.
     static let touchInterval: TimeInterval = 60
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
         let now = request.lantern.now()
+        let touchInterval = min(Self.touchInterval, request.lantern.configuration.sessionLifetime.idleTimeout / 10)
         if let read = request.storage[SessionAsReadKey.self], read.snapshot == data.snapshot,
-           now.timeIntervalSince(read.lastSeenAt) < Self.touchInterval {
+           now.timeIntervalSince(read.lastSeenAt) < touchInterval || request.storage[SessionUntouchedKey.self] == true {
             return request.eventLoop.makeSucceededFuture(sessionID)
         }
         return request.eventLoop.makeFutureWithTask {
@@ -74,10 +87,16 @@ struct DatabaseSessionDriver: SessionDriver {
         try await query.delete()
     }
 
-    /// Removes sessions that can no longer be used.
+    /// How long an expired signed-in session's row is kept, unusable, to recognise its forms.
+    static let expiredKeptFor: TimeInterval = 4 * 60 * 60
+
+    /// Removes sessions that can no longer be used: a visitor's at once, a signed-in person's
+    /// once `expiredKeptFor` has passed too.
     static func purgeExpired(on db: any Database, lifetime: SessionLifetime, now: Date) async throws -> Int {
-        let idleCutoff = now.addingTimeInterval(-lifetime.idleTimeout)
-        let absoluteCutoff = now.addingTimeInterval(-lifetime.absoluteLifetime)
+        let idleCutoff = now.addingTimeInterval(-lifetime.idleTimeout - expiredKeptFor)
+        let absoluteCutoff = now.addingTimeInterval(-lifetime.absoluteLifetime - expiredKeptFor)
+        let visitorCutoff = now.addingTimeInterval(-lifetime.idleTimeout)
+        try await StoredSession.query(on: db).filter(\.$userID == nil).filter(\.$lastSeenAt < visitorCutoff).delete()
         let query = StoredSession.query(on: db).group(.or) {
             $0.filter(\.$lastSeenAt < idleCutoff).filter(\.$createdAt < absoluteCutoff)
         }
@@ -87,8 +106,25 @@ struct DatabaseSessionDriver: SessionDriver {
     }
 }
 
-/// Set on a request whose signed-in session had just expired, so the sign-in page can say so.
-struct SessionExpiredKey: StorageKey { typealias Value = Bool }
+/// Set on a request whose signed-in session has expired, so the sign-in page can say so and a
+/// form it carried can be kept.
+struct SessionExpiredKey: StorageKey { typealias Value = ExpiredSession }
+
+/// Set by a request that only asks how long the session has left: answering it must not extend it.
+struct SessionUntouchedKey: StorageKey { typealias Value = Bool }
+
+extension Request {
+    /// Seconds until this request's signed-in session ends if nothing more is done: counted from
+    /// its last use before this request, or from this request when it counts as use.
+    func sessionSecondsLeft(countingThisRequest: Bool) -> Int? {
+        guard let read = storage[SessionAsReadKey.self] else { return nil }
+        let lifetime = lantern.configuration.sessionLifetime
+        let now = lantern.now()
+        let idle = lifetime.idleTimeout - (countingThisRequest ? 0 : now.timeIntervalSince(read.lastSeenAt))
+        let absolute = lifetime.absoluteLifetime - now.timeIntervalSince(read.createdAt)
+        return max(0, Int(min(idle, absolute).rounded(.up)))
+    }
+}
 
 extension SessionsConfiguration {
     /// HttpOnly, SameSite=Strict and, behind TLS, Secure (`shared/docs/domain/security.md` §5).
@@ -103,6 +139,7 @@ extension SessionsConfiguration {
 /// The session as it was read at the start of the request, to tell whether it needs writing back.
 private struct SessionAsRead: Sendable {
     let snapshot: [String: String]
+    let createdAt: Date
     let lastSeenAt: Date
 }
 
