@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium_axe_python import Axe
 
 from conftest import ARTIFACTS, submit
+from test_concerns import click, next_page
 from test_sign_in_and_roles import ROLES, sign_in, sign_out
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -79,6 +80,24 @@ def test_every_page_of_every_role_has_no_axe_violations(browser, server):
     browser.get(server + "/report")
     submit(browser, "main form[method=post] button[type=submit]")
     check(browser, "public /report (with errors)", results)
+    # Each page of the report's question flow, and the page that checks the answers.
+    browser.get(server + "/report")
+    click(browser, "//label[@for='immediate_danger-no']")
+    for heading, answer in [("About you", "//label[@for='relationship-public_named']"),
+                            ("Who your concern is about", "//label[@for='subject-person']"),
+                            ("Where it is happening and what you saw", None), ("Signs you may have noticed", None),
+                            ("Can we contact you?", "//label[@for='anonymous-yes']")]:
+        if heading == "Signs you may have noticed":
+            browser.find_element(By.ID, "location").send_keys("A car wash")
+            browser.find_element(By.ID, "description").send_keys("Men sleep there")
+        if heading == "Where it is happening and what you saw":
+            click(browser, "//label[@for='child_involved-no']")
+        next_page(browser, heading)
+        check(browser, f"public /report page: {heading}", results)
+        if answer:
+            click(browser, answer)
+    next_page(browser, "Check your answers before sending your report")
+    check(browser, "public /report check your answers", results)
     browser.get(server + "/report/follow-up")
     browser.find_element(By.ID, "code").send_keys("0000-0000-0000-0000")
     submit(browser, "main form button[type=submit]")

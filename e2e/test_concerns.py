@@ -8,6 +8,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from conftest import submit
 from test_sign_in_and_roles import sign_in
 
 CASEWORKER = "caseworker@demo.lantern.example"
@@ -17,21 +18,35 @@ def click(browser, xpath):
     browser.find_element(By.XPATH, xpath).click()
 
 
+def next_page(browser, heading):
+    """Continues to the next page of the report and checks it asks what it should."""
+    submit(browser, "main form button[value=next]")
+    assert browser.find_element(By.TAG_NAME, "h1").text == heading, browser.find_element(By.TAG_NAME, "h1").text
+
+
 def report_anonymously(browser, server, description):
+    """The public report, a page at a time, as a member of the public fills it in."""
     browser.delete_all_cookies()
     browser.get(server + "/report")
     assert "call 999 now" in browser.page_source
-    click(browser, "//label[@for='relationship-public_named']")
     click(browser, "//label[@for='immediate_danger-no']")
+    next_page(browser, "About you")
+    click(browser, "//label[@for='relationship-public_named']")
+    next_page(browser, "Who your concern is about")
     click(browser, "//label[@for='subject-person']")
     browser.find_element(By.ID, "who").send_keys("A girl, about 14, called Eva")
     click(browser, "//label[@for='age-under_18']")
     click(browser, "//label[@for='child_involved-yes']")
+    next_page(browser, "Where it is happening and what you saw")
     browser.find_element(By.ID, "location").send_keys("Nail bar on Station Road")
     browser.find_element(By.ID, "description").send_keys(description)
+    next_page(browser, "Signs you may have noticed")
     click(browser, "//summary[contains(., 'Signs specific to children')]")
     click(browser, "//label[@for='ind-child.no_schooling']")
+    next_page(browser, "Can we contact you?")
     click(browser, "//label[@for='anonymous-yes']")
+    next_page(browser, "Check your answers before sending your report")
+    assert "Nail bar on Station Road" in browser.page_source
     browser.find_element(By.CSS_SELECTOR, "form[action='/report'] button[type=submit]").click()
     code = WebDriverWait(browser, 20).until(lambda d: d.find_element(By.ID, "receipt-code")).text
     assert re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{4}", code)

@@ -53,17 +53,29 @@ def start(browser, url):
     browser.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
 
 
+def continue_to(browser, heading, button="Continue"):
+    press_button(browser, button)
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), heading))
+    browser.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+
+
 def test_a_member_of_the_public_reports_a_concern_with_the_keyboard_alone(browser, server):
     start(browser, server + "/report")
-    choose(browser, "relationship-public_named")
     choose(browser, "immediate_danger-no")
+    continue_to(browser, "About you")
+    choose(browser, "relationship-public_named")
+    continue_to(browser, "Who your concern is about")
     choose(browser, "subject-person")
     tab_to(browser, "who").send_keys("A man sleeping in the car wash")
     choose(browser, "age-adult")
     choose(browser, "child_involved-no")
+    continue_to(browser, "Where it is happening")
     tab_to(browser, "location").send_keys("Car wash on Mill Lane")
     tab_to(browser, "description").send_keys("He works every day and says he owes money for his travel.")
+    continue_to(browser, "Signs you may have noticed")
+    continue_to(browser, "Can we contact you?", button="Skip this question")
     choose(browser, "anonymous-yes")
+    continue_to(browser, "Check your answers")
     press_button(browser, "Send")
     code = WebDriverWait(browser, 30).until(lambda d: d.find_element(By.ID, "receipt-code")).text
     assert len(code) == 19

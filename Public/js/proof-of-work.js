@@ -54,10 +54,12 @@
   if (!form) { return; }
   var token = form.querySelector("input[name=pow_token]").value;
   var answer = form.querySelector("input[name=pow_solution]");
+  // Solved on an earlier page of the report and carried here: nothing more to do.
+  if (answer.value !== "") { return; }
   var bits = parseInt(token.split(".")[2], 10);
   if (!(bits >= 1 && bits <= 32)) { return; }
   var limit = Math.pow(2, 32 - bits);
-  var counter = 0, done = false, sendWhenDone = false;
+  var counter = 0, done = false, sendWhenDone = false, submitter = null;
 
   function work() {
     var stop = counter + 4000;
@@ -65,7 +67,8 @@
       if (firstWord(token + ":" + counter) < limit) {
         answer.value = String(counter);
         done = true;
-        if (sendWhenDone) { form.submit(); }
+        // Sent again with the button that was pressed (Continue, Back), as it was meant.
+        if (sendWhenDone) { if (submitter && form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); } }
         return;
       }
     }
@@ -74,7 +77,7 @@
 
   // Sending before the work is finished waits for it (a fraction of a second).
   form.addEventListener("submit", function (event) {
-    if (!done) { event.preventDefault(); sendWhenDone = true; }
+    if (!done) { event.preventDefault(); sendWhenDone = true; submitter = event.submitter || null; }
   });
   setTimeout(work, 0);
 }());

@@ -332,6 +332,12 @@ struct PrivacyTests {
             #expect(reviewed.reviewRequestedOn == today.iso)
             #expect(reviewed.reviewOn == RequestDeadline.due(clockStart: today).iso, "the review is brought forward to within a month")
             #expect(try await caseworker.get(path).body.string.contains("Review requested by the person on"))
+            // Removing a marker asks once more before staff stop being warned.
+            let asked = try await caseworker.post(path + "/markers/\(marker.id!.uuidString)/remove", [:])
+            #expect(asked.status == .ok && asked.body.string.contains("Yes, remove the marker"))
+            #expect(try await CaseMarker.find(marker.id, on: env.db)?.removedAt == nil)
+            #expect(try await caseworker.post(path + "/markers/\(marker.id!.uuidString)/remove", ["confirmed": "yes"]).status == .seeOther)
+            #expect(try await CaseMarker.find(marker.id, on: env.db)?.removedAt != nil)
 
             // A rectification adds the person's view to the case rather than overwriting it.
             let dpo = try env.browser()

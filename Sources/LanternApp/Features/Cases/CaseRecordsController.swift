@@ -137,6 +137,11 @@ struct CaseRecordsController: RouteCollection {
         let c = try await openCase(req)
         guard let id = req.parameters.get("markerID", as: UUID.self), let marker = try await CaseMarker.find(id, on: req.db),
               marker.$safeguardingCase.id == c.id else { throw LanternError.notFound }
+        guard req.isConfirmed else {
+            return try await req.confirmation("Remove the \(CasePage.label(CaseMarker.kinds, marker.kind).lowercased()) marker?",
+                                              ["Staff opening case \(c.reference) will no longer be warned by it. It stays on the case's timeline as removed."],
+                                              button: "Yes, remove the marker", cancel: "/cases/\(c.id!.uuidString)#markers")
+        }
         marker.removedAt = req.lantern.now()
         try await req.write(marker, .update, .caseMarker, id: id.uuidString, detail: "removed")
         return try await done(req, c, "Marker removed.", anchor: "markers")

@@ -46,7 +46,7 @@ struct ConcernIntake {
     static func trim(_ s: String?) -> String { FormText.trim(s) }
 
     /// Reads and checks the form and the files it carried. `publicForm` adds the reporter questions.
-    init(_ form: Form, files: EvidenceUpload, publicForm: Bool) {
+    init(_ form: Form, files: EvidenceUpload?, publicForm: Bool) {
         let text: [String: String] = [
             "immediate_danger": form.immediate_danger, "police_called": form.police_called, "subject": form.subject,
             "who": form.who, "age": form.age, "child_involved": form.child_involved, "location": form.location,
@@ -110,7 +110,7 @@ struct ConcernIntake {
         }
         length("file_description", max: 2000, name: "description of the files")
 
-        uploads = files.accepted(into: &errors)
+        uploads = files?.accepted(into: &errors) ?? []
         if !errors.isEmpty && !uploads.isEmpty {
             errors.add("files", "Files are not kept when the form has a problem: choose them again")
         }

@@ -22,6 +22,7 @@ struct PublicReportController: RouteCollection {
         let report = routes.grouped(PublicReportingHeaders()).grouped("report")
         report.get(use: form)
         report.upload(limit: Self.publicUploadLimit, use: submit)
+        report.post("answers", use: PublicReportFlow.answer)
         report.get("follow-up", use: followUpForm)
         report.post("follow-up", use: followUp)
         report.get("messages", use: thread)
@@ -33,7 +34,7 @@ struct PublicReportController: RouteCollection {
         let publicForm: Bool
         let values: [String: String]
         let checked: [String: Bool]
-        let errors: FormErrors
+        var errors: FormErrors
         let groups: [IndicatorGroupView]
         let relationships: [SelectOption]
         let ages: [SelectOption]
@@ -41,6 +42,11 @@ struct PublicReportController: RouteCollection {
         let subjects: [SelectOption]
         /// The signed proof-of-work challenge the page's script solves (public form only).
         var proofToken = ""
+        /// Its answer, once a page's script has found it (carried through the report's pages).
+        var proofSolution = ""
+        /// The public form as a question flow (`PublicReportFlow`): this page's step, the answers
+        /// given on the others (carried in hidden fields), and on the last page the summary.
+        var flow: PublicReportFlow.Page?
     }
 
     static func formView(_ intake: ConcernIntake?, publicForm: Bool) -> FormView {
@@ -68,7 +74,7 @@ struct PublicReportController: RouteCollection {
     }
 
     func form(req: Request) async throws -> Response {
-        try await req.render("Concerns/report", Self.publicFormView(req, nil), title: "Report a concern about modern slavery")
+        try await PublicReportFlow.render(req, step: .danger, intake: nil)
     }
 
     /// Whether the report carries a solved challenge not used before; spends it if so.
@@ -97,8 +103,10 @@ struct PublicReportController: RouteCollection {
         let form = try upload.decode(ConcernIntake.Form.self)
         let intake = ConcernIntake(form, files: upload, publicForm: true)
         guard intake.errors.isEmpty else {
-            return try await req.render("Concerns/report", Self.publicFormView(req, intake),
-                                        title: "Report a concern about modern slavery", status: .unprocessableEntity)
+            // Everything was asked a page at a time; what is still wrong (the files, or a form
+            // sent without the pages) is shown on the check page, whose answers can be changed.
+            return try await PublicReportFlow.render(req, step: .check, intake: intake, errors: intake.errors,
+                                                     proof: (form.pow_token, form.pow_solution), status: .unprocessableEntity)
         }
         // Only reports that will be accepted count against the limits, so a flood of refused or
         // half-filled forms cannot use up the hour for genuine reporters. Reports with a solved
