@@ -19,13 +19,19 @@ extension NeedToKnow {
         }
 
         func allows(_ concern: Concern, on db: any Database) async throws -> Bool {
+            if case .handledOrTeam(let handler, let team?) = self, concern.$handler.id != handler {
+                return allows(concern, routedTo: try await NeedToKnow.routedTeams(of: [concern.id!], on: db)[concern.id!] ?? [])
+            }
+            return allows(concern, routedTo: [])
+        }
+
+        /// The same rule, for a concern whose routed teams are already known (checking many at once).
+        func allows(_ concern: Concern, routedTo teams: Set<UUID>) -> Bool {
             switch self {
             case .none: return false
             case .all: return true
             case .handledOrTeam(let handler, let team):
-                if concern.$handler.id == handler { return true }
-                guard let team else { return false }
-                return try await ConcernTeam.query(on: db).filter(\.$concern.$id == concern.id!).filter(\.$team.$id == team).countRows() > 0
+                return concern.$handler.id == handler || team.map(teams.contains) == true
             }
         }
 
@@ -42,6 +48,15 @@ extension NeedToKnow {
                 }
             }
         }
+    }
+
+    /// The teams each concern is routed to, in one query.
+    static func routedTeams(of concerns: [UUID], on db: any Database) async throws -> [UUID: Set<UUID>] {
+        var teams: [UUID: Set<UUID>] = [:]
+        for link in try await ConcernTeam.query(on: db).filter(\.$concern.$id ~~ concerns).all() {
+            if let team = link.$team.id { teams[link.$concern.id, default: []].insert(team) }
+        }
+        return teams
     }
 
     static func mayOpen(_ concern: Concern, _ user: User, on db: any Database) async throws -> Bool {

@@ -205,11 +205,9 @@ struct ConcernsController: RouteCollection {
         let people = try await User.query(on: req.db).filter(\.$id ~~ authorIDs).all()
         let name: (UUID?) -> String = { id in people.first { $0.id == id }?.displayName ?? "Unknown" }
         // Everyone who may handle it: whoever handles concerns and may open this one.
-        var handlers: [User] = []
-        for user in try await User.query(on: req.db).filter(\.$isActive == true).sort(\.$displayName).all()
-        where user.can(.handleConcerns) {
-            if try await NeedToKnow.mayOpen(concern, user, on: req.db) { handlers.append(user) }
-        }
+        let routedTeams = try await NeedToKnow.routedTeams(of: [concern.id!], on: req.db)[concern.id!] ?? []
+        let handlers = try await User.query(on: req.db).filter(\.$isActive == true).sort(\.$displayName).all()
+            .filter { NeedToKnow.ConcernScope($0).allows(concern, routedTo: routedTeams) }
         let hasReporter = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).countRows() > 0
         let organisation = try await Organisation.current(on: req.db)
         let teamName = try await concern.$team.get(on: req.db)?.name ?? "Safeguarding leads'"

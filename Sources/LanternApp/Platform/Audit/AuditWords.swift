@@ -61,8 +61,11 @@ enum AuditWords {
         for c in try await SafeguardingCase.query(on: db).filter(\.$id ~~ ids(.case)).all() {
             names[c.id!.uuidString] = NeedToKnow.mayOpen(c, reader) ? c.reference : short(c.id!)
         }
-        for c in try await Concern.query(on: db).filter(\.$id ~~ ids(.concern)).all() {
-            names[c.id!.uuidString] = try await NeedToKnow.mayOpen(c, reader, on: db) ? c.reference : short(c.id!)
+        let concerns = try await Concern.query(on: db).filter(\.$id ~~ ids(.concern)).all()
+        let routed = try await NeedToKnow.routedTeams(of: concerns.compactMap(\.id), on: db)
+        let scope = NeedToKnow.ConcernScope(reader)
+        for c in concerns {
+            names[c.id!.uuidString] = scope.allows(c, routedTo: routed[c.id!] ?? []) ? c.reference : short(c.id!)
         }
         for c in try await Contract.query(on: db).filter(\.$id ~~ ids(.contract)).all() { names[c.id!.uuidString] = c.reference.map { "\($0) \(c.title)" } ?? c.title }
         for s in try await Supplier.query(on: db).filter(\.$id ~~ ids(.supplier)).all() { names[s.id!.uuidString] = s.name }
