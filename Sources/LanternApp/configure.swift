@@ -15,6 +15,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     }
 
     try DatabaseSetup.use(configuration.database, clock: configuration.clock, on: app)
+    app.databases.middleware.use(OrganisationCache.Forget(cache: app.lantern.organisation))
     app.migrations.add(LanternMigrations.all(cipher: app.lantern.cipher,
                                              evidenceDirectory: (configuration.dataDirectory as NSString).appendingPathComponent("evidence")))
 

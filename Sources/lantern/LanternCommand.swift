@@ -3,6 +3,8 @@ import Foundation
 import LanternApp
 import LanternCore
 import Logging
+import NIOCore
+import NIOPosix
 import Vapor
 
 @main
@@ -12,6 +14,15 @@ struct LanternCommand: AsyncParsableCommand {
         abstract: "Lantern: modern slavery compliance and safeguarding for UK public bodies.",
         subcommands: [Demo.self, Serve.self, Migrate.self, BackupCommand.self, RestoreCommand.self, Users.self, Import.self, Audit.self, Keys.self, Purge.self, StatementModel.self, CheckStatement.self]
     )
+
+    static func main() async {
+        // Async code runs on the event loops that serve the requests, rather than hopping to
+        // Swift's own thread pool and back at every await (see docs/performance.md).
+        if ProcessInfo.processInfo.environment["LANTERN_CONCURRENCY_EXECUTOR"] != "default" {
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+        await main(nil)
+    }
 }
 
 /// Where the data lives and how it is protected; shared by every subcommand that opens the database.

@@ -20,7 +20,7 @@ struct ActionPlanController: RouteCollection {
     }
 
     static func year(_ req: Request) async throws -> FinancialYear {
-        let organisation = try await Organisation.current(on: req.db)
+        let organisation = try await req.organisation()
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         let year = Int(req.queryValue("year")).flatMap { (2000...2100).contains($0) ? $0 : nil } ?? current.endYear
         return FinancialYear(endYear: year, endMonth: current.endMonth, endDay: current.endDay)

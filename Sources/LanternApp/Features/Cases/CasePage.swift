@@ -112,7 +112,7 @@ struct CasePage: RouteCollection {
         userIDs.formUnion(fileRecords.compactMap(\.uploadedBy))
         let people = try await User.query(on: req.db).filter(\.$id ~~ userIDs).all()
         let name: (UUID?) -> String = { uid in people.first { $0.id == uid }?.displayName ?? "Unknown" }
-        let organisation = try await Organisation.current(on: req.db)
+        let organisation = try await req.organisation()
         let team = try await c.$team.get(on: req.db)
 
         var person: [Row] = [

@@ -19,3 +19,8 @@ final class CaseTask: SealedModel, @unchecked Sendable {
     typealias Secrets = String
     init() { wrappedKey = Data(); sealed = Data() }
 }
+
+extension CaseTask: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $safeguardingCase, $assigneeID, $dueOn, $doneAt, $createdAt, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "case_id", "assignee_id", "due_on", "done_at", "created_at", "wrapped_key", "sealed"]
+}

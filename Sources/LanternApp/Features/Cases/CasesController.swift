@@ -41,8 +41,8 @@ struct CasesController: RouteCollection {
         // Read with SQL rather than Fluent models: hydrating 50 models by reflection cost more
         // than the query. The need-to-know rule is `NeedToKnow.CaseScope`, as everywhere.
         let sql = req.db as! any SQLDatabase
-        func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
-            var query = query.from(SafeguardingCase.schema)
+        func filtered<Query: SQLSubqueryClauseBuilder>(_ query: Query) -> Query {
+            var query = query
             if byReference {
                 query = query.where("reference", .equal, search.uppercased())
             } else {
@@ -58,33 +58,34 @@ struct CasesController: RouteCollection {
             }
         }
         let scope = NeedToKnow.CaseScope(user)
-        func scoped(_ query: SQLSelectBuilder) -> SQLSelectBuilder { scope.apply(filtered(query)) }
         // Counted as the team's cases plus the person's own outside the team: two index range
-        // counts, where one count over "owner or team" compares every open case's row.
-        func count(_ query: SQLSelectBuilder) async throws -> Int {
-            try await query.first()?.decode(column: "n", as: Int.self) ?? 0
-        }
-        let counter = { sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n") }
-        let total: Int
+        // counts (in one statement), where one count over "owner or team" compares every open
+        // case's row.
+        var counts = CountsInOneStatement()
         switch scope {
-        case .none: total = 0
-        case .all: total = try await count(filtered(counter()))
+        case .none: break
+        case .all: counts.add("all", from: SafeguardingCase.schema) { filtered($0) }
         case .ownedOrTeam(let owner, let team?):
-            let inTeam = try await count(filtered(counter()).where("team_id", .equal, team))
-            let ownElsewhere = try await count(filtered(counter()).where("owner_id", .equal, owner)
-                .where { $0.where("team_id", .notEqual, team).orWhere("team_id", .is, SQLLiteral.null) })
-            total = inTeam + ownElsewhere
+            counts.add("team", from: SafeguardingCase.schema) { filtered($0).where("team_id", .equal, team) }
+            counts.add("own", from: SafeguardingCase.schema) {
+                filtered($0).where("owner_id", .equal, owner).where { $0.where("team_id", .notEqual, team).orWhere("team_id", .is, SQLLiteral.null) }
+            }
         case .ownedOrTeam(let owner, nil):
-            total = try await count(filtered(counter()).where("owner_id", .equal, owner))
+            counts.add("own", from: SafeguardingCase.schema) { filtered($0).where("owner_id", .equal, owner) }
         }
+        let total = try await counts.run(on: sql).values.reduce(0, +)
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/cases",
                                     query: [("show", filter)] + (search.isEmpty ? [] : [("q", search)]))
-        let rows = try await scoped(sql.select().columns("id", "reference", "age_category", "exploitation_types", "owner_id", "opened_at",
-                                                         "next_deadline", "status", "wrapped_key", "sealed"))
+        // The owner's name comes with each row, from a subquery rather than a join, so the
+        // filters' column names stay unambiguous.
+        let ownerName = SQLSubquery.select { $0.column("display_name").from(User.schema)
+            .where(SQLColumn("id", table: User.schema), .equal, SQLColumn("owner_id", table: SafeguardingCase.schema)) }
+        let rows = try await scope.apply(filtered(sql.select().columns("id", "reference", "age_category", "exploitation_types", "owner_id", "opened_at",
+                                                                      "next_deadline", "status", "wrapped_key", "sealed")
+                .column(ownerName, as: "owner_name").from(SafeguardingCase.schema)))
             .orderBy("opened_at", .descending).limit(Pagination.perPage).offset(pagination.offset).all()
-        struct Listed { let id: UUID; let row: any SQLRow; let owner: UUID? }
-        let listed = try rows.map { Listed(id: try $0.decode(column: "id", as: UUID.self), row: $0, owner: try $0.decode(column: "owner_id", as: UUID?.self)) }
-        let owners = try await User.query(on: req.db).filter(\.$id ~~ Set(listed.compactMap(\.owner))).all()
+        struct Listed { let id: UUID; let row: any SQLRow; let owner: String? }
+        let listed = try rows.map { Listed(id: try $0.decode(column: "id", as: UUID.self), row: $0, owner: try $0.decode(column: "owner_name", as: String?.self)) }
         let today = req.today.iso
         let view = try listed.map { item in
             let r = item.row
@@ -96,7 +97,7 @@ struct CasesController: RouteCollection {
             return ListRow(id: item.id.uuidString, reference: try r.decode(column: "reference", as: String.self), name: "\(s.firstName) \(s.lastName)",
                            age: AgeCategory(rawValue: try r.decode(column: "age_category", as: String.self))?.label ?? "",
                            types: types.map(\.category.label).uniqued().joined(separator: ", "),
-                           owner: owners.first { $0.id == item.owner }?.displayName ?? "Unassigned",
+                           owner: item.owner ?? "Unassigned",
                            opened: DisplayDate.date(try r.decode(column: "opened_at", as: Date.self)),
                            nextDeadline: deadline.flatMap(Day.init(parsing:))?.long ?? "",
                            overdue: (deadline ?? "9999") < today, status: try r.decode(column: "status", as: String.self) == "open" ? "Open" : "Closed")

@@ -55,3 +55,12 @@ final class HomeOfficeReferralTransition: SealedModel, @unchecked Sendable {
     typealias Secrets = String
     init() { wrappedKey = Data(); sealed = Data() }
 }
+
+extension HomeOfficeReferral: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $safeguardingCase, $kind, $state, $startedOn, $submittedOn, $rgDecisionOn, $cgDecisionOn, $reconsidering, $combinedDecision,
+         $rgPositive, $cgPositive, $anonymous, $dueOn, $referenceIndex, $wrappedKey, $sealed]
+    }
+    static let columnNames = ["id", "case_id", "kind", "state", "started_on", "submitted_on", "rg_decision_on", "cg_decision_on", "reconsidering",
+                              "combined_decision", "rg_positive", "cg_positive", "anonymous", "due_on", "reference_index", "wrapped_key", "sealed"]
+}

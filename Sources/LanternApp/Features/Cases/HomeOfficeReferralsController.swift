@@ -19,6 +19,7 @@ struct HomeOfficeReferralsController: RouteCollection {
         let c = try await NeedToKnow.requireCase(req)
         let kind = NotificationKind(rawValue: try req.form(StartForm.self).kind ?? "")
         var typed = TypedForm(section: "notify")
+        // Read fresh, not from memory: it decides what may be recorded.
         let organisation = try await Organisation.current(on: req.db)
         let existing = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id == c.id!).all()
         let liveNRM = existing.first { $0.kind == .nrm && ![.withdrawn, .closed].contains($0.state) }

@@ -43,7 +43,7 @@ enum NeedToKnow {
         }
 
         /// The same rule for queries written in SQL (the case list reads rows without models).
-        func apply(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+        func apply<Builder: SQLPredicateBuilder>(_ query: Builder) -> Builder {
             switch self {
             case .none: return query.where(SQLLiteral.boolean(false))
             case .all: return query

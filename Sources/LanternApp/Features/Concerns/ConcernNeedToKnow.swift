@@ -48,6 +48,24 @@ extension NeedToKnow {
                 }
             }
         }
+
+        /// The same rule for queries written in SQL (counts on the home page).
+        func apply<Builder: SQLPredicateBuilder>(_ query: Builder) -> Builder {
+            switch self {
+            case .none: return query.where(SQLLiteral.boolean(false))
+            case .all: return query
+            case .handledOrTeam(let handler, let team):
+                return query.where {
+                    var group = $0.where(SQLColumn("handler_id", table: Concern.schema), .equal, SQLBind(handler))
+                    if let team {
+                        group = group.orWhere(SQLColumn("id", table: Concern.schema), .in, SQLSubquery.select {
+                            $0.column("concern_id").from(ConcernTeam.schema).where("team_id", .equal, team)
+                        })
+                    }
+                    return group
+                }
+            }
+        }
     }
 
     /// The teams each concern is routed to, in one query.

@@ -209,7 +209,7 @@ struct ConcernsController: RouteCollection {
         let handlers = try await User.query(on: req.db).filter(\.$isActive == true).sort(\.$displayName).all()
             .filter { NeedToKnow.ConcernScope($0).allows(concern, routedTo: routedTeams) }
         let hasReporter = try await ConcernReporter.query(on: req.db).filter(\.$concern.$id == concern.id!).countRows() > 0
-        let organisation = try await Organisation.current(on: req.db)
+        let organisation = try await req.organisation()
         let teamName = try await concern.$team.get(on: req.db)?.name ?? "Safeguarding leads'"
         var details: [ShowView.Detail] = [
             .init(label: "Received", value: DisplayDate.dateTime(concern.receivedAt)),

@@ -131,7 +131,7 @@ struct ContractPage: RouteCollection {
         let actions = try await ContractAction.query(on: req.db).filter(\.$contract.$id == id).sort(\.$dueDate).all()
         let kpis = try await ContractKPI.query(on: req.db).filter(\.$contract.$id == id).with(\.$values).sort(\.$name).all()
         let overdueActions = actions.filter { $0.status == .open && (Day(parsing: $0.dueDate).map { $0 < today } ?? false) }.count
-        let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
+        let policy = try await req.organisation()?.procurementPolicy ?? ProcurementPolicy()
         let status = c.reviewStatus(today: today)
         let yesNo = { (b: Bool) in b ? "Yes" : "No" }
         let details: [Detail] = [

@@ -28,7 +28,7 @@ struct ProcurementSettingsController: RouteCollection {
     }
 
     private func view(_ req: Request, values: Form? = nil, errors: FormErrors = FormErrors()) async throws -> View {
-        let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
+        let policy = try await req.organisation()?.procurementPolicy ?? ProcurementPolicy()
         let summary = try await GoodsReference.summary(on: req.db)
         let index = try await GoodsReference.index(req.application)
         return View(

@@ -59,7 +59,7 @@ struct RiskAssessmentController: RouteCollection {
     private func view(_ req: Request, _ contract: Contract, form: Form, errors: FormErrors = FormErrors()) async throws -> View {
         let supplier = try await contract.$supplier.get(on: req.db)
         let index = try await GoodsReference.index(req.application)
-        let policy = try await Organisation.current(on: req.db)?.procurementPolicy ?? ProcurementPolicy()
+        let policy = try await req.organisation()?.procurementPolicy ?? ProcurementPolicy()
         let suggested = index.goods(mentionedIn: [contract.category ?? "", contract.title].joined(separator: " "))
         return View(
             id: contract.id!.uuidString, title: contract.title, supplier: supplier.name,

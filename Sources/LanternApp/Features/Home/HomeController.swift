@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// Each role's home page: what the role is for, the sections it opens, and the figures
@@ -33,15 +34,24 @@ struct HomeController: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let user = req.currentUser!
-        let team = try await user.$team.get(on: req.db)
+        let team = try await req.currentTeamName()
         let sections = NavigationItem.visible(to: user).filter { $0.path != "/home" }
             .map { Section(title: $0.title, path: $0.path, summary: $0.summary) }
-        var figures: [Figure] = []
+        // The counts the role's figures need, asked in one statement.
+        var counts = CountsInOneStatement()
         if user.can(.manageUsers) {
-            // Counted in the database rather than by loading every account.
-            let active = try await User.query(on: req.db).filter(\.$isActive == true).filter(\.$passwordHash != nil).count()
-            let invited = try await User.query(on: req.db).filter(\.$isActive == true).filter(\.$passwordHash == nil).count()
-            let deactivated = try await User.query(on: req.db).filter(\.$isActive == false).count()
+            counts.add("people_active", from: User.schema) { $0.where("is_active", .equal, true).where("password_hash", .isNot, SQLLiteral.null) }
+            counts.add("people_invited", from: User.schema) { $0.where("is_active", .equal, true).where("password_hash", .is, SQLLiteral.null) }
+            counts.add("people_deactivated", from: User.schema) { $0.where("is_active", .equal, false) }
+        }
+        SafeguardingHome.addCounts(to: &counts, req, user)
+        if user.can(.viewAuditLog) {
+            let since = req.lantern.now().addingTimeInterval(-86_400)
+            counts.add("audit_refused", from: AuditEntry.schema) { $0.where("at", .greaterThanOrEqual, since).where("outcome", .notEqual, "success") }
+        }
+        let counted = try await counts.run(on: req.db as! any SQLDatabase)
+        var figures: [Figure] = []
+        if let active = counted["people_active"], let invited = counted["people_invited"], let deactivated = counted["people_deactivated"] {
             figures.append(Figure(label: "Active people", value: String(active), path: "/admin/users"))
             figures.append(Figure(label: "Invitations not yet accepted", value: String(invited), path: "/admin/users"))
             figures.append(Figure(label: "Deactivated accounts", value: String(deactivated), path: "/admin/users"))
@@ -70,12 +80,10 @@ struct HomeController: RouteCollection {
             figures.append(Figure(label: "Personal data requests past their deadline", value: String(overdue),
                                   path: user.can(.managePrivacyRequests) ? "/privacy" : nil))
         }
-        figures += try await SafeguardingHome.figures(req, user)
+        figures += SafeguardingHome.figures(counted, user)
         let deadlines = try await SafeguardingHome.deadlines(req, user)
         var recent: [RecentEntry] = []
-        if user.can(.viewAuditLog) {
-            let since = req.lantern.now().addingTimeInterval(-86_400)
-            let refused = try await AuditEntry.query(on: req.db).filter(\.$at >= since).filter(\.$outcome != "success").count()
+        if let refused = counted["audit_refused"] {
             figures.append(Figure(label: "Refused or failed actions in the last 24 hours", value: String(refused), path: "/audit?outcome=denied"))
             recent = try await AuditEntry.query(on: req.db).sort(\.$sequence, .descending).limit(8).all().map {
                 RecentEntry(at: DisplayDate.dateTime($0.at), action: $0.action.replacingOccurrences(of: "_", with: " "),
@@ -83,7 +91,7 @@ struct HomeController: RouteCollection {
             }
         }
         let view = View(name: user.displayName, role: user.role.displayName, rolePurpose: user.role.purpose,
-                        team: team?.name ?? "No team", sections: sections,
+                        team: team ?? "No team", sections: sections,
                         can: Permission.allCases.filter { user.can($0) }.map(\.summary),
                         figures: figures, recentAudit: recent, overdueReviews: overdueReviews, overdueReviewsLink: reviewsLink,
                         deadlines: deadlines)

@@ -89,3 +89,12 @@ extension User: ClockStamped {
         updatedAt = time
     }
 }
+
+extension User: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
+         $lastSignInAt, $failedSignIns, $roleApproved, $createdAt, $updatedAt]
+    }
+    static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
+                              "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "created_at", "updated_at"]
+}

@@ -28,7 +28,7 @@ struct ReportsController: RouteCollection {
 
     /// Reads the period from the query, with a message for each thing that cannot be used.
     private func choice(_ req: Request) async throws -> (ReportPeriod, Choice, FormErrors) {
-        let organisation = try await Organisation.current(on: req.db)
+        let organisation = try await req.organisation()
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         var errors = FormErrors()
         let kind = ["year", "quarter", "custom"].contains(req.queryValue("period")) ? req.queryValue("period") : "year"
@@ -110,7 +110,7 @@ struct ReportsController: RouteCollection {
         }
         let report = try JSONDecoder().decode(PartnershipReport.self, from: snapshot.content)
         try await req.audit(.read, .reportSnapshot, id: id.uuidString)
-        let organisation = try await Organisation.current(on: req.db)
+        let organisation = try await req.organisation()
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         let choice = Choice(kind: "year", year: current.endYear, quarter: 1, from: "", to: "", threshold: report.threshold)
         return try await render(req, report, choice, errors: FormErrors(), snapshot: DisplayDate.dateTime(snapshot.createdAt))

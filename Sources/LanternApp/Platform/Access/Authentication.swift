@@ -8,7 +8,9 @@ import Vapor
 struct CurrentUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.hasSession, let id = request.session.data[DatabaseSessionDriver.userKey].flatMap(UUID.init(uuidString:)) {
-            if let user = try await User.find(id, on: request.db), user.isActive {
+            // Read with the session (`DatabaseSessionDriver`) when it names this person.
+            let read = request.storage[SessionPersonKey.self].flatMap { $0.user.id == id ? $0.user : nil }
+            if let user = try await read.orFetch({ try await User.find(id, on: request.db) }), user.isActive {
                 request.auth.login(user)
             } else {
                 request.session.data[DatabaseSessionDriver.userKey] = nil
@@ -48,6 +50,12 @@ struct RequirePermission: AsyncMiddleware {
 
 extension Request {
     var currentUser: User? { auth.get(User.self) }
+
+    /// The signed-in person's team's name, read with their session.
+    func currentTeamName() async throws -> String? {
+        if let person = storage[SessionPersonKey.self], person.user.id == currentUser?.id { return person.teamName }
+        return try await currentUser?.$team.get(on: db)?.name
+    }
 
     /// Throws 403 (and audits the refusal) unless the signed-in person holds `permission`.
     func require(_ permission: Permission) async throws {

@@ -45,6 +45,14 @@ final class AuditEntry: Model, @unchecked Sendable {
             entityID: entityID, outcome: outcome, requestID: requestID, detail: detail)
     }
 
+    static let columnNames = ["id", "sequence", "at", "actor_id", "actor_role", "action", "entity_type", "entity_id", "outcome",
+                              "request_id", "detail", "previous_hash", "hash"]
+
+    /// The values for `columnNames`, for a statement that inserts many rows at once.
+    var columnValues: [any Encodable & Sendable] {
+        [id, sequence, at, actorID, actorRole, action, entityType, entityID, outcome, requestID, detail, previousHash, hash]
+    }
+
     var storedRow: AuditChain.StoredRow {
         .init(content: content, previousHash: previousHash, hash: hash)
     }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// What happened, in the words the audit log uses.
@@ -38,57 +39,156 @@ struct AuditActor: Sendable {
     static let anonymous = AuditActor(id: nil, role: nil)
 }
 
-/// Appends rows to the audit log. Appends are serialised within one instance and retried on
-/// a sequence clash with another instance, so the chain never forks.
+/// One row to append: what happened, to what, and how it ended. The chain's sequence and
+/// hashes are added when it is written.
+struct AuditEvent: Sendable {
+    var actor: AuditActor
+    var action: AuditAction
+    var entity: AuditEntity
+    var entityID: String?
+    var outcome: AuditOutcome = .success
+    var requestID: String?
+    var detail: String?
+    var at: Date
+}
+
+/// Appends rows to the audit log, keeping one unbroken hash chain across every instance.
+///
+/// Appends that arrive together are written together (group commit): while one transaction
+/// writes, later appends queue; when it commits, the first in the queue writes everything
+/// queued, in one transaction, reading the chain's head once. No caller returns before its row
+/// is committed, so no page is shown before the audit row of its read. An append inside a
+/// caller's own transaction is written in that transaction, as part of it.
 final class AuditLog: Sendable {
+    private enum Turn: Sendable {
+        case written([AuditEntry])
+        /// The writer before has finished: this caller writes the queue now.
+        case lead
+    }
+
+    private struct Waiting: Sendable {
+        let events: [AuditEvent]
+        let turn: CheckedContinuation<Turn, any Error>
+    }
+
+    private struct Queue: Sendable {
+        var waiting: [Waiting] = []
+        var writing = false
+    }
+
+    private let queue = NIOLockedValueBox(Queue())
+    private let counts = NIOLockedValueBox((transactions: 0, rows: 0))
+
+    /// Transactions written and rows appended by this instance since it started: rows per
+    /// transaction above one is the grouping at work.
+    var written: (transactions: Int, rows: Int) { counts.withLockedValue { $0 } }
+
     @discardableResult
     func append(on db: any Database, actor: AuditActor, action: AuditAction, entity: AuditEntity,
                 entityID: String?, outcome: AuditOutcome = .success, requestID: String?,
                 detail: String? = nil, at now: Date) async throws -> AuditEntry {
-        // Appends queue on the process's write lock (the same one SQLite write transactions
-        // take), so the chain's next row is read and written by one task at a time. On
-        // PostgreSQL an advisory lock held to the end of the transaction does that across
-        // instances (see `appendRow`), and the process lock is not taken: an append inside a
-        // longer transaction would otherwise hold one lock while waiting for the other.
-        if WriteTransaction.holdsLock || WriteTransaction.isOpen || !DatabaseSetup.isSQLite(db) {
-            return try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
-                                       outcome: outcome, requestID: requestID, detail: detail, at: now)
+        try await append([AuditEvent(actor: actor, action: action, entity: entity, entityID: entityID, outcome: outcome,
+                                      requestID: requestID, detail: detail, at: now)], on: db)[0]
+    }
+
+    /// Appends `events` in order, as consecutive rows of the chain.
+    @discardableResult
+    func append(_ events: [AuditEvent], on db: any Database) async throws -> [AuditEntry] {
+        guard !events.isEmpty else { return [] }
+        // Inside a transaction, or holding the write lock the queue's writer may be waiting for:
+        // written at once, on the caller's own turn.
+        if db.inTransaction || WriteTransaction.isOpen || WriteTransaction.holdsLock {
+            return try await writeRows(events, on: db)
         }
-        return try await WriteTransaction.lock(for: db).run {
-            try await WriteTransaction.$holdsLock.withValue(true) {
-                try await appendRow(on: db, actor: actor, action: action, entityType: entity.rawValue, entityID: entityID,
-                                    outcome: outcome, requestID: requestID, detail: detail, at: now)
+        let leads = queue.withLockedValue { q -> Bool in
+            if q.writing { return false }
+            q.writing = true
+            return true
+        }
+        if leads { return try await writeBatches(starting: events, on: db) }
+        let turn = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Turn, any Error>) in
+            let leadsNow = queue.withLockedValue { q -> Bool in
+                if q.writing { q.waiting.append(Waiting(events: events, turn: continuation)); return false }
+                q.writing = true
+                return true
             }
+            if leadsNow { continuation.resume(returning: .lead) }
+        }
+        switch turn {
+        case .written(let entries): return entries
+        case .lead: return try await writeBatches(starting: events, on: db)
         }
     }
 
-    private func appendRow(on db: any Database, actor: AuditActor, action: AuditAction, entityType: String,
-                           entityID: String?, outcome: AuditOutcome, requestID: String?, detail: String?, at now: Date) async throws -> AuditEntry {
+    /// Writes this caller's rows with everything queued, then hands the writing to the next in
+    /// the queue, or ends it.
+    private func writeBatches(starting own: [AuditEvent], on db: any Database) async throws -> [AuditEntry] {
+        let others = queue.withLockedValue { q -> [Waiting] in
+            defer { q.waiting = [] }
+            return q.waiting
+        }
+        let result: Result<[AuditEntry], any Error>
         do {
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    return try await db.writeTransaction { tx in
-                        // Until this transaction ends, no other instance reads the chain's head,
-                        // so an append inside a caller's transaction cannot clash at commit.
-                        try await tx.lockUntilCommit("lantern-audit-chain")
-                        let last = try await AuditEntry.query(on: tx).sort(\.$sequence, .descending).first()
+            result = .success(try await writeRows(own + others.flatMap(\.events), on: db))
+        } catch {
+            result = .failure(error)
+        }
+        // Each caller gets its own rows back, in the order it gave them.
+        var offset = own.count
+        for waiting in others {
+            switch result {
+            case .success(let entries):
+                waiting.turn.resume(returning: .written(Array(entries[offset..<offset + waiting.events.count])))
+            case .failure(let error):
+                waiting.turn.resume(throwing: error)
+            }
+            offset += waiting.events.count
+        }
+        let next = queue.withLockedValue { q -> Waiting? in
+            if q.waiting.isEmpty { q.writing = false; return nil }
+            return q.waiting.removeFirst()
+        }
+        next?.turn.resume(returning: .lead)
+        return try Array(result.get().prefix(own.count))
+    }
+
+    /// The rows, chained after the head, in one transaction. On PostgreSQL an advisory lock held
+    /// to the end of the transaction keeps other instances from reading the same head; on
+    /// SQLite the write transaction does. A sequence clash (another instance won) is retried.
+    private func writeRows(_ events: [AuditEvent], on db: any Database) async throws -> [AuditEntry] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await db.writeTransaction { tx in
+                    try await tx.lockUntilCommit("lantern-audit-chain")
+                    let sql = tx as! any SQLDatabase
+                    let head = try await sql.select().columns("sequence", "hash").from(AuditEntry.schema)
+                        .orderBy("sequence", .descending).limit(1).first()
+                    var sequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
+                    var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
+                    var entries: [AuditEntry] = []
+                    for event in events {
+                        sequence += 1
                         let content = AuditRecordContent(
-                            sequence: (last?.sequence ?? 0) + 1,
-                            atMilliseconds: Int64((now.timeIntervalSince1970 * 1000).rounded()),
-                            actorID: actor.id, actorRole: actor.role, action: action.rawValue,
-                            entityType: entityType, entityID: entityID, outcome: outcome.rawValue,
-                            requestID: requestID, detail: detail)
-                        let previous = last?.hash ?? AuditChain.genesis
-                        let entry = AuditEntry(content: content, previousHash: previous,
-                                               hash: AuditChain.hash(previous: previous, content: content))
-                        try await entry.create(on: tx)
-                        return entry
+                            sequence: sequence, atMilliseconds: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
+                            actorID: event.actor.id, actorRole: event.actor.role, action: event.action.rawValue,
+                            entityType: event.entity.rawValue, entityID: event.entityID, outcome: event.outcome.rawValue,
+                            requestID: event.requestID, detail: event.detail)
+                        let hash = AuditChain.hash(previous: previous, content: content)
+                        let entry = AuditEntry(content: content, previousHash: previous, hash: hash)
+                        entry.id = UUID()
+                        entries.append(entry)
+                        previous = hash
                     }
-                } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 10 {
-                    continue
+                    var insert = sql.insert(into: AuditEntry.schema).columns(AuditEntry.columnNames)
+                    for entry in entries { insert = insert.values(entry.columnValues) }
+                    try await insert.run()
+                    self.counts.withLockedValue { $0.transactions += 1; $0.rows += entries.count }
+                    return entries
                 }
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 10 {
+                continue
             }
         }
     }
@@ -180,15 +280,24 @@ extension Request {
     /// sealed after the detail, readable only on the audit page.
     func audit(_ action: AuditAction, _ entity: AuditEntity, id entityID: String? = nil,
                outcome: AuditOutcome = .success, detail: String? = nil, sealed: String? = nil, on db: (any Database)? = nil) async throws {
+        try await audit([AuditNote(action, entity, id: entityID, outcome: outcome, detail: detail, sealed: sealed)], on: db)
+    }
+
+    /// Several rows at once, written together: a page that reads several records audits each.
+    func audit(_ notes: [AuditNote], on db: (any Database)? = nil) async throws {
+        guard !notes.isEmpty else { return }
         let actor = currentUser.map { AuditActor(id: $0.id?.uuidString, role: $0.role.rawValue) } ?? .anonymous
-        var detail = detail
-        if let sealed {
-            let token = try lookupKeys.sealAuditText(sealed, context: AuditSealedText.context(entity.rawValue, entityID))
-            detail = [detail, token].compactMap { $0 }.joined(separator: " ")
+        let now = lantern.now(), requestID = requestID
+        let events = try notes.map { note in
+            var detail = note.detail
+            if let sealed = note.sealed {
+                let token = try lookupKeys.sealAuditText(sealed, context: AuditSealedText.context(note.entity.rawValue, note.entityID))
+                detail = [detail, token].compactMap { $0 }.joined(separator: " ")
+            }
+            return AuditEvent(actor: actor, action: note.action, entity: note.entity, entityID: note.entityID, outcome: note.outcome,
+                              requestID: requestID, detail: detail, at: now)
         }
-        try await lantern.audit.append(
-            on: db ?? self.db, actor: actor, action: action, entity: entity, entityID: entityID,
-            outcome: outcome, requestID: requestID, detail: detail, at: lantern.now())
+        try await lantern.audit.append(events, on: db ?? self.db)
     }
 
     /// Saves a record and its audit row in one transaction, so neither is kept without the
@@ -203,6 +312,22 @@ extension Request {
 
     /// The id `RequestLogMiddleware` settled on: a proxy's plain `X-Request-Id`, or a new one.
     var requestID: String? { headers.first(name: .xRequestId) ?? logger[metadataKey: "request-id"].map { "\($0)" } }
+}
+
+/// A row a request audits; who did it, when, and in which request come from the request.
+struct AuditNote: Sendable {
+    var action: AuditAction
+    var entity: AuditEntity
+    var entityID: String?
+    var outcome: AuditOutcome
+    var detail: String?
+    /// Typed text that may name a person: stored sealed after the detail (`Request.audit`).
+    var sealed: String?
+
+    init(_ action: AuditAction, _ entity: AuditEntity, id entityID: String? = nil, outcome: AuditOutcome = .success,
+         detail: String? = nil, sealed: String? = nil) {
+        (self.action, self.entity, self.entityID, self.outcome, self.detail, self.sealed) = (action, entity, entityID, outcome, detail, sealed)
+    }
 }
 
 /// Sealed text inside an audit row's detail (`LookupKeys.sealAuditText`), bound to the row's entity.

@@ -12,6 +12,8 @@ public final class LanternServices: Sendable {
     let publicLimits: PublicLimiters
     /// Large request bodies (files) held in memory at once, across all requests.
     let bodyBudget: BodyBudget
+    /// The organisation's row, read once every few seconds rather than on every page.
+    let organisation = OrganisationCache()
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration

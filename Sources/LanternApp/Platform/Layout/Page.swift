@@ -32,7 +32,7 @@ struct Page<Content: Encodable>: Encodable {
 
 extension Request {
     func layout(title: String) async throws -> LayoutContext {
-        let organisation = try await Organisation.current(on: db)
+        let organisation = try await organisation()
         let path = url.path
         let navigation = currentUser.map { user in
             NavigationItem.visible(to: user).map {

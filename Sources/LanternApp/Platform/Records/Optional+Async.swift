@@ -5,3 +5,11 @@ extension Optional {
         return try await transform(value)
     }
 }
+
+extension Optional {
+    /// The value if there is one, otherwise what `fetch` finds.
+    func orFetch(_ fetch: () async throws -> Wrapped?) async rethrows -> Wrapped? {
+        if let value = self { return value }
+        return try await fetch()
+    }
+}

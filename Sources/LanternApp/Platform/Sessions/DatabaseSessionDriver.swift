@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// Sessions kept in the database, so several Lantern instances can serve one organisation.
@@ -30,21 +31,39 @@ struct DatabaseSessionDriver: SessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let lifetime = request.lantern.configuration.sessionLifetime
         let now = request.lantern.now()
+        let sql = request.db as! any SQLDatabase
+        let idHash = SecretToken.digest(sessionID.string)
         return request.eventLoop.makeFutureWithTask {
-            guard let record = try await StoredSession.query(on: request.db)
-                .filter(\.$idHash == SecretToken.digest(sessionID.string)).first()
-            else { return nil }
-            if lifetime.hasExpired(createdAt: record.createdAt, lastSeenAt: record.lastSeenAt, now: now) {
-                if let userID = record.userID {
-                    request.storage[SessionExpiredKey.self] = ExpiredSession(userID: userID, formToken: record.data[CSRFMiddleware.sessionKey])
+            // The session, its person and their team's name in one statement: every signed-in
+            // page starts here.
+            guard let row = try await sql.raw(Self.readStatement(bind: idHash)).first() else { return nil }
+            let data = try row.decode(column: "data", as: SessionData.self)
+            let createdAt = try row.decode(column: "created_at", as: Date.self)
+            let lastSeenAt = try row.decode(column: "last_seen_at", as: Date.self)
+            let userID = try row.decode(column: "user_id", as: UUID?.self)
+            if lifetime.hasExpired(createdAt: createdAt, lastSeenAt: lastSeenAt, now: now) {
+                if let userID {
+                    request.storage[SessionExpiredKey.self] = ExpiredSession(userID: userID, formToken: data[CSRFMiddleware.sessionKey])
                 } else {
-                    try await record.delete(on: request.db)
+                    try await sql.delete(from: StoredSession.schema).where("id_hash", .equal, idHash).run()
                 }
                 return nil
             }
-            request.storage[SessionAsReadKey.self] = SessionAsRead(snapshot: record.data.snapshot, createdAt: record.createdAt, lastSeenAt: record.lastSeenAt)
-            return record.data
+            if userID != nil, try !row.decodeNil(column: "u_id") {
+                request.storage[SessionPersonKey.self] = SessionPerson(user: try User(row: row, prefix: "u_"),
+                                                                       teamName: try row.decode(column: "team_name", as: String?.self))
+            }
+            request.storage[SessionAsReadKey.self] = SessionAsRead(snapshot: data.snapshot, createdAt: createdAt, lastSeenAt: lastSeenAt)
+            return data
         }
+    }
+
+    /// The statement's text is built once; only the bound hash changes.
+    private static let readText = "SELECT sessions.data AS data, sessions.user_id AS user_id, sessions.created_at AS created_at, "
+        + "sessions.last_seen_at AS last_seen_at, \(User.selectList(table: "users", prefix: "u_")), teams.name AS team_name "
+        + "FROM sessions LEFT JOIN users ON users.id = sessions.user_id LEFT JOIN teams ON teams.id = users.team_id WHERE sessions.id_hash = "
+    private static func readStatement(bind idHash: String) -> SQLQueryString {
+        "\(unsafeRaw: readText)\(bind: idHash)"
     }
 
     /// How stale `last_seen_at` may get before an unchanged session is written again (or a tenth
@@ -105,6 +124,15 @@ struct DatabaseSessionDriver: SessionDriver {
         return count
     }
 }
+
+/// The person a session names, read with it: `CurrentUserMiddleware` signs them in from this
+/// without asking again.
+struct SessionPerson: Sendable {
+    let user: User
+    let teamName: String?
+}
+
+struct SessionPersonKey: StorageKey { typealias Value = SessionPerson }
 
 /// Set on a request whose signed-in session has expired, so the sign-in page can say so and a
 /// form it carried can be kept.
