@@ -18,5 +18,12 @@ import Testing
         check(User.self)
         check(CaseTask.self)
         check(HomeOfficeReferral.self)
+        check(HomeOfficeReferralTransition.self)
+        check(CaseNote.self)
+        check(CaseMarker.self)
+        check(CaseConsent.self)
+        check(CaseAction.self)
+        check(EvidenceFile.self)
+        check(Team.self)
     }
 }

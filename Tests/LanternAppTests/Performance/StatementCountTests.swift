@@ -10,7 +10,8 @@ import Vapor
 @Suite struct StatementCountTests {
     @Test(arguments: TestDatabase.available)
     func theBusiestPagesStayWithinTheirStatementBudgets(_ database: TestDatabase) async throws {
-        try await withLantern(database) { env in
+        // Kept for the whole test, so a slow run does not count a refresh against a page.
+        try await withLantern(database, adjusting: { $0.organisationFreshFor = 3600 }) { env in
             let counter = StatementCounter()
             env.app.middleware.use(StatementCounter.Middleware(counter: counter), at: .beginning)
             let caseworker = try env.browser()
@@ -31,7 +32,7 @@ import Vapor
                 ("/report", visitor, "/report", 0),
                 ("/home", caseworker, "/home", 4),
                 ("/cases", caseworker, "/cases", 3),
-                ("/cases/:id", caseworker, "/cases/\(caseID)", 13),
+                ("/cases/:id", caseworker, "/cases/\(caseID)", 12),
                 ("/concerns", lead, "/concerns", 3),
                 ("/concerns/:id", lead, "/concerns/\(concernID)", 9),
                 ("/suppliers?q=", procurement, "/suppliers?q=clean", 3),

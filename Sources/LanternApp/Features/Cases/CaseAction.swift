@@ -37,3 +37,8 @@ final class CaseAction: SealedModel, @unchecked Sendable {
 enum CaseActionStatus: String, Codable, CaseIterable, Sendable {
     case sent, accepted, declined, closed
 }
+
+extension CaseAction: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $safeguardingCase, $kind, $sentOn, $status, $recordedBy, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "case_id", "kind", "sent_on", "status", "recorded_by", "wrapped_key", "sealed"]
+}

@@ -39,3 +39,11 @@ final class CaseConsent: Model, @unchecked Sendable {
         withdrawalMethodSealed = try FieldCipher.seal(text, with: caseKey, table: Self.schema, column: "withdrawal_method", recordID: id!.uuidString)
     }
 }
+
+extension CaseConsent: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $safeguardingCase, $purpose, $decision, $wordingVersion, $method, $givenOn, $recordedBy, $recordedAt, $withdrawnOn, $withdrawalMethodSealed]
+    }
+    static let columnNames = ["id", "case_id", "purpose", "decision", "wording_version", "method", "given_on", "recorded_by", "recorded_at",
+                              "withdrawn_on", "withdrawal_method_sealed"]
+}

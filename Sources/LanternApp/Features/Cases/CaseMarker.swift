@@ -29,3 +29,8 @@ final class CaseMarker: SealedModel, @unchecked Sendable {
     ]
     init() { wrappedKey = Data(); sealed = Data() }
 }
+
+extension CaseMarker: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $safeguardingCase, $kind, $setBy, $setAt, $reviewOn, $reviewRequestedOn, $removedAt, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "case_id", "kind", "set_by", "set_at", "review_on", "review_requested_on", "removed_at", "wrapped_key", "sealed"]
+}

@@ -17,3 +17,8 @@ final class CaseNote: SealedModel, @unchecked Sendable {
     typealias Secrets = String
     init() { wrappedKey = Data(); sealed = Data() }
 }
+
+extension CaseNote: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $safeguardingCase, $authorID, $writtenAt, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "case_id", "author_id", "written_at", "wrapped_key", "sealed"]
+}

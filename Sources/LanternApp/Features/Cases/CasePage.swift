@@ -93,16 +93,18 @@ struct CasePage: RouteCollection {
         let caseKey = try c.unwrappedKey(with: cipher)
         let id = c.id!
         let today = req.today
-        let notes = try await CaseNote.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$writtenAt, .descending).all()
-        let tasks = try await CaseTask.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$dueOn).all()
-        let markers = try await CaseMarker.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$setAt).all()
-        let consents = try await CaseConsent.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$recordedAt).all()
-        let actions = try await CaseAction.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$sentOn).all()
-        let notifications = try await HomeOfficeReferral.query(on: req.db).filter(\.$safeguardingCase.$id == id).sort(\.$startedOn).all()
-        let transitions = try await HomeOfficeReferralTransition.query(on: req.db).filter(\.$notification.$id ~~ notifications.compactMap(\.id))
-            .sort(\.$recordedAt).all()
-        let files = try await EvidenceStore.rows(req, owner: .case, id: id)
-        let fileRecords = try await EvidenceFile.query(on: req.db).filter(\.$ownerType == .case).filter(\.$ownerID == id).all()
+        // Read with fixed statements (`RowDecodable.rows`): this is the page caseworkers open most.
+        let notes = try await CaseNote.rows([.equals("case_id", id)], orderBy: ["written_at DESC"], on: req.db)
+        let tasks = try await CaseTask.rows([.equals("case_id", id)], orderBy: ["due_on"], on: req.db)
+        let markers = try await CaseMarker.rows([.equals("case_id", id)], orderBy: ["set_at"], on: req.db)
+        let consents = try await CaseConsent.rows([.equals("case_id", id)], orderBy: ["recorded_at"], on: req.db)
+        let actions = try await CaseAction.rows([.equals("case_id", id)], orderBy: ["sent_on"], on: req.db)
+        let notifications = try await HomeOfficeReferral.rows([.equals("case_id", id)], orderBy: ["started_on"], on: req.db)
+        let transitions = try await HomeOfficeReferralTransition.rows([.oneOf("notification_id", notifications.compactMap(\.id))],
+                                                                      orderBy: ["recorded_at"], on: req.db)
+        let fileRecords = try await EvidenceFile.rows([.equals("owner_type", EvidenceFile.Owner.case.rawValue), .equals("owner_id", id)],
+                                                      orderBy: ["uploaded_at"], on: req.db)
+        let files = try EvidenceStore.rows(req, fileRecords)
         var userIDs = Set<UUID>([c.$owner.id].compactMap { $0 })
         userIDs.formUnion(notes.compactMap(\.authorID))
         userIDs.formUnion(markers.map(\.setBy))
@@ -110,10 +112,10 @@ struct CasePage: RouteCollection {
         userIDs.formUnion(actions.map(\.recordedBy))
         userIDs.formUnion(transitions.map(\.recordedBy))
         userIDs.formUnion(fileRecords.compactMap(\.uploadedBy))
-        let people = try await User.query(on: req.db).filter(\.$id ~~ userIDs).all()
+        let people = try await User.rows([.oneOf("id", userIDs.sorted { $0.uuidString < $1.uuidString })], on: req.db)
         let name: (UUID?) -> String = { uid in people.first { $0.id == uid }?.displayName ?? "Unknown" }
         let organisation = try await req.organisation()
-        let team = try await c.$team.get(on: req.db)
+        let team = try await c.$team.id.asyncFlatMap { try await Team.rows([.equals("id", $0)], on: req.db).first }
 
         var person: [Row] = [
             Row(cells: ["Name", "\(s.firstName) \(s.lastName)"]),

@@ -64,3 +64,8 @@ extension HomeOfficeReferral: RowDecodable {
     static let columnNames = ["id", "case_id", "kind", "state", "started_on", "submitted_on", "rg_decision_on", "cg_decision_on", "reconsidering",
                               "combined_decision", "rg_positive", "cg_positive", "anonymous", "due_on", "reference_index", "wrapped_key", "sealed"]
 }
+
+extension HomeOfficeReferralTransition: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $notification, $from, $to, $onDay, $recordedAt, $recordedBy, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "notification_id", "from_state", "to_state", "on_day", "recorded_at", "recorded_by", "wrapped_key", "sealed"]
+}

@@ -7,16 +7,18 @@ import Vapor
 /// The organisation's row, kept in memory: every page's header names it, and reading it per
 /// request was one statement in every page's few. A change saved on this instance replaces it
 /// at once (`Forget`, a model middleware); a change saved on another instance is seen here within
-/// `freshFor`. The row is shared between requests, so it is only read: a change is made on a
+/// `freshFor` (`LanternConfiguration.organisationFreshFor`). The row is shared between requests, so it is only read: a change is made on a
 /// row read with `Organisation.current(on:)`.
 final class OrganisationCache: Sendable {
-    static let freshFor = TimeAmount.seconds(5)
+    private let freshFor: TimeAmount
     private let state = NIOLockedValueBox<(organisation: Organisation?, until: NIODeadline)?>(nil)
+
+    init(freshFor seconds: TimeInterval) { freshFor = .milliseconds(Int64(seconds * 1000)) }
 
     func get(on db: any Database) async throws -> Organisation? {
         if let kept = state.withLockedValue({ $0 }), NIODeadline.now() < kept.until { return kept.organisation }
         let organisation = try await Organisation.current(on: db)
-        state.withLockedValue { $0 = (organisation, .now() + Self.freshFor) }
+        state.withLockedValue { $0 = (organisation, .now() + freshFor) }
         return organisation
     }
 

@@ -42,3 +42,8 @@ extension Team: ClockStamped {
         if created { createdAt = time }
     }
 }
+
+extension Team: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $name, $createdAt] }
+    static let columnNames = ["id", "name", "created_at"]
+}

@@ -13,7 +13,7 @@ public final class LanternServices: Sendable {
     /// Large request bodies (files) held in memory at once, across all requests.
     let bodyBudget: BodyBudget
     /// The organisation's row, read once every few seconds rather than on every page.
-    let organisation = OrganisationCache()
+    let organisation: OrganisationCache
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
@@ -22,6 +22,7 @@ public final class LanternServices: Sendable {
         self.audit = AuditLog()
         self.publicLimits = PublicLimiters(configuration.publicReporting)
         self.bodyBudget = BodyBudget(capacity: configuration.largeBodyBudget)
+        self.organisation = OrganisationCache(freshFor: configuration.organisationFreshFor)
     }
 
     public func now() -> Date { clock.now() }

@@ -42,6 +42,9 @@ public struct LanternConfiguration: Sendable {
     /// Bytes of large request bodies (files) one instance holds at once: one full public report
     /// with its attachments, or several smaller uploads.
     public var largeBodyBudget = 128 * 1_048_576
+    /// How long an instance keeps the organisation's row in memory (`OrganisationCache`): a
+    /// change saved on another instance shows here within this many seconds.
+    public var organisationFreshFor: TimeInterval = 5
     /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
     public var trustedProxies: Set<String> = []
     /// The file the audit log's head is recorded in once a day, outside the database; nil

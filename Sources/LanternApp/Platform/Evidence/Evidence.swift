@@ -117,7 +117,12 @@ enum EvidenceStore {
     static func rows(_ req: Request, owner: EvidenceFile.Owner, id: UUID, onlyFromReporter: Bool = false) async throws -> [Row] {
         var query = EvidenceFile.query(on: req.db).filter(\.$ownerType == owner).filter(\.$ownerID == id)
         if onlyFromReporter { query = query.filter(\.$fromReporter == true) }
-        return try await query.sort(\.$uploadedAt).all().map { file in
+        return try rows(req, try await query.sort(\.$uploadedAt).all())
+    }
+
+    /// The rows for files already read.
+    static func rows(_ req: Request, _ records: [EvidenceFile]) throws -> [Row] {
+        try records.map { file in
             let secrets = try file.open(with: req.cipher)
             return Row(id: file.id!.uuidString, name: secrets.filename, description: secrets.description,
                        kind: file.kind.rawValue.uppercased(),
@@ -125,4 +130,9 @@ enum EvidenceStore {
                        uploadedAt: DisplayDate.dateTime(file.uploadedAt), fromReporter: file.fromReporter)
         }
     }
+}
+
+extension EvidenceFile: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] { [$id, $ownerType, $ownerID, $kind, $size, $uploadedAt, $uploadedBy, $fromReporter, $wrappedKey, $sealed] }
+    static let columnNames = ["id", "owner_type", "owner_id", "kind", "size", "uploaded_at", "uploaded_by", "from_reporter", "wrapped_key", "sealed"]
 }
