@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import LanternCore
@@ -117,7 +118,7 @@ struct PublicReportController: RouteCollection {
             throw Self.tooMany
         }
         let code = ReceiptCode.generate()
-        let concern = try await intake.create(req, reportedBy: nil, receiptHash: code.hash(pepper: req.lookupKeys.receiptPepper),
+        let concern = try await intake.create(req, reportedBy: nil, receiptHash: try await Self.receiptHash(code, req),
                                               auditDetail: "public report, \(intake.channel.rawValue)\(proven ? "" : ", without proof of work")")
         // The code is shown on this response only; the reporter is signed in to their thread.
         req.session.data[Self.reporterKey] = concern.id!.uuidString
@@ -132,6 +133,14 @@ struct PublicReportController: RouteCollection {
         let wait: Int
         /// What was typed, kept after a code that did not match so it can be corrected.
         var code = ""
+    }
+
+    /// The receipt code's stretched hash, worked out on the thread pool: it is slow on purpose,
+    /// and the event loop it would otherwise hold serves other requests meanwhile.
+    static func receiptHash(_ code: ReceiptCode, _ req: Request) async throws -> String {
+        // The key crosses to the pool as bytes: `SymmetricKey` is not `Sendable`.
+        let pepper = req.lookupKeys.receiptPepper.withUnsafeBytes { Data($0) }
+        return try await req.application.threadPool.runIfActive { code.hash(pepper: SymmetricKey(data: pepper)) }
     }
 
     func followUpForm(req: Request) async throws -> Response {
@@ -160,7 +169,8 @@ struct PublicReportController: RouteCollection {
         var errors = FormErrors()
         var found: Concern?
         if let code = ReceiptCode(typed: typed) {
-            found = try await Concern.query(on: req.db).filter(\.$receiptHash == code.hash(pepper: req.lookupKeys.receiptPepper)).first()
+            let hash = try await Self.receiptHash(code, req)
+            found = try await Concern.query(on: req.db).filter(\.$receiptHash == hash).first()
             if found == nil { errors.add("code", "That code does not match a report. Check the 16 digits and try again") }
         } else {
             errors.add("code", "Enter the 16-digit code you were given, like 1234-5678-9012-3456")

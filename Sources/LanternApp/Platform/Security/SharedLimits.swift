@@ -78,10 +78,15 @@ enum SharedLimits {
     }
 
     /// Seconds until `key` may have another event under `limit` (0 when it may now).
+    /// The window is full while it holds `limit` events; it has room again once the `limit`-th
+    /// most recent leaves it. Only that one row is read, however many the window holds.
     static func retryAfter(_ limit: SharedLimit, key: String, on db: any Database, now: Date) async throws -> Int {
-        let recent = try await events(limit.bucket, key, since: now.addingTimeInterval(-limit.window), on: db)
-        guard recent.count >= limit.limit, let oldest = recent.first else { return 0 }
-        return max(1, Int(oldest.addingTimeInterval(limit.window).timeIntervalSince(now).rounded(.up)))
+        guard let row = try await (db as! any SQLDatabase).select().column("at").from(LimitEvent.schema)
+            .where("bucket", .equal, limit.bucket).where("key_digest", .equal, key)
+            .where("at", .greaterThan, now.addingTimeInterval(-limit.window))
+            .orderBy("at", .descending).limit(1).offset(limit.limit - 1).first() else { return 0 }
+        let leaves = try row.decode(column: "at", as: Date.self).addingTimeInterval(limit.window)
+        return max(1, Int(leaves.timeIntervalSince(now).rounded(.up)))
     }
 
     private static func count(_ limit: SharedLimit, _ key: String, on db: any Database, now: Date) async throws -> Int {
