@@ -53,7 +53,8 @@ enum SafeguardingHome {
     }
 
     /// The open tasks and live notifications due within the horizon on the person's cases with
-    /// the nearest deadlines: two statements, each joining those cases to its rows.
+    /// the nearest deadlines: two statements, each joining those cases to its rows. The rows come
+    /// in each filter's order and are grouped by case below, nearest deadline first.
     static func deadlines(_ req: Request, _ user: User) async throws -> [Deadline] {
         guard user.can(.viewCases) else { return [] }
         let today = req.today
@@ -66,8 +67,7 @@ enum SafeguardingHome {
         let nearest = SQLAlias(nearestCases.query, as: SQLIdentifier("nearest"))
         func rows(_ table: String, _ columns: String, _ filter: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> [any SQLRow] {
             try await filter(sql.select().column(SQLRaw("nearest.id AS n_case_id, nearest.reference AS n_reference, nearest.next_deadline AS n_deadline, " + columns))
-                .from(nearest).join(SQLIdentifier(table), on: SQLColumn("case_id", table: table), .equal, SQLColumn("id", table: "nearest")))
-                .orderBy(SQLColumn("next_deadline", table: "nearest")).orderBy(SQLColumn("id", table: "nearest")).all()
+                .from(nearest).join(SQLIdentifier(table), on: SQLColumn("case_id", table: table), .equal, SQLColumn("id", table: "nearest"))).all()
         }
         let tasks = try await rows(CaseTask.schema, CaseTask.selectList(table: CaseTask.schema)) {
             $0.where(SQLColumn("done_at", table: CaseTask.schema), .is, SQLLiteral.null)

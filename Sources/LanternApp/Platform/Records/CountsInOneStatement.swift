@@ -13,8 +13,6 @@ struct CountsInOneStatement {
         columns.append((name, builder.query))
     }
 
-    var isEmpty: Bool { columns.isEmpty }
-
     func run(on sql: any SQLDatabase) async throws -> [String: Int] {
         guard !columns.isEmpty else { return [:] }
         var select = sql.select()
