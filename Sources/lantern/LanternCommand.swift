@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import LanternApp
 import LanternCore
 import Logging
@@ -21,7 +24,23 @@ struct LanternCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment["LANTERN_CONCURRENCY_EXECUTOR"] != "default" {
             NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
+        keepLargeBuffersOutOfTheHeap()
         await main(nil)
+    }
+
+    /// Evidence is sealed a 1 MiB chunk at a time, so an upload makes and frees a few such
+    /// buffers per chunk. glibc would otherwise raise its mmap threshold after the first is
+    /// freed and serve the rest from the heap, which fragments and keeps growing with the
+    /// size of what is uploaded. Fixing the threshold hands each large buffer back to the
+    /// system as soon as it is freed (measured in e2e/test_upload_memory.py).
+    private static func keepLargeBuffersOutOfTheHeap() {
+        #if canImport(Glibc)
+        // mallopt is in <malloc.h>, which the Glibc module leaves out; M_MMAP_THRESHOLD is -3.
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        guard ProcessInfo.processInfo.environment["MALLOC_MMAP_THRESHOLD_"] == nil,
+              let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: MallOpt.self)(-3, 128 * 1024)
+        #endif
     }
 }
 

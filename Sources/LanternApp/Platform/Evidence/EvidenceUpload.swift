@@ -228,9 +228,11 @@ struct EvidenceUpload: Sendable {
 
         func append(_ bytes: inout ByteBuffer) async throws {
             size += bytes.readableBytes
-            if head.count < EvidenceKind.sniffedBytes { head += bytes.readableBytesView.prefix(EvidenceKind.sniffedBytes - head.count) }
-            tail += bytes.readableBytesView.suffix(EvidenceKind.sniffedBytes)
-            if tail.count > EvidenceKind.sniffedBytes { tail.removeFirst(tail.count - EvidenceKind.sniffedBytes) }
+            // Copied by range: `Sequence.suffix` would step through every byte of every chunk.
+            let count = bytes.readableBytes, keep = EvidenceKind.sniffedBytes
+            if head.count < keep { head += bytes.getBytes(at: bytes.readerIndex, length: min(keep - head.count, count)) ?? [] }
+            tail += bytes.getBytes(at: bytes.readerIndex + max(0, count - keep), length: min(keep, count)) ?? []
+            if tail.count > keep { tail.removeFirst(tail.count - keep) }
             // Past the largest file allowed, the rest is counted and dropped.
             guard let record, size <= EvidenceKind.maximumBytes else { return }
             try await create(record)
