@@ -69,7 +69,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
-            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables
+            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables
             + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
@@ -115,5 +115,6 @@ enum LanternMigrations {
         AddCaseClosureReason(),
         CreateFormSubmissions(),
         AddCaseNameIndex(),
+        CreateTwoFactor(),
     ] }
 }

@@ -147,6 +147,12 @@ struct PersonalDataRegistryTests {
         let kept = KeptForm(userID: caseworkerAccount.id!, action: path + "/notes", now: env.clock.now())
         try kept.seal([.init(name: "note", value: "\(first) called again")], with: env.app.lantern.cipher)
         try await kept.create(on: env.db)
+
+        // An authenticator being set up (unconfirmed, so sign-in is unchanged) and a recovery code.
+        let authenticator = TwoFactorCredential(userID: caseworkerAccount.id!, at: env.clock.now())
+        try authenticator.seal(Base32.encode(OneTimePassword.generateSecret()), with: env.app.lantern.cipher)
+        try await authenticator.create(on: env.db)
+        try await RecoveryCode(userID: caseworkerAccount.id!, digest: RecoveryCode.digest("abcde-fghjk", keys: KeyRing.lookup(env.app))).create(on: env.db)
         return c
     }
 

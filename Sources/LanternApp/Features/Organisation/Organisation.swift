@@ -17,6 +17,8 @@ final class Organisation: Model, @unchecked Sendable {
     @OptionalField(key: "high_value_threshold_pence") var highValueThresholdPence: Int?
     @OptionalField(key: "risk_medium_from") var riskMediumFrom: Int?
     @OptionalField(key: "risk_high_from") var riskHighFrom: Int?
+    /// Whether everyone whose role sees case content must use two-factor authentication.
+    @OptionalField(key: "require_two_factor") var requireTwoFactor: Bool?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}

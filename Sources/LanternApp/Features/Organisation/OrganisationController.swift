@@ -3,7 +3,8 @@ import Foundation
 import LanternCore
 import Vapor
 
-/// The organisation's settings: name, kind, First Responder status, financial year end.
+/// The organisation's settings: name, kind, First Responder status, financial year end, and
+/// whether roles that see case content must use two-factor authentication.
 struct OrganisationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let settings = routes.requiring(.manageOrganisation).grouped("admin", "organisation")
@@ -17,6 +18,7 @@ struct OrganisationController: RouteCollection {
         var isFirstResponder: String?
         var financialYearEndDay: String?
         var financialYearEndMonth: String?
+        var requireTwoFactor: String?
     }
 
     struct View: Encodable {
@@ -34,7 +36,8 @@ struct OrganisationController: RouteCollection {
         let org = try await Organisation.current(on: req.db)
         let values = Form(name: org?.name, kind: org?.kind.rawValue, isFirstResponder: org?.isFirstResponder == true ? "yes" : "no",
                           financialYearEndDay: org.map { String($0.financialYearEndDay) } ?? "31",
-                          financialYearEndMonth: org.map { String($0.financialYearEndMonth) } ?? "3")
+                          financialYearEndMonth: org.map { String($0.financialYearEndMonth) } ?? "3",
+                          requireTwoFactor: org?.requireTwoFactor == true ? "yes" : nil)
         let view = View(values: values, kinds: kinds(selected: values.kind), firstResponder: org?.isFirstResponder ?? false, errors: FormErrors())
         return try await req.render("Organisation/settings", view, title: "Organisation settings")
     }
@@ -60,7 +63,10 @@ struct OrganisationController: RouteCollection {
         org.isFirstResponder = input.isFirstResponder
         org.financialYearEndMonth = month
         org.financialYearEndDay = day
-        try await req.write(org, .update, .organisation)
+        let requireTwoFactor = form.requireTwoFactor == "yes"
+        let changesTwoFactor = (org.requireTwoFactor ?? false) != requireTwoFactor
+        org.requireTwoFactor = requireTwoFactor
+        try await req.write(org, .update, .organisation, detail: changesTwoFactor ? "two-factor authentication \(requireTwoFactor ? "required" : "no longer required") for case-content roles" : nil)
         return req.redirect(to: "/admin/organisation", saying: "Organisation settings saved.")
     }
 }

@@ -9,6 +9,8 @@ final class RoleGrantRequest: Model, @unchecked Sendable {
     static let schema = "role_grant_requests"
 
     enum Outcome: String, Codable { case approved, refused, withdrawn }
+    /// What is asked for: a role (nil, as before this column), or a reset of the person's second factor.
+    enum Kind: String, Codable { case twoFactorReset = "two_factor_reset" }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "user_id") var user: User
@@ -19,6 +21,7 @@ final class RoleGrantRequest: Model, @unchecked Sendable {
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decided_at") var decidedAt: Date?
     @OptionalField(key: "outcome") var outcome: Outcome?
+    @OptionalField(key: "kind") var kind: Kind?
 
     init() {}
 
@@ -30,9 +33,9 @@ final class RoleGrantRequest: Model, @unchecked Sendable {
         self.requestedAt = at
     }
 
-    /// The one open request for a person, if any.
-    static func pending(for userID: UUID, on db: any Database) async throws -> RoleGrantRequest? {
-        try await query(on: db).filter(\.$user.$id == userID).filter(\.$outcome == nil).first()
+    /// The one open request of a kind (a role, when nil) for a person, if any.
+    static func pending(for userID: UUID, kind: Kind? = nil, on db: any Database) async throws -> RoleGrantRequest? {
+        try await query(on: db).filter(\.$user.$id == userID).filter(\.$outcome == nil).filter(\.$kind == kind).first()
     }
 }
 

@@ -34,7 +34,7 @@ struct RoleRequestsController: RouteCollection {
         let rows = open.filter { RoleGrantRule.approver(for: $0.role) == user.role }.map { r in
             Row(id: r.id!.uuidString, name: r.user.displayName, email: r.user.email,
                 currentRole: r.user.roleApproved == false ? "None yet (new account)" : r.user.role.displayName,
-                requestedRole: r.role.displayName, team: r.teamID.flatMap { teams[$0] } ?? "None",
+                requestedRole: r.kind == .twoFactorReset ? "Reset two-factor authentication (role stays \(r.role.displayName))" : r.role.displayName, team: r.teamID.flatMap { teams[$0] } ?? "None",
                 requestedBy: people[r.requestedBy] ?? "Unknown", requestedAt: DisplayDate.dateTime(r.requestedAt),
                 mine: r.requestedBy == user.id)
         }
@@ -62,6 +62,17 @@ struct RoleRequestsController: RouteCollection {
         }
         let person = request.user
         let now = req.lantern.now()
+        if request.kind == .twoFactorReset {
+            try await req.db.writeTransaction { db in
+                request.outcome = outcome
+                request.decidedBy = decider.id
+                request.decidedAt = now
+                try await request.save(on: db)
+                if outcome == .approved { try await TwoFactorReset.perform(on: person, req: req, db: db) }
+                try await req.audit(.update, .user, id: person.id?.uuidString, detail: "two-factor reset \(outcome.rawValue)", on: db)
+            }
+            return req.redirect(to: "/role-requests", saying: "\(person.displayName): reset of two-factor authentication \(outcome == .approved ? "approved. They set it up again when they next sign in" : "refused").")
+        }
         try await req.db.writeTransaction { db in
             request.outcome = outcome
             request.decidedBy = decider.id

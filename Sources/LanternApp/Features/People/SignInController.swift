@@ -89,25 +89,41 @@ struct SignInController: RouteCollection {
                                         title: "Sign in", status: .unauthorized)
         }
 
-        // A fresh session id at sign-in, so an id planted before sign-in is worthless. An
-        // expired session the browser still names goes too.
-        for old in [req.session.id?.string, req.cookies["lantern-session"]?.string].compactMap({ $0 }) {
-            try await StoredSession.query(on: req.db).filter(\.$idHash == SecretToken.digest(old)).delete()
+        if user.twoFactorAt != nil {
+            // The password was right, but the attempt stays counted until the code is right
+            // too, so a known password does not reset the throttle on guessing codes.
+            try await TwoFactorSignIn.awaitCode(req, user: user, next: next, reserved: reserved)
+            return req.redirect(to: "/sign-in/two-factor")
         }
-        req.session.id = nil
-        req.session.data = SessionData()
+        return try await Self.complete(req, user: user, next: next, forgive: reserved)
+    }
+
+    /// Signs the person in: a fresh session, their failures forgiven, the sign-in audited.
+    static func complete(_ req: Request, user: User, next: String, forgive reserved: [UUID], detail: String? = nil) async throws -> Response {
+        try await startFreshSession(req)
         req.session.data[DatabaseSessionDriver.userKey] = user.id!.uuidString
         _ = req.csrfToken
         if let failed = user.failedSignIns, failed > 0 {
             req.flash("There \(failed == 1 ? "was 1 failed attempt" : "were \(failed) failed attempts") to sign in to your account since you last signed in. If that was not you, tell your administrator.")
         }
-        user.lastSignInAt = now
+        user.lastSignInAt = req.lantern.now()
         user.failedSignIns = 0
         try await user.save(on: req.db)
+        let gate = SignInGate(email: user.email, address: req.clientAddress, keys: req.lookupKeys)
         try await gate.succeeded(reserved: reserved, on: req.db)
         req.auth.login(user)
-        try await req.audit(.signIn, .user, id: user.id?.uuidString)
+        try await req.audit(.signIn, .user, id: user.id?.uuidString, detail: detail)
         return req.redirect(to: next)
+    }
+
+    /// A fresh session id at sign-in (and at its second step), so an id planted before sign-in
+    /// is worthless. An expired session the browser still names goes too.
+    static func startFreshSession(_ req: Request) async throws {
+        for old in [req.session.id?.string, req.cookies["lantern-session"]?.string].compactMap({ $0 }) {
+            try await StoredSession.query(on: req.db).filter(\.$idHash == SecretToken.digest(old)).delete()
+        }
+        req.session.id = nil
+        req.session.data = SessionData()
     }
 
     func signOut(req: Request) async throws -> Response {

@@ -23,6 +23,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "failed_sign_ins") var failedSignIns: Int?
     /// False while the person's role, which sees case content, awaits a second person's approval.
     @OptionalField(key: "role_approved") var roleApproved: Bool?
+    /// When the person last turned on two-factor authentication; nil while they have none.
+    @OptionalField(key: "two_factor_at") var twoFactorAt: Date?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
@@ -46,6 +48,9 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         // A role that opens case content works only once a second person has approved it.
         return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
     }
+
+    /// Whether the role opens case content, so the organisation may require a second factor.
+    var seesCaseContent: Bool { !RoleGrantRule.content(of: role).isEmpty }
 
     var status: String {
         if !isActive { return "Deactivated" }
@@ -93,8 +98,8 @@ extension User: ClockStamped {
 extension User: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
-         $lastSignInAt, $failedSignIns, $roleApproved, $createdAt, $updatedAt]
+         $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt, $createdAt, $updatedAt]
     }
     static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
-                              "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "created_at", "updated_at"]
+                              "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at", "created_at", "updated_at"]
 }

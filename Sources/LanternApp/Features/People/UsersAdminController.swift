@@ -153,6 +153,9 @@ struct UsersAdminController: RouteCollection {
         let lastSignIn: String
         /// The role asked for and who approves it, while a request is open.
         let pendingRequest: String
+        /// On since when, or off; and a reset waiting for approval, if any.
+        let twoFactor: String
+        let twoFactorResetPending: Bool
         let roles: [SelectOption]
         let teams: [SelectOption]
         let errors: FormErrors
@@ -176,6 +179,8 @@ struct UsersAdminController: RouteCollection {
             pendingRequest: try await RoleGrantRequest.pending(for: user.id!, on: req.db).map {
                 "\($0.role.displayName), asked for on \(DisplayDate.dateTime($0.requestedAt)). It sees case content, so \(RoleGrantRule.approver(for: $0.role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") must approve it first."
             } ?? "",
+            twoFactor: user.twoFactorAt.map { "On since \(DisplayDate.dateTime($0))" } ?? "Not set up",
+            twoFactorResetPending: try await RoleGrantRequest.pending(for: user.id!, kind: .twoFactorReset, on: req.db) != nil,
             roles: Self.roleOptions(selected: user.role.rawValue),
             teams: Self.teamOptions(teams, selected: user.$team.id?.uuidString), errors: errors)
     }

@@ -33,6 +33,10 @@ struct RequireSignIn: AsyncMiddleware {
             }
             throw LanternError(.unauthorized, "Sign in to use this page.")
         }
+        if let user = request.currentUser, try await TwoFactorRequirement.blocks(request, user: user) {
+            if request.wantsHTML { return request.redirect(to: TwoFactorAccountController.path) }
+            throw LanternError(.forbidden, title: "Two-factor authentication needed", "Your organisation requires two-factor authentication for your role. Set it up under your account first.")
+        }
         return try await next.respond(to: request)
     }
 }
