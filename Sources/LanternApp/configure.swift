@@ -58,6 +58,10 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
             app.logger.warning("WeasyPrint is not installed: PDFs (subject access copies, published statements) will be untagged and hold Latin text only. Install it with `pip install weasyprint` and the Noto fonts.")
         }
         Housekeeping.schedule(on: app)
+        Mailbox.schedule(on: app)
+        if !configuration.mail.isConfigured {
+            app.logger.notice("No mail server is configured (LANTERN_SMTP_HOST): emails wait in the queue until one is.")
+        }
         try await KeyRotationJob.queueIfNeeded(app)
         app.jobs.start(app)
         app.lifecycle.use(GracefulStop())
@@ -69,7 +73,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
-            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables
+            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables + MailPersonalData.tables
             + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
@@ -116,5 +120,7 @@ enum LanternMigrations {
         CreateFormSubmissions(),
         AddCaseNameIndex(),
         CreateTwoFactor(),
+        CreateOutgoingMail(),
+        AddPasswordResetAndMailChoices(),
     ] }
 }

@@ -11,7 +11,7 @@ struct Demo: AsyncParsableCommand {
     @ArgumentParser.OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let configuration = try storage.configuration(demo: true, housekeeping: true)
+        let configuration = server.withPublicURL(try storage.configuration(demo: true, housekeeping: true))
         try await Runtime.serve(configuration, server: server) {
             print("""
 
@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
     var behindTLS = ProcessInfo.processInfo.environment["LANTERN_BEHIND_TLS"] == "1"
 
     func run() async throws {
-        let configuration = try storage.configuration(demo: false, behindTLS: behindTLS, housekeeping: true)
+        let configuration = server.withPublicURL(try storage.configuration(demo: false, behindTLS: behindTLS, housekeeping: true))
         try await Runtime.serve(configuration, server: server)
     }
 }

@@ -117,6 +117,9 @@ struct StorageOptions: ParsableArguments {
                 guard seconds >= 1 else { throw CommandFailure("LANTERN_HOUSEKEEPING_SECONDS must be 1 or more, not \(seconds).") }
                 configuration.housekeepingInterval = seconds
             }
+            do {
+                configuration.mail = try MailConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, defaultPublicURL: "http://localhost:8080")
+            } catch let problem as MailConfiguration.Problem { throw CommandFailure(problem.description) }
             if let seconds = ProcessInfo.processInfo.environment["LANTERN_SESSION_IDLE_SECONDS"].flatMap(Int.init) {
                 guard (10...3_600).contains(seconds) else {
                     throw CommandFailure("LANTERN_SESSION_IDLE_SECONDS must be from 10 to 3600 (security policy asks for 1800 to 3600), not \(seconds).")
@@ -127,6 +130,17 @@ struct StorageOptions: ParsableArguments {
         } catch let problem as ConfigurationProblem {
             throw CommandFailure(problem.description)
         }
+    }
+}
+
+extension ServerOptions {
+    /// Links in emails point where this server listens, unless LANTERN_PUBLIC_URL says otherwise.
+    func withPublicURL(_ configuration: LanternConfiguration) -> LanternConfiguration {
+        var configuration = configuration
+        if (ProcessInfo.processInfo.environment["LANTERN_PUBLIC_URL"] ?? "").isEmpty {
+            configuration.mail.publicURL = "http://\(hostname):\(port)"
+        }
+        return configuration
     }
 }
 

@@ -33,6 +33,7 @@ enum Housekeeping {
         try await KeptForm.deleteExpired(on: app.db, now: now)
         try await FormSubmission.deleteExpired(on: app.db, now: now)
         try await JobQueue.tidy(on: app.db, now: now)
+        try await Mailbox.deleteOldSent(on: app.db, now: now)
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.
         let stale = try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400)).count()
         try await ImportBatch.query(on: app.db).filter(\.$status == .pending).filter(\.$createdAt < now.addingTimeInterval(-86_400))

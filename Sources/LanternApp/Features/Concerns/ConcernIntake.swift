@@ -187,6 +187,7 @@ struct ConcernIntake {
                                                uploadedBy: reportedBy, fromReporter: fromReporter, cipher: cipher, on: db)
             }
             try await req.audit(.create, .concern, id: concern.id?.uuidString, detail: auditDetail, on: db)
+            if fromReporter { try await NewReportAlert.queue(on: db, app: req.application, now: now) }
         }
         return concern
     }

@@ -25,6 +25,12 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "role_approved") var roleApproved: Bool?
     /// When the person last turned on two-factor authentication; nil while they have none.
     @OptionalField(key: "two_factor_at") var twoFactorAt: Date?
+    /// The digest of an unused password reset link, and when it stops working.
+    @OptionalField(key: "reset_digest") var resetDigest: String?
+    @OptionalField(key: "reset_expires_at") var resetExpiresAt: Date?
+    @OptionalField(key: "reset_requested_at") var resetRequestedAt: Date?
+    /// Whether the person wants the daily email of what is due (nil: yes).
+    @OptionalField(key: "daily_digest") var dailyDigest: Bool?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
@@ -98,8 +104,10 @@ extension User: ClockStamped {
 extension User: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
-         $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt, $createdAt, $updatedAt]
+         $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt,
+         $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $createdAt, $updatedAt]
     }
     static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
-                              "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at", "created_at", "updated_at"]
+                              "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at",
+                              "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "created_at", "updated_at"]
 }

@@ -128,8 +128,17 @@ struct UsersAdminController: RouteCollection {
         let userID: String
     }
 
-    /// The link is shown once; only its digest is kept.
+    /// The link is shown once, and emailed to the person; only its digest is kept.
     private func renderInvitationLink(req: Request, user: User, token: String) async throws -> Response {
+        try await Mailbox.enqueue(MailMessage(to: user.email, subject: "You have been invited to Lantern", body: """
+            You have been given an account on Lantern, the system your organisation uses for its modern slavery and safeguarding work.
+
+            To choose your password and sign in for the first time, open this link within 7 days. It works once:
+
+            \(Mailbox.link(req.application, "/invitations/\(token)"))
+
+            If you were not expecting this, ignore this email and tell your IT service desk.
+            """), kind: "invitation", on: req.db, cipher: req.cipher, now: req.lantern.now())
         let base = req.headers.first(name: .host).map { "\(req.lantern.configuration.behindTLS ? "https" : "http")://\($0)" } ?? ""
         let view = InvitationLinkView(name: user.displayName, email: user.email, link: "\(base)/invitations/\(token)",
                                       expires: DisplayDate.dateTime(user.invitationExpiresAt!), userID: user.id!.uuidString)

@@ -54,6 +54,8 @@ public struct LanternConfiguration: Sendable {
     public var dailyHour = 2
     /// Seconds between housekeeping passes on each instance.
     public var housekeepingInterval = 900
+    /// The mail server, the From address and the address links in emails point to.
+    public var mail = MailConfiguration()
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock

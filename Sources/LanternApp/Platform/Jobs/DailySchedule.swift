@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// Work done once a day across all instances, from the configured hour (UK time): the
-/// retention purge, then a refresh of the planner's statistics. Every instance's housekeeping
+/// retention purge, the daily reminder emails, then a refresh of the planner's statistics. Every instance's housekeeping
 /// asks; the first to ask on a day queues the job, under a PostgreSQL advisory lock, and the
 /// job's unique key makes a second ask a no-op on either engine.
 enum DailySchedule {
@@ -30,7 +30,7 @@ enum DailySchedule {
 struct DailyJob: JobHandler {
     static let kind = "daily"
     var kind: String { Self.kind }
-    var title: String { "The daily retention purge" }
+    var title: String { "The daily retention purge and reminder emails" }
 
     static func uniqueKey(_ day: String) -> String { "daily:\(day)" }
 
@@ -39,11 +39,14 @@ struct DailyJob: JobHandler {
         let app = context.app
         // A purge run twice on one day finds nothing the second time: what went has gone.
         let report = try await RetentionPurge.run(app, today: today, dryRun: false)
-        try await context.progress(done: 1, total: 2)
+        try await context.progress(done: 1, total: 3)
+        // Each person's email of what is due: queued once a day, sent by the mail queue.
+        let digests = try await DailyDigest.queue(app, today: today)
+        try await context.progress(done: 2, total: 3)
         // SQLite plans the statistics' grouped counts from its table statistics: refresh them as
         // the data grows (PostgreSQL's autovacuum does this itself).
         if DatabaseSetup.isSQLite(app.db), let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA optimize").run() }
         if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
-        return ("Retention purge for \(today.iso): \(report.total) records.", nil)
+        return ("Retention purge for \(today.iso): \(report.total) records. Daily reminder emails queued: \(digests).", nil)
     }
 }
