@@ -8,6 +8,7 @@ import Vapor
 public func configure(_ app: Application, _ configuration: LanternConfiguration) async throws {
     app.lantern = LanternServices(configuration: configuration)
     app.personalData = PersonalDataTables.registry
+    app.identityProvider = configuration.oidc.map(OIDCProvider.init(settings:))
     _ = MetricsRegistry.shared
 
     if let resources = configuration.resourcesDirectory {
@@ -122,5 +123,6 @@ enum LanternMigrations {
         CreateTwoFactor(),
         CreateOutgoingMail(),
         AddPasswordResetAndMailChoices(),
+        AddSingleSignOn(),
     ] }
 }

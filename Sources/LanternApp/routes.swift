@@ -9,6 +9,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: SignInController())
     try site.register(collection: TwoFactorSignIn())
     try site.register(collection: PasswordResetController())
+    try site.register(collection: SingleSignOnController())
     try site.register(collection: SessionController())
     try site.register(collection: InvitationController())
     try site.register(collection: AccountController())

@@ -120,6 +120,9 @@ struct StorageOptions: ParsableArguments {
             do {
                 configuration.mail = try MailConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, defaultPublicURL: "http://localhost:8080")
             } catch let problem as MailConfiguration.Problem { throw CommandFailure(problem.description) }
+            do {
+                configuration.oidc = try OIDCSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+            } catch let problem as OIDCSettings.Problem { throw CommandFailure(problem.description) }
             if let seconds = ProcessInfo.processInfo.environment["LANTERN_SESSION_IDLE_SECONDS"].flatMap(Int.init) {
                 guard (10...3_600).contains(seconds) else {
                     throw CommandFailure("LANTERN_SESSION_IDLE_SECONDS must be from 10 to 3600 (security policy asks for 1800 to 3600), not \(seconds).")

@@ -19,6 +19,10 @@ final class Organisation: Model, @unchecked Sendable {
     @OptionalField(key: "risk_high_from") var riskHighFrom: Int?
     /// Whether everyone whose role sees case content must use two-factor authentication.
     @OptionalField(key: "require_two_factor") var requireTwoFactor: Bool?
+    /// Whether everyone signs in through the identity provider, but the one break-glass
+    /// administrator, who may still use a password when the provider is down.
+    @OptionalField(key: "require_sso") var requireSSO: Bool?
+    @OptionalField(key: "break_glass_user_id") var breakGlassUserID: UUID?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
     init() {}
@@ -48,6 +52,9 @@ final class Organisation: Model, @unchecked Sendable {
     func currentFinancialYear(now: Date) -> FinancialYear {
         FinancialYear.containing(now, endMonth: financialYearEndMonth, endDay: financialYearEndDay)
     }
+
+    /// Whether `user` must sign in through the identity provider rather than with a password.
+    func requiresSingleSignOn(for user: User) -> Bool { requireSSO == true && user.id != breakGlassUserID }
 
     static func current(on db: any Database) async throws -> Organisation? {
         try await Organisation.query(on: db).first()

@@ -5,7 +5,8 @@ import Vapor
 
 /// Password reset by email: a single-use link valid for 30 minutes, of which only the digest is
 /// kept. The page answers the same whether or not the address has an account, and using the
-/// link ends every session the person had (`shared/docs/domain/security.md` §5).
+/// link ends every session the person had (`shared/docs/domain/security.md` §5). Where the
+/// organisation requires single sign-on, no link is sent (but to the break-glass administrator).
 struct PasswordResetController: RouteCollection {
     static let linkLifetime: TimeInterval = 30 * 60
     /// A second request for the same account within this time sends nothing more, so the form
@@ -41,7 +42,9 @@ struct PasswordResetController: RouteCollection {
                                         title: "Reset your password", status: .unprocessableEntity)
         }
         let now = req.lantern.now()
+        let organisation = try await req.organisation()
         if let user = try await User.query(on: req.db).filter(\.$email == email).first(), user.isActive, user.passwordHash != nil,
+           req.application.identityProvider == nil || organisation?.requiresSingleSignOn(for: user) != true,
            user.resetRequestedAt.map({ now.timeIntervalSince($0) >= Self.quietPeriod }) ?? true {
             let token = SecretToken.generate()
             user.resetDigest = SecretToken.digest(token)

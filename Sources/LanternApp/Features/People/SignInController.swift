@@ -25,6 +25,9 @@ struct SignInController: RouteCollection {
         /// A form sent after the session expired was kept (`KeptForm`); signing in leads to it.
         var kept = false
         var idleMinutes = 30
+        /// The identity provider's name for the single sign-on button, when one is configured.
+        var sso: String?
+        var ssoLink = "/sign-in/sso"
     }
 
     /// The same words whether the address is unknown, the password wrong or the account
@@ -38,7 +41,9 @@ struct SignInController: RouteCollection {
         let view = View(email: "", next: SafeRedirect.target(req.query[String.self, at: "next"]),
                         expired: req.query[String.self, at: "expired"] == "1", errors: FormErrors(),
                         kept: req.query[String.self, at: "kept"] == "1",
-                        idleMinutes: Int(req.lantern.configuration.sessionLifetime.idleTimeout / 60))
+                        idleMinutes: Int(req.lantern.configuration.sessionLifetime.idleTimeout / 60),
+                        sso: req.application.identityProvider?.settings.providerName,
+                        ssoLink: "/sign-in/sso?next=" + SafeRedirect.encode(SafeRedirect.target(req.query[String.self, at: "next"])))
         return try await req.render("People/sign-in", view, title: "Sign in")
     }
 
@@ -89,6 +94,17 @@ struct SignInController: RouteCollection {
                                         title: "Sign in", status: .unauthorized)
         }
 
+        if let provider = req.application.identityProvider, let organisation = try await req.organisation(),
+           organisation.requiresSingleSignOn(for: user) {
+            // The password was right, but this organisation signs people in through its provider
+            // (the break-glass administrator excepted). The attempt stays counted.
+            try await req.audit(.signInFailed, .user, id: user.id?.uuidString, outcome: .denied, detail: "password refused: single sign-on required")
+            errors.add("email", "Your organisation signs you in with \(provider.settings.providerName): use the button above")
+            var view = View(email: email, next: next, expired: false, errors: errors)
+            view.sso = provider.settings.providerName
+            view.ssoLink = "/sign-in/sso?next=" + SafeRedirect.encode(next)
+            return try await req.render("People/sign-in", view, title: "Sign in", status: .forbidden)
+        }
         if user.twoFactorAt != nil {
             // The password was right, but the attempt stays counted until the code is right
             // too, so a known password does not reset the throttle on guessing codes.

@@ -31,6 +31,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "reset_requested_at") var resetRequestedAt: Date?
     /// Whether the person wants the daily email of what is due (nil: yes).
     @OptionalField(key: "daily_digest") var dailyDigest: Bool?
+    /// The identity provider's issuer and subject for this person, once they have signed in through it.
+    @OptionalField(key: "oidc_subject") var oidcSubject: String?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
@@ -105,9 +107,9 @@ extension User: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
          $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt,
-         $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $createdAt, $updatedAt]
+         $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $oidcSubject, $createdAt, $updatedAt]
     }
     static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
                               "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at",
-                              "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "created_at", "updated_at"]
+                              "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "oidc_subject", "created_at", "updated_at"]
 }

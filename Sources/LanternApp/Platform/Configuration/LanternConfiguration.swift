@@ -56,6 +56,8 @@ public struct LanternConfiguration: Sendable {
     public var housekeepingInterval = 900
     /// The mail server, the From address and the address links in emails point to.
     public var mail = MailConfiguration()
+    /// The organisation's identity provider for single sign-on, if any.
+    public var oidc: OIDCSettings?
     /// Where the current time comes from. It is in place before migrations and demo data run,
     /// so nothing is ever dated by another clock.
     public var clock: LanternClock

@@ -164,8 +164,12 @@ struct TwoFactorAccountController: RouteCollection {
 /// Keeps a person whose organisation requires a second factor for their role, and who has
 /// none yet, to setting one up: every other page sends them there (or answers 403 to a script).
 enum TwoFactorRequirement {
+    /// Set on a session signed in through the identity provider when its ID token says the
+    /// provider asked for a second factor (`amr` holds "mfa"): that satisfies the requirement.
+    static let providerMFAKey = "oidc.mfa"
+
     static func blocks(_ req: Request, user: User) async throws -> Bool {
-        guard user.twoFactorAt == nil, user.seesCaseContent else { return false }
+        guard user.twoFactorAt == nil, user.seesCaseContent, req.session.data[providerMFAKey] != "1" else { return false }
         let path = req.url.path
         guard !path.hasPrefix(TwoFactorAccountController.path), path != "/sign-out" else { return false }
         return TwoFactorCheck.isRequired(for: user, organisation: try await req.organisation())
