@@ -1,6 +1,8 @@
 """Single sign-on against a real OpenID Connect provider process (oidc-provider-mock, from PyPI):
-a full sign-in in chromium, a person Lantern does not know refused, and a callback replayed
-with its code and state refused."""
+a full sign-in in chromium; refused: a person Lantern does not know, a callback replayed with
+its code, state and nonce, and a code issued to another client. Bad signatures, wrong audiences,
+expired or future-dated tokens and wrong nonces are checked on tokens signed in
+Tests/LanternAppTests/Security/SingleSignOnTests.swift, as the provider cannot be made to issue them."""
 import http.cookiejar
 import json
 import os
@@ -27,6 +29,11 @@ def free_port():
         return s.getsockname()[1]
 
 
+def lantern_environment(issuer):
+    return {"LANTERN_OIDC_ISSUER": issuer, "LANTERN_OIDC_CLIENT_ID": "lantern-e2e",
+            "LANTERN_OIDC_CLIENT_SECRET": "e2e-client-secret", "LANTERN_OIDC_NAME": "the Demo Council account"}
+
+
 @pytest.fixture(scope="module")
 def sso():
     port = free_port()
@@ -45,8 +52,7 @@ def sso():
                 provider.kill()
                 raise RuntimeError("the OpenID Connect provider did not start")
             time.sleep(0.3)
-    url, proc, data = start_server({"LANTERN_OIDC_ISSUER": issuer, "LANTERN_OIDC_CLIENT_ID": "lantern-e2e",
-                                    "LANTERN_OIDC_CLIENT_SECRET": "e2e-client-secret", "LANTERN_OIDC_NAME": "the Demo Council account"})
+    url, proc, data = start_server(lantern_environment(issuer))
     yield url, issuer
     stop_server(proc, data)
     provider.terminate()
@@ -104,3 +110,22 @@ def test_a_callback_used_twice_or_in_another_sign_in_is_refused(sso):
     step(opener, server + "/sign-in/sso")
     status, replayed = step(opener, callback)
     assert replayed == "/sign-in"
+
+
+def sign_in_without_a_browser(server, issuer, sub, client_id=None):
+    """Runs the flow by hand; returns where Lantern's callback sends the browser. With `client_id`,
+    the provider is asked for a code for that client instead of Lantern's."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+    status, authorize = step(opener, server + "/sign-in/sso")
+    if client_id:
+        parts = urllib.parse.urlparse(authorize)
+        query = dict(urllib.parse.parse_qsl(parts.query))
+        query["client_id"] = client_id
+        authorize = parts._replace(query=urllib.parse.urlencode(query)).geturl()
+    status, callback = step(opener, authorize, urllib.parse.urlencode({"sub": sub}).encode())
+    return step(opener, callback)[1]
+
+
+def test_a_code_issued_to_another_client_is_refused(sso):
+    server, issuer = sso
+    assert sign_in_without_a_browser(server, issuer, CASEWORKER["sub"], client_id="another-application") == "/sign-in"

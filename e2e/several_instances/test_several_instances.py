@@ -176,6 +176,7 @@ def start_extra_instance(cluster):
 
 def test_a_stopping_instance_finishes_the_requests_it_took(cluster):
     proc, port = start_extra_instance(cluster)
+    before = int(psql(cluster, "SELECT COUNT(*) FROM concerns")[0][0])
     results = [None] * 8
     files = [("large.pdf", b"%PDF-1.4\n" + b"\1" * (8 << 20))]
 
@@ -194,8 +195,12 @@ def test_a_stopping_instance_finishes_the_requests_it_took(cluster):
         t.join(timeout=120)
     code = proc.wait(timeout=60)
     print(f"requests in flight at SIGTERM: {results}; exit {code}")
-    # Each request either finished or was never taken (refused before it was read).
+    # Each request either finished or was never taken: refused at connect, or its connection
+    # (a kept-alive one between the form and the post, or one still in the listen queue) closed
+    # or reset before it was read. The database says which: exactly the answered reports are in it.
     taken = [r for r in results if r == 200]
-    assert all(r == 200 or "Connection refused" in str(r) or "RemoteDisconnected" in str(r) for r in results), results
+    never_taken = ("Connection refused", "RemoteDisconnected", "Connection reset by peer")
+    assert all(r == 200 or any(words in str(r) for words in never_taken) for r in results), results
     assert len(taken) > 0, results
+    assert int(psql(cluster, "SELECT COUNT(*) FROM concerns")[0][0]) - before == len(taken), results
     assert code == 0

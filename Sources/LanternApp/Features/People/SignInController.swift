@@ -47,6 +47,15 @@ struct SignInController: RouteCollection {
         return try await req.render("People/sign-in", view, title: "Sign in")
     }
 
+    /// The page again after a refused attempt: what was typed (never the password), the errors,
+    /// and the single sign-on button where there is one.
+    static func view(_ req: Request, email: String, next: String, errors: FormErrors) -> View {
+        var view = View(email: email, next: next, expired: false, errors: errors)
+        view.sso = req.application.identityProvider?.settings.providerName
+        view.ssoLink = "/sign-in/sso?next=" + SafeRedirect.encode(next)
+        return view
+    }
+
     func signIn(req: Request) async throws -> Response {
         let form = try req.form(Form.self)
         let email = User.normalise(email: form.email ?? "")
@@ -56,7 +65,7 @@ struct SignInController: RouteCollection {
         if email.isEmpty { errors.add("email", "Enter your email address") }
         if password.isEmpty { errors.add("password", "Enter your password") }
         if !errors.isEmpty {
-            return try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
                                         title: "Sign in", status: .unprocessableEntity)
         }
 
@@ -69,7 +78,7 @@ struct SignInController: RouteCollection {
             try await req.audit(.signInThrottled, .user, outcome: .denied, detail: "key:" + gate.accountKey.prefix(12))
             let minutes = max(1, Int((allowed.timeIntervalSince(now) / 60).rounded(.up)))
             errors.add("email", "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again")
-            let response = try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+            let response = try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
                                                 title: "Sign in", status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(allowed.timeIntervalSince(now).rounded(.up))))
             return response
@@ -90,7 +99,7 @@ struct SignInController: RouteCollection {
             try await req.audit(.signInFailed, .user, id: user?.id?.uuidString, outcome: .failure,
                                 detail: user == nil ? "unknown address" : (user!.isActive ? "wrong password" : "deactivated"))
             errors.add("email", Self.genericFailure)
-            return try await req.render("People/sign-in", View(email: email, next: next, expired: false, errors: errors),
+            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
                                         title: "Sign in", status: .unauthorized)
         }
 
@@ -100,10 +109,7 @@ struct SignInController: RouteCollection {
             // (the break-glass administrator excepted). The attempt stays counted.
             try await req.audit(.signInFailed, .user, id: user.id?.uuidString, outcome: .denied, detail: "password refused: single sign-on required")
             errors.add("email", "Your organisation signs you in with \(provider.settings.providerName): use the button above")
-            var view = View(email: email, next: next, expired: false, errors: errors)
-            view.sso = provider.settings.providerName
-            view.ssoLink = "/sign-in/sso?next=" + SafeRedirect.encode(next)
-            return try await req.render("People/sign-in", view, title: "Sign in", status: .forbidden)
+            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors), title: "Sign in", status: .forbidden)
         }
         if user.twoFactorAt != nil {
             // The password was right, but the attempt stays counted until the code is right
