@@ -74,7 +74,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
 enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
-            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables + MailPersonalData.tables
+            + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables + MailPersonalData.tables + APITokenPersonalData.tables
             + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
@@ -124,5 +124,6 @@ enum LanternMigrations {
         CreateOutgoingMail(),
         AddPasswordResetAndMailChoices(),
         AddSingleSignOn(),
+        CreateAPITokens(),
     ] }
 }

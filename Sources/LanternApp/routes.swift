@@ -52,4 +52,9 @@ func routes(_ app: Application) throws {
     try site.register(collection: DisclosuresController())
     try site.register(collection: RetentionController())
     try site.register(collection: JobsController())
+    try site.register(collection: APITokensController())
+    try site.register(collection: APIReferencePage())
+
+    // The API answers bearer tokens only, so it sits outside the pages' CSRF check.
+    try LanternAPIService.register(on: app)
 }

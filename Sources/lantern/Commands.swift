@@ -56,7 +56,7 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage people from the command line.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage people from the command line.", subcommands: [Create.self, Token.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -92,6 +92,29 @@ struct Users: AsyncParsableCommand {
                 throw CommandFailure("Not created: \(problem.description).")
             }
             print("Created \(role.displayName) \(email). They can sign in now.")
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an API token for an account and print it (once: only its digest is kept).")
+
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+        @ArgumentParser.Option(help: "The account's email address.") var email: String
+        @ArgumentParser.Option(help: "What the token is for.") var name: String
+        @ArgumentParser.Option(help: "A permission the token holds; repeat for more. Never more than the account's role.") var scope: [String]
+        @ArgumentParser.Option(help: "Days until it expires (1 to 365).") var days = 90
+        @ArgumentParser.Option(help: "Calls a minute it may make.") var callsPerMinute = 600
+
+        func run() async throws {
+            do {
+                let text = try await Runtime.withApplication(try storage.configuration(demo: false)) { app in
+                    try await Administration.createAPIToken(on: app, email: email, name: name, scopes: scope, days: days, callsPerMinute: callsPerMinute)
+                }
+                print(text)
+            } catch let problem as Administration.Problem {
+                throw CommandFailure("No token made: \(problem.description).")
+            }
         }
     }
 }

@@ -42,6 +42,31 @@ public enum Administration {
                                            at: app.lantern.now())
     }
 
+    /// Makes an API token for an existing account (a person or a service account), for
+    /// installing a connection from the server's command line. Returns the token's text.
+    public static func createAPIToken(on app: Application, email: String, name: String, scopes: [String], days: Int, callsPerMinute: Int) async throws -> String {
+        guard let owner = try await User.query(on: app.db).filter(\.$email == User.normalise(email: email)).first(), owner.isActive else {
+            throw Problem.refused("no active account has the address \(email)")
+        }
+        let permissions = scopes.compactMap(Permission.init(rawValue:))
+        guard !scopes.isEmpty, permissions.count == scopes.count else {
+            throw Problem.refused("scopes must be among: \(Permission.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let beyond = permissions.first(where: { !owner.can($0) }) {
+            throw Problem.refused("a \(owner.role.displayName.lowercased())'s token cannot hold \(beyond.rawValue)")
+        }
+        guard (1...365).contains(days) else { throw Problem.refused("a token lasts from 1 to 365 days") }
+        guard APITokenText.callLimits.contains(callsPerMinute) else { throw Problem.refused("calls a minute must be from 1 to 100000") }
+        let (token, text) = APIToken.issue(owner: owner, name: name, scopes: permissions, days: days, callsPerMinute: callsPerMinute,
+                                           by: nil, now: app.lantern.now())
+        try await app.db.writeTransaction { db in
+            try await token.create(on: db)
+            try await app.lantern.audit.append(on: db, actor: .system, action: .create, entity: .apiToken, entityID: token.id?.uuidString, requestID: nil,
+                                               detail: "command line, for \(owner.id!.uuidString): \(token.scopeText)", at: app.lantern.now())
+        }
+        return text
+    }
+
     public struct AuditReport: Sendable {
         public let rowsChecked: Int
         public let headSequence: Int64

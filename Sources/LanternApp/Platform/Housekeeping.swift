@@ -32,6 +32,7 @@ enum Housekeeping {
         try await SharedLimits.deleteExpired(on: app.db, now: now)
         try await KeptForm.deleteExpired(on: app.db, now: now)
         try await FormSubmission.deleteExpired(on: app.db, now: now)
+        try await APICallCounter.forget(before: now, on: app.db)
         try await JobQueue.tidy(on: app.db, now: now)
         try await Mailbox.deleteOldSent(on: app.db, now: now)
         // An uploaded file that was never confirmed is not kept: suppliers' contacts may be in it.

@@ -153,6 +153,8 @@ struct PersonalDataRegistryTests {
         try authenticator.seal(Base32.encode(OneTimePassword.generateSecret()), with: env.app.lantern.cipher)
         try await authenticator.create(on: env.db)
         try await RecoveryCode(userID: caseworkerAccount.id!, digest: RecoveryCode.digest("abcde-fghjk", keys: KeyRing.lookup(env.app))).create(on: env.db)
+        // An API token the caseworker made.
+        _ = try await APITests.token(env, .caseworker, scopes: [.viewCases])
         return c
     }
 

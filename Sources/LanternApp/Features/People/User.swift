@@ -33,6 +33,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @OptionalField(key: "daily_digest") var dailyDigest: Bool?
     /// The identity provider's issuer and subject for this person, once they have signed in through it.
     @OptionalField(key: "oidc_subject") var oidcSubject: String?
+    /// An account no one signs in to: its API tokens act for another system.
+    @OptionalField(key: "service_account") var serviceAccount: Bool?
     @OptionalField(key: "created_at") var createdAt: Date?
     @OptionalField(key: "updated_at") var updatedAt: Date?
 
@@ -51,8 +53,13 @@ final class User: Model, Authenticatable, @unchecked Sendable {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
+    /// Set when the request came with an API token: the token's scopes narrow the role, and
+    /// never widen it. Not stored.
+    var tokenScopes: Set<Permission>?
+
     func can(_ permission: Permission) -> Bool {
         guard isActive, PermissionMatrix.allows(role, permission) else { return false }
+        if let tokenScopes, !tokenScopes.contains(permission) { return false }
         // A role that opens case content works only once a second person has approved it.
         return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
     }
@@ -107,9 +114,9 @@ extension User: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
          $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt,
-         $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $oidcSubject, $createdAt, $updatedAt]
+         $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $oidcSubject, $serviceAccount, $createdAt, $updatedAt]
     }
     static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
                               "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at",
-                              "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "oidc_subject", "created_at", "updated_at"]
+                              "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "oidc_subject", "service_account", "created_at", "updated_at"]
 }

@@ -149,7 +149,7 @@ struct SuppliersController: Register {
             errors: errors)
     }
 
-    private static func form(from supplier: Supplier) -> Form {
+    static func form(from supplier: Supplier) -> Form {
         Form(name: supplier.name, company_number: supplier.companyNumber, address: supplier.address,
              sectors: supplier.sectorList.map(\.rawValue), countries_operation: supplier.countriesOfOperation,
              countries_sourcing: supplier.countriesOfSourcing, turnover_band: supplier.turnoverBand,
@@ -157,11 +157,9 @@ struct SuppliersController: Register {
     }
 
     /// Checks every field, then copies the form onto `supplier` when all is well.
-    private func validate(_ form: Form, into supplier: Supplier, req: Request) async throws -> FormErrors {
+    func validate(_ form: Form, into supplier: Supplier, req: Request) async throws -> FormErrors {
         var errors = FormErrors()
         let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty { errors.add("name", "Enter the supplier's name") }
-        else if name.count > 200 { errors.add("name", "The supplier's name must be 200 characters or fewer") }
         let rawNumber = (form.company_number ?? "").trimmingCharacters(in: .whitespaces)
         let number = CompanyNumber.normalise(rawNumber)
         if !rawNumber.isEmpty && number == nil {
@@ -169,36 +167,10 @@ struct SuppliersController: Register {
         } else if let number, let other = try await Supplier.query(on: req.db).filter(\.$companyNumber == number).first(), other.id != supplier.id {
             errors.add("company_number", "\(other.name) already has company number \(number)")
         }
-        if !name.isEmpty, number == nil, let other = try await Supplier.query(on: req.db).filter(\.$nameKey == OrganisationName.key(name)).first(), other.id != supplier.id {
+        if !name.isEmpty, name.count <= 200, number == nil, let other = try await Supplier.query(on: req.db).filter(\.$nameKey == OrganisationName.key(name)).first(), other.id != supplier.id {
             errors.add("name", "\(other.name) is already registered; give the company number if this is a different organisation")
         }
-        let sectors = (form.sectors ?? []).compactMap(Sector.init(rawValue:))
-        if sectors.count != (form.sectors ?? []).count { errors.add("sectors", "Choose sectors from the list") }
-        let operation = Supplier.countries(form.countries_operation ?? ""), sourcing = Supplier.countries(form.countries_sourcing ?? "")
-        if operation.contains(where: { $0.count > 80 }) { errors.add("countries_operation", "Each country must be 80 characters or fewer") }
-        if sourcing.contains(where: { $0.count > 80 }) { errors.add("countries_sourcing", "Each country must be 80 characters or fewer") }
-        let turnover = (form.turnover_band ?? "").isEmpty ? nil : TurnoverBand(rawValue: form.turnover_band!)
-        if !(form.turnover_band ?? "").isEmpty && turnover == nil { errors.add("turnover_band", "Choose a turnover band from the list") }
-        let address = (form.address ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if address.count > 1000 { errors.add("address", "The address must be 1,000 characters or fewer") }
-        let parent = (form.parent_company ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if parent.count > 200 { errors.add("parent_company", "The parent company's name must be 200 characters or fewer") }
-        let url = (form.statement_url ?? "").trimmingCharacters(in: .whitespaces)
-        if !url.isEmpty && !(url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://")) {
-            errors.add("statement_url", "Enter the statement's address starting with http:// or https://")
-        }
-        guard errors.isEmpty else { return errors }
-        supplier.name = name
-        supplier.nameKey = OrganisationName.key(name)
-        supplier.companyNumber = number
-        supplier.address = address.isEmpty ? nil : address
-        supplier.sectors = sectors.map(\.rawValue).joined(separator: ",")
-        supplier.countriesOfOperation = operation.joined(separator: "; ")
-        supplier.countriesOfSourcing = sourcing.joined(separator: "; ")
-        supplier.turnoverBand = turnover?.rawValue
-        supplier.parentCompany = parent.isEmpty ? nil : parent
-        supplier.statementURL = url.isEmpty ? nil : url
-        return errors
+        return SupplierFields.apply(form, number: number, to: supplier, errors: errors)
     }
 
     func newForm(req: Request) async throws -> Response {
@@ -238,5 +210,46 @@ struct SuppliersController: Register {
         }
         try await req.write(supplier, .update, .supplier, id: id)
         return req.redirect(to: "/suppliers/\(id)", saying: "Changes to \(supplier.name) saved.")
+    }
+}
+
+/// The checks on a supplier's fields that need no database, shared by the form, the API and
+/// its bulk upsert (which reads the register once for all its rows).
+enum SupplierFields {
+    /// Adds this form's field errors to `errors`; when there are none, copies the form onto `supplier`.
+    static func apply(_ form: SuppliersController.Form, number: String?, to supplier: Supplier, errors: FormErrors = FormErrors()) -> FormErrors {
+        var errors = errors
+        let name = (form.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty { errors.add("name", "Enter the supplier's name") }
+        else if name.count > 200 { errors.add("name", "The supplier's name must be 200 characters or fewer") }
+        let sectors = (form.sectors ?? []).compactMap(Sector.init(rawValue:))
+        if sectors.count != (form.sectors ?? []).count { errors.add("sectors", "Choose sectors from the list") }
+        let operation = Supplier.countries(form.countries_operation ?? ""), sourcing = Supplier.countries(form.countries_sourcing ?? "")
+        if operation.contains(where: { $0.count > 80 }) { errors.add("countries_operation", "Each country must be 80 characters or fewer") }
+        if sourcing.contains(where: { $0.count > 80 }) { errors.add("countries_sourcing", "Each country must be 80 characters or fewer") }
+        let turnover = (form.turnover_band ?? "").isEmpty ? nil : TurnoverBand(rawValue: form.turnover_band!)
+        if !(form.turnover_band ?? "").isEmpty && turnover == nil { errors.add("turnover_band", "Choose a turnover band from the list") }
+        let address = (form.address ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if address.count > 1000 { errors.add("address", "The address must be 1,000 characters or fewer") }
+        let parent = (form.parent_company ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if parent.count > 200 { errors.add("parent_company", "The parent company's name must be 200 characters or fewer") }
+        let url = (form.statement_url ?? "").trimmingCharacters(in: .whitespaces)
+        if !url.isEmpty && !(url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://")) {
+            errors.add("statement_url", "Enter the statement's address starting with http:// or https://")
+        } else if url.count > 2000 {
+            errors.add("statement_url", "The statement's address must be 2,000 characters or fewer")
+        }
+        guard errors.isEmpty else { return errors }
+        supplier.name = name
+        supplier.nameKey = OrganisationName.key(name)
+        supplier.companyNumber = number
+        supplier.address = address.isEmpty ? nil : address
+        supplier.sectors = sectors.map(\.rawValue).joined(separator: ",")
+        supplier.countriesOfOperation = operation.joined(separator: "; ")
+        supplier.countriesOfSourcing = sourcing.joined(separator: "; ")
+        supplier.turnoverBand = turnover?.rawValue
+        supplier.parentCompany = parent.isEmpty ? nil : parent
+        supplier.statementURL = url.isEmpty ? nil : url
+        return errors
     }
 }

@@ -74,7 +74,7 @@ extension Request {
     }
 
     var wantsHTML: Bool {
-        if url.path.hasPrefix("/api/") { return false }
+        if url.path.hasPrefix("/api/v1/") { return false }
         guard let accept = headers.first(name: .accept) else { return true }
         return accept.contains("text/html") || accept.contains("*/*") || !accept.contains("json")
     }
@@ -100,6 +100,8 @@ enum RouteTag {
     static let bodyLimit = "lantern.body-limit"
     /// A route whose multipart body is read as it arrives (`EvidenceUpload`), not collected first.
     static let streamedUpload = "lantern.streamed-upload"
+    /// An operation of the API (`/api/v1`), answered by `LanternAPIService`.
+    static let api = "lantern.api"
 }
 
 private struct PermissionTaggingBuilder: RoutesBuilder {

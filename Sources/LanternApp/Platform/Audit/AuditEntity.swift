@@ -4,6 +4,7 @@ enum AuditEntity: String, CaseIterable, Codable, Sendable {
     case actionPlan = "ActionPlan"
     case actionPlanProgress = "ActionPlanProgress"
     case annualStatement = "AnnualStatement"
+    case apiToken = "APIToken"
     case auditLog = "AuditLog"
     case auditRecommendation = "AuditRecommendation"
     case `case` = "Case"

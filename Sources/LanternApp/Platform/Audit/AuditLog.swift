@@ -24,6 +24,9 @@ enum AuditAction: String, Sendable {
     case reactivate
     case invite
     case acceptInvitation = "accept_invitation"
+    /// A call to the API, with its method, path and status.
+    case apiCall = "api_call"
+    case revoke
 }
 
 enum AuditOutcome: String, Sendable {

@@ -25,6 +25,8 @@ enum AuditWords {
         case "reactivate": "Reactivated"
         case "invite": "Invited"
         case "accept_invitation": "Accepted invitation"
+        case "api_call": "Called the API"
+        case "revoke": "Revoked"
         default: raw.replacingOccurrences(of: "_", with: " ")
         }
     }
@@ -42,6 +44,7 @@ enum AuditWords {
     static func entity(_ raw: String) -> String {
         if raw == AuditEntity.homeOfficeReferral.rawValue { return "Home Office referral" }
         if raw == AuditEntity.contractKPI.rawValue { return "Contract KPI" }
+        if raw == AuditEntity.apiToken.rawValue { return "API token" }
         if raw == AuditEntity.contractKPIValue.rawValue { return "Contract KPI value" }
         var words: [String] = []
         for character in raw {

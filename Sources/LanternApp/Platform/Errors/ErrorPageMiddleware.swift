@@ -12,6 +12,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     }
 
     func response(for error: any Error, on request: Request) async -> Response {
+        // The API's own errors, such as an address no operation answers, are problems too.
+        if request.url.path.hasPrefix("/api/v1/") { return APIProblem.from(error, unroutedMethodOf: request).response(for: request) }
         let status: HTTPResponseStatus
         let title: String
         var message: String

@@ -15,6 +15,8 @@ struct NavigationItem: Sendable {
               summary: "Invite people, change roles, deactivate accounts"),
         .init(title: "Teams", path: "/admin/teams", permission: .manageUsers,
               summary: "The teams people and cases belong to"),
+        .init(title: "Service accounts", path: "/admin/service-accounts", permission: .manageUsers,
+              summary: "Accounts for other systems that use Lantern's API, and their tokens"),
         .init(title: "Organisation", path: "/admin/organisation", permission: .manageOrganisation,
               summary: "Name, kind, First Responder status, financial year"),
         .init(title: "Concerns", path: "/concerns", permission: .handleConcerns,

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where a page ended, handed back as `next_cursor`: the sort key and id of its last row, so
+/// the next page starts after it however many rows were added in between.
+struct APICursor: Equatable {
+    let key: String
+    let id: UUID
+
+    var text: String {
+        Data("\(key)\u{1F}\(id.uuidString)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Reads a cursor, or refuses it as a problem naming the parameter.
+    static func read(_ text: String?) throws -> APICursor? {
+        guard let text, !text.isEmpty else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
+              let split = decoded.lastIndex(of: "\u{1F}"), let id = UUID(uuidString: String(decoded[decoded.index(after: split)...])) else {
+            throw APIProblem(.badRequest, title: "The cursor cannot be used", "Pass the next_cursor of the page before, unchanged.",
+                             errors: [.init(field: "cursor", detail: "not a cursor Lantern made")])
+        }
+        return APICursor(key: String(decoded[..<split]), id: id)
+    }
+}
+
+/// A page's size: 50 unless asked, never more than 200.
+enum APIPage {
+    static func limit(_ asked: Int?) throws -> Int {
+        guard let asked else { return 50 }
+        guard (1...200).contains(asked) else {
+            throw APIProblem(.badRequest, title: "The limit cannot be used", errors: [.init(field: "limit", detail: "must be from 1 to 200")])
+        }
+        return asked
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+import LanternAPI
+import LanternCore
+import Vapor
+
+/// Cases over the API: read only, through the same need-to-know scope as the case list
+/// (`NeedToKnow.CaseScope`), and every case read is audited before it is answered. Names,
+/// contact details and the account of what happened are not offered: they stay in Lantern.
+extension LanternAPIService {
+    func listCases(_ input: Operations.ListCases.Input) async throws -> Operations.ListCases.Output {
+        let req = try await request(requiring: .viewCases)
+        let limit = try APIPage.limit(input.query.limit)
+        let cursor = try APICursor.read(try checked(input.query.cursor, "cursor", max: 200))
+        let query = NeedToKnow.cases(req, req.currentUser!)
+        if let status = input.query.status { query.filter(\.$status == (CaseStatus(rawValue: status.rawValue) ?? .open)) }
+        if let cursor {
+            query.group(.or) { $0.filter(\.$reference > cursor.key).group(.and) { $0.filter(\.$reference == cursor.key).filter(\.$id > cursor.id) } }
+        }
+        let rows = try await query.sort(\.$reference).sort(\.$id).limit(limit + 1).all()
+        let page = Array(rows.prefix(limit))
+        try await req.audit([AuditNote(.read, .caseList, detail: "API, \(page.count) rows")]
+                            + page.map { AuditNote(.read, .case, id: $0.id?.uuidString, detail: "API list") })
+        let next = rows.count > limit ? page.last.map { APICursor(key: $0.reference, id: $0.id!).text } : nil
+        return .ok(.init(body: .json(.init(items: page.map(Self.caseSummary), nextCursor: next))))
+    }
+
+    func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output {
+        let req = try await request(requiring: .viewCases)
+        let caseID = try id(input.path.caseId)
+        guard let found = try await SafeguardingCase.find(caseID, on: req.db) else { throw APIProblem.notFound }
+        guard NeedToKnow.mayOpen(found, req.currentUser!) else {
+            try await req.audit(.permissionRefused, .case, id: caseID.uuidString, outcome: .denied, detail: "need to know, API")
+            // Not told apart from a missing case: the caller learns nothing of cases not theirs.
+            throw APIProblem.notFound
+        }
+        try await req.audit(.read, .case, id: caseID.uuidString, detail: "API")
+        return .ok(.init(body: .json(Self.caseSummary(found))))
+    }
+
+    static func caseSummary(_ c: SafeguardingCase) -> Components.Schemas.Case {
+        .init(id: c.id!.uuidString, reference: c.reference, status: c.isOpen ? .open : .closed, openedAt: c.openedAt, closedAt: c.closedAt,
+              ageCategory: c.age.rawValue, gender: c.gender.rawValue, nationality: c.nationality.isEmpty ? nil : c.nationality,
+              exploitationTypes: c.types.map(\.rawValue), countyLines: c.countyLines, nextDeadline: c.nextDeadline,
+              ownerId: c.$owner.id?.uuidString, teamId: c.$team.id?.uuidString)
+    }
+}

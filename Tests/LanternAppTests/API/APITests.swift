@@ -1,0 +1,338 @@
+import Fluent
+import Foundation
+import LanternCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import LanternApp
+
+/// The API: tokens, the same access rules as the pages, problems, limits and the audit.
+@Suite("JSON API")
+struct APITests {
+    /// A token for the demo person in `role`, holding `scopes` (all the role holds if nil).
+    static func token(_ env: TestEnvironment, _ role: Role, scopes: [Permission]? = nil, calls: Int = 6000) async throws -> String {
+        let owner = try #require(try await User.query(on: env.db).filter(\.$email == DemoData.email(for: role)).first())
+        let (token, text) = APIToken.issue(owner: owner, name: "test", scopes: scopes ?? Array(PermissionMatrix.permissions(of: role)),
+                                           days: 30, callsPerMinute: calls, by: nil, now: env.clock.now())
+        try await token.create(on: env.db)
+        return text
+    }
+
+    static func call(_ env: TestEnvironment, _ method: HTTPMethod, _ path: String, token: String?, json: String? = nil,
+                     cookies: Browser? = nil) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+        var body: ByteBuffer?
+        if let json { headers.add(name: .contentType, value: "application/json"); body = ByteBuffer(string: json) }
+        if let browser = cookies { return try await browser.send(method, path, headers: headers, body: body) }
+        return try await env.browser().send(method, path, headers: headers, body: body)
+    }
+
+    static func object(_ response: TestingHTTPResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+    }
+
+    /// The permission each operation needs; every API route must be here, so a new operation
+    /// cannot skip the walk below.
+    static let operations: [(method: HTTPMethod, path: String, body: String?, permission: Permission)] = [
+        (.GET, "/api/v1/suppliers", nil, .viewSuppliers),
+        (.POST, "/api/v1/suppliers", #"{"name":""}"#, .editSuppliers),
+        (.POST, "/api/v1/suppliers/bulk", #"{"suppliers":[]}"#, .editSuppliers),
+        (.GET, "/api/v1/suppliers/:supplierId", nil, .viewSuppliers),
+        (.PATCH, "/api/v1/suppliers/:supplierId", "{}", .editSuppliers),
+        (.GET, "/api/v1/contracts", nil, .viewContracts),
+        (.POST, "/api/v1/contracts", #"{"title":""}"#, .editContracts),
+        (.POST, "/api/v1/contracts/bulk", #"{"contracts":[]}"#, .editContracts),
+        (.GET, "/api/v1/contracts/:contractId", nil, .viewContracts),
+        (.PATCH, "/api/v1/contracts/:contractId", "{}", .editContracts),
+        (.GET, "/api/v1/contracts/:contractId/risk", nil, .viewContracts),
+        (.GET, "/api/v1/cases", nil, .viewCases),
+        (.GET, "/api/v1/cases/:caseId", nil, .viewCases),
+        (.GET, "/api/v1/statistics", nil, .viewPartnershipStatistics),
+        (.GET, "/api/v1/audit-log", nil, .viewAuditLog),
+    ]
+
+    @Test(arguments: TestDatabase.available)
+    func everyOperationAnswersEachScopeExactlyAsTheMatrixSays(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let routes = env.app.routes.all.filter { $0.userInfo[AnySendableHashable(RouteTag.api)] != nil }
+                .map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") }
+            let listed = Set(Self.operations.map { "\($0.method.rawValue) \($0.path)" })
+            #expect(Set(routes).subtracting(["GET /api/v1/openapi.yaml"]) == listed, "every API operation is in the walk")
+            for role in Role.allCases {
+                // One token per scope the role holds: each opens its own operations and no others.
+                for scope in PermissionMatrix.permissions(of: role).sorted(by: { $0.rawValue < $1.rawValue }) {
+                    let token = try await Self.token(env, role, scopes: [scope])
+                    for op in Self.operations {
+                        let path = op.path.replacingOccurrences(of: ":supplierId", with: UUID().uuidString)
+                            .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString)
+                        let response = try await Self.call(env, op.method, path, token: token, json: op.body)
+                        let allowed = op.permission == scope
+                        if allowed {
+                            #expect(response.status != .forbidden && response.status.code < 500, "\(role) \(scope) \(op.method) \(op.path): \(response.status)")
+                        } else {
+                            #expect(response.status == .forbidden, "\(role) \(scope) must be refused \(op.method) \(op.path): \(response.status)")
+                            #expect(response.headers.first(name: .contentType) == "application/problem+json")
+                        }
+                    }
+                }
+            }
+            // Without a token, every operation answers 401 as a problem.
+            for op in Self.operations {
+                let path = op.path.replacingOccurrences(of: ":supplierId", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString)
+                let response = try await Self.call(env, op.method, path, token: nil, json: op.body)
+                #expect(response.status == .unauthorized, "\(op.path)")
+                #expect(response.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aSignedInBrowserCannotCallTheAPIWithItsCookie(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            #expect(try await browser.get("/suppliers").status == .ok)
+            let response = try await Self.call(env, .POST, "/api/v1/suppliers", token: nil, json: #"{"name":"Forged Ltd"}"#, cookies: browser)
+            #expect(response.status == .unauthorized)
+            #expect(try await Supplier.query(on: env.db).filter(\.$name == "Forged Ltd").count() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func tokensAreShownOnceKeptAsDigestsAndNeverExceedTheRole(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .contractManager)
+            try await browser.get("/account/api-tokens")
+            // A scope the role does not hold is refused, with what was typed kept.
+            let refused = try await browser.postPairs("/account/api-tokens", [("name", "Learning platform"), ("scopes[]", "view_cases"), ("lifetime", "90"), ("callsPerMinute", "600")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("cannot hold more than its owner"))
+            #expect(refused.body.string.contains("value=\"Learning platform\""))
+            let made = try await browser.postPairs("/account/api-tokens", [("name", "E-procurement"), ("scopes[]", "view_suppliers"), ("lifetime", "30"), ("callsPerMinute", "600")])
+            #expect(made.status == .ok)
+            let html = made.body.string
+            let start = try #require(html.range(of: "value=\"lnt_"))
+            let text = "lnt_" + html[start.upperBound...].prefix { $0 != "\"" }
+            #expect(APITokenText.looksValid(text))
+            let stored = try #require(try await APIToken.query(on: env.db).filter(\.$name == "E-procurement").first())
+            #expect(stored.digest == APITokenText.digest(text))
+            let row = try await env.sql.raw("SELECT * FROM api_tokens").all()
+            #expect(!"\(row)".contains(text), "the token's text is not stored")
+            #expect(!(try await browser.get("/account/api-tokens")).body.string.contains(text), "shown once")
+
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers", token: text).status == .ok)
+            #expect(try await Self.call(env, .GET, "/api/v1/contracts", token: text).status == .forbidden, "a scope not given")
+            // The owner's role is checked at each call: a token cannot outlive a narrower role.
+            let owner = try #require(try await User.find(stored.$owner.id, on: env.db))
+            owner.role = .trainingManager
+            try await owner.save(on: env.db)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers", token: text).status == .forbidden)
+            owner.role = .contractManager
+            try await owner.save(on: env.db)
+
+            let last = try #require(try await APIToken.find(stored.id, on: env.db)?.lastUsedAt)
+            #expect(last == env.clock.now())
+            // Revoked, then expired: both refused.
+            let revoked = try await browser.post("/account/api-tokens/\(stored.id!.uuidString)/revoke", [:])
+            #expect(revoked.status == .seeOther)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers", token: text).status == .unauthorized)
+            let other = try await Self.token(env, .contractManager)
+            env.clock.advance(by: 31 * 86_400)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers", token: other).status == .unauthorized)
+            // Another person cannot revoke someone else's token.
+            let stranger = try env.browser()
+            try await stranger.signIn(as: .procurementOfficer)
+            try await stranger.get("/account/api-tokens")
+            #expect(try await stranger.post("/account/api-tokens/\(stored.id!.uuidString)/revoke", [:]).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func serviceAccountsHoldNoCaseContentRoleAndCannotSignIn(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            try await admin.get("/admin/service-accounts")
+            let refused = try await admin.post("/admin/service-accounts", ["name": "Police case system", "role": Role.caseworker.rawValue])
+            #expect(refused.status == .unprocessableEntity)
+            let made = try await admin.post("/admin/service-accounts", ["name": "Learning platform", "role": Role.trainingManager.rawValue])
+            #expect(made.status == .seeOther)
+            let account = try #require(try await User.query(on: env.db).filter(\.$displayName == "Learning platform").first())
+            #expect(account.serviceAccount == true && account.passwordHash == nil)
+            try await admin.get(made.location!)
+            let page = try await admin.postPairs(made.location!, [("name", "Nightly completions"), ("scopes[]", "manage_training"), ("lifetime", "365"), ("callsPerMinute", "60")])
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("value=\"lnt_"))
+            // No one signs in as it.
+            let browser = try env.browser()
+            try await browser.get("/sign-in")
+            #expect(try await browser.post("/sign-in", ["email": account.email, "password": ""]).status != .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func casesFollowNeedToKnowAndEveryReadIsAudited(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let caseworker = try await Self.token(env, .caseworker)
+            let lead = try await Self.token(env, .safeguardingLead)
+            let worker = try #require(try await User.query(on: env.db).filter(\.$email == DemoData.email(for: .caseworker)).first())
+            let all = try await SafeguardingCase.query(on: env.db).all()
+            let theirs = Set(all.filter { NeedToKnow.mayOpen($0, worker) }.compactMap(\.id))
+            let notTheirs = try #require(all.first { !theirs.contains($0.id!) }, "the demo data has cases outside the caseworker's team")
+
+            func listed(_ token: String) async throws -> [String] {
+                var ids: [String] = [], cursor: String?
+                repeat {
+                    let response = try await Self.call(env, .GET, "/api/v1/cases?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token)
+                    #expect(response.status == .ok)
+                    let body = try Self.object(response)
+                    ids += (body["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    cursor = body["next_cursor"] as? String
+                } while cursor != nil
+                return ids
+            }
+            let seen = try await listed(caseworker)
+            #expect(Set(seen.compactMap(UUID.init(uuidString:))) == theirs, "a caseworker's token lists their cases and no others")
+            #expect(seen.count == Set(seen).count, "pages do not repeat")
+            #expect(try await listed(lead).count == all.count, "a safeguarding lead's token lists every case")
+
+            let refused = try await Self.call(env, .GET, "/api/v1/cases/\(notTheirs.id!.uuidString)", token: caseworker)
+            #expect(refused.status == .notFound)
+            #expect(!refused.body.string.contains(notTheirs.reference))
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "permission_refused").filter(\.$entityID == notTheirs.id!.uuidString).count() == 1)
+
+            let mine = try #require(theirs.first)
+            let read = try await Self.call(env, .GET, "/api/v1/cases/\(mine.uuidString)", token: caseworker)
+            #expect(read.status == .ok)
+            #expect(try Self.object(read)["reference"] as? String != nil)
+            let reads = try await AuditEntry.query(on: env.db).filter(\.$action == "read").filter(\.$entityType == "Case").filter(\.$entityID == mine.uuidString).count()
+            #expect(reads == 3, "listed twice (caseworker and lead) and read once, each audited: \(reads)")
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "api_call").count() > 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func suppliersPageByCursorAndWrongFieldsAreNamed(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .procurementOfficer)
+            var names: [String] = [], cursor: String?
+            repeat {
+                let body = try Self.object(try await Self.call(env, .GET, "/api/v1/suppliers?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), token: token))
+                names += (body["items"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+                cursor = body["next_cursor"] as? String
+            } while cursor != nil
+            #expect(names.count == (try await Supplier.query(on: env.db).count()))
+            #expect(names.map(OrganisationName.key) == names.map(OrganisationName.key).sorted())
+
+            let bad = try await Self.call(env, .POST, "/api/v1/suppliers", token: token, json: #"{"name":"","company_number":"not a number","statement_url":"ftp://x"}"#)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.headers.first(name: .contentType) == "application/problem+json")
+            let fields = (try Self.object(bad)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(Set(fields) == ["/name", "/company_number", "/statement_url"])
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers?limit=0", token: token).status == .badRequest)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers?cursor=nonsense", token: token).status == .badRequest)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers?q=" + String(repeating: "a", count: 201), token: token).status == .badRequest)
+            #expect(try await Self.call(env, .GET, "/api/v1/suppliers/not-an-id", token: token).status == .notFound)
+
+            let made = try await Self.call(env, .POST, "/api/v1/suppliers", token: token, json: #"{"name":"Api Made Ltd","company_number":"AB123456","sectors":["construction"]}"#)
+            #expect(made.status == .created)
+            let id = try #require(try Self.object(made)["id"] as? String)
+            let changed = try await Self.call(env, .PATCH, "/api/v1/suppliers/\(id)", token: token, json: #"{"address":"1 High Street"}"#)
+            #expect(try Self.object(changed)["address"] as? String == "1 High Street")
+            #expect(try Self.object(changed)["name"] as? String == "Api Made Ltd", "fields left out keep their values")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func bulkUpsertIsAllOrNothingAndMatchesByCompanyNumber(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .procurementOfficer)
+            let before = try await Supplier.query(on: env.db).count()
+            let wrong = try await Self.call(env, .POST, "/api/v1/suppliers/bulk", token: token, json: """
+                {"suppliers":[{"name":"Good One Ltd","company_number":"11111111"},{"name":"No Number Ltd"},{"name":"","company_number":"22222222"}]}
+                """)
+            #expect(wrong.status == .unprocessableEntity)
+            let fields = (try Self.object(wrong)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(fields == ["/suppliers/1/company_number", "/suppliers/2/name"])
+            #expect(try await Supplier.query(on: env.db).count() == before, "nothing saved")
+
+            let good = try await Self.call(env, .POST, "/api/v1/suppliers/bulk", token: token, json: """
+                {"suppliers":[{"name":"Good One Ltd","company_number":"11111111"},{"name":"Good Two Ltd","company_number":"22222222"}]}
+                """)
+            #expect(try Self.object(good)["created"] as? Int == 2)
+            let again = try await Self.call(env, .POST, "/api/v1/suppliers/bulk", token: token, json: """
+                {"suppliers":[{"name":"Good One Renamed Ltd","company_number":"11111111"}]}
+                """)
+            #expect(try Self.object(again)["updated"] as? Int == 1)
+            #expect(try await Supplier.query(on: env.db).filter(\.$companyNumber == "11111111").first()?.name == "Good One Renamed Ltd")
+
+            let contracts = try await Self.call(env, .POST, "/api/v1/contracts/bulk", token: token, json: """
+                {"contracts":[{"title":"Cleaning","reference":"C-1","supplier_company_number":"11111111","value":"250000"},
+                              {"title":"Catering","reference":"C-2","supplier_company_number":"22222222","start_date":"2026-13-01"},
+                              {"title":"Waste","reference":"C-3","supplier_company_number":"33333333"}]}
+                """)
+            #expect(contracts.status == .unprocessableEntity)
+            let contractFields = (try Self.object(contracts)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(contractFields == ["/contracts/1/start_date", "/contracts/2/supplier_company_number"])
+            let saved = try await Self.call(env, .POST, "/api/v1/contracts/bulk", token: token, json: """
+                {"contracts":[{"title":"Cleaning","reference":"C-1","supplier_company_number":"11111111","value":"250000"}]}
+                """)
+            #expect(try Self.object(saved)["created"] as? Int == 1)
+            let contract = try #require(try await Contract.query(on: env.db).filter(\.$reference == "C-1").first())
+            #expect(contract.highValue == ((try await env.app.lantern.organisation.get(on: env.db))?.procurementPolicy.isHighValue(Money(pence: 25_000_000)) ?? false))
+            let risk = try await Self.call(env, .GET, "/api/v1/contracts/\(contract.id!.uuidString)/risk", token: token)
+            #expect(risk.status == .ok)
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 3)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aTokenOverItsLimitIsToldWhenToComeBack(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .auditor, calls: 2)
+            #expect(try await Self.call(env, .GET, "/api/v1/audit-log", token: token).status == .ok)
+            #expect(try await Self.call(env, .GET, "/api/v1/audit-log", token: token).status == .ok)
+            let third = try await Self.call(env, .GET, "/api/v1/audit-log", token: token)
+            #expect(third.status == .tooManyRequests)
+            let wait = try #require(third.headers.first(name: .retryAfter).flatMap(Int.init))
+            #expect((1...60).contains(wait))
+            env.clock.advance(by: Double(wait))
+            #expect(try await Self.call(env, .GET, "/api/v1/audit-log", token: token).status == .ok)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func statisticsAreThePagesFiguresAndTheDocumentIsServed(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .partnershipAnalyst)
+            let response = try await Self.call(env, .GET, "/api/v1/statistics?year=2026&threshold=3", token: token)
+            #expect(response.status == .ok)
+            let body = try Self.object(response)
+            let organisation = try await env.app.lantern.organisation.get(on: env.db)
+            let current = organisation?.currentFinancialYear(now: env.clock.now()) ?? FinancialYear.containing(env.clock.now())
+            let report = try await PartnershipReport.build(on: env.db, period: .financialYear(endYear: 2026, endMonth: current.endMonth, endDay: current.endDay), threshold: 3)
+            #expect(body["cases"] as? String == report.cases)
+            let tables = body["tables"] as? [[String: Any]] ?? []
+            #expect(tables.count == report.tables.count)
+            for (json, table) in zip(tables, report.tables) {
+                #expect((json["rows"] as? [[String: Any]] ?? []).compactMap { $0["count"] as? String } == table.rows.map(\.count))
+            }
+            #expect(try await Self.call(env, .GET, "/api/v1/statistics?threshold=1", token: token).status == .badRequest)
+
+            let document = try await Self.call(env, .GET, "/api/v1/openapi.yaml", token: nil)
+            #expect(document.status == .ok)
+            #expect(document.body.string.hasPrefix("openapi: 3.1.0"))
+            let reference = try env.browser()
+            try await reference.signIn(as: .partnershipAnalyst)
+            let page = try await reference.get("/api/docs")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("/api/v1/statistics"))
+            // Only the layout's own script, from Lantern itself.
+            #expect(!page.body.string.contains("<script src=\"http"))
+            #expect(!page.body.string.contains("//cdn"))
+        }
+    }
+}
