@@ -86,12 +86,17 @@ struct APIProblem: Error, Sendable {
         var problem = from(error)
         guard problem.status == .notFound, request.route == nil else { return problem }
         let asked = request.url.path.split(separator: "/").map(String.init)
-        let methods = request.application.routes.all.filter { route in
-            route.path.count == asked.count && zip(route.path, asked).allSatisfy { component, part in
-                if case .constant(let text) = component { return text == part }
-                return true
+        // Routes that fit the address, the most literal fit only (`/suppliers/bulk`, not `/suppliers/{id}`).
+        let fits = request.application.routes.all.compactMap { route -> (Route, Int)? in
+            guard route.path.count == asked.count else { return nil }
+            var literal = 0
+            for (component, part) in zip(route.path, asked) {
+                if case .constant(let text) = component { guard text == part else { return nil }; literal += 1 }
             }
-        }.map(\.method.rawValue)
+            return (route, literal)
+        }
+        let best = fits.map(\.1).max()
+        let methods = fits.filter { $0.1 == best }.map(\.0.method.rawValue)
         guard !methods.isEmpty else { return problem }
         problem = APIProblem(.methodNotAllowed, "This address answers \(Set(methods).sorted().joined(separator: ", ")) only.")
         problem.headers.replaceOrAdd(name: .allow, value: Set(methods).sorted().joined(separator: ", "))
