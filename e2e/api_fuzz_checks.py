@@ -9,8 +9,8 @@ import schemathesis
 
 # What each fuzzed role may read: an operation outside it must never answer 2xx.
 ALLOWED_PREFIXES = {
-    "procurement": ("/api/v1/suppliers", "/api/v1/contracts", "/api/v1/openapi.yaml"),
-    "caseworker": ("/api/v1/cases", "/api/v1/openapi.yaml"),
+    "procurement": ("/api/v1/suppliers", "/api/v1/contracts", "/api/v1/statement-checks", "/api/v1/training/compliance", "/api/v1/openapi.yaml"),
+    "caseworker": ("/api/v1/cases", "/api/v1/concerns", "/api/v1/training/compliance", "/api/v1/openapi.yaml"),
     "none": ("/api/v1/openapi.yaml",),
 }
 

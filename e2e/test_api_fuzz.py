@@ -12,8 +12,8 @@ from conftest import ARTIFACTS, ROOT, start_server, stop_server
 
 SCOPES = {
     "procurement": ("procurement.officer@demo.lantern.example",
-                    ["view_suppliers", "edit_suppliers", "view_contracts", "edit_contracts", "view_training"]),
-    "caseworker": ("caseworker@demo.lantern.example", ["view_cases", "edit_cases", "view_training"]),
+                    ["view_suppliers", "edit_suppliers", "view_contracts", "edit_contracts", "check_statements", "view_statement_checks", "view_training"]),
+    "caseworker": ("caseworker@demo.lantern.example", ["view_cases", "edit_cases", "report_concern", "view_training"]),
 }
 
 

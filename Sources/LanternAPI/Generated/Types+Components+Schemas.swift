@@ -931,6 +931,600 @@ extension Components {
                 case assessments
             }
         }
+        /// - Remark: Generated from `#/components/schemas/ConcernInput`.
+        public struct ConcernInput: Codable, Hashable, Sendable {
+            /// Whether anyone is in immediate danger. If so, call 999 first.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/immediate_danger`.
+            public var immediateDanger: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/police_called`.
+            public var policeCalled: Swift.Bool?
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/subject`.
+            @frozen public enum SubjectPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case person = "person"
+                case premises = "premises"
+                case businessOrSupplier = "business_or_supplier"
+                case unknown = "unknown"
+            }
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/subject`.
+            public var subject: Components.Schemas.ConcernInput.SubjectPayload
+            /// Who is at risk
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/who`.
+            public var who: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/age`.
+            @frozen public enum AgePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case under18 = "under_18"
+                case adult = "adult"
+                case notSure = "not_sure"
+            }
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/age`.
+            public var age: Components.Schemas.ConcernInput.AgePayload?
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/child_involved`.
+            @frozen public enum ChildInvolvedPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case yes = "yes"
+                case no = "no"
+                case notSure = "not_sure"
+            }
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/child_involved`.
+            public var childInvolved: Components.Schemas.ConcernInput.ChildInvolvedPayload
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/location`.
+            public var location: Swift.String
+            /// A UK postcode, like SW1A 1AA.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/postcode`.
+            public var postcode: Swift.String?
+            /// What was seen or heard.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/description`.
+            public var description: Swift.String
+            /// Ids from the indicator checklist, such as `physical_injuries`.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/indicators`.
+            public var indicators: [Swift.String]?
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/other_indicators`.
+            public var otherIndicators: Swift.String?
+            /// A supplier on the register, by company number or name, when the concern is about one.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/supplier`.
+            public var supplier: Swift.String?
+            /// Who is reporting. A service account's reports are a partner agency's unless it says otherwise.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/source`.
+            @frozen public enum SourcePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case staff = "staff"
+                case partnerAgency = "partner_agency"
+                case housingAssociation = "housing_association"
+                case supplierOrContractor = "supplier_or_contractor"
+            }
+            /// Who is reporting. A service account's reports are a partner agency's unless it says otherwise.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernInput/source`.
+            public var source: Components.Schemas.ConcernInput.SourcePayload?
+            /// Creates a new `ConcernInput`.
+            ///
+            /// - Parameters:
+            ///   - immediateDanger: Whether anyone is in immediate danger. If so, call 999 first.
+            ///   - policeCalled:
+            ///   - subject:
+            ///   - who: Who is at risk
+            ///   - age:
+            ///   - childInvolved:
+            ///   - location:
+            ///   - postcode: A UK postcode, like SW1A 1AA.
+            ///   - description: What was seen or heard.
+            ///   - indicators: Ids from the indicator checklist, such as `physical_injuries`.
+            ///   - otherIndicators:
+            ///   - supplier: A supplier on the register, by company number or name, when the concern is about one.
+            ///   - source: Who is reporting. A service account's reports are a partner agency's unless it says otherwise.
+            public init(
+                immediateDanger: Swift.Bool,
+                policeCalled: Swift.Bool? = nil,
+                subject: Components.Schemas.ConcernInput.SubjectPayload,
+                who: Swift.String? = nil,
+                age: Components.Schemas.ConcernInput.AgePayload? = nil,
+                childInvolved: Components.Schemas.ConcernInput.ChildInvolvedPayload,
+                location: Swift.String,
+                postcode: Swift.String? = nil,
+                description: Swift.String,
+                indicators: [Swift.String]? = nil,
+                otherIndicators: Swift.String? = nil,
+                supplier: Swift.String? = nil,
+                source: Components.Schemas.ConcernInput.SourcePayload? = nil
+            ) {
+                self.immediateDanger = immediateDanger
+                self.policeCalled = policeCalled
+                self.subject = subject
+                self.who = who
+                self.age = age
+                self.childInvolved = childInvolved
+                self.location = location
+                self.postcode = postcode
+                self.description = description
+                self.indicators = indicators
+                self.otherIndicators = otherIndicators
+                self.supplier = supplier
+                self.source = source
+            }
+            public enum CodingKeys: String, CodingKey {
+                case immediateDanger = "immediate_danger"
+                case policeCalled = "police_called"
+                case subject
+                case who
+                case age
+                case childInvolved = "child_involved"
+                case location
+                case postcode
+                case description
+                case indicators
+                case otherIndicators = "other_indicators"
+                case supplier
+                case source
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ConcernReceipt`.
+        public struct ConcernReceipt: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/reference`.
+            public var reference: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/RoutesPayload`.
+            @frozen public enum RoutesPayloadPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case childrensSafeguarding = "childrens_safeguarding"
+                case adultSafeguarding = "adult_safeguarding"
+                case procurement = "procurement"
+            }
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/routes`.
+            public typealias RoutesPayload = [Components.Schemas.ConcernReceipt.RoutesPayloadPayload]
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/routes`.
+            public var routes: Components.Schemas.ConcernReceipt.RoutesPayload
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/ConcernReceipt/acknowledge_by`.
+            public var acknowledgeBy: Swift.String
+            /// Creates a new `ConcernReceipt`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - reference:
+            ///   - routes:
+            ///   - acknowledgeBy: YYYY-MM-DD
+            public init(
+                id: Swift.String,
+                reference: Swift.String,
+                routes: Components.Schemas.ConcernReceipt.RoutesPayload,
+                acknowledgeBy: Swift.String
+            ) {
+                self.id = id
+                self.reference = reference
+                self.routes = routes
+                self.acknowledgeBy = acknowledgeBy
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case reference
+                case routes
+                case acknowledgeBy = "acknowledge_by"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StatementCheckInput`.
+        public struct StatementCheckInput: Codable, Hashable, Sendable {
+            /// The statement's text.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheckInput/text`.
+            public var text: Swift.String?
+            /// The statement's address, http:// or https://.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheckInput/url`.
+            public var url: Swift.String?
+            /// The file's name, such as statement.pdf (PDF, DOCX, HTML or text).
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheckInput/file_name`.
+            public var fileName: Swift.String?
+            /// The file's bytes in base64.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheckInput/file_base64`.
+            public var fileBase64: OpenAPIRuntime.Base64EncodedData?
+            /// Creates a new `StatementCheckInput`.
+            ///
+            /// - Parameters:
+            ///   - text: The statement's text.
+            ///   - url: The statement's address, http:// or https://.
+            ///   - fileName: The file's name, such as statement.pdf (PDF, DOCX, HTML or text).
+            ///   - fileBase64: The file's bytes in base64.
+            public init(
+                text: Swift.String? = nil,
+                url: Swift.String? = nil,
+                fileName: Swift.String? = nil,
+                fileBase64: OpenAPIRuntime.Base64EncodedData? = nil
+            ) {
+                self.text = text
+                self.url = url
+                self.fileName = fileName
+                self.fileBase64 = fileBase64
+            }
+            public enum CodingKeys: String, CodingKey {
+                case text
+                case url
+                case fileName = "file_name"
+                case fileBase64 = "file_base64"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Evidence`.
+        public struct Evidence: Codable, Hashable, Sendable {
+            /// The sentence's place in the statement.
+            ///
+            /// - Remark: Generated from `#/components/schemas/Evidence/index`.
+            public var index: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Evidence/sentence`.
+            public var sentence: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Evidence/score`.
+            public var score: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Evidence/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case done = "done"
+                case planned = "planned"
+                case denied = "denied"
+                case vague = "vague"
+            }
+            /// - Remark: Generated from `#/components/schemas/Evidence/status`.
+            public var status: Components.Schemas.Evidence.StatusPayload
+            /// Creates a new `Evidence`.
+            ///
+            /// - Parameters:
+            ///   - index: The sentence's place in the statement.
+            ///   - sentence:
+            ///   - score:
+            ///   - status:
+            public init(
+                index: Swift.Int,
+                sentence: Swift.String,
+                score: Swift.Double,
+                status: Components.Schemas.Evidence.StatusPayload
+            ) {
+                self.index = index
+                self.sentence = sentence
+                self.score = score
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case index
+                case sentence
+                case score
+                case status
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Finding`.
+        public struct Finding: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Finding/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Finding/title`.
+            public var title: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Finding/requirement`.
+            public var requirement: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Finding/verdict`.
+            @frozen public enum VerdictPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case met = "met"
+                case notExplicit = "not_explicit"
+                case notFound = "not_found"
+            }
+            /// - Remark: Generated from `#/components/schemas/Finding/verdict`.
+            public var verdict: Components.Schemas.Finding.VerdictPayload
+            /// - Remark: Generated from `#/components/schemas/Finding/confidence`.
+            public var confidence: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/Finding/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/Finding/evidence`.
+            public var evidence: [Components.Schemas.Evidence]
+            /// Creates a new `Finding`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - title:
+            ///   - requirement:
+            ///   - verdict:
+            ///   - confidence:
+            ///   - note:
+            ///   - evidence:
+            public init(
+                id: Swift.String,
+                title: Swift.String,
+                requirement: Swift.String,
+                verdict: Components.Schemas.Finding.VerdictPayload,
+                confidence: Swift.Double,
+                note: Swift.String? = nil,
+                evidence: [Components.Schemas.Evidence]
+            ) {
+                self.id = id
+                self.title = title
+                self.requirement = requirement
+                self.verdict = verdict
+                self.confidence = confidence
+                self.note = note
+                self.evidence = evidence
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case title
+                case requirement
+                case verdict
+                case confidence
+                case note
+                case evidence
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/StatementCheck`.
+        public struct StatementCheck: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/id`.
+            public var id: Swift.String
+            /// A check is finished when it is answered.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case done = "done"
+            }
+            /// A check is finished when it is answered.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/status`.
+            public var status: Components.Schemas.StatementCheck.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/source`.
+            public var source: Swift.String
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/kind`.
+            public var kind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/organisation`.
+            public var organisation: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/checked_at`.
+            public var checkedAt: Foundation.Date
+            /// UK criteria met.
+            ///
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/met`.
+            public var met: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/criteria`.
+            public var criteria: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/sentence_count`.
+            public var sentenceCount: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/period_start`.
+            public var periodStart: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/period_end`.
+            public var periodEnd: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/approving_body`.
+            public var approvingBody: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/approval_date`.
+            public var approvalDate: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/signatory_name`.
+            public var signatoryName: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/signatory_role`.
+            public var signatoryRole: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/uk_criteria`.
+            public var ukCriteria: [Components.Schemas.Finding]
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/aims_criteria`.
+            public var aimsCriteria: [Components.Schemas.Finding]
+            /// - Remark: Generated from `#/components/schemas/StatementCheck/warnings`.
+            public var warnings: [Swift.String]
+            /// Creates a new `StatementCheck`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - status: A check is finished when it is answered.
+            ///   - source:
+            ///   - kind:
+            ///   - organisation:
+            ///   - checkedAt:
+            ///   - met: UK criteria met.
+            ///   - criteria:
+            ///   - sentenceCount:
+            ///   - periodStart:
+            ///   - periodEnd:
+            ///   - approvingBody:
+            ///   - approvalDate:
+            ///   - signatoryName:
+            ///   - signatoryRole:
+            ///   - ukCriteria:
+            ///   - aimsCriteria:
+            ///   - warnings:
+            public init(
+                id: Swift.String,
+                status: Components.Schemas.StatementCheck.StatusPayload,
+                source: Swift.String,
+                kind: Swift.String,
+                organisation: Swift.String? = nil,
+                checkedAt: Foundation.Date,
+                met: Swift.Int,
+                criteria: Swift.Int,
+                sentenceCount: Swift.Int,
+                periodStart: Swift.String? = nil,
+                periodEnd: Swift.String? = nil,
+                approvingBody: Swift.String? = nil,
+                approvalDate: Swift.String? = nil,
+                signatoryName: Swift.String? = nil,
+                signatoryRole: Swift.String? = nil,
+                ukCriteria: [Components.Schemas.Finding],
+                aimsCriteria: [Components.Schemas.Finding],
+                warnings: [Swift.String]
+            ) {
+                self.id = id
+                self.status = status
+                self.source = source
+                self.kind = kind
+                self.organisation = organisation
+                self.checkedAt = checkedAt
+                self.met = met
+                self.criteria = criteria
+                self.sentenceCount = sentenceCount
+                self.periodStart = periodStart
+                self.periodEnd = periodEnd
+                self.approvingBody = approvingBody
+                self.approvalDate = approvalDate
+                self.signatoryName = signatoryName
+                self.signatoryRole = signatoryRole
+                self.ukCriteria = ukCriteria
+                self.aimsCriteria = aimsCriteria
+                self.warnings = warnings
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case status
+                case source
+                case kind
+                case organisation
+                case checkedAt = "checked_at"
+                case met
+                case criteria
+                case sentenceCount = "sentence_count"
+                case periodStart = "period_start"
+                case periodEnd = "period_end"
+                case approvingBody = "approving_body"
+                case approvalDate = "approval_date"
+                case signatoryName = "signatory_name"
+                case signatoryRole = "signatory_role"
+                case ukCriteria = "uk_criteria"
+                case aimsCriteria = "aims_criteria"
+                case warnings
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/CompletionInput`.
+        public struct CompletionInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/staff_number`.
+            public var staffNumber: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/email`.
+            public var email: Swift.String?
+            /// The course's name as Lantern holds it.
+            ///
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/course`.
+            public var course: Swift.String
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/completed_on`.
+            public var completedOn: Swift.String
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/provider`.
+            public var provider: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/CompletionInput/evidence`.
+            public var evidence: Swift.String?
+            /// Creates a new `CompletionInput`.
+            ///
+            /// - Parameters:
+            ///   - staffNumber:
+            ///   - email:
+            ///   - course: The course's name as Lantern holds it.
+            ///   - completedOn: YYYY-MM-DD
+            ///   - provider:
+            ///   - evidence:
+            public init(
+                staffNumber: Swift.String? = nil,
+                email: Swift.String? = nil,
+                course: Swift.String,
+                completedOn: Swift.String,
+                provider: Swift.String? = nil,
+                evidence: Swift.String? = nil
+            ) {
+                self.staffNumber = staffNumber
+                self.email = email
+                self.course = course
+                self.completedOn = completedOn
+                self.provider = provider
+                self.evidence = evidence
+            }
+            public enum CodingKeys: String, CodingKey {
+                case staffNumber = "staff_number"
+                case email
+                case course
+                case completedOn = "completed_on"
+                case provider
+                case evidence
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/ComplianceRate`.
+        public struct ComplianceRate: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/label`.
+            public var label: Swift.String
+            /// Training required of people
+            ///
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/required`.
+            public var required: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/in_date`.
+            public var inDate: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/percent`.
+            public var percent: Swift.String
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/due_soon`.
+            public var dueSoon: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/overdue`.
+            public var overdue: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ComplianceRate/never_trained`.
+            public var neverTrained: Swift.Int
+            /// Creates a new `ComplianceRate`.
+            ///
+            /// - Parameters:
+            ///   - label:
+            ///   - required: Training required of people
+            ///   - inDate:
+            ///   - percent:
+            ///   - dueSoon:
+            ///   - overdue:
+            ///   - neverTrained:
+            public init(
+                label: Swift.String,
+                required: Swift.Int,
+                inDate: Swift.Int,
+                percent: Swift.String,
+                dueSoon: Swift.Int,
+                overdue: Swift.Int,
+                neverTrained: Swift.Int
+            ) {
+                self.label = label
+                self.required = required
+                self.inDate = inDate
+                self.percent = percent
+                self.dueSoon = dueSoon
+                self.overdue = overdue
+                self.neverTrained = neverTrained
+            }
+            public enum CodingKeys: String, CodingKey {
+                case label
+                case required
+                case inDate = "in_date"
+                case percent
+                case dueSoon = "due_soon"
+                case overdue
+                case neverTrained = "never_trained"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/TrainingCompliance`.
+        public struct TrainingCompliance: Codable, Hashable, Sendable {
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/TrainingCompliance/as_of`.
+            public var asOf: Swift.String
+            /// - Remark: Generated from `#/components/schemas/TrainingCompliance/overall`.
+            public var overall: Components.Schemas.ComplianceRate
+            /// - Remark: Generated from `#/components/schemas/TrainingCompliance/by_course`.
+            public var byCourse: [Components.Schemas.ComplianceRate]
+            /// - Remark: Generated from `#/components/schemas/TrainingCompliance/by_directorate`.
+            public var byDirectorate: [Components.Schemas.ComplianceRate]
+            /// Creates a new `TrainingCompliance`.
+            ///
+            /// - Parameters:
+            ///   - asOf: YYYY-MM-DD
+            ///   - overall:
+            ///   - byCourse:
+            ///   - byDirectorate:
+            public init(
+                asOf: Swift.String,
+                overall: Components.Schemas.ComplianceRate,
+                byCourse: [Components.Schemas.ComplianceRate],
+                byDirectorate: [Components.Schemas.ComplianceRate]
+            ) {
+                self.asOf = asOf
+                self.overall = overall
+                self.byCourse = byCourse
+                self.byDirectorate = byDirectorate
+            }
+            public enum CodingKeys: String, CodingKey {
+                case asOf = "as_of"
+                case overall
+                case byCourse = "by_course"
+                case byDirectorate = "by_directorate"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Case`.
         public struct Case: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Case/id`.

@@ -95,6 +95,51 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /contracts/{contractId}/risk`.
     /// - Remark: Generated from `#/paths//contracts/{contractId}/risk/get(getContractRisk)`.
     func getContractRisk(_ input: Operations.GetContractRisk.Input) async throws -> Operations.GetContractRisk.Output
+    /// Reports a concern from another system, such as a partner's case system.
+    ///
+    /// Needs `report_concern`. The same questions, checks and routing as the staff form: the
+    /// answer says which teams it went to and by when it is acknowledged. The concern's
+    /// content is not given back.
+    ///
+    ///
+    /// - Remark: HTTP `POST /concerns`.
+    /// - Remark: Generated from `#/paths//concerns/post(createConcern)`.
+    func createConcern(_ input: Operations.CreateConcern.Input) async throws -> Operations.CreateConcern.Output
+    /// Checks a modern slavery statement given as text, a file or an address.
+    ///
+    /// Needs `check_statements`. Give exactly one of `text`, `url` or `file_base64` (with
+    /// `file_name`). Addresses are fetched under the same rules as the page: no addresses
+    /// inside the network, limited size and time. The check is kept and its id returned; read
+    /// it again at `/statement-checks/{checkId}`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /statement-checks`.
+    /// - Remark: Generated from `#/paths//statement-checks/post(submitStatementCheck)`.
+    func submitStatementCheck(_ input: Operations.SubmitStatementCheck.Input) async throws -> Operations.SubmitStatementCheck.Output
+    /// A statement check, with the evidence sentences behind each verdict.
+    ///
+    /// Needs `view_statement_checks`.
+    ///
+    /// - Remark: HTTP `GET /statement-checks/{checkId}`.
+    /// - Remark: Generated from `#/paths//statement-checks/{checkId}/get(getStatementCheck)`.
+    func getStatementCheck(_ input: Operations.GetStatementCheck.Input) async throws -> Operations.GetStatementCheck.Output
+    /// Records training completions from a learning platform.
+    ///
+    /// Needs `manage_training`. Up to 10,000 completions, each naming the person by staff
+    /// number or email and the course by name. All or nothing, with every wrong field named;
+    /// a completion already recorded is not recorded twice.
+    ///
+    ///
+    /// - Remark: HTTP `POST /training/completions`.
+    /// - Remark: Generated from `#/paths//training/completions/post(importTrainingCompletions)`.
+    func importTrainingCompletions(_ input: Operations.ImportTrainingCompletions.Input) async throws -> Operations.ImportTrainingCompletions.Output
+    /// Training compliance today, overall, by course and by directorate. Figures only, no names.
+    ///
+    /// Needs `view_training`.
+    ///
+    /// - Remark: HTTP `GET /training/compliance`.
+    /// - Remark: Generated from `#/paths//training/compliance/get(getTrainingCompliance)`.
+    func getTrainingCompliance(_ input: Operations.GetTrainingCompliance.Input) async throws -> Operations.GetTrainingCompliance.Output
     /// The cases the token's owner may open, newest first.
     ///
     /// Needs `view_cases`. Only cases the owner would see on their own case list (their own,
@@ -299,6 +344,85 @@ extension APIProtocol {
             path: path,
             headers: headers
         ))
+    }
+    /// Reports a concern from another system, such as a partner's case system.
+    ///
+    /// Needs `report_concern`. The same questions, checks and routing as the staff form: the
+    /// answer says which teams it went to and by when it is acknowledged. The concern's
+    /// content is not given back.
+    ///
+    ///
+    /// - Remark: HTTP `POST /concerns`.
+    /// - Remark: Generated from `#/paths//concerns/post(createConcern)`.
+    public func createConcern(
+        headers: Operations.CreateConcern.Input.Headers = .init(),
+        body: Operations.CreateConcern.Input.Body
+    ) async throws -> Operations.CreateConcern.Output {
+        try await createConcern(Operations.CreateConcern.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Checks a modern slavery statement given as text, a file or an address.
+    ///
+    /// Needs `check_statements`. Give exactly one of `text`, `url` or `file_base64` (with
+    /// `file_name`). Addresses are fetched under the same rules as the page: no addresses
+    /// inside the network, limited size and time. The check is kept and its id returned; read
+    /// it again at `/statement-checks/{checkId}`.
+    ///
+    ///
+    /// - Remark: HTTP `POST /statement-checks`.
+    /// - Remark: Generated from `#/paths//statement-checks/post(submitStatementCheck)`.
+    public func submitStatementCheck(
+        headers: Operations.SubmitStatementCheck.Input.Headers = .init(),
+        body: Operations.SubmitStatementCheck.Input.Body
+    ) async throws -> Operations.SubmitStatementCheck.Output {
+        try await submitStatementCheck(Operations.SubmitStatementCheck.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// A statement check, with the evidence sentences behind each verdict.
+    ///
+    /// Needs `view_statement_checks`.
+    ///
+    /// - Remark: HTTP `GET /statement-checks/{checkId}`.
+    /// - Remark: Generated from `#/paths//statement-checks/{checkId}/get(getStatementCheck)`.
+    public func getStatementCheck(
+        path: Operations.GetStatementCheck.Input.Path,
+        headers: Operations.GetStatementCheck.Input.Headers = .init()
+    ) async throws -> Operations.GetStatementCheck.Output {
+        try await getStatementCheck(Operations.GetStatementCheck.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Records training completions from a learning platform.
+    ///
+    /// Needs `manage_training`. Up to 10,000 completions, each naming the person by staff
+    /// number or email and the course by name. All or nothing, with every wrong field named;
+    /// a completion already recorded is not recorded twice.
+    ///
+    ///
+    /// - Remark: HTTP `POST /training/completions`.
+    /// - Remark: Generated from `#/paths//training/completions/post(importTrainingCompletions)`.
+    public func importTrainingCompletions(
+        headers: Operations.ImportTrainingCompletions.Input.Headers = .init(),
+        body: Operations.ImportTrainingCompletions.Input.Body
+    ) async throws -> Operations.ImportTrainingCompletions.Output {
+        try await importTrainingCompletions(Operations.ImportTrainingCompletions.Input(
+            headers: headers,
+            body: body
+        ))
+    }
+    /// Training compliance today, overall, by course and by directorate. Figures only, no names.
+    ///
+    /// Needs `view_training`.
+    ///
+    /// - Remark: HTTP `GET /training/compliance`.
+    /// - Remark: Generated from `#/paths//training/compliance/get(getTrainingCompliance)`.
+    public func getTrainingCompliance(headers: Operations.GetTrainingCompliance.Input.Headers = .init()) async throws -> Operations.GetTrainingCompliance.Output {
+        try await getTrainingCompliance(Operations.GetTrainingCompliance.Input(headers: headers))
     }
     /// The cases the token's owner may open, newest first.
     ///

@@ -41,6 +41,14 @@ public struct CSVFile: Sendable {
     /// that confirming it never holds the database for long.
     public static let maxRows = 100_000
 
+    /// Rows already split into fields (from JSON, say), numbered as a file's lines would be.
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows.enumerated().map { Row(line: $0.offset + 2, fields: $0.element) }
+        self.encoding = .utf8
+        self.unreadable = []
+    }
+
     public init(data: Data, maxRows: Int = CSVFile.maxRows) throws {
         guard !data.isEmpty else { throw Problem.empty }
         var bytes = [UInt8](data)

@@ -46,6 +46,11 @@ struct APITests {
         (.GET, "/api/v1/contracts/:contractId", nil, .viewContracts),
         (.PATCH, "/api/v1/contracts/:contractId", "{}", .editContracts),
         (.GET, "/api/v1/contracts/:contractId/risk", nil, .viewContracts),
+        (.POST, "/api/v1/concerns", #"{"immediate_danger":false,"subject":"person","child_involved":"no","location":"","description":""}"#, .reportConcern),
+        (.POST, "/api/v1/statement-checks", "{}", .checkStatements),
+        (.GET, "/api/v1/statement-checks/:checkId", nil, .viewStatementChecks),
+        (.POST, "/api/v1/training/completions", #"{"completions":[]}"#, .manageTraining),
+        (.GET, "/api/v1/training/compliance", nil, .viewTraining),
         (.GET, "/api/v1/cases", nil, .viewCases),
         (.GET, "/api/v1/cases/:caseId", nil, .viewCases),
         (.GET, "/api/v1/statistics", nil, .viewPartnershipStatistics),
@@ -65,7 +70,7 @@ struct APITests {
                     let token = try await Self.token(env, role, scopes: [scope])
                     for op in Self.operations {
                         let path = op.path.replacingOccurrences(of: ":supplierId", with: UUID().uuidString)
-                            .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString)
+                            .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString).replacingOccurrences(of: ":checkId", with: UUID().uuidString)
                         let response = try await Self.call(env, op.method, path, token: token, json: op.body)
                         let allowed = op.permission == scope
                         if allowed {
@@ -80,7 +85,7 @@ struct APITests {
             // Without a token, every operation answers 401 as a problem.
             for op in Self.operations {
                 let path = op.path.replacingOccurrences(of: ":supplierId", with: UUID().uuidString)
-                    .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString)
+                    .replacingOccurrences(of: ":contractId", with: UUID().uuidString).replacingOccurrences(of: ":caseId", with: UUID().uuidString).replacingOccurrences(of: ":checkId", with: UUID().uuidString)
                 let response = try await Self.call(env, op.method, path, token: nil, json: op.body)
                 #expect(response.status == .unauthorized, "\(op.path)")
                 #expect(response.headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
@@ -333,6 +338,94 @@ struct APITests {
             // Only the layout's own script, from Lantern itself.
             #expect(!page.body.string.contains("<script src=\"http"))
             #expect(!page.body.string.contains("//cdn"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aPartnerSystemReportsAConcernRoutedAsTheFormRoutesIt(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            try await admin.get("/admin/service-accounts")
+            let made = try await admin.post("/admin/service-accounts", ["name": "Police case system", "role": Role.trainingManager.rawValue])
+            let account = try #require(try await User.query(on: env.db).filter(\.$displayName == "Police case system").first())
+            #expect(made.status == .seeOther)
+            let (token, text) = APIToken.issue(owner: account, name: "referrals", scopes: [.reportConcern], days: 30, callsPerMinute: 60, by: nil, now: env.clock.now())
+            try await token.create(on: env.db)
+
+            let wrong = try await Self.call(env, .POST, "/api/v1/concerns", token: text, json: """
+                {"immediate_danger":false,"subject":"person","child_involved":"yes","location":"","description":"Seen at the car wash","indicators":["no_such_sign"],"postcode":"nowhere"}
+                """)
+            #expect(wrong.status == .unprocessableEntity)
+            let fields = Set((try Self.object(wrong)["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
+            #expect(fields == ["/location", "/postcode", "/indicators/0"])
+
+            let response = try await Self.call(env, .POST, "/api/v1/concerns", token: text, json: """
+                {"immediate_danger":false,"subject":"person","age":"under_18","child_involved":"yes","location":"Car wash on the ring road","description":"A boy of about 15 works there on school days."}
+                """)
+            #expect(response.status == .created)
+            let body = try Self.object(response)
+            #expect(body["routes"] as? [String] == ["childrens_safeguarding"])
+            #expect(body["description"] == nil, "the content is not handed back")
+            let concern = try #require(try await Concern.query(on: env.db).filter(\.$reference == (body["reference"] as? String ?? "")).first())
+            #expect(concern.channel == .partnerAgency)
+            #expect(concern.reportedBy == account.id)
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$entityID == concern.id!.uuidString).filter(\.$action == "create").count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aStatementSubmittedAsTextIsCheckedKeptAndReadBack(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .procurementOfficer)
+            let statement = "This statement is made pursuant to section 54(1) of the Modern Slavery Act 2015 and covers the financial year ending 31 March 2026. "
+                + "It was approved by the board of directors on 12 June 2026 and signed by Jane Smith, Director. "
+                + "We audited 40 suppliers in high-risk sectors and terminated one contract after finding withheld wages."
+            let response = try await Self.call(env, .POST, "/api/v1/statement-checks", token: token,
+                                                json: String(data: try JSONSerialization.data(withJSONObject: ["text": statement]), encoding: .utf8)!)
+            #expect(response.status == .created)
+            let body = try Self.object(response)
+            let id = try #require(body["id"] as? String)
+            let criteria = body["uk_criteria"] as? [[String: Any]] ?? []
+            #expect(!criteria.isEmpty)
+            #expect(criteria.contains { ($0["evidence"] as? [[String: Any]] ?? []).contains { ($0["sentence"] as? String ?? "").contains("approved by the board") } })
+            let again = try Self.object(try await Self.call(env, .GET, "/api/v1/statement-checks/\(id)", token: token))
+            #expect(again["met"] as? Int == body["met"] as? Int)
+            // Exactly one source, and addresses under the fetcher's rules.
+            #expect(try await Self.call(env, .POST, "/api/v1/statement-checks", token: token, json: #"{"text":"a","url":"https://example.org"}"#).status == .unprocessableEntity)
+            let inside = try await Self.call(env, .POST, "/api/v1/statement-checks", token: token, json: #"{"url":"http://127.0.0.1:1/statement"}"#)
+            #expect(inside.status == .unprocessableEntity)
+            #expect((try Self.object(inside)["errors"] as? [[String: Any]])?.first?["field"] as? String == "/url")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func completionsFromALearningPlatformAreAllOrNothingAndComplianceHasNoNames(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .trainingManager)
+            let person = try #require(try await StaffMember.query(on: env.db).sort(\.$staffNumber).first())
+            let day = Day(env.clock.now()).adding(days: -3).iso
+            let before = try await TrainingCompletion.query(on: env.db).count()
+            let wrong = try await Self.call(env, .POST, "/api/v1/training/completions", token: token, json: """
+                {"completions":[{"staff_number":"\(person.staffNumber)","course":"Modern slavery awareness","completed_on":"\(day)"},
+                                {"staff_number":"NOBODY","course":"Modern slavery awareness","completed_on":"\(day)"}]}
+                """)
+            #expect(wrong.status == .unprocessableEntity)
+            #expect((try Self.object(wrong)["errors"] as? [[String: Any]])?.map { $0["field"] as? String } == ["/completions/1"])
+            #expect(try await TrainingCompletion.query(on: env.db).count() == before)
+            let good = try await Self.call(env, .POST, "/api/v1/training/completions", token: token, json: """
+                {"completions":[{"staff_number":"\(person.staffNumber)","course":"Modern slavery awareness","completed_on":"\(day)"}]}
+                """)
+            #expect(try Self.object(good)["created"] as? Int == 1)
+            let twice = try await Self.call(env, .POST, "/api/v1/training/completions", token: token, json: """
+                {"completions":[{"staff_number":"\(person.staffNumber)","course":"Modern slavery awareness","completed_on":"\(day)"}]}
+                """)
+            #expect(try Self.object(twice)["already_recorded"] as? Int == 1)
+            let compliance = try await Self.call(env, .GET, "/api/v1/training/compliance", token: token)
+            #expect(compliance.status == .ok)
+            #expect(!compliance.body.string.contains(person.name))
+            let overall = try #require(try Self.object(compliance)["overall"] as? [String: Any])
+            #expect((overall["required"] as? Int ?? 0) > 0)
         }
     }
 }

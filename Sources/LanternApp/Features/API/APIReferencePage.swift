@@ -20,7 +20,7 @@ struct APIReferencePage: RouteCollection {
         let body: String
         let responses: [String]
     }
-    struct Group: Encodable { let name: String; let operations: [Operation] }
+    struct Group: Encodable { let name: String; let anchor: String; let operations: [Operation] }
     struct Property: Encodable { let name: String; let type: String; let required: Bool; let description: String }
     struct Schema: Encodable { let name: String; let type: String; let properties: [Property] }
     struct View: Encodable {
@@ -67,7 +67,7 @@ struct APIReferencePage: RouteCollection {
         return View(
             title: info["title"] as? String ?? "API", version: info["version"] as? String ?? "",
             description: (info["description"] as? String ?? "").components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") },
-            groups: order.compactMap { name in groups[name].map { Group(name: name, operations: $0) } },
+            groups: order.compactMap { name in groups[name].map { Group(name: name, anchor: "tag-" + name.lowercased().replacingOccurrences(of: " ", with: "-"), operations: $0) } },
             schemas: schemas.keys.sorted().map { name in
                 let schema = schemas[name] as? [String: Any] ?? [:]
                 let required = Set(schema["required"] as? [String] ?? [])
