@@ -126,6 +126,9 @@ struct CreateAPITokens: AsyncMigration {
         let sql = database as! any SQLDatabase
         try await sql.raw("CREATE INDEX IF NOT EXISTS api_tokens_owner ON api_tokens (owner_id)").run()
         try await sql.raw("CREATE TABLE api_token_calls (token_id \(unsafeRaw: sql.dialect.name == "postgresql" ? "UUID" : "BLOB") NOT NULL, minute BIGINT NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (token_id, minute))").run()
+        // The API pages the registers by name or title then id: these let a page stop after its rows.
+        try await sql.raw("CREATE INDEX IF NOT EXISTS suppliers_name_key_id_idx ON suppliers (name_key, id)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS contracts_title_key_id_idx ON contracts (title_key, id)").run()
         // A service account is an account no one signs in to; its tokens act for a system.
         try await database.schema(User.schema).field("service_account", .bool).update()
     }

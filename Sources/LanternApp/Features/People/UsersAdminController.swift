@@ -35,7 +35,9 @@ struct UsersAdminController: RouteCollection {
     }
 
     func list(req: Request) async throws -> Response {
-        let users = try await User.query(on: req.db).with(\.$team).sort(\.$displayName).all()
+        // Service accounts have their own page (`APITokensController`).
+        let users = try await User.query(on: req.db).group(.or) { $0.filter(\.$serviceAccount == nil).filter(\.$serviceAccount == false) }
+            .with(\.$team).sort(\.$displayName).all()
         let rows = users.map { u in
             Row(id: u.id!.uuidString, name: u.displayName, email: u.email, role: u.role.displayName,
                 team: u.team?.name ?? "None", status: u.status,
