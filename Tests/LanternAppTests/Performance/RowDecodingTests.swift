@@ -25,5 +25,8 @@ import Testing
         check(CaseAction.self)
         check(EvidenceFile.self)
         check(Team.self)
+        check(Supplier.self)
+        check(Contract.self)
+        check(APIToken.self)
     }
 }

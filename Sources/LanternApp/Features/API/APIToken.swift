@@ -52,6 +52,14 @@ final class APIToken: Model, @unchecked Sendable {
     }
 }
 
+extension APIToken: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $owner, $name, $digest, $prefix, $scopeText, $callsPerMinute, $createdAt, $createdBy, $expiresAt, $lastUsedAt, $revokedAt]
+    }
+    static let columnNames = ["id", "owner_id", "name", "digest", "prefix", "scopes", "calls_per_minute", "created_at", "created_by",
+                              "expires_at", "last_used_at", "revoked_at"]
+}
+
 /// Making and recognising token text.
 enum APITokenText {
     static let prefix = "lnt_"

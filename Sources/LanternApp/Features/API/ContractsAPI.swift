@@ -27,7 +27,7 @@ extension LanternAPIService {
         if let cursor {
             query.group(.or) { $0.filter(\.$titleKey > cursor.key).group(.and) { $0.filter(\.$titleKey == cursor.key).filter(\.$id > cursor.id) } }
         }
-        let rows = try await query.sort(\.$titleKey).sort(\.$id).limit(limit + 1).all()
+        let rows = try await query.sort(\.$titleKey).sort(\.$id).limit(limit + 1).decodedRows()
         let page = rows.prefix(limit)
         let next = rows.count > limit ? page.last.map { APICursor(key: $0.titleKey, id: $0.id!).text } : nil
         return .ok(.init(body: .json(.init(items: page.map(Self.contract), nextCursor: next))))
@@ -93,12 +93,12 @@ extension LanternAPIService {
         }
         var suppliers: [String: Supplier] = [:]
         for chunk in Set(keys.compactMap { $0?.number }).sorted().chunked(500) {
-            for supplier in try await Supplier.query(on: req.db).filter(\.$companyNumber ~~ Array(chunk)).all() { suppliers[supplier.companyNumber!] = supplier }
+            for supplier in try await Supplier.query(on: req.db).filter(\.$companyNumber ~~ Array(chunk)).decodedRows() { suppliers[supplier.companyNumber!] = supplier }
         }
         var existing: [String: Contract] = [:]
         let supplierNumbers = Dictionary(suppliers.values.map { ($0.id!, $0.companyNumber!) }, uniquingKeysWith: { a, _ in a })
         for chunk in Set(keys.compactMap { $0?.reference }).sorted().chunked(500) {
-            for contract in try await Contract.query(on: req.db).filter(\.$reference ~~ Array(chunk)).all() {
+            for contract in try await Contract.query(on: req.db).filter(\.$reference ~~ Array(chunk)).decodedRows() {
                 if let number = supplierNumbers[contract.$supplier.id], let reference = contract.reference { existing[number + "|" + reference] = contract }
             }
         }
@@ -125,11 +125,11 @@ extension LanternAPIService {
         }
         let now = req.lantern.now()
         for contract in toCreate { contract.id = UUID(); contract.createdAt = now; contract.updatedAt = now }
-        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate.filter(\.hasChanges))
+        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate)
         for contract in changed { contract.updatedAt = now }
         try await req.db.writeTransaction { db in
             for chunk in created.chunked(200) { try await Array(chunk).create(on: db) }
-            for contract in changed { try await contract.update(on: db) }
+            for contract in changed { try await contract.updateChanges(on: db) }
             try await req.audit(.importData, .contract, detail: "API bulk upsert: \(created.count) created, \(matched) matched, \(changed.count) changed", on: db)
         }
         return .ok(.init(body: .json(.init(created: toCreate.count, updated: toUpdate.count))))

@@ -16,7 +16,7 @@ extension LanternAPIService {
         if let cursor {
             query.group(.or) { $0.filter(\.$nameKey > cursor.key).group(.and) { $0.filter(\.$nameKey == cursor.key).filter(\.$id > cursor.id) } }
         }
-        let rows = try await query.sort(\.$nameKey).sort(\.$id).limit(limit + 1).all()
+        let rows = try await query.sort(\.$nameKey).sort(\.$id).limit(limit + 1).decodedRows()
         let page = rows.prefix(limit)
         let next = rows.count > limit ? page.last.map { APICursor(key: $0.nameKey, id: $0.id!).text } : nil
         return .ok(.init(body: .json(.init(items: page.map(Self.supplier), nextCursor: next))))
@@ -86,7 +86,7 @@ extension LanternAPIService {
         }
         var existing: [String: Supplier] = [:]
         for chunk in Set(numbers.filter { !$0.isEmpty }).sorted().chunked(500) {
-            for supplier in try await Supplier.query(on: req.db).filter(\.$companyNumber ~~ Array(chunk)).all() {
+            for supplier in try await Supplier.query(on: req.db).filter(\.$companyNumber ~~ Array(chunk)).decodedRows() {
                 existing[supplier.companyNumber!] = supplier
             }
         }
@@ -102,11 +102,11 @@ extension LanternAPIService {
         }
         let now = req.lantern.now()
         for supplier in toCreate { supplier.id = UUID(); supplier.createdAt = now; supplier.updatedAt = now }
-        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate.filter(\.hasChanges))
+        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate)
         for supplier in changed { supplier.updatedAt = now }
         try await req.db.writeTransaction { db in
             for chunk in created.chunked(200) { try await Array(chunk).create(on: db) }
-            for supplier in changed { try await supplier.update(on: db) }
+            for supplier in changed { try await supplier.updateChanges(on: db) }
             try await req.audit(.importData, .supplier, detail: "API bulk upsert: \(created.count) created, \(matched) matched, \(changed.count) changed", on: db)
         }
         return .ok(.init(body: .json(.init(created: toCreate.count, updated: toUpdate.count))))

@@ -84,3 +84,10 @@ enum ContractStatus: String, Codable, CaseIterable, Sendable {
 
     var label: String { rawValue.capitalized }
 }
+
+extension Contract: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $reference, $title, $titleKey, $supplier, $category, $valuePence, $annualValuePence, $startDate, $endDate, $procurementStarted, $contractManager, $businessCritical, $regime, $clausesIncluded, $statementRequired, $highValue, $riskLevel, $riskScore, $assessedOn, $needsReview, $nextReviewDate, $lastReviewDate, $status, $importBatchID, $createdAt, $updatedAt]
+    }
+    static let columnNames = ["id", "reference", "title", "title_key", "supplier_id", "category", "value_pence", "annual_value_pence", "start_date", "end_date", "procurement_started", "contract_manager_id", "business_critical", "regime", "clauses_included", "statement_required", "high_value", "risk_level", "risk_score", "assessed_on", "needs_review", "next_review_date", "last_review_date", "status", "import_batch_id", "created_at", "updated_at"]
+}

@@ -110,3 +110,10 @@ extension Supplier: ClockStamped {
         updatedAt = time
     }
 }
+
+extension Supplier: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $name, $nameKey, $companyNumber, $address, $sectors, $countriesOfOperation, $countriesOfSourcing, $turnoverBand, $parentCompany, $sqRelevant, $sqCompliant, $sqStatementURL, $sqExplanation, $sqAnsweredOn, $declarationNotInvolved, $declarationNotInvestigated, $declarationSignedBy, $declarationSignedRole, $declarationSignedOn, $statementCheckID, $statementURL, $statementPeriodEnd, $statementGaps, $importBatchID, $createdAt, $updatedAt]
+    }
+    static let columnNames = ["id", "name", "name_key", "company_number", "address", "sectors", "countries_operation", "countries_sourcing", "turnover_band", "parent_company", "sq_relevant", "sq_compliant", "sq_statement_url", "sq_explanation", "sq_answered_on", "declaration_not_involved", "declaration_not_investigated", "declaration_signed_by", "declaration_signed_role", "declaration_signed_on", "statement_check_id", "statement_url", "statement_period_end", "statement_gaps", "import_batch_id", "created_at", "updated_at"]
+}

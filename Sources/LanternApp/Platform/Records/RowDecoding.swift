@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import FluentSQL
 import SQLKit
 
 /// Reads a model from a row of a hand-written SQL statement, field by field. Fluent's own
@@ -72,5 +73,57 @@ extension RowDecodable {
             }.joined(separator: ", "))
         }
         return try await (db as! any SQLDatabase).raw(text).all().map { try Self(row: $0) }
+    }
+}
+
+/// Fluent's own statements, read into `RowDecodable` models: the filters, sorts and limits are
+/// built with Fluent's query builder as usual, and only the reading skips its reflection.
+private struct PlainSQLConverter: SQLConverterDelegate {
+    func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? { nil }
+    func beforeConvert(_ schema: DatabaseSchema) -> DatabaseSchema { schema }
+}
+
+private final class ExpressionFetcher: SQLQueryFetcher, @unchecked Sendable {
+    var query: any SQLExpression
+    let database: any SQLDatabase
+
+    init(query: any SQLExpression, database: any SQLDatabase) {
+        self.query = query
+        self.database = database
+    }
+}
+
+/// Collects what a model would write: only the fields set since it was read or made.
+private final class ChangedValues: DatabaseInput {
+    var values: [FieldKey: DatabaseQuery.Value] = [:]
+    func set(_ value: DatabaseQuery.Value, at key: FieldKey) { values[key] = value }
+}
+
+extension QueryBuilder where Model: RowDecodable {
+    /// The models this query finds, each read from its row by its hand-listed fields.
+    func decodedRows() async throws -> [Model] {
+        guard var select = SQLQueryConverter(delegate: PlainSQLConverter()).convert(query) as? SQLSelect else {
+            preconditionFailure("decodedRows() reads, so the query converts to a SELECT")
+        }
+        select.columns = Model.columnNames.map { SQLColumn($0) }
+        return try await ExpressionFetcher(query: select, database: database as! any SQLDatabase).all().map { try Model(row: $0) }
+    }
+}
+
+extension RowDecodable where IDValue == UUID {
+    /// Writes the fields changed since the model was read, in one UPDATE built without Fluent's
+    /// per-model reflection (a bulk upsert writes thousands). Returns whether anything was written.
+    @discardableResult
+    func updateChanges(on db: any Database) async throws -> Bool {
+        guard let id else { preconditionFailure("updateChanges() is for a model already saved") }
+        let changed = ChangedValues()
+        for field in storedFields where !field.keys.contains(.id) { field.input(to: changed) }
+        guard !changed.values.isEmpty else { return false }
+        var query = Self.query(on: db).filter(\._$id == id).query
+        query.action = .update
+        query.input = [.dictionary(changed.values)]
+        query.fields = changed.values.keys.sorted { $0.description < $1.description }.map { .path([$0], schema: Self.schema) }
+        try await ExpressionFetcher(query: SQLQueryConverter(delegate: PlainSQLConverter()).convert(query), database: db as! any SQLDatabase).run()
+        return true
     }
 }
