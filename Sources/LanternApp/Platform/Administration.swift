@@ -48,6 +48,8 @@ public enum Administration {
         guard let owner = try await User.query(on: app.db).filter(\.$email == User.normalise(email: email)).first(), owner.isActive else {
             throw Problem.refused("no active account has the address \(email)")
         }
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw Problem.refused("the token's name must be 1 to 100 characters") }
         let permissions = scopes.compactMap(Permission.init(rawValue:))
         guard !scopes.isEmpty, permissions.count == scopes.count else {
             throw Problem.refused("scopes must be among: \(Permission.allCases.map(\.rawValue).joined(separator: ", "))")

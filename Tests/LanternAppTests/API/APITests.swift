@@ -431,4 +431,49 @@ struct APITests {
             #expect((overall["required"] as? Int ?? 0) > 0)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func nullsOtherMethodsAndOversizedBodiesAreRefusedAsProblems(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .procurementOfficer)
+            let supplier = try #require(try await Supplier.query(on: env.db).first())
+            // A null is not "keep the value": refused, by its place, and nothing changes.
+            let null = try await Self.call(env, .PATCH, "/api/v1/suppliers/\(supplier.id!.uuidString)", token: token, json: #"{"name":null}"#)
+            #expect(null.status == .badRequest)
+            #expect((try Self.object(null)["errors"] as? [[String: Any]])?.first?["field"] as? String == "/name")
+            #expect(try await Supplier.find(supplier.id, on: env.db)?.name == supplier.name)
+            // A method the address does not answer, including where a parameter route would take it.
+            let delete = try await Self.call(env, .DELETE, "/api/v1/suppliers", token: token)
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers.first(name: .allow) == "GET, POST")
+            let patchBulk = try await Self.call(env, .PATCH, "/api/v1/suppliers/bulk", token: token, json: "{}")
+            #expect(patchBulk.status == .methodNotAllowed)
+            #expect(patchBulk.headers.first(name: .allow) == "POST")
+            #expect(try await Self.call(env, .GET, "/api/v1/no-such-thing", token: token).status == .notFound)
+            // Bodies over the limit are refused, and nothing is kept of them.
+            let large = try await Self.call(env, .POST, "/api/v1/suppliers/bulk", token: token,
+                                            json: #"{"suppliers":[],"padding":""# + String(repeating: "x", count: APIGate.maxBody) + #""}"#)
+            #expect(large.status == .payloadTooLarge)
+            #expect(large.headers.first(name: .contentType) == "application/problem+json")
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theCommandLineMakesATokenOnlyWithinTheRole(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let email = DemoData.email(for: .trainingManager)
+            await #expect(throws: Administration.Problem.self) {
+                try await Administration.createAPIToken(on: env.app, email: email, name: "x", scopes: ["view_cases"], days: 30, callsPerMinute: 60)
+            }
+            await #expect(throws: Administration.Problem.self) {
+                try await Administration.createAPIToken(on: env.app, email: email, name: " ", scopes: ["manage_training"], days: 30, callsPerMinute: 60)
+            }
+            await #expect(throws: Administration.Problem.self) {
+                try await Administration.createAPIToken(on: env.app, email: email, name: "LMS", scopes: ["manage_training"], days: 400, callsPerMinute: 60)
+            }
+            let text = try await Administration.createAPIToken(on: env.app, email: email, name: "LMS", scopes: ["manage_training"], days: 30, callsPerMinute: 60)
+            #expect(try await Self.call(env, .POST, "/api/v1/training/completions", token: text, json: #"{"completions":[]}"#).status == .ok)
+            #expect(try await Self.call(env, .GET, "/api/v1/training/compliance", token: text).status == .forbidden)
+        }
+    }
 }

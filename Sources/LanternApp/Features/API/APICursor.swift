@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 
 /// Where a page ended, handed back as `next_cursor`: the sort key and id of its last row, so
@@ -33,5 +34,26 @@ enum APIPage {
             throw APIProblem(.badRequest, title: "The limit cannot be used", errors: [.init(field: "limit", detail: "must be from 1 to 200")])
         }
         return asked
+    }
+}
+
+extension QueryBuilder where Model.IDValue == UUID {
+    /// Rows after `cursor` in (key, id) order, one more than `limit` so the caller can tell
+    /// whether another page follows. Rows added between calls never shift a page.
+    func page(after cursor: APICursor?, by key: KeyPath<Model, FieldProperty<Model, String>>, limit: Int) -> Self {
+        if let cursor {
+            group(.or) { $0.filter(key > cursor.key).group(.and) { $0.filter(key == cursor.key).filter(\._$id > cursor.id) } }
+        }
+        return sort(key).sort(\._$id).limit(limit + 1)
+    }
+}
+
+extension APICursor {
+    /// The page's rows and the cursor for the next page, from rows read by `page(after:by:limit:)`.
+    static func split<Row>(_ rows: [Row], limit: Int, key: (Row) -> (String, UUID)) -> (rows: ArraySlice<Row>, next: String?) {
+        let page = rows.prefix(limit)
+        guard rows.count > limit, let last = page.last else { return (page, nil) }
+        let (text, id) = key(last)
+        return (page, APICursor(key: text, id: id).text)
     }
 }

@@ -30,7 +30,7 @@ struct APIGate: AsyncMiddleware {
             }
             response = try await APIRequest.$current.withValue(request) { try await next.respond(to: request) }
         } catch {
-            let problem = APIProblem.from(error)
+            let problem = APIProblem.from(error, unroutedMethodOf: request)
             if problem.status.code >= 500 { request.logger.report(error: error) }
             response = problem.response(for: request)
         }

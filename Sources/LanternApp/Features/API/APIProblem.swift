@@ -80,11 +80,13 @@ struct APIProblem: Error, Sendable {
         }
     }
 
-    /// As `from(_:)`, but an address the API answers with other methods is 405 with `Allow`,
-    /// not 404 (RFC 9110 §15.5.6).
+    /// As `from(_:)`, but a 404 for an address the API answers with other methods is 405 with
+    /// `Allow` (RFC 9110 §15.5.6): both when no route took the method, and when a route with a
+    /// parameter took an address that is a resource of its own (`PATCH /suppliers/bulk` lands
+    /// on `/suppliers/{id}`). Worked out only on the way out of a 404.
     static func from(_ error: any Error, unroutedMethodOf request: Request) -> APIProblem {
         var problem = from(error)
-        guard problem.status == .notFound, request.route == nil else { return problem }
+        guard problem.status == .notFound else { return problem }
         let asked = request.url.path.split(separator: "/").map(String.init)
         // Routes that fit the address, the most literal fit only (`/suppliers/bulk`, not `/suppliers/{id}`).
         let fits = request.application.routes.all.compactMap { route -> (Route, Int)? in
@@ -98,6 +100,11 @@ struct APIProblem: Error, Sendable {
         let best = fits.map(\.1).max()
         let methods = fits.filter { $0.1 == best }.map(\.0.method.rawValue)
         guard !methods.isEmpty else { return problem }
+        if let taken = request.route {
+            // A route did take it: only a more literal resource at this address makes it a 405.
+            let literal = taken.path.filter { if case .constant = $0 { return true } else { return false } }.count
+            guard let best, best > literal else { return problem }
+        }
         problem = APIProblem(.methodNotAllowed, "This address answers \(Set(methods).sorted().joined(separator: ", ")) only.")
         problem.headers.replaceOrAdd(name: .allow, value: Set(methods).sorted().joined(separator: ", "))
         return problem

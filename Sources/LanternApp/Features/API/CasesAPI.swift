@@ -14,14 +14,11 @@ extension LanternAPIService {
         let cursor = try APICursor.read(try checked(input.query.cursor, "cursor", max: 200))
         let query = NeedToKnow.cases(req, req.currentUser!)
         if let status = input.query.status { query.filter(\.$status == (CaseStatus(rawValue: status.rawValue) ?? .open)) }
-        if let cursor {
-            query.group(.or) { $0.filter(\.$reference > cursor.key).group(.and) { $0.filter(\.$reference == cursor.key).filter(\.$id > cursor.id) } }
-        }
-        let rows = try await query.sort(\.$reference).sort(\.$id).limit(limit + 1).all()
-        let page = Array(rows.prefix(limit))
+        let rows = try await query.page(after: cursor, by: \.$reference, limit: limit).all()
+        let (slice, next) = APICursor.split(rows, limit: limit) { ($0.reference, $0.id!) }
+        let page = Array(slice)
         try await req.audit([AuditNote(.read, .caseList, detail: "API, \(page.count) rows")]
                             + page.map { AuditNote(.read, .case, id: $0.id?.uuidString, detail: "API list") })
-        let next = rows.count > limit ? page.last.map { APICursor(key: $0.reference, id: $0.id!).text } : nil
         return .ok(.init(body: .json(.init(items: page.map(Self.caseSummary), nextCursor: next))))
     }
 

@@ -24,12 +24,8 @@ extension LanternAPIService {
         }
         if let level = input.query.riskLevel { query.filter(\.$riskLevel == level.rawValue) }
         if let status = input.query.status { query.filter(\.$status == ContractStatus(rawValue: status.rawValue) ?? .active) }
-        if let cursor {
-            query.group(.or) { $0.filter(\.$titleKey > cursor.key).group(.and) { $0.filter(\.$titleKey == cursor.key).filter(\.$id > cursor.id) } }
-        }
-        let rows = try await query.sort(\.$titleKey).sort(\.$id).limit(limit + 1).decodedRows()
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { APICursor(key: $0.titleKey, id: $0.id!).text } : nil
+        let rows = try await query.page(after: cursor, by: \.$titleKey, limit: limit).decodedRows()
+        let (page, next) = APICursor.split(rows, limit: limit) { ($0.titleKey, $0.id!) }
         return .ok(.init(body: .json(.init(items: page.map(Self.contract), nextCursor: next))))
     }
 
@@ -125,12 +121,13 @@ extension LanternAPIService {
         }
         let now = req.lantern.now()
         for contract in toCreate { contract.id = UUID(); contract.createdAt = now; contract.updatedAt = now }
-        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate)
-        for contract in changed { contract.updatedAt = now }
+        let (created, matched) = (toCreate, toUpdate)
+        for contract in matched { contract.updatedAt = now }
         try await req.db.writeTransaction { db in
             for chunk in created.chunked(200) { try await Array(chunk).create(on: db) }
-            for contract in changed { try await contract.updateChanges(on: db) }
-            try await req.audit(.importData, .contract, detail: "API bulk upsert: \(created.count) created, \(matched) matched, \(changed.count) changed", on: db)
+            var changed = 0
+            for contract in matched where try await contract.updateChanges(on: db) { changed += 1 }
+            try await req.audit(.importData, .contract, detail: "API bulk upsert: \(created.count) created, \(matched.count) matched, \(changed) changed", on: db)
         }
         return .ok(.init(body: .json(.init(created: toCreate.count, updated: toUpdate.count))))
     }

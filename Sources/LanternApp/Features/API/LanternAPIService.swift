@@ -38,13 +38,6 @@ struct LanternAPIService: APIProtocol {
 
     /// A path's record id: a malformed one is as absent as a missing record.
     func id(_ text: String) throws -> UUID {
-        // `/suppliers/bulk` is an address of its own that only takes POST; routing gives any
-        // other method to `/suppliers/{id}`.
-        if text == "bulk" {
-            var problem = APIProblem(.methodNotAllowed, "This address answers POST only.")
-            problem.headers.replaceOrAdd(name: .allow, value: "POST")
-            throw problem
-        }
         guard let id = UUID(uuidString: text) else { throw APIProblem.notFound }
         return id
     }

@@ -13,12 +13,8 @@ extension LanternAPIService {
         let cursor = try APICursor.read(try checked(input.query.cursor, "cursor", max: 200))
         let values = ["q": q, "sector": input.query.sector?.rawValue ?? "", "standing": input.query.standing?.rawValue ?? ""]
         let query = SuppliersController.filtered(.init { values[$0] ?? "" }, today: req.today, on: req.db)
-        if let cursor {
-            query.group(.or) { $0.filter(\.$nameKey > cursor.key).group(.and) { $0.filter(\.$nameKey == cursor.key).filter(\.$id > cursor.id) } }
-        }
-        let rows = try await query.sort(\.$nameKey).sort(\.$id).limit(limit + 1).decodedRows()
-        let page = rows.prefix(limit)
-        let next = rows.count > limit ? page.last.map { APICursor(key: $0.nameKey, id: $0.id!).text } : nil
+        let rows = try await query.page(after: cursor, by: \.$nameKey, limit: limit).decodedRows()
+        let (page, next) = APICursor.split(rows, limit: limit) { ($0.nameKey, $0.id!) }
         return .ok(.init(body: .json(.init(items: page.map(Self.supplier), nextCursor: next))))
     }
 
@@ -102,12 +98,13 @@ extension LanternAPIService {
         }
         let now = req.lantern.now()
         for supplier in toCreate { supplier.id = UUID(); supplier.createdAt = now; supplier.updatedAt = now }
-        let (created, matched, changed) = (toCreate, toUpdate.count, toUpdate)
-        for supplier in changed { supplier.updatedAt = now }
+        let (created, matched) = (toCreate, toUpdate)
+        for supplier in matched { supplier.updatedAt = now }
         try await req.db.writeTransaction { db in
             for chunk in created.chunked(200) { try await Array(chunk).create(on: db) }
-            for supplier in changed { try await supplier.updateChanges(on: db) }
-            try await req.audit(.importData, .supplier, detail: "API bulk upsert: \(created.count) created, \(matched) matched, \(changed.count) changed", on: db)
+            var changed = 0
+            for supplier in matched where try await supplier.updateChanges(on: db) { changed += 1 }
+            try await req.audit(.importData, .supplier, detail: "API bulk upsert: \(created.count) created, \(matched.count) matched, \(changed) changed", on: db)
         }
         return .ok(.init(body: .json(.init(created: toCreate.count, updated: toUpdate.count))))
     }

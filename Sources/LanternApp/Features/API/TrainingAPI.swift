@@ -18,13 +18,7 @@ extension LanternAPIService {
         let file = CSVFile(header: header, rows: body.completions.map {
             [$0.staffNumber ?? "", $0.email ?? "", $0.course, $0.completedOn, $0.provider ?? "", $0.evidence ?? ""].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         })
-        let staff = try await StaffMember.query(on: req.db).all()
-        let byNumber = Dictionary(staff.map { ($0.staffNumber, $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let byEmail = Dictionary(staff.compactMap { p in p.email.map { ($0.lowercased(), p.id!) } }, uniquingKeysWith: { a, _ in a })
-        let courses = Dictionary(try await TrainingCourse.query(on: req.db).all().map { ($0.name.lowercased(), $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let recorded = Set(try await TrainingCompletion.query(on: req.db).field(\.$id).field(\.$staff.$id).field(\.$course.$id).field(\.$completedOn).all()
-            .map { "\($0.$staff.id.uuidString)|\($0.$course.id.uuidString)|\($0.completedOn)" })
-        let plan = TrainingImport.completions(file, staffByNumber: byNumber, staffByEmail: byEmail, courses: courses, recorded: recorded, today: req.today)
+        let plan = try await CompletionRecords.plan(file, today: req.today, on: req.db)
         guard plan.rejected.isEmpty else {
             throw APIProblem(.unprocessableEntity, title: "The request has wrong fields", "Nothing was recorded.", errors: plan.rejected.map {
                 let reason = $0.reason.replacingOccurrences(of: "Line \($0.line): ", with: "")
@@ -33,18 +27,7 @@ extension LanternAPIService {
         }
         let now = req.lantern.now(), user = req.currentUser?.id, rows = plan.newRows, already = plan.duplicates.count
         try await req.db.writeTransaction { db in
-            for row in rows {
-                let c = TrainingCompletion()
-                c.$staff.id = row.staffID
-                c.$course.id = row.courseID
-                c.completedOn = row.completedOn.iso
-                c.provider = row.provider
-                c.evidence = row.evidence
-                c.source = "API"
-                c.recordedBy = user
-                c.recordedAt = now
-                try await c.create(on: db)
-            }
+            try await CompletionRecords.record(rows, source: "API", by: user, now: now, on: db)
             try await req.audit(.importData, .trainingCompletion, detail: "API: \(rows.count) added, \(already) already held", on: db)
         }
         return .ok(.init(body: .json(.init(created: rows.count, alreadyRecorded: already))))

@@ -102,13 +102,7 @@ struct TrainingImportController: RouteCollection {
     }
 
     private func importCompletions(_ req: Request, _ csv: CSVFile, filename: String) async throws -> Response {
-        let staff = try await StaffMember.query(on: req.db).all()
-        let byNumber = Dictionary(staff.map { ($0.staffNumber, $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let byEmail = Dictionary(staff.compactMap { p in p.email.map { ($0.lowercased(), p.id!) } }, uniquingKeysWith: { a, _ in a })
-        let courses = Dictionary(try await TrainingCourse.query(on: req.db).all().map { ($0.name.lowercased(), $0.id!) }, uniquingKeysWith: { a, _ in a })
-        let recorded = Set(try await TrainingCompletion.query(on: req.db).field(\.$id).field(\.$staff.$id).field(\.$course.$id).field(\.$completedOn).all()
-            .map { "\($0.$staff.id.uuidString)|\($0.$course.id.uuidString)|\($0.completedOn)" })
-        let plan = TrainingImport.completions(csv, staffByNumber: byNumber, staffByEmail: byEmail, courses: courses, recorded: recorded, today: req.today)
+        let plan = try await CompletionRecords.plan(csv, today: req.today, on: req.db)
         let duplicates = plan.duplicates.map { "Line \($0.row.line): \($0.reason); not added again" }
         guard plan.canImport else {
             try await req.audit(.importData, .trainingCompletion, outcome: .denied, detail: "\(filename): \(plan.rejected.count) rows refused")
@@ -117,21 +111,40 @@ struct TrainingImportController: RouteCollection {
         }
         let now = req.lantern.now(), user = req.currentUser?.id
         try await req.db.writeTransaction { db in
-            for row in plan.newRows {
-                let c = TrainingCompletion()
-                c.$staff.id = row.staffID
-                c.$course.id = row.courseID
-                c.completedOn = row.completedOn.iso
-                c.provider = row.provider
-                c.evidence = row.evidence
-                c.source = "import: \(filename.prefix(150))"
-                c.recordedBy = user
-                c.recordedAt = now
-                try await c.create(on: db)
-            }
+            try await CompletionRecords.record(plan.newRows, source: "import: \(filename.prefix(150))", by: user, now: now, on: db)
             try await req.audit(.importData, .trainingCompletion, detail: "\(filename): \(plan.newRows.count) added, \(duplicates.count) already held", on: db)
         }
         return try await render(req, kind: .completions, duplicates: duplicates, ignored: plan.ignoredColumns,
                                 imported: "\(filename): \(plan.newRows.count) \(plan.newRows.count == 1 ? "completion" : "completions") recorded.")
+    }
+}
+
+/// Completions from a learning system, by file or through the API: checked against the staff
+/// list, the courses and what is already recorded (`TrainingImport.completions`), then written.
+enum CompletionRecords {
+    static func plan(_ file: CSVFile, today: Day, on db: any Database) async throws -> ImportPlan<CompletionImportRow> {
+        let staff = try await StaffMember.query(on: db).all()
+        let byNumber = Dictionary(staff.map { ($0.staffNumber, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let byEmail = Dictionary(staff.compactMap { p in p.email.map { ($0.lowercased(), p.id!) } }, uniquingKeysWith: { a, _ in a })
+        let courses = Dictionary(try await TrainingCourse.query(on: db).all().map { ($0.name.lowercased(), $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let recorded = Set(try await TrainingCompletion.query(on: db).field(\.$id).field(\.$staff.$id).field(\.$course.$id).field(\.$completedOn).all()
+            .map { "\($0.$staff.id.uuidString)|\($0.$course.id.uuidString)|\($0.completedOn)" })
+        return TrainingImport.completions(file, staffByNumber: byNumber, staffByEmail: byEmail, courses: courses, recorded: recorded, today: today)
+    }
+
+    /// Writes checked rows; the caller holds the transaction and writes the audit row.
+    static func record(_ rows: [CompletionImportRow], source: String, by user: UUID?, now: Date, on db: any Database) async throws {
+        for row in rows {
+            let c = TrainingCompletion()
+            c.$staff.id = row.staffID
+            c.$course.id = row.courseID
+            c.completedOn = row.completedOn.iso
+            c.provider = row.provider
+            c.evidence = row.evidence
+            c.source = source
+            c.recordedBy = user
+            c.recordedAt = now
+            try await c.create(on: db)
+        }
     }
 }
