@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LanternAPI
 import LanternCore
 import Testing
 import Vapor
@@ -160,6 +161,12 @@ struct APITests {
         try await withLantern(database) { env in
             let admin = try env.browser()
             try await admin.signIn(as: .administrator)
+            // The administrator's figures about people, as their home page shows them.
+            func peopleFigures() async throws -> [String] {
+                try await admin.get("/home").body.string.components(separatedBy: "<li class=\"figure\">").dropFirst()
+                    .map { $0.components(separatedBy: "</li>")[0] }.filter { !$0.contains("Refused") }
+            }
+            let before = try await peopleFigures()
             try await admin.get("/admin/service-accounts")
             let refused = try await admin.post("/admin/service-accounts", ["name": "Police case system", "role": Role.caseworker.rawValue])
             #expect(refused.status == .unprocessableEntity)
@@ -170,6 +177,7 @@ struct APITests {
             try await admin.get(made.location!)
             #expect(!(try await admin.get("/admin/users")).body.string.contains("Learning platform"), "not listed among people")
             #expect((try await admin.get("/admin/service-accounts")).body.string.contains("Learning platform"))
+            #expect(try await peopleFigures() == before, "nor counted among people or invitations")
             try await admin.get(made.location!)
             let page = try await admin.postPairs(made.location!, [("name", "Nightly completions"), ("scopes[]", "manage_training"), ("lifetime", "365"), ("callsPerMinute", "60")])
             #expect(page.status == .ok)
@@ -293,7 +301,17 @@ struct APITests {
             #expect(contract.highValue == ((try await env.app.lantern.organisation.get(on: env.db))?.procurementPolicy.isHighValue(Money(pence: 25_000_000)) ?? false))
             let risk = try await Self.call(env, .GET, "/api/v1/contracts/\(contract.id!.uuidString)/risk", token: token)
             #expect(risk.status == .ok)
-            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 3)
+            // A second upsert changes the matched contract in place: text, number, flag, date and a cleared value.
+            env.clock.advance(by: 60)
+            let changed = try await Self.call(env, .POST, "/api/v1/contracts/bulk", token: token, json: """
+                {"contracts":[{"title":"Cleaning, all sites","reference":"C-1","supplier_company_number":"11111111","value":"260000",
+                               "business_critical":true,"end_date":"2028-03-31"}]}
+                """)
+            #expect(try Self.object(changed)["updated"] as? Int == 1)
+            let reread = try #require(try await Contract.find(contract.id, on: env.db))
+            #expect(reread.title == "Cleaning, all sites" && reread.valuePence == 26_000_000 && reread.businessCritical && reread.endDate == "2028-03-31")
+            #expect(reread.updatedAt == env.clock.now() && reread.createdAt == contract.createdAt)
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$action == "import").count() == 4)
         }
     }
 
@@ -474,6 +492,36 @@ struct APITests {
             let text = try await Administration.createAPIToken(on: env.app, email: email, name: "LMS", scopes: ["manage_training"], days: 30, callsPerMinute: 60)
             #expect(try await Self.call(env, .POST, "/api/v1/training/completions", token: text, json: #"{"completions":[]}"#).status == .ok)
             #expect(try await Self.call(env, .GET, "/api/v1/training/compliance", token: text).status == .forbidden)
+        }
+    }
+
+    /// The lists read rows without building models; each item must still be exactly what
+    /// reading that record alone gives.
+    @Test(arguments: TestDatabase.available)
+    func listedItemsAreTheRecordsAsReadOneByOne(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let token = try await Self.token(env, .procurementOfficer)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            func read<T: Decodable>(_ type: T.Type, _ path: String) async throws -> T {
+                try decoder.decode(T.self, from: Data(try await Self.call(env, .GET, path, token: token).body.readableBytesView))
+            }
+            let suppliers = try await read(Components.Schemas.SupplierList.self, "/api/v1/suppliers?limit=200").items
+            #expect(suppliers.count > 3, "the demo data lists several")
+            for item in suppliers { #expect(try await read(Components.Schemas.Supplier.self, "/api/v1/suppliers/\(item.id)") == item) }
+            let contracts = try await read(Components.Schemas.ContractList.self, "/api/v1/contracts?limit=200").items
+            #expect(contracts.count > 3, "the demo data lists several")
+            for item in contracts { #expect(try await read(Components.Schemas.Contract.self, "/api/v1/contracts/\(item.id)") == item) }
+        }
+    }
+
+    /// The byte scan that spares most bodies a parse must never miss a null outside a string.
+    @Test func theNullScanFindsEveryNullOutsideStrings() {
+        for json in [#"{"a":null}"#, #"[1, null]"#, #"{"s":"x\"", "b": null}"#, "null", #"{"s":"\\", "b":null}"#] {
+            #expect(APIGate.mayHoldNull(Array(json.utf8)), "\(json)")
+        }
+        for json in [#"{"a":"null"}"#, #"{"nu":true,"f":false}"#, #"{"s":"say \"null\" here"}"#, #"[1e5, -0.5, "nuance"]"#] {
+            #expect(!APIGate.mayHoldNull(Array(json.utf8)), "\(json)")
         }
     }
 }

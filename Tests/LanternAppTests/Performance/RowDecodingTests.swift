@@ -28,5 +28,6 @@ import Testing
         check(Supplier.self)
         check(Contract.self)
         check(APIToken.self)
+        check(SafeguardingCase.self)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Where a page ended, handed back as `next_cursor`: the sort key and id of its last row, so
 /// the next page starts after it however many rows were added in between.
@@ -55,5 +56,26 @@ extension APICursor {
         guard rows.count > limit, let last = page.last else { return (page, nil) }
         let (text, id) = key(last)
         return (page, APICursor(key: text, id: id).text)
+    }
+}
+
+/// An item of a paged list that reads itself from its row, with the column its list is sorted by.
+protocol APIListItem {
+    static var keyColumn: String { get }
+    static var columnNames: [String] { get }
+    init(row: any SQLRow) throws
+}
+
+/// A listed item with the id and sort key its page's cursor is made from.
+struct APIListed<Item: APIListItem>: PlainRow {
+    static var columnNames: [String] { Item.columnNames }
+    let id: UUID
+    let key: String
+    let item: Item
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: UUID.self)
+        key = try row.decode(column: Item.keyColumn, as: String.self)
+        item = try Item(row: row)
     }
 }

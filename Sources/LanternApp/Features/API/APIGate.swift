@@ -51,6 +51,9 @@ struct APIGate: AsyncMiddleware {
     /// No field in the document may be null, but Swift reads a null as a field left out: a
     /// null would otherwise pass as "keep the current value". Refused, naming where it is.
     static func refuseNulls(in body: ByteBuffer) throws {
+        // Most bodies hold no null: a scan of the bytes says so without building the document
+        // (a bulk upsert of 10,000 contracts is 2 MB). Only a body with one is parsed, to name it.
+        guard mayHoldNull(body.readableBytesView) else { return }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]) else { return }
         func walk(_ value: Any, _ path: String) throws {
             switch value {
@@ -65,6 +68,23 @@ struct APIGate: AsyncMiddleware {
             }
         }
         try walk(json, "")
+    }
+
+    /// Whether a `null` literal appears outside the strings of a JSON text.
+    static func mayHoldNull(_ bytes: some Collection<UInt8>) -> Bool {
+        var inString = false, escaped = false
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "u"), previous == UInt8(ascii: "n") {
+                return true
+            }
+            previous = inString ? 0 : byte
+        }
+        return false
     }
 
     /// The token's owner, signed in for this request only, narrowed to the token's scopes.

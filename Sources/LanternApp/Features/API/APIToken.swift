@@ -77,7 +77,7 @@ enum APITokenText {
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexEncoded
     }
 
     /// Whether `text` could be a token at all, before the database is asked.

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LanternAPI
 import LanternCore
+import SQLKit
 import Vapor
 
 /// Contracts over the API, checked by the contract form's own rules, and their PPN 02/23 risk.
@@ -24,9 +25,9 @@ extension LanternAPIService {
         }
         if let level = input.query.riskLevel { query.filter(\.$riskLevel == level.rawValue) }
         if let status = input.query.status { query.filter(\.$status == ContractStatus(rawValue: status.rawValue) ?? .active) }
-        let rows = try await query.page(after: cursor, by: \.$titleKey, limit: limit).decodedRows()
-        let (page, next) = APICursor.split(rows, limit: limit) { ($0.titleKey, $0.id!) }
-        return .ok(.init(body: .json(.init(items: page.map(Self.contract), nextCursor: next))))
+        let rows = try await query.page(after: cursor, by: \.$titleKey, limit: limit).plainRows(APIListed<Components.Schemas.Contract>.self)
+        let (page, next) = APICursor.split(rows, limit: limit) { ($0.key, $0.id) }
+        return .ok(.init(body: .json(.init(items: page.map(\.item), nextCursor: next))))
     }
 
     func getContract(_ input: Operations.GetContract.Input) async throws -> Operations.GetContract.Output {
@@ -207,5 +208,36 @@ extension Components.Schemas.ContractInput {
         .init(title: title, reference: reference, supplierId: supplierId, supplierCompanyNumber: supplierCompanyNumber, category: category,
               value: value, annualValue: annualValue, startDate: startDate, endDate: endDate, procurementStarted: procurementStarted,
               businessCritical: businessCritical, clausesIncluded: clausesIncluded, regime: regime, status: status)
+    }
+}
+
+/// A contract as the list gives it, read from its row without building a model.
+extension Components.Schemas.Contract: APIListItem {
+    static let keyColumn = "title_key"
+    static let columnNames = ["id", "title", "title_key", "reference", "supplier_id", "category", "value_pence", "annual_value_pence",
+                              "start_date", "end_date", "procurement_started", "business_critical", "clauses_included", "regime", "status",
+                              "high_value", "needs_review", "risk_level", "risk_score", "assessed_on", "next_review_date", "updated_at"]
+
+    init(row: any SQLRow) throws {
+        self.init(id: try row.decode(column: "id", as: UUID.self).uuidString, title: try row.decode(column: "title", as: String.self),
+                  reference: try row.decode(column: "reference", as: String?.self),
+                  supplierId: try row.decode(column: "supplier_id", as: UUID.self).uuidString,
+                  category: try row.decode(column: "category", as: String?.self),
+                  value: try row.decode(column: "value_pence", as: Int?.self).map { Money(pence: $0).plain },
+                  annualValue: try row.decode(column: "annual_value_pence", as: Int?.self).map { Money(pence: $0).plain },
+                  startDate: try row.decode(column: "start_date", as: String?.self),
+                  endDate: try row.decode(column: "end_date", as: String?.self),
+                  procurementStarted: try row.decode(column: "procurement_started", as: String?.self),
+                  businessCritical: try row.decode(column: "business_critical", as: Bool.self),
+                  clausesIncluded: try row.decode(column: "clauses_included", as: Bool.self),
+                  regime: Components.Schemas.Regime(rawValue: try row.decode(column: "regime", as: String.self)) ?? .ppn0223,
+                  status: .init(rawValue: try row.decode(column: "status", as: String.self)) ?? .active,
+                  highValue: try row.decode(column: "high_value", as: Bool.self),
+                  needsReview: try row.decode(column: "needs_review", as: Bool.self),
+                  riskLevel: try row.decode(column: "risk_level", as: String?.self).flatMap(Components.Schemas.RiskLevel.init(rawValue:)),
+                  riskScore: try row.decode(column: "risk_score", as: Int?.self),
+                  assessedOn: try row.decode(column: "assessed_on", as: String?.self),
+                  nextReviewDate: try row.decode(column: "next_review_date", as: String?.self),
+                  updatedAt: try row.decode(column: "updated_at", as: Date?.self))
     }
 }

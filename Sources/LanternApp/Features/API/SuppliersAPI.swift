@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import LanternAPI
 import LanternCore
+import SQLKit
 import Vapor
 
 /// The supplier register over the API: the same filters, checks and audit rows as its pages.
@@ -13,9 +14,9 @@ extension LanternAPIService {
         let cursor = try APICursor.read(try checked(input.query.cursor, "cursor", max: 200))
         let values = ["q": q, "sector": input.query.sector?.rawValue ?? "", "standing": input.query.standing?.rawValue ?? ""]
         let query = SuppliersController.filtered(.init { values[$0] ?? "" }, today: req.today, on: req.db)
-        let rows = try await query.page(after: cursor, by: \.$nameKey, limit: limit).decodedRows()
-        let (page, next) = APICursor.split(rows, limit: limit) { ($0.nameKey, $0.id!) }
-        return .ok(.init(body: .json(.init(items: page.map(Self.supplier), nextCursor: next))))
+        let rows = try await query.page(after: cursor, by: \.$nameKey, limit: limit).plainRows(APIListed<Components.Schemas.Supplier>.self)
+        let (page, next) = APICursor.split(rows, limit: limit) { ($0.key, $0.id) }
+        return .ok(.init(body: .json(.init(items: page.map(\.item), nextCursor: next))))
     }
 
     func getSupplier(_ input: Operations.GetSupplier.Input) async throws -> Operations.GetSupplier.Output {
@@ -123,5 +124,27 @@ extension LanternAPIService {
         .init(name: input.name, company_number: input.companyNumber, address: input.address, sectors: input.sectors?.map(\.rawValue),
               countries_operation: input.countriesOperation?.joined(separator: "; "), countries_sourcing: input.countriesSourcing?.joined(separator: "; "),
               turnover_band: input.turnoverBand?.rawValue, parent_company: input.parentCompany, statement_url: input.statementUrl)
+    }
+}
+
+/// A supplier as the list gives it, read from its row without building a model.
+extension Components.Schemas.Supplier: APIListItem {
+    static let keyColumn = "name_key"
+    static let columnNames = ["id", "name", "name_key", "company_number", "address", "sectors", "countries_operation", "countries_sourcing",
+                              "turnover_band", "parent_company", "statement_url", "statement_gaps", "statement_period_end", "updated_at"]
+
+    init(row: any SQLRow) throws {
+        self.init(id: try row.decode(column: "id", as: UUID.self).uuidString, name: try row.decode(column: "name", as: String.self),
+                  companyNumber: try row.decode(column: "company_number", as: String?.self),
+                  address: try row.decode(column: "address", as: String?.self),
+                  sectors: Supplier.sectors(try row.decode(column: "sectors", as: String.self)).compactMap { .init(rawValue: $0.rawValue) },
+                  countriesOperation: Supplier.countries(try row.decode(column: "countries_operation", as: String.self)),
+                  countriesSourcing: Supplier.countries(try row.decode(column: "countries_sourcing", as: String.self)),
+                  turnoverBand: try row.decode(column: "turnover_band", as: String?.self).flatMap(Components.Schemas.TurnoverBand.init(rawValue:)),
+                  parentCompany: try row.decode(column: "parent_company", as: String?.self),
+                  statementUrl: try row.decode(column: "statement_url", as: String?.self),
+                  statementGaps: try row.decode(column: "statement_gaps", as: Int?.self),
+                  statementPeriodEnd: try row.decode(column: "statement_period_end", as: String?.self),
+                  updatedAt: try row.decode(column: "updated_at", as: Date?.self))
     }
 }

@@ -87,3 +87,15 @@ extension SafeguardingCase: ClockStamped {
 enum CaseStatus: String, Codable, CaseIterable, Sendable {
     case open, closed
 }
+
+extension SafeguardingCase: RowDecodable {
+    var storedFields: [any AnyDatabaseProperty] {
+        [$id, $reference, $concernID, $owner, $team, $status, $openedAt, $closedAt, $closedReason, $age, $under18AtExploitation, $gender,
+         $nationality, $secondNationality, $exploitationTypes, $countyLines, $location, $nrmConsent, $willingToCooperate, $nextDeadline,
+         $personIndex, $nameIndex, $restrictedAt, $erasedAt, $wrappedKey, $sealed, $updatedAt]
+    }
+    static let columnNames = ["id", "reference", "concern_id", "owner_id", "team_id", "status", "opened_at", "closed_at", "closed_reason", "age_category",
+                              "under18_at_exploitation", "gender", "nationality", "second_nationality", "exploitation_types", "county_lines",
+                              "exploitation_location", "nrm_consent", "willing_to_cooperate", "next_deadline", "person_index", "name_index",
+                              "restricted_at", "erased_at", "wrapped_key", "sealed", "updated_at"]
+}

@@ -49,21 +49,15 @@ extension NeedToKnow {
             }
         }
 
-        /// The same rule for queries written in SQL (counts on the home page).
-        func apply<Builder: SQLPredicateBuilder>(_ query: Builder) -> Builder {
+        /// The same rule as SQL text, for statements written by hand (the home page's counts);
+        /// nil when every concern is allowed.
+        var condition: SQLQueryString? {
             switch self {
-            case .none: return query.where(SQLLiteral.boolean(false))
-            case .all: return query
-            case .handledOrTeam(let handler, let team):
-                return query.where {
-                    var group = $0.where(SQLColumn("handler_id", table: Concern.schema), .equal, SQLBind(handler))
-                    if let team {
-                        group = group.orWhere(SQLColumn("id", table: Concern.schema), .in, SQLSubquery.select {
-                            $0.column("concern_id").from(ConcernTeam.schema).where("team_id", .equal, team)
-                        })
-                    }
-                    return group
-                }
+            case .none: return "1 = 0"
+            case .all: return nil
+            case .handledOrTeam(let handler, nil): return "concerns.handler_id = \(bind: handler)"
+            case .handledOrTeam(let handler, let team?):
+                return "(concerns.handler_id = \(bind: handler) OR concerns.id IN (SELECT concern_id FROM concern_teams WHERE team_id = \(bind: team)))"
             }
         }
     }

@@ -40,14 +40,16 @@ struct HomeController: RouteCollection {
         // The counts the role's figures need, asked in one statement.
         var counts = CountsInOneStatement()
         if user.can(.manageUsers) {
-            counts.add("people_active", from: User.schema) { $0.where("is_active", .equal, true).where("password_hash", .isNot, SQLLiteral.null) }
-            counts.add("people_invited", from: User.schema) { $0.where("is_active", .equal, true).where("password_hash", .is, SQLLiteral.null) }
-            counts.add("people_deactivated", from: User.schema) { $0.where("is_active", .equal, false) }
+            // Service accounts are not people: they have no password and are never invited.
+            let people: SQLQueryString = "service_account = \(bind: false)"
+            counts.add("people_active", from: User.schema, where: [people, "is_active = \(bind: true)", "password_hash IS NOT NULL"])
+            counts.add("people_invited", from: User.schema, where: [people, "is_active = \(bind: true)", "password_hash IS NULL"])
+            counts.add("people_deactivated", from: User.schema, where: [people, "is_active = \(bind: false)"])
         }
         SafeguardingHome.addCounts(to: &counts, req, user)
         if user.can(.viewAuditLog) {
             let since = req.lantern.now().addingTimeInterval(-86_400)
-            counts.add("audit_refused", from: AuditEntry.schema) { $0.where("at", .greaterThanOrEqual, since).where("outcome", .notEqual, "success") }
+            counts.add("audit_refused", from: AuditEntry.schema, where: ["at >= \(bind: since)", "outcome <> \(bind: "success")"])
         }
         let counted = try await counts.run(on: req.db as! any SQLDatabase)
         var figures: [Figure] = []

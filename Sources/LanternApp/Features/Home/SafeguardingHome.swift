@@ -25,17 +25,14 @@ enum SafeguardingHome {
         let today = req.today.iso
         let concerns = NeedToKnow.ConcernScope(user)
         if user.can(.handleConcerns), concerns != .none {
-            counts.add("concerns_waiting", from: Concern.schema) { concerns.apply($0.where("status", .equal, ConcernStatus.received.rawValue)) }
-            counts.add("concerns_late", from: Concern.schema) {
-                concerns.apply($0.where("status", .equal, ConcernStatus.received.rawValue).where("acknowledge_by", .lessThan, today))
-            }
+            let waiting: [SQLQueryString] = ["status = \(bind: ConcernStatus.received.rawValue)"] + (concerns.condition.map { [$0] } ?? [])
+            counts.add("concerns_waiting", from: Concern.schema, where: waiting)
+            counts.add("concerns_late", from: Concern.schema, where: waiting + ["acknowledge_by < \(bind: today)"])
         }
         if user.can(.viewCases) {
-            let cases = NeedToKnow.CaseScope(user)
-            counts.add("cases_open", from: SafeguardingCase.schema) { cases.apply($0.where("status", .equal, "open")) }
-            counts.add("cases_overdue", from: SafeguardingCase.schema) {
-                cases.apply($0.where("status", .equal, "open").where("next_deadline", .lessThan, today))
-            }
+            let open: [SQLQueryString] = ["status = \(bind: "open")"] + (NeedToKnow.CaseScope(user).condition.map { [$0] } ?? [])
+            counts.add("cases_open", from: SafeguardingCase.schema, where: open)
+            counts.add("cases_overdue", from: SafeguardingCase.schema, where: open + ["next_deadline < \(bind: today)"])
         }
     }
 
@@ -60,25 +57,19 @@ enum SafeguardingHome {
         let today = req.today
         let horizon = today.adding(days: horizonDays).iso
         let sql = req.db as! any SQLDatabase
-        let nearestCases = SQLSubqueryBuilder()
-        _ = NeedToKnow.CaseScope(user).apply(nearestCases.columns("id", "reference", "next_deadline").from(SafeguardingCase.schema)
-            .where("status", .equal, "open").where("next_deadline", .lessThanOrEqual, horizon))
-            .orderBy("next_deadline").orderBy("id").limit(casesListed)
-        let nearest = SQLAlias(nearestCases.query, as: SQLIdentifier("nearest"))
-        func rows(_ table: String, _ columns: String, _ filter: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> [any SQLRow] {
-            try await filter(sql.select().column(SQLRaw("nearest.id AS n_case_id, nearest.reference AS n_reference, nearest.next_deadline AS n_deadline, " + columns))
-                .from(nearest).join(SQLIdentifier(table), on: SQLColumn("case_id", table: table), .equal, SQLColumn("id", table: "nearest"))).all()
+        // The person's open cases with the nearest deadlines, joined to each kind of dated row.
+        var nearest: SQLQueryString = "(SELECT id, reference, next_deadline FROM cases WHERE status = \(bind: "open") AND next_deadline <= \(bind: horizon)"
+        if let scope = NeedToKnow.CaseScope(user).condition { nearest += " AND " + scope }
+        nearest += " ORDER BY next_deadline, id LIMIT \(literal: casesListed)) AS nearest"
+        func rows(_ table: String, _ columns: String, _ rest: SQLQueryString) async throws -> [any SQLRow] {
+            try await sql.raw("SELECT nearest.id AS n_case_id, nearest.reference AS n_reference, nearest.next_deadline AS n_deadline, \(unsafeRaw: columns) FROM "
+                + nearest + " JOIN \(unsafeRaw: table) ON \(unsafeRaw: table).case_id = nearest.id WHERE " + rest).all()
         }
-        let tasks = try await rows(CaseTask.schema, CaseTask.selectList(table: CaseTask.schema)) {
-            $0.where(SQLColumn("done_at", table: CaseTask.schema), .is, SQLLiteral.null)
-                .where(SQLColumn("due_on", table: CaseTask.schema), .lessThanOrEqual, SQLBind(horizon))
-                .orderBy(SQLColumn("due_on", table: CaseTask.schema)).orderBy(SQLColumn("id", table: CaseTask.schema))
-        }
-        let notifications = try await rows(HomeOfficeReferral.schema, HomeOfficeReferral.selectList(table: HomeOfficeReferral.schema)) {
-            $0.where(SQLColumn("due_on", table: HomeOfficeReferral.schema), .lessThanOrEqual, SQLBind(horizon))
-                .where(SQLColumn("state", table: HomeOfficeReferral.schema), .in, SQLBind.group([NRMState.draft, .submitted, .awaitingRG].map(\.rawValue)))
-                .orderBy(SQLColumn("id", table: HomeOfficeReferral.schema))
-        }
+        let tasks = try await rows(CaseTask.schema, CaseTask.selectList(table: CaseTask.schema),
+                                   "case_tasks.done_at IS NULL AND case_tasks.due_on <= \(bind: horizon) ORDER BY case_tasks.due_on, case_tasks.id")
+        let live = [NRMState.draft, .submitted, .awaitingRG].map(\.rawValue)
+        let notifications = try await rows(HomeOfficeReferral.schema, HomeOfficeReferral.selectList(table: HomeOfficeReferral.schema),
+                                           "nrm_notifications.due_on <= \(bind: horizon) AND nrm_notifications.state IN (\(binds: live)) ORDER BY nrm_notifications.id")
         struct Listed { let caseID: UUID; let reference: String; let deadline: String; var tasks: [CaseTask] = []; var notifications: [HomeOfficeReferral] = [] }
         var order: [UUID] = []
         var listed: [UUID: Listed] = [:]

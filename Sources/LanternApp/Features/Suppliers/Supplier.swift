@@ -60,10 +60,14 @@ final class Supplier: Model, @unchecked Sendable {
         self.statementURL = statementURL
     }
 
-    var sectorList: [Sector] { sectors.split(separator: ",").compactMap { Sector(rawValue: String($0)) } }
+    var sectorList: [Sector] { Supplier.sectors(sectors) }
     var operationCountries: [String] { Supplier.countries(countriesOfOperation) }
     var sourcingCountries: [String] { Supplier.countries(countriesOfSourcing) }
     var turnover: TurnoverBand? { turnoverBand.flatMap(TurnoverBand.init(rawValue:)) }
+
+    static func sectors(_ text: String) -> [Sector] {
+        text.split(separator: ",").compactMap { Sector(rawValue: String($0)) }
+    }
 
     static func countries(_ text: String) -> [String] {
         text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -28,13 +28,20 @@ struct RequestLogMiddleware: AsyncMiddleware {
             "method": .string(request.method.rawValue),
             "route": .string(route),
             "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.1f", ms)),
+            "duration_ms": .string(Self.tenths(ms)),
         ])
         guard Self.isCounted(route) else { return }
         let dimensions = [("method", request.method.rawValue), ("path", route), ("status", "\(status)")]
         Counter(label: "http_requests_total", dimensions: dimensions).increment()
         Metrics.Timer(label: "http_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
             .recordNanoseconds(Int64(ms * 1_000_000))
+    }
+
+    /// "12.3": one decimal place, without `String(format:)`, which costs more than the rest of
+    /// the line on every request.
+    static func tenths(_ ms: Double) -> String {
+        let tenths = Int((ms * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// A proxy's `X-Request-Id` is kept when it is a plain token of at most 64 characters

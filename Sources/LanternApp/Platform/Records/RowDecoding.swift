@@ -93,37 +93,66 @@ private final class ExpressionFetcher: SQLQueryFetcher, @unchecked Sendable {
     }
 }
 
-/// Collects what a model would write: only the fields set since it was read or made.
+/// Collects what a model would write: only the fields set since it was read or made, in the
+/// order its fields are listed.
 private final class ChangedValues: DatabaseInput {
-    var values: [FieldKey: DatabaseQuery.Value] = [:]
-    func set(_ value: DatabaseQuery.Value, at key: FieldKey) { values[key] = value }
+    var values: [(key: FieldKey, value: DatabaseQuery.Value)] = []
+    func set(_ value: DatabaseQuery.Value, at key: FieldKey) { values.append((key, value)) }
+}
+
+/// A value read straight from a row, with no model built: for lists that only show what they
+/// read, where making a model (an object per field) cost more than the query.
+protocol PlainRow {
+    static var columnNames: [String] { get }
+    init(row: any SQLRow) throws
+}
+
+extension QueryBuilder {
+    /// The rows this query finds, read as `Row`s: Fluent builds the filters, sorts and limits.
+    func plainRows<Row: PlainRow>(_ type: Row.Type) async throws -> [Row] {
+        try await rows(selecting: Row.columnNames).map { try Row(row: $0) }
+    }
+
+    private func rows(selecting columns: [String]) async throws -> [any SQLRow] {
+        guard var select = SQLQueryConverter(delegate: PlainSQLConverter()).convert(query) as? SQLSelect else {
+            preconditionFailure("a read converts to a SELECT")
+        }
+        select.columns = columns.map { SQLColumn($0) }
+        return try await ExpressionFetcher(query: select, database: database as! any SQLDatabase).all()
+    }
 }
 
 extension QueryBuilder where Model: RowDecodable {
     /// The models this query finds, each read from its row by its hand-listed fields.
     func decodedRows() async throws -> [Model] {
-        guard var select = SQLQueryConverter(delegate: PlainSQLConverter()).convert(query) as? SQLSelect else {
-            preconditionFailure("decodedRows() reads, so the query converts to a SELECT")
-        }
-        select.columns = Model.columnNames.map { SQLColumn($0) }
-        return try await ExpressionFetcher(query: select, database: database as! any SQLDatabase).all().map { try Model(row: $0) }
+        try await rows(selecting: Model.columnNames).map { try Model(row: $0) }
     }
 }
 
 extension RowDecodable where IDValue == UUID {
-    /// Writes the fields changed since the model was read, in one UPDATE built without Fluent's
-    /// per-model reflection (a bulk upsert writes thousands). Returns whether anything was written.
+    /// Writes the fields changed since the model was read, in one UPDATE written as text: a
+    /// bulk upsert writes thousands, and Fluent's per-model reflection and SQLKit's quoting of
+    /// each identifier cost more than SQLite's work. Returns whether anything was written.
     @discardableResult
     func updateChanges(on db: any Database) async throws -> Bool {
         guard let id else { preconditionFailure("updateChanges() is for a model already saved") }
         let changed = ChangedValues()
         for field in storedFields where !field.keys.contains(.id) { field.input(to: changed) }
         guard !changed.values.isEmpty else { return false }
-        var query = Self.query(on: db).filter(\._$id == id).query
-        query.action = .update
-        query.input = [.dictionary(changed.values)]
-        query.fields = changed.values.keys.sorted { $0.description < $1.description }.map { .path([$0], schema: Self.schema) }
-        try await ExpressionFetcher(query: SQLQueryConverter(delegate: PlainSQLConverter()).convert(query), database: db as! any SQLDatabase).run()
+        var text = SQLQueryString("UPDATE \(unsafeRaw: "\"\(Self.schema)\"") SET ")
+        for (index, (key, value)) in changed.values.enumerated() {
+            // Field keys are the schema's own names, never input; quoted for both databases.
+            text.appendInterpolation(unsafeRaw: (index == 0 ? "\"" : ", \"") + key.description + "\" = ")
+            switch value {
+            case .bind(let bound): text.appendInterpolation(bind: bound)
+            case .null: text.appendLiteral("NULL")
+            case .enumCase(let name): text.appendInterpolation(bind: name)
+            default: throw LanternError(.internalServerError, "\(Self.schema).\(key) holds a value this update cannot write.")
+            }
+        }
+        text.appendLiteral(" WHERE \"id\" = ")
+        text.appendInterpolation(bind: id)
+        try await (db as! any SQLDatabase).raw(text).run()
         return true
     }
 }
