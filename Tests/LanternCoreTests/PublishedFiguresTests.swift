@@ -56,6 +56,20 @@ struct PublishedFiguresTests {
         // Nothing else to hide with them: the whole group is withheld.
         #expect(Suppression.apply([0, 1, 5]).cells == [.withheld, .withheld, .withheld])
         #expect(Suppression.apply([0, 1, 5]).total == .withheld)
+        // One partner is not enough here (the 1 would be 6 − 5): the next is withheld too,
+        // rather than the whole group, whose 100 tells nothing.
+        #expect(Suppression.apply([1, 5, 6, 100]).cells == [.suppressed(threshold: 5), .withheld, .withheld, .shown(100)])
+        #expect(Suppression.apply([1, 5, 6, 100]).total == .shown(112))
+    }
+
+    /// At 2 a small cell can only be 1, as "fewer than 2" says: nothing else is withheld for it,
+    /// so the lowest threshold never withholds more than a higher one (it withheld the whole
+    /// nationality table, British 24 included, where 5 showed it).
+    @Test func atTwoOnlyTheOnesAreHidden() {
+        let result = Suppression.apply([24, 2, 1, 16], threshold: 2)
+        #expect(result.cells == [.shown(24), .shown(2), .suppressed(threshold: 2), .shown(16)])
+        #expect(result.total == .shown(43) && result.secondary.isEmpty)
+        #expect(Suppression.apply([1], threshold: 2).total == .suppressed(threshold: 2))
     }
 
     /// An attacker knows every shown cell, the total, that a "fewer than 5" cell holds 1 to 4 and
@@ -72,11 +86,12 @@ struct PublishedFiguresTests {
         #expect(PublishedMedian.days(4.5) == "4.5 days" && PublishedMedian.days(1) == "1 day" && PublishedMedian.days(nil) == "not published")
     }
 
-    @Test func hiddenCellsCannotBeRecoveredFromTheTotals() {
+    @Test(arguments: [3, 5])
+    func hiddenCellsCannotBeRecoveredFromTheTotals(_ threshold: Int) {
         var tables = 0
         for a in 0...9 { for b in 0...9 { for c in 0...9 { for d in 0...6 {
             let counts = [a, b, c, d]
-            let published = Suppression.apply(counts)
+            let published = Suppression.apply(counts, threshold: threshold)
             let hidden = published.cells.indices.filter { published.cells[$0].isSuppressed }
             guard !hidden.isEmpty else { continue }
             tables += 1
@@ -90,7 +105,7 @@ struct PublishedFiguresTests {
                 }
                 // A withheld cell may be anything, zero included; a small one is at least 1.
                 let isSmall = published.cells[hidden[position]] != .withheld
-                let lowest = isSmall ? 1 : 0, highest = isSmall ? min(4, left) : left
+                let lowest = isSmall ? 1 : 0, highest = isSmall ? min(threshold - 1, left) : left
                 guard lowest <= highest else { return }
                 for value in lowest...highest {
                     var next = candidate

@@ -80,8 +80,9 @@ public enum Suppression {
     /// Cells from 1 to `threshold - 1` are hidden as "fewer than N" (0 is shown: it discloses no
     /// one). Then, while any hidden cell could be worked out from the total and the rule (what a
     /// reader knows: each small cell is 1 to N − 1, each withheld cell N or more), the smallest
-    /// other non-zero cell is withheld too; with none left, the whole group is withheld. A total below
-    /// the threshold hides the total and every non-zero cell.
+    /// other non-zero cells are withheld too, one at a time; with none left, the whole group is
+    /// withheld. At a threshold of 2 only the small cells are hidden. A total below the threshold
+    /// hides the total and every non-zero cell.
     public static func apply(_ counts: [Int], threshold: Int = defaultThreshold) -> Result {
         let threshold = max(1, threshold)
         let total = counts.reduce(0, +)
@@ -91,17 +92,24 @@ public enum Suppression {
                           total: .suppressed(threshold: threshold), secondary: [])
         }
         let primary = Set(counts.indices.filter { small(counts[$0]) })
-        var secondary = Set<Int>()
-        // Whenever a cell is small, the smallest other non-zero cell is withheld with it: always,
-        // so that withholding says nothing more than that some cell was small.
-        if !primary.isEmpty, let partner = counts.indices.filter({ !primary.contains($0) && counts[$0] > 0 })
-            .min(by: { (counts[$0], $0) < (counts[$1], $1) }) {
-            secondary.insert(partner)
+        // At a threshold of 2 a small cell can only be 1, and "fewer than 2" says so: the total
+        // can tell a reader nothing more, so no other cell is withheld to protect it.
+        guard threshold > 2 else {
+            return Result(cells: counts.indices.map { primary.contains($0) ? .suppressed(threshold: threshold) : .shown(counts[$0]) },
+                          total: .shown(total), secondary: [])
         }
-        // If the hidden cells could still be worked out, the whole group is withheld, zeros
-        // included.
-        if determined(counts, primary: primary, secondary: secondary, threshold: threshold) {
-            return Result(cells: counts.map { _ in .withheld }, total: .withheld, secondary: Set(counts.indices))
+        // Whenever a cell is small, the smallest other non-zero cell is withheld with it: always,
+        // so that withholding says nothing more than that some cell was small. Then the next
+        // smallest, while the hidden cells could still be worked out; with none left, the whole
+        // group is withheld, zeros included.
+        var partners = counts.indices.filter { !primary.contains($0) && counts[$0] > 0 }.sorted { (counts[$0], $0) < (counts[$1], $1) }
+        var secondary = Set<Int>()
+        if !primary.isEmpty, !partners.isEmpty { secondary.insert(partners.removeFirst()) }
+        while determined(counts, primary: primary, secondary: secondary, threshold: threshold) {
+            guard !partners.isEmpty else {
+                return Result(cells: counts.map { _ in .withheld }, total: .withheld, secondary: Set(counts.indices))
+            }
+            secondary.insert(partners.removeFirst())
         }
         return Result(cells: counts.indices.map {
                           primary.contains($0) ? .suppressed(threshold: threshold) : secondary.contains($0) ? .withheld : .shown(counts[$0])
