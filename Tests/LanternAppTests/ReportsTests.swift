@@ -37,7 +37,9 @@ struct ReportsTests {
             #expect(page.contains("fewer than 5"))
             #expect(page.contains("cases opened"))
             #expect(page.contains("<svg class=\"chart\" role=\"img\""))
-            #expect(page.contains("<desc id=\"types-desc\">"))
+            #expect(page.contains("<desc id=\"trend-desc\">"))
+            // The types chart draws what the table publishes; with most types withheld it says so.
+            #expect(page.contains("<desc id=\"types-desc\">") || page.contains("id=\"types-empty\">Too few to chart"))
             // The demo's one Romanian case is counted under "Other nationalities", never named.
             #expect(page.contains("Other nationalities"))
             #expect(!page.contains("Romanian"), "a nationality below the threshold was named")
@@ -111,6 +113,73 @@ struct ReportsTests {
             #expect(csv.contains("Reasonable Grounds decisions (made in the period),Positive,6,100%,0"))
             #expect(csv.contains("Time to decision,Reasonable Grounds: median days from submission,4.5 days,,not published"))
             #expect(csv.contains("Time to decision,Conclusive Grounds: median days from submission,not published"))
+        }
+    }
+
+    /// The written summary and the types table (and its chart and CSV) publish the same cells.
+    /// Types 12 / 7 / 3 / 1 / 1 at threshold 5: the three small ones are hidden and labour's 7
+    /// is withheld with them, in the summary and in the table alike.
+    @Test(arguments: TestDatabase.available)
+    func theSummaryAndTheTypesTableWithholdTheSameCells(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            // Two years on, so that the year holds only these cases, not the demo data's.
+            env.clock.advance(by: 2 * 366 * 86_400)
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            let types = Array(repeating: "forced_crime", count: 12) + Array(repeating: "forced_to_work", count: 7)
+                + Array(repeating: "prostitution", count: 3) + ["domestic_servitude", "other"]
+            for (i, type) in types.enumerated() {
+                let fields = CasesTests.person("Ana\(i)", "Lake\(i)", age: "adult").filter { $0.0 != "types[]" } + [("types[]", type)]
+                _ = try await CasesTests.openCase(browser, env, fields)
+            }
+            let period = ReportPeriod.financialYear(endYear: FinancialYear.containing(env.clock.now()).endYear)
+            let report = try await PartnershipReport.build(on: env.db, period: period, threshold: 5)
+            #expect(report.cases == "24")
+            let labour = try #require(report.types.first { $0.label == "Labour exploitation" })
+            #expect(labour.total == "withheld" && labour.only == "withheld" && labour.percent.isEmpty)
+            #expect(report.summary.contains("labour exploitation withheld"), "\(report.summary)")
+            #expect(report.types.first { $0.label == "Criminal exploitation" }?.total == "12")
+            #expect(!report.typeChart.contains(">7<"), "the chart does not draw the withheld 7")
+            for row in report.types where row.total != "0" {
+                let label = row.label.prefix(1).lowercased() + row.label.dropFirst()
+                #expect(report.summary.contains("\(label) \(row.total)"), "\(row.label): table \(row.total); \(report.summary)")
+            }
+        }
+    }
+
+    /// A threshold of 1 (no suppression) is for the safeguarding lead's internal papers: refused
+    /// to the analyst, marked "not for publication" on the page and the CSV, never a snapshot.
+    @Test(arguments: TestDatabase.available)
+    func figuresWithoutSuppressionAreTheLeadsAndMarkedNotForPublication(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let year = FinancialYear.containing(env.clock.now()).endYear
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            let refused = try await analyst.get("/reports?year=\(year)&threshold=1")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("for safeguarding leads only"))
+            #expect(!refused.body.string.contains("Not for publication"), "the analyst's figures stay suppressed")
+            #expect(!refused.body.string.contains("threshold-hint"), "nor is the analyst offered it")
+            #expect(try await analyst.get("/reports/report.csv?period=year&year=\(year)&threshold=1").body.string.contains("fewer than 5"))
+
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let page = try await lead.get("/reports?year=\(year)&threshold=1")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("<title>Partnership statistics, not for publication"))
+            #expect(html.contains("Not for publication.</strong>"))
+            #expect(!html.contains("fewer than"), "nothing is suppressed")
+            #expect(!html.contains("Save a dated snapshot"))
+            #expect(html.contains("aria-describedby=\"threshold-hint\""))
+            let csv = try await lead.get("/reports/report.csv?period=year&year=\(year)&threshold=1")
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("not-for-publication-") == true)
+            #expect(csv.body.string.components(separatedBy: "\r\n")[1].hasPrefix("Not for publication,"))
+            let snapshot = try await lead.post("/reports/snapshots?period=year&year=\(year)&threshold=1", [:])
+            #expect(snapshot.status == .badRequest)
+            #expect(try await ReportSnapshot.query(on: env.db).count() == 0)
+            // At 5 the same lead's page is the published one.
+            #expect(!(try await lead.get("/reports?year=\(year)")).body.string.contains("Not for publication"))
         }
     }
 }

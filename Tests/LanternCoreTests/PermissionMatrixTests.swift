@@ -35,6 +35,7 @@ struct PermissionMatrixTests {
         .editActionPlan:             ".  Y   .  .  .  .  .   .   .",
         .draftAnnualStatement:       ".  .   .  Y  .  .  .   .   .",
         .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y   .",
+        .viewUnsuppressedStatistics: ".  Y   .  .  .  .  .   .   .",
         .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y",
         .approveRoleGrants:          ".  Y   .  .  .  .  .   .   Y",
     ]

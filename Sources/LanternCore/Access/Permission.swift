@@ -35,6 +35,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
 
     // Reporting and data protection
     case viewPartnershipStatistics = "view_partnership_statistics"
+    /// Figures without small-number suppression (threshold 1), for internal papers only.
+    case viewUnsuppressedStatistics = "view_unsuppressed_statistics"
     case managePrivacyRequests = "manage_privacy_requests"
     /// The second person who approves giving someone a role that sees case content.
     case approveRoleGrants = "approve_role_grants"
@@ -63,6 +65,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .editActionPlan: "Change the action plan and audit recommendations"
         case .draftAnnualStatement: "Draft and publish the annual statement"
         case .viewPartnershipStatistics: "See anonymised partnership statistics"
+        case .viewUnsuppressedStatistics: "See partnership statistics without small-number suppression, for internal papers"
         case .managePrivacyRequests: "Handle subject access, rectification and erasure"
         case .approveRoleGrants: "Approve giving someone a role that sees case content"
         }

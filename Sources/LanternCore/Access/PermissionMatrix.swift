@@ -4,6 +4,8 @@
 /// Sources: `shared/docs/domain/security.md` §3: the administrator configures but sees
 /// no case content; the auditor reads and changes nothing; the statistics analyst sees
 /// suppressed aggregates only; case content goes to owner, team and safeguarding leads.
+/// Unsuppressed figures (small numbers shown, for internal papers) are therefore the
+/// safeguarding lead's, who sees every case anyway.
 public enum PermissionMatrix {
     public static let grants: [Role: Set<Permission>] = [
         .administrator: [
@@ -11,7 +13,7 @@ public enum PermissionMatrix {
         ],
         .safeguardingLead: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
-            .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics,
+            .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics, .viewUnsuppressedStatistics,
             .viewSuppliers, .viewContracts, .approveRoleGrants,
         ],
         .caseworker: [

@@ -166,15 +166,20 @@ struct PartnershipReport: Codable, Sendable {
 
         let splits = MultiTypeCount.split(now.typeCombinations)
         let previousSplits = MultiTypeCount.split(before.typeCombinations)
-        let types = splits.map { split -> TypeRow in
-            let shown = Suppression.apply([split.only, split.withOthers], threshold: threshold)
+        // The types' totals are one group, suppressed together, and the written summary is made
+        // from the same cells: a total withheld there is withheld in the table and the chart too.
+        let typeBreakdown = Breakdown(title: "", categories: splits.map { ($0.category.label, $0.total) }, unknown: 0, threshold: threshold)
+        let typeTotals = typeBreakdown.rows.map(\.count)
+        let types = splits.indices.map { i -> TypeRow in
+            let split = splits[i], total = typeTotals[i]
+            // "Only" and "with other types" add up to the total, so a withheld total withholds both.
+            let pair = Suppression.apply([split.only, split.withOthers], threshold: threshold)
+            let cells = total == .withheld ? [PublishedCount.withheld, .withheld] : pair.cells
             let previous = previousSplits.first { $0.category == split.category }?.total ?? 0
-            return TypeRow(label: split.category.label, total: shown.total.description, only: shown.cells[0].description,
-                           withOthers: shown.cells[1].description,
-                           percent: shown.total.value.flatMap { PublishedRounding.percent($0, of: now.cases) }.map { "\($0)%" } ?? "",
+            return TypeRow(label: split.category.label, total: total.description, only: cells[0].description, withOthers: cells[1].description,
+                           percent: total.value.flatMap { PublishedRounding.percent($0, of: now.cases) }.map { "\($0)%" } ?? "",
                            previous: published(previous))
         }
-        let typeBreakdown = Breakdown(title: "", categories: splits.map { ($0.category.label, $0.total) }, unknown: 0, threshold: threshold)
 
         func table(_ title: String, id: String, categories: [(String, String)], _ current: [String: Int], _ previous: [String: Int],
                    unknownKey: String?, note: String = "") -> Table {
@@ -246,8 +251,7 @@ struct PartnershipReport: Codable, Sendable {
             timings: timings,
             typeChart: Charts.bars(id: "types", title: "Cases by exploitation type, \(period.label)",
                                    bars: splits.indices.map { i in
-                                       let total = Suppression.apply([splits[i].only, splits[i].withOthers], threshold: threshold).total
-                                       return Charts.Bar(label: splits[i].category.label, value: total.value, display: total.description)
+                                       Charts.Bar(label: splits[i].category.label, value: typeTotals[i].value, display: typeTotals[i].description)
                                    }),
             trendChart: try await trend(on: db, ending: period, threshold: threshold),
             tables: [

@@ -36,8 +36,14 @@ struct ReportsController: RouteCollection {
         let quarter = Int(req.queryValue("quarter")).flatMap { (1...4).contains($0) ? $0 : nil } ?? 1
         var threshold = Suppression.defaultThreshold
         if !req.queryValue("threshold").isEmpty {
-            if let t = Int(req.queryValue("threshold")), (2...50).contains(t) { threshold = t }
-            else { errors.add("threshold", "The suppression threshold must be a whole number from 2 to 50") }
+            // 1 shows every small number: for internal papers, and only for those who may see them.
+            let lowest = req.currentUser?.can(.viewUnsuppressedStatistics) == true ? 1 : 2
+            if let t = Int(req.queryValue("threshold")), (lowest...50).contains(t) { threshold = t }
+            else if Int(req.queryValue("threshold")) == 1 {
+                errors.add("threshold", "Figures without suppression (a threshold of 1) are for safeguarding leads only. Enter a whole number from 2 to 50")
+            } else {
+                errors.add("threshold", "The suppression threshold must be a whole number from \(lowest) to 50")
+            }
         }
         let from = req.queryValue("from"), to = req.queryValue("to")
         var period = ReportPeriod.financialYear(endYear: year, endMonth: current.endMonth, endDay: current.endDay)
@@ -65,6 +71,9 @@ struct ReportsController: RouteCollection {
         let snapshot: String?
         let snapshots: [SelectOption]
         let csvLink: String
+        /// Made with no suppression: marked on the page, its print and its CSV.
+        let notForPublication: Bool
+        let mayUnsuppress: Bool
     }
 
     private func render(_ req: Request, _ report: PartnershipReport, _ choice: Choice, errors: FormErrors, snapshot: String?) async throws -> Response {
@@ -72,8 +81,11 @@ struct ReportsController: RouteCollection {
         let saved = try await ReportSnapshot.query(on: req.db).sort(\.$createdAt, .descending).limit(20).all()
             .map { SelectOption(value: $0.id!.uuidString, label: "\($0.period), saved \(DisplayDate.dateTime($0.createdAt))", selected: false) }
         return try await req.render("Reports/report", View(report: report, choice: choice, years: years, errors: errors, snapshot: snapshot,
-                                                           snapshots: saved, csvLink: "/reports/report.csv?\(choice.query)"),
-                                    title: "Partnership statistics", status: errors.isEmpty ? .ok : .unprocessableEntity)
+                                                           snapshots: saved, csvLink: "/reports/report.csv?\(choice.query)",
+                                                           notForPublication: report.threshold == 1,
+                                                           mayUnsuppress: req.currentUser?.can(.viewUnsuppressedStatistics) == true),
+                                    title: report.threshold == 1 ? "Partnership statistics, not for publication" : "Partnership statistics",
+                                    status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func show(req: Request) async throws -> Response {
@@ -86,14 +98,20 @@ struct ReportsController: RouteCollection {
     func csv(req: Request) async throws -> Response {
         let (period, choice, _) = try await choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
-        try await req.audit(.export, .partnershipReport, detail: "CSV, \(period.label)")
-        return req.csvDownload(filename: "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
-                               header: PartnershipReport.csvHeader, rows: report.csvRows)
+        try await req.audit(.export, .partnershipReport, detail: "CSV, \(period.label), threshold \(choice.threshold)")
+        let unsuppressed = choice.threshold == 1
+        let marking = [["Not for publication", "No small-number suppression: for internal papers only", "", "", ""]]
+        return req.csvDownload(filename: (unsuppressed ? "not-for-publication-" : "") + "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
+                               header: PartnershipReport.csvHeader, rows: (unsuppressed ? marking : []) + report.csvRows)
     }
 
     func saveSnapshot(req: Request) async throws -> Response {
         let (period, choice, errors) = try await choice(req)
         guard errors.isEmpty else { throw LanternError(.badRequest, "Choose a valid period before saving a snapshot.") }
+        // Snapshots are read by everyone with the statistics, so they keep suppressed figures only.
+        guard choice.threshold > 1 else {
+            throw LanternError(.badRequest, "Figures without suppression are not kept as snapshots. Choose a threshold of 2 or more to save one.")
+        }
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
         let snapshot = ReportSnapshot()
         snapshot.period = period.label
