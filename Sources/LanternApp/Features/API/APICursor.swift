@@ -60,10 +60,8 @@ extension APICursor {
 }
 
 /// An item of a paged list that reads itself from its row, with the column its list is sorted by.
-protocol APIListItem {
+protocol APIListItem: PlainRow {
     static var keyColumn: String { get }
-    static var columnNames: [String] { get }
-    init(row: any SQLRow) throws
 }
 
 /// A listed item with the id and sort key its page's cursor is made from.

@@ -26,6 +26,8 @@ struct ReportsController: RouteCollection {
         var query: String { "period=\(kind)&year=\(year)&quarter=\(quarter)&from=\(from)&to=\(to)&threshold=\(threshold)" }
     }
 
+    private static func mayUnsuppress(_ req: Request) -> Bool { req.currentUser?.can(.viewUnsuppressedStatistics) == true }
+
     /// Reads the period from the query, with a message for each thing that cannot be used.
     private func choice(_ req: Request) async throws -> (ReportPeriod, Choice, FormErrors) {
         let organisation = try await req.organisation()
@@ -37,9 +39,10 @@ struct ReportsController: RouteCollection {
         var threshold = Suppression.defaultThreshold
         if !req.queryValue("threshold").isEmpty {
             // 1 shows every small number: for internal papers, and only for those who may see them.
-            let lowest = req.currentUser?.can(.viewUnsuppressedStatistics) == true ? 1 : 2
-            if let t = Int(req.queryValue("threshold")), (lowest...50).contains(t) { threshold = t }
-            else if Int(req.queryValue("threshold")) == 1 {
+            let lowest = Self.mayUnsuppress(req) ? 1 : 2
+            let asked = Int(req.queryValue("threshold"))
+            if let asked, (lowest...50).contains(asked) { threshold = asked }
+            else if asked == 1 {
                 errors.add("threshold", "Figures without suppression (a threshold of 1) are for safeguarding leads only. Enter a whole number from 2 to 50")
             } else {
                 errors.add("threshold", "The suppression threshold must be a whole number from \(lowest) to 50")
@@ -83,7 +86,7 @@ struct ReportsController: RouteCollection {
         return try await req.render("Reports/report", View(report: report, choice: choice, years: years, errors: errors, snapshot: snapshot,
                                                            snapshots: saved, csvLink: "/reports/report.csv?\(choice.query)",
                                                            notForPublication: report.threshold == 1,
-                                                           mayUnsuppress: req.currentUser?.can(.viewUnsuppressedStatistics) == true),
+                                                           mayUnsuppress: Self.mayUnsuppress(req)),
                                     title: report.threshold == 1 ? "Partnership statistics, not for publication" : "Partnership statistics",
                                     status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
