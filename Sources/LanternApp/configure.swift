@@ -75,7 +75,7 @@ enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
             + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables + MailPersonalData.tables + APITokenPersonalData.tables
-            + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables,
+            + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables + PartnershipPersonalData.tables,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
 
@@ -125,5 +125,6 @@ enum LanternMigrations {
         AddPasswordResetAndMailChoices(),
         AddSingleSignOn(),
         CreateAPITokens(),
+        CreatePartnership(),
     ] }
 }

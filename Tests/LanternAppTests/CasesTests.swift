@@ -198,7 +198,7 @@ struct CasesTests {
             c.$team.id = adults.id
             try await c.save(on: env.db)
             #expect(try await outsider.get(path).status == .ok)
-            for role in [Role.administrator, .procurementOfficer, .auditor, .partnershipAnalyst, .trainingManager, .contractManager] {
+            for role in [Role.administrator, .procurementOfficer, .auditor, .partnershipAnalyst, .trainingManager, .contractManager, .partner] {
                 let b = try env.browser()
                 try await b.signIn(as: role)
                 #expect(try await b.get(path).status == .forbidden, "\(role)")

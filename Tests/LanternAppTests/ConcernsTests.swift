@@ -124,7 +124,7 @@ struct ConcernsTests {
             let refusals = try await AuditEntry.query(on: env.db).filter(\.$entityType == "Concern").filter(\.$outcome == "denied").count()
             #expect(refusals == 1)
 
-            for role in [Role.procurementOfficer, .administrator, .auditor, .partnershipAnalyst, .trainingManager] {
+            for role in [Role.procurementOfficer, .administrator, .auditor, .partnershipAnalyst, .trainingManager, .partner] {
                 let other = try env.browser()
                 try await other.signIn(as: role)
                 #expect(try await other.get(path).status == .forbidden, "\(role)")

@@ -3,41 +3,45 @@ import Testing
 
 /// The permission matrix, written out independently as a grid and checked cell by cell.
 /// Columns: administrator, safeguarding lead, caseworker, procurement officer,
-/// contract manager, training manager, auditor, partnership analyst, data protection officer.
+/// contract manager, training manager, auditor, partnership analyst, data protection officer,
+/// partner organisation staff.
 @Suite("Permission matrix")
 struct PermissionMatrixTests {
     static let columns: [Role] = [
         .administrator, .safeguardingLead, .caseworker, .procurementOfficer,
-        .contractManager, .trainingManager, .auditor, .partnershipAnalyst, .dataProtectionOfficer,
+        .contractManager, .trainingManager, .auditor, .partnershipAnalyst, .dataProtectionOfficer, .partner,
     ]
 
     static let grid: [Permission: String] = [
-        //                            adm sgl cw po cm tm aud pa  dpo
-        .manageUsers:                "Y  .   .  .  .  .  .   .   .",
-        .manageOrganisation:         "Y  .   .  .  .  .  .   .   .",
-        .viewAuditLog:               "Y  .   .  .  .  .  Y   .   .",
-        .readAuditReasons:           ".  .   .  .  .  .  Y   .   .",
-        .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .   .",
-        .editSuppliers:              ".  .   .  Y  Y  .  .   .   .",
-        .viewContracts:              ".  Y   .  Y  Y  .  Y   .   .",
-        .editContracts:              ".  .   .  Y  Y  .  .   .   .",
-        .checkStatements:            ".  .   .  Y  Y  .  .   .   .",
-        .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .   .",
-        .manageProcurementPolicy:    ".  .   .  Y  .  .  .   .   .",
-        .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .   Y",
-        .handleConcerns:             ".  Y   Y  Y  .  .  .   .   .",
-        .viewCases:                  ".  Y   Y  .  .  .  .   .   .",
-        .editCases:                  ".  Y   Y  .  .  .  .   .   .",
-        .overseeAllCases:            ".  Y   .  .  .  .  .   .   .",
-        .viewTraining:               ".  Y   Y  Y  Y  Y  Y   .   .",
-        .manageTraining:             ".  .   .  .  .  Y  .   .   .",
-        .viewActionPlan:             ".  Y   .  Y  .  Y  Y   .   .",
-        .editActionPlan:             ".  Y   .  .  .  .  .   .   .",
-        .draftAnnualStatement:       ".  .   .  Y  .  .  .   .   .",
-        .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y   .",
-        .viewUnsuppressedStatistics: ".  Y   .  .  .  .  .   .   .",
-        .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y",
-        .approveRoleGrants:          ".  Y   .  .  .  .  .   .   Y",
+        //                            adm sgl cw po cm tm aud pa  dpo ptn
+        .manageUsers:                "Y  .   .  .  .  .  .   .   .   .",
+        .manageOrganisation:         "Y  .   .  .  .  .  .   .   .   .",
+        .viewAuditLog:               "Y  .   .  .  .  .  Y   .   .   .",
+        .readAuditReasons:           ".  .   .  .  .  .  Y   .   .   .",
+        .viewSuppliers:              ".  Y   .  Y  Y  .  Y   .   .   .",
+        .editSuppliers:              ".  .   .  Y  Y  .  .   .   .   .",
+        .viewContracts:              ".  Y   .  Y  Y  .  Y   .   .   .",
+        .editContracts:              ".  .   .  Y  Y  .  .   .   .   .",
+        .checkStatements:            ".  .   .  Y  Y  .  .   .   .   .",
+        .viewStatementChecks:        ".  .   .  Y  Y  .  Y   .   .   .",
+        .manageProcurementPolicy:    ".  .   .  Y  .  .  .   .   .   .",
+        .reportConcern:              "Y  Y   Y  Y  Y  Y  .   .   Y   .",
+        .handleConcerns:             ".  Y   Y  Y  .  .  .   .   .   .",
+        .viewCases:                  ".  Y   Y  .  .  .  .   .   .   .",
+        .editCases:                  ".  Y   Y  .  .  .  .   .   .   .",
+        .overseeAllCases:            ".  Y   .  .  .  .  .   .   .   .",
+        .viewTraining:               ".  Y   Y  Y  Y  Y  Y   .   .   .",
+        .manageTraining:             ".  .   .  .  .  Y  .   .   .   .",
+        .viewActionPlan:             ".  Y   .  Y  .  Y  Y   .   .   .",
+        .editActionPlan:             ".  Y   .  .  .  .  .   .   .   .",
+        .draftAnnualStatement:       ".  .   .  Y  .  .  .   .   .   .",
+        .viewPartnershipStatistics:  ".  Y   .  .  .  .  Y   Y   .   Y",
+        .viewUnsuppressedStatistics: ".  Y   .  .  .  .  .   .   .   .",
+        .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y   .",
+        .approveRoleGrants:          ".  Y   .  .  .  .  .   .   Y   .",
+        .managePartners:             "Y  Y   .  .  .  .  .   .   .   .",
+        .submitDataReturns:          ".  Y   .  .  .  .  .   Y   .   Y",
+        .viewPartnerReturns:         ".  Y   .  .  .  .  Y   Y   .   .",
     ]
 
     @Test func theGridCoversEveryPermissionAndRole() {
@@ -70,7 +74,11 @@ struct PermissionMatrixTests {
         for permission in changes { #expect(!PermissionMatrix.allows(.auditor, permission)) }
     }
 
-    @Test func thePartnershipAnalystSeesOnlyStatistics() {
-        #expect(PermissionMatrix.permissions(of: .partnershipAnalyst) == [.viewPartnershipStatistics])
+    @Test func thePartnershipAnalystSeesOnlyStatisticsAndReturns() {
+        #expect(PermissionMatrix.permissions(of: .partnershipAnalyst) == [.viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns])
+    }
+
+    @Test func aPartnersStaffSeeNoCaseAndNoOtherPartner() {
+        #expect(PermissionMatrix.permissions(of: .partner) == [.viewPartnershipStatistics, .submitDataReturns])
     }
 }

@@ -22,6 +22,7 @@ public enum DemoData {
         .auditor: ("Taylor Brooks", nil, "Internal Auditor"),
         .partnershipAnalyst: ("Jamie Clarke", "Community Safety", "Partnership Analyst"),
         .dataProtectionOfficer: ("Robin Hale", nil, "Data Protection Officer"),
+        .partner: ("Casey Tran", nil, "Detective Sergeant, Modern Slavery Unit"),
     ]
 
     /// The password every demo account gets: `LANTERN_DEMO_PASSWORD` or a fixed demo value.
@@ -48,6 +49,7 @@ public enum DemoData {
                 try await team.create(on: db)
                 teams[name] = team.id
             }
+            let police = try await PartnershipDemoData.seedPartners(on: db, now: now)
             let hash = try await app.password.async.hash(password())
             var contractManager: User?
             var users: [Role: User] = [:]
@@ -56,6 +58,7 @@ public enum DemoData {
                 let user = User(email: email(for: role), displayName: name, role: role,
                                 teamID: team.flatMap { teams[$0] }, jobTitle: title)
                 user.passwordHash = hash
+                if role == .partner { user.partnerID = police.id }
                 try await user.create(on: db)
                 if role == .contractManager { contractManager = user }
                 users[role] = user
@@ -64,6 +67,7 @@ public enum DemoData {
             let childConcernID = try await ConcernsDemoData.seed(on: db, app: app, teams: teams, now: now)
             try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, childConcernID: childConcernID, now: now)
             try await TrainingDemoData.seed(on: db, users: users, now: now)
+            try await PartnershipDemoData.seedReturns(on: db, police: police, by: users[.partner], now: now)
             try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(now), author: users[.safeguardingLead], now: now)
             try await app.lantern.audit.append(on: db, actor: .system, action: .create, entity: .organisation,
                                                entityID: nil, requestID: nil, detail: "demo data", at: now)

@@ -38,6 +38,13 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     /// Figures without small-number suppression (threshold 1), for internal papers only.
     case viewUnsuppressedStatistics = "view_unsuppressed_statistics"
     case managePrivacyRequests = "manage_privacy_requests"
+
+    // The partnership
+    case managePartners = "manage_partners"
+    /// A partner's own staff submit for their organisation only; the council's analysts for any.
+    case submitDataReturns = "submit_data_returns"
+    /// Every partner's returns, source by source.
+    case viewPartnerReturns = "view_partner_returns"
     /// The second person who approves giving someone a role that sees case content.
     case approveRoleGrants = "approve_role_grants"
 
@@ -67,6 +74,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .viewPartnershipStatistics: "See anonymised partnership statistics"
         case .viewUnsuppressedStatistics: "See partnership statistics without small-number suppression, for internal papers"
         case .managePrivacyRequests: "Handle subject access, rectification and erasure"
+        case .managePartners: "Keep the register of partner organisations and the list of areas"
+        case .submitDataReturns: "Submit partners' data returns"
+        case .viewPartnerReturns: "See every partner's data returns, source by source"
         case .approveRoleGrants: "Approve giving someone a role that sees case content"
         }
     }

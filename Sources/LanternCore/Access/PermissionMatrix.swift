@@ -5,16 +5,17 @@
 /// no case content; the auditor reads and changes nothing; the statistics analyst sees
 /// suppressed aggregates only; case content goes to owner, team and safeguarding leads.
 /// Unsuppressed figures (small numbers shown, for internal papers) are therefore the
-/// safeguarding lead's, who sees every case anyway.
+/// safeguarding lead's, who sees every case anyway. Partners' staff submit their own returns and
+/// read the published figures; the council's analysts see every partner's returns.
 public enum PermissionMatrix {
     public static let grants: [Role: Set<Permission>] = [
         .administrator: [
-            .manageUsers, .manageOrganisation, .viewAuditLog, .reportConcern,
+            .manageUsers, .manageOrganisation, .viewAuditLog, .reportConcern, .managePartners,
         ],
         .safeguardingLead: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
             .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics, .viewUnsuppressedStatistics,
-            .viewSuppliers, .viewContracts, .approveRoleGrants,
+            .viewSuppliers, .viewContracts, .approveRoleGrants, .managePartners, .submitDataReturns, .viewPartnerReturns,
         ],
         .caseworker: [
             .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining,
@@ -32,15 +33,20 @@ public enum PermissionMatrix {
         ],
         .auditor: [
             .viewAuditLog, .readAuditReasons, .viewSuppliers, .viewContracts, .viewStatementChecks, .viewTraining, .viewActionPlan,
-            .viewPartnershipStatistics,
+            .viewPartnershipStatistics, .viewPartnerReturns,
         ],
         .partnershipAnalyst: [
-            .viewPartnershipStatistics,
+            .viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns,
         ],
         // Subject access bundles hold case content, so they are the DPO's, not the administrator's
         // (security.md §3: "DPO: SAR and erasure workflows"; the administrator sees no case content).
         .dataProtectionOfficer: [
             .reportConcern, .managePrivacyRequests, .approveRoleGrants,
+        ],
+        // A partner's staff: their own organisation's returns and the published picture, never a
+        // council case (the partnership issue; security.md §3, need to know).
+        .partner: [
+            .submitDataReturns, .viewPartnershipStatistics,
         ],
     ]
 

@@ -13,6 +13,8 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
     case auditor
     case partnershipAnalyst = "partnership_analyst"
     case dataProtectionOfficer = "data_protection_officer"
+    /// Staff of a partner organisation (the police, the GLAA, a charity …), not of the council.
+    case partner
 
     public var displayName: String {
         switch self {
@@ -25,6 +27,7 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditor: "Auditor"
         case .partnershipAnalyst: "Partnership analyst"
         case .dataProtectionOfficer: "Data protection officer"
+        case .partner: "Partner organisation staff"
         }
     }
 
@@ -46,9 +49,11 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
         case .auditor:
             "Reads the audit log and the programme's records. Changes nothing."
         case .partnershipAnalyst:
-            "Sees anonymised, suppressed partnership statistics and nothing else."
+            "Sees anonymised, suppressed partnership statistics and the partners' data returns, and enters returns for partners. Sees no case."
         case .dataProtectionOfficer:
             "Answers subject access, rectification, erasure and restriction requests, and keeps the disclosure log."
+        case .partner:
+            "Works for a partner organisation: submits its data returns and sees the published partnership picture. Sees no council case."
         }
     }
 

@@ -81,6 +81,8 @@ struct RoleRequestsController: RouteCollection {
             if outcome == .approved {
                 person.role = request.role
                 person.$team.id = request.teamID
+                // A role that sees case content is the council's, never a partner's staff.
+                person.partnerID = nil
                 person.roleApproved = true
                 try await person.save(on: db)
             }

@@ -12,6 +12,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     @Field(key: "display_name") var displayName: String
     @Field(key: "role") var role: Role
     @OptionalParent(key: "team_id") var team: Team?
+    /// The partner organisation a partner's staff member works for; nil for the council's staff.
+    @OptionalField(key: "partner_id") var partnerID: UUID?
     @OptionalField(key: "job_title") var jobTitle: String?
     /// Nil until an invited person chooses a password.
     @OptionalField(key: "password_hash") var passwordHash: String?

@@ -56,12 +56,14 @@ struct UsersAdminController: RouteCollection {
         var role: String?
         var teamID: String?
         var jobTitle: String?
+        var partnerID: String?
     }
 
     struct InviteView: Encodable {
         let values: InviteForm
         let roles: [SelectOption]
         let teams: [SelectOption]
+        let partners: [SelectOption]
         let errors: FormErrors
     }
 
@@ -74,10 +76,30 @@ struct UsersAdminController: RouteCollection {
             + teams.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) }
     }
 
+    static func partnerOptions(_ req: Request, selected: String?) async throws -> [SelectOption] {
+        [SelectOption(value: "", label: "Not a partner's staff", selected: (selected ?? "").isEmpty)]
+            + (try await PartnerOrganisation.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all())
+                .map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) }
+    }
+
+    /// The partner organisation a role needs: the partner role, one active partner; any other role, none.
+    static func partner(for role: Role?, _ raw: String?, on db: any Database, _ errors: inout FormErrors) async throws -> UUID? {
+        let id = raw.flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
+        guard role == .partner else {
+            if !(raw ?? "").isEmpty { errors.add("partnerID", "Only the partner role belongs to a partner organisation: choose \u{201C}Not a partner's staff\u{201D}") }
+            return nil
+        }
+        guard let id, let partner = try await PartnerOrganisation.find(id, on: db), partner.isActive else {
+            errors.add("partnerID", "Choose the partner organisation the person works for")
+            return nil
+        }
+        return partner.id
+    }
+
     func showInvite(req: Request) async throws -> Response {
         let teams = try await Team.query(on: req.db).sort(\.$name).all()
         let view = InviteView(values: InviteForm(), roles: Self.roleOptions(selected: nil),
-                              teams: Self.teamOptions(teams, selected: nil), errors: FormErrors())
+                              teams: Self.teamOptions(teams, selected: nil), partners: try await Self.partnerOptions(req, selected: nil), errors: FormErrors())
         return try await req.render("People/invite", view, title: "Invite a person")
     }
 
@@ -104,13 +126,16 @@ struct UsersAdminController: RouteCollection {
             errors.add("teamID", "Select a team from the list")
         }
         if (form.jobTitle ?? "").count > 120 { errors.add("jobTitle", "The job title must be 120 characters or fewer") }
+        let partnerID = try await Self.partner(for: role, form.partnerID, on: req.db, &errors)
         guard errors.isEmpty, let role else {
             let view = InviteView(values: form, roles: Self.roleOptions(selected: form.role),
-                                  teams: Self.teamOptions(teams, selected: form.teamID), errors: errors)
+                                  teams: Self.teamOptions(teams, selected: form.teamID),
+                                  partners: try await Self.partnerOptions(req, selected: form.partnerID), errors: errors)
             return try await req.render("People/invite", view, title: "Invite a person", status: .unprocessableEntity)
         }
         let user = User(email: email, displayName: name, role: role, teamID: teamID,
                         jobTitle: (form.jobTitle ?? "").isEmpty ? nil : form.jobTitle)
+        user.partnerID = partnerID
         let token = SecretToken.generate()
         user.invitationDigest = SecretToken.digest(token)
         user.invitationExpiresAt = req.lantern.now().addingTimeInterval(Self.invitationLifetime)
@@ -169,6 +194,7 @@ struct UsersAdminController: RouteCollection {
         let twoFactorResetPending: Bool
         let roles: [SelectOption]
         let teams: [SelectOption]
+        let partners: [SelectOption]
         let errors: FormErrors
     }
 
@@ -193,7 +219,8 @@ struct UsersAdminController: RouteCollection {
             twoFactor: user.twoFactorAt.map { "On since \(DisplayDate.dateTime($0))" } ?? "Not set up",
             twoFactorResetPending: try await RoleGrantRequest.pending(for: user.id!, kind: .twoFactorReset, on: req.db) != nil,
             roles: Self.roleOptions(selected: user.role.rawValue),
-            teams: Self.teamOptions(teams, selected: user.$team.id?.uuidString), errors: errors)
+            teams: Self.teamOptions(teams, selected: user.$team.id?.uuidString),
+            partners: try await Self.partnerOptions(req, selected: user.partnerID?.uuidString), errors: errors)
     }
 
     func show(req: Request) async throws -> Response {
@@ -205,6 +232,7 @@ struct UsersAdminController: RouteCollection {
     struct RoleForm: Content {
         var role: String?
         var teamID: String?
+        var partnerID: String?
     }
 
     func changeRole(req: Request) async throws -> Response {
@@ -220,6 +248,7 @@ struct UsersAdminController: RouteCollection {
                 errors.add("teamID", "Select a team from the list")
             }
         }
+        let partnerID = try await Self.partner(for: role, form.partnerID, on: req.db, &errors)
         if let role, user.id == req.currentUser?.id, role != .administrator {
             errors.add("role", "You cannot remove your own administrator role: ask another administrator")
         }
@@ -234,14 +263,17 @@ struct UsersAdminController: RouteCollection {
             try await askForApproval(req, user: user, role: role, teamID: teamID)
             return req.redirect(to: "/admin/users/\(user.id!.uuidString)", saying: "\(user.displayName) will have the \(role.displayName) role once \(RoleGrantRule.approver(for: role) == .dataProtectionOfficer ? "the data protection officer" : "a safeguarding lead") approves it: it sees case content.")
         }
+        let partnerChanges = user.partnerID != partnerID
         user.role = role
         user.$team.id = teamID
+        user.partnerID = partnerID
         try await req.db.writeTransaction { db in
             try await user.save(on: db)
-            if oldRole != role {
+            if oldRole != role || partnerChanges {
                 // A change of privilege ends the person's sessions (`shared/docs/domain/security.md` §5).
                 try await DatabaseSessionDriver.endSessions(of: user.id!, on: db)
-                try await req.audit(.roleChange, .user, id: user.id?.uuidString, detail: "\(oldRole.rawValue)->\(role.rawValue)", on: db)
+                try await req.audit(.roleChange, .user, id: user.id?.uuidString,
+                                    detail: "\(oldRole.rawValue)->\(role.rawValue)" + (partnerChanges ? ", partner \(partnerID?.uuidString ?? "none")" : ""), on: db)
             } else {
                 try await req.audit(.update, .user, id: user.id?.uuidString, detail: "team", on: db)
             }

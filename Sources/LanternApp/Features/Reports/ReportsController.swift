@@ -26,10 +26,10 @@ struct ReportsController: RouteCollection {
         var query: String { "period=\(kind)&year=\(year)&quarter=\(quarter)&from=\(from)&to=\(to)&threshold=\(threshold)" }
     }
 
-    private static func mayUnsuppress(_ req: Request) -> Bool { req.currentUser?.can(.viewUnsuppressedStatistics) == true }
+    static func mayUnsuppress(_ req: Request) -> Bool { req.currentUser?.can(.viewUnsuppressedStatistics) == true }
 
     /// Reads the period from the query, with a message for each thing that cannot be used.
-    private func choice(_ req: Request) async throws -> (ReportPeriod, Choice, FormErrors) {
+    static func choice(_ req: Request) async throws -> (ReportPeriod, Choice, FormErrors) {
         let organisation = try await req.organisation()
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         var errors = FormErrors()
@@ -92,14 +92,14 @@ struct ReportsController: RouteCollection {
     }
 
     func show(req: Request) async throws -> Response {
-        let (period, choice, errors) = try await choice(req)
+        let (period, choice, errors) = try await Self.choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
         try await req.audit(.read, .partnershipReport, detail: "\(period.label), threshold \(choice.threshold)")
         return try await render(req, report, choice, errors: errors, snapshot: nil)
     }
 
     func csv(req: Request) async throws -> Response {
-        let (period, choice, _) = try await choice(req)
+        let (period, choice, _) = try await Self.choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
         try await req.audit(.export, .partnershipReport, detail: "CSV, \(period.label), threshold \(choice.threshold)")
         let unsuppressed = choice.threshold == 1
@@ -109,7 +109,7 @@ struct ReportsController: RouteCollection {
     }
 
     func saveSnapshot(req: Request) async throws -> Response {
-        let (period, choice, errors) = try await choice(req)
+        let (period, choice, errors) = try await Self.choice(req)
         guard errors.isEmpty else { throw LanternError(.badRequest, "Choose a valid period before saving a snapshot.") }
         // Snapshots are read by everyone with the statistics, so they keep suppressed figures only.
         guard choice.threshold > 1 else {

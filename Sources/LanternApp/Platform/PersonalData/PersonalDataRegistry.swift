@@ -14,6 +14,8 @@ enum DataSubject: String, Sendable {
     case staff
     /// Suppliers' named contacts.
     case supplierContact
+    /// Partner organisations' named contacts.
+    case partnerContact
     /// Someone exercising their data rights.
     case requester
     /// No one: the organisation's own secrets.

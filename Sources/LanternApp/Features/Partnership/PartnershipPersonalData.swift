@@ -1,0 +1,23 @@
+import Fluent
+import Foundation
+import LanternCore
+
+/// Partner organisations' named contacts, for the registry (`PersonalDataRegistry`). A return's
+/// records hold no identity (no name, no date of birth, no reference), so they are not listed.
+enum PartnershipPersonalData {
+    static let tables: [PersonalDataTable] = [
+        PersonalDataTable(table: PartnerOrganisation.schema, subject: .partnerContact, link: .itself, ownKey: false,
+                          clearPersonalColumns: ["contact_name", "contact_email", "contact_phone"],
+                          erasure: .keep("The organisation stays on the register; its contact is corrected or replaced by editing it."),
+                          find: findContacts),
+    ]
+
+    @Sendable static func findContacts(_ q: PersonSearch.Query, _ context: PersonSearch.Context) async throws -> [PersonSearch.Found] {
+        try await PartnerOrganisation.query(on: context.db).sort(\.$name).sort(\.$id).all()
+            .filter { q.matchingName(in: $0.contactName) != nil }
+            .map { p in
+                PersonSearch.Found(kind: "Partner contact", id: p.id!.uuidString, title: "Contact at \(p.name)", date: "", match: "name",
+                                   lines: ["Name: \(p.contactName)", "Email: \(p.contactEmail)", "Phone: \(p.contactPhone)", "Organisation: \(p.name)"])
+            }
+    }
+}
