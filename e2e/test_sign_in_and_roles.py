@@ -17,6 +17,7 @@ ROLES = {
     "auditor": ("auditor@demo.lantern.example", "Auditor", "/audit", "/admin/users"),
     "partnership_analyst": ("partnership.analyst@demo.lantern.example", "Partnership analyst", "/home", "/audit"),
     "data_protection_officer": ("data.protection.officer@demo.lantern.example", "Data protection officer", "/privacy", "/cases"),
+    "partner": ("partner@demo.lantern.example", "Partner organisation staff", "/returns", "/cases"),
 }
 
 

@@ -102,3 +102,122 @@ struct PartnershipTests {
         }
     }
 }
+
+@Suite("Partners' staff and their returns")
+struct PartnerReturnsTests {
+    @Test(arguments: TestDatabase.available)
+    func aPartnersStaffReachOnlyTheirOwnOrganisationsReturns(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let glaa = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .glaa).first())
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            try await analyst.get("/returns/new?form=counts")
+            let sent = try await analyst.post("/returns", ["partner_id": glaa.id!.uuidString, "period_start": "2026-04-01", "period_end": "2026-06-30",
+                                                           "total": "9", "type_labour": "7", "type_other_or_unknown": "2", "nationalities": "Romanian: 5\nBritish: 2"])
+            #expect(sent.status == .seeOther, "\(sent.body.string.prefix(2000))")
+            let glaaReturn = try #require(try await DataReturn.query(on: env.db).filter(\.$partner.$id == glaa.id!).first())
+            #expect(try await DataReturnCount.query(on: env.db).filter(\.$dataReturn.$id == glaaReturn.id!).count() == 4)
+
+            let partner = try env.browser()
+            try await partner.signIn(as: .partner)
+            let list = try await partner.get("/returns").body.string
+            #expect(list.contains("Demo Borough Police"))
+            #expect(!list.contains("Gangmasters"), "another partner's return is not listed: \(list.components(separatedBy: "Gangmasters")[0].suffix(300))")
+            #expect(try await partner.get("/returns/\(glaaReturn.id!.uuidString)").status == .notFound)
+            let withdraw = try await partner.post("/returns/\(glaaReturn.id!.uuidString)/withdraw", ["reason": "not ours"])
+            #expect(withdraw.status == .notFound)
+            #expect(try await DataReturn.find(glaaReturn.id, on: env.db)?.withdrawnAt == nil)
+            // The picture shows partners together, never one beside another, and no council case.
+            let picture = try await partner.get("/partnership").body.string
+            #expect(picture.contains(">Partners<") && !picture.contains("Gangmasters and Labour Abuse Authority</th>"))
+            for path in ["/cases", "/concerns", "/partners", "/reports/report.csv"] where path != "/reports/report.csv" {
+                #expect(try await partner.get(path).status == .forbidden, "\(path)")
+            }
+            // A partner submits for their own organisation only, whatever the form says.
+            try await partner.get("/returns/new?form=counts")
+            let own = try await partner.post("/returns", ["partner_id": glaa.id!.uuidString, "period_start": "2026-04-01", "period_end": "2026-06-30", "total": "3"])
+            #expect(own.status == .seeOther, "\(own.body.string.components(separatedBy: "error-summary__list")[1].prefix(600))")
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            #expect(try await DataReturn.query(on: env.db).filter(\.$partner.$id == police.id!).count() == 2)
+            #expect(try await DataReturn.query(on: env.db).filter(\.$partner.$id == glaa.id!).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aBadFileIsRefusedWholeWithEveryLineNamed(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let before = try await DataReturnRecord.query(on: env.db).count()
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            try await analyst.get("/returns/new")
+            let csv = "date,exploitation_type,age_group,area\n2026-05-01,criminal,child,Central\n2026-05-02,<script>,adult,\n2026-05-03,labour,adult,Atlantis\n"
+            let response = try await analyst.postFile("/returns/upload", fields: ["partner_id": police.id!.uuidString, "period_start": "2026-04-01", "period_end": "2026-06-30"],
+                                                      fileField: "file", filename: "may.csv", contents: Data(csv.utf8))
+            #expect(response.status == .unprocessableEntity)
+            let page = response.body.string
+            #expect(page.contains("Line 3: exploitation_type &#39;&lt;script&gt;&#39;") || page.contains("Line 3: exploitation_type '&lt;script&gt;'"))
+            #expect(page.contains("Line 4: area"))
+            #expect(!page.contains("<script>,"))
+            // What was typed is kept.
+            #expect(page.contains("value=\"2026-04-01\""))
+            #expect(try await DataReturnRecord.query(on: env.db).count() == before)
+            #expect(try await DataReturn.query(on: env.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func countsMustAddUpAndAPeriodIsCountedOnce(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let analyst = try env.browser()
+            try await analyst.signIn(as: .partnershipAnalyst)
+            try await analyst.get("/returns/new?form=counts")
+            var form = ["partner_id": police.id!.uuidString, "period_start": "2026-04-01", "period_end": "2026-06-30", "source_kind": "police enquiry",
+                        "total": "5", "type_criminal": "4", "type_labour": "3", "age_child": "two", "nationalities": "British 3"]
+            let refused = try await analyst.post("/returns", form)
+            #expect(refused.status == .unprocessableEntity)
+            let page = refused.body.string
+            #expect(page.contains("add up to 7, more than the return&#39;s total of 5") || page.contains("add up to 7, more than the return's total of 5"))
+            #expect(page.contains("Enter the number for under 18 as a whole number"))
+            #expect(page.contains("Line 1 of the nationalities"))
+            #expect(page.contains("value=\"two\""), "what was typed stays")
+            form["type_labour"] = "1"; form["age_child"] = "2"; form["nationalities"] = "British: 3"
+            let sent = try await analyst.post("/returns", form)
+            #expect(sent.status == .seeOther)
+            // The same partner, source and days again would count them twice.
+            try await analyst.get("/returns/new?form=counts")
+            form["period_start"] = "2026-06-01"; form["period_end"] = "2026-08-31"
+            let again = try await analyst.post("/returns", form)
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.string.contains("Withdraw it first"))
+            // Withdrawn, it stops counting; the period is free again.
+            let first = try #require(try await DataReturn.query(on: env.db).filter(\.$periodStart == "2026-04-01").first())
+            let quarter = "/partnership?period=custom&from=2026-04-01&to=2026-06-30&threshold=2"
+            #expect(PartnershipTests.cell(PartnershipTests.section(try await analyst.get(quarter).body.string, id: "table-type"), row: "Criminal exploitation").contains("4"))
+            try await analyst.get("/returns/\(first.id!.uuidString)")
+            #expect(try await analyst.post("/returns/\(first.id!.uuidString)/withdraw", ["reason": "replaced by a corrected return"]).status == .seeOther)
+            #expect(!PartnershipTests.cell(PartnershipTests.section(try await analyst.get(quarter).body.string, id: "table-type"), row: "Criminal exploitation").contains("4"))
+            try await analyst.get("/returns/new?form=counts")
+            #expect(try await analyst.post("/returns", form).status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func thePartnerRoleNeedsAPartnerOrganisation(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let admin = try env.browser()
+            try await admin.signIn(as: .administrator)
+            try await admin.get("/admin/users/invite")
+            let missing = try await admin.post("/admin/users/invite", ["displayName": "Dana Fox", "email": "dana.fox@police.example", "role": "partner"])
+            #expect(missing.status == .unprocessableEntity)
+            #expect(missing.body.string.contains("Choose the partner organisation the person works for"))
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let wrong = try await admin.post("/admin/users/invite", ["displayName": "Dana Fox", "email": "dana.fox@police.example", "role": "caseworker", "partnerID": police.id!.uuidString])
+            #expect(wrong.status == .unprocessableEntity)
+            let invited = try await admin.post("/admin/users/invite", ["displayName": "Dana Fox", "email": "dana.fox@police.example", "role": "partner", "partnerID": police.id!.uuidString])
+            #expect(invited.status == .ok)
+            #expect(try await User.query(on: env.db).filter(\.$email == "dana.fox@police.example").first()?.partnerID == police.id)
+        }
+    }
+}

@@ -114,11 +114,11 @@ extension User: ClockStamped {
 
 extension User: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
-        [$id, $email, $displayName, $role, $team, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
+        [$id, $email, $displayName, $role, $team, $partnerID, $jobTitle, $passwordHash, $isActive, $invitationDigest, $invitationExpiresAt,
          $lastSignInAt, $failedSignIns, $roleApproved, $twoFactorAt,
          $resetDigest, $resetExpiresAt, $resetRequestedAt, $dailyDigest, $oidcSubject, $serviceAccount, $createdAt, $updatedAt]
     }
-    static let columnNames = ["id", "email", "display_name", "role", "team_id", "job_title", "password_hash", "is_active", "invitation_digest",
+    static let columnNames = ["id", "email", "display_name", "role", "team_id", "partner_id", "job_title", "password_hash", "is_active", "invitation_digest",
                               "invitation_expires_at", "last_sign_in_at", "failed_sign_ins", "role_approved", "two_factor_at",
                               "reset_digest", "reset_expires_at", "reset_requested_at", "daily_digest", "oidc_subject", "service_account", "created_at", "updated_at"]
 }
