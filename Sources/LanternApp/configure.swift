@@ -126,5 +126,6 @@ enum LanternMigrations {
         AddSingleSignOn(),
         CreateAPITokens(),
         CreatePartnership(),
+        CreateOutreach(),
     ] }
 }

@@ -47,6 +47,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: StaffTrainingController())
     try site.register(collection: CoursesController())
     try site.register(collection: TrainingImportController())
+    try site.register(collection: OutreachController())
     try site.register(collection: ActionPlanController())
     try site.register(collection: RecommendationsController())
     try site.register(collection: AnnualStatementController())

@@ -77,6 +77,8 @@ public struct StatementFacts: Codable, Sendable {
     public var recommendationsOpen = 0
     public var recommendationsClosed = 0
     public var partnershipSummary: String?
+    /// Sessions for local professionals and community groups in the year.
+    public var outreach: OutreachSummary?
     /// Contract categories with the most high-risk contracts, for the supply chain statement.
     public var highRiskCategories: [String] = []
     public var contractActionsOpen = 0
@@ -151,6 +153,7 @@ public enum OrganisationStatement {
         case .training:
             var lines = ["Across the organisation \(percent(k.trainingInDate, k.trainingRequired)) required modern slavery courses were in date at the end of the year."]
             lines += f.courses.map { "\($0.course): \(percent($0.inDate, $0.required)) staff required to take it are in date." }
+            if let outreach = f.outreach?.sentence { lines.append(outreach) }
             return lines
         }
     }

@@ -48,6 +48,8 @@ enum StatementFactsBuilder {
         facts.topCategories = top(contracts.compactMap(\.category))
         facts.highRiskCategories = top(high.compactMap(\.category))
         facts.courses = training.rates { $0.course.name }.map { .init(course: $0.label, required: $0.required, inDate: $0.inDate) }
+        let outreach = try await OutreachSummary.load(on: db, from: start, to: end)
+        facts.outreach = outreach.events > 0 ? outreach : nil
 
         let actions = try await PlanAction.query(on: db).filter(\.$planYear == year.endYear).all()
         if !actions.isEmpty {

@@ -54,5 +54,28 @@ enum TrainingDemoData {
                 try await c.create(on: db)
             }
         }
+        try await seedOutreach(on: db, today: today, now: now)
+    }
+
+    /// Sessions for people beyond the staff: one for professionals, one for a community group.
+    static func seedOutreach(on db: any Database, today: Day, now: Date) async throws {
+        let sessions: [(String, Int, OutreachAudience, String, String, [(String, Int)], Int, Int)] = [
+            ("Understanding Exploitation", 40, .professionals, "health", "Safeguarding Partnership with the police",
+             [("Borough GP practices", 14), ("Community pharmacies", 6), ("Hospital emergency department", 9)], 24, 22),
+            ("Spot the signs: exploitation in local businesses", 75, .community, "faith and community groups", "Community Safety team",
+             [("Members of the public", 18), ("Riverside residents' association", 7)], 15, 13),
+        ]
+        for (title, daysAgo, audience, sector, by, attendance, responses, useful) in sessions {
+            let e = OutreachEvent()
+            e.title = title; e.heldOn = today.adding(days: -daysAgo).iso; e.audience = audience; e.sector = sector; e.deliveredBy = by
+            e.materials = "Slides and the local referral pathway leaflet"; e.feedbackResponses = responses; e.feedbackUseful = useful
+            e.feedbackNotes = ""; e.recordedAt = now
+            try await e.create(on: db)
+            for (organisation, n) in attendance {
+                let a = OutreachAttendance()
+                a.$event.id = e.id!; a.organisation = organisation; a.attendees = n
+                try await a.create(on: db)
+            }
+        }
     }
 }

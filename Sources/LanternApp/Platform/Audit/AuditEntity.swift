@@ -31,6 +31,7 @@ enum AuditEntity: String, CaseIterable, Codable, Sendable {
     case keptForm = "KeptForm"
     case homeOfficeReferral = "Notification"
     case organisation = "Organisation"
+    case outreachEvent = "OutreachEvent"
     case partnershipReport = "PartnershipReport"
     case partnershipPicture = "PartnershipPicture"
     case partnerOrganisation = "PartnerOrganisation"
