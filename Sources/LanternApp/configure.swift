@@ -127,5 +127,6 @@ enum LanternMigrations {
         CreateAPITokens(),
         CreatePartnership(),
         CreateOutreach(),
+        CreateSharing(),
     ] }
 }

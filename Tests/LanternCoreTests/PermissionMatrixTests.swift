@@ -39,9 +39,10 @@ struct PermissionMatrixTests {
         .viewUnsuppressedStatistics: ".  Y   .  .  .  .  .   .   .   .",
         .managePrivacyRequests:      ".  .   .  .  .  .  .   .   Y   .",
         .approveRoleGrants:          ".  Y   .  .  .  .  .   .   Y   .",
-        .managePartners:             "Y  Y   .  .  .  .  .   .   .   .",
+        .managePartners:             "Y  Y   .  .  .  .  .   .   Y   .",
         .submitDataReturns:          ".  Y   .  .  .  .  .   Y   .   Y",
         .viewPartnerReturns:         ".  Y   .  .  .  .  Y   Y   .   .",
+        .viewSharedCases:            ".  .   .  .  .  .  .   .   .   Y",
     ]
 
     @Test func theGridCoversEveryPermissionAndRole() {
@@ -79,6 +80,7 @@ struct PermissionMatrixTests {
     }
 
     @Test func aPartnersStaffSeeNoCaseAndNoOtherPartner() {
-        #expect(PermissionMatrix.permissions(of: .partner) == [.viewPartnershipStatistics, .submitDataReturns])
+        #expect(PermissionMatrix.permissions(of: .partner) == [.viewPartnershipStatistics, .submitDataReturns, .viewSharedCases])
+        #expect(!PermissionMatrix.allows(.partner, .viewCases) && !PermissionMatrix.allows(.partner, .handleConcerns))
     }
 }

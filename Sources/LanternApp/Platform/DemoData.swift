@@ -66,6 +66,7 @@ public enum DemoData {
             try await ProcurementDemoData.seed(on: db, goods: goods, assessor: contractManager, now: now)
             let childConcernID = try await ConcernsDemoData.seed(on: db, app: app, teams: teams, now: now)
             try await SafeguardingDemoData.seed(on: db, app: app, teams: teams, users: users, childConcernID: childConcernID, now: now)
+            try await PartnershipDemoData.seedSharing(on: db, app: app, police: police, by: users[.safeguardingLead], now: now)
             try await TrainingDemoData.seed(on: db, users: users, now: now)
             try await PartnershipDemoData.seedReturns(on: db, police: police, by: users[.partner], now: now)
             try await ActionPlanDemoData.seed(on: db, year: FinancialYear.containing(now), author: users[.safeguardingLead], now: now)

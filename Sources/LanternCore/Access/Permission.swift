@@ -45,6 +45,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case submitDataReturns = "submit_data_returns"
     /// Every partner's returns, source by source.
     case viewPartnerReturns = "view_partner_returns"
+    /// The parts of council cases shared with the person's organisation under an agreement.
+    case viewSharedCases = "view_shared_cases"
     /// The second person who approves giving someone a role that sees case content.
     case approveRoleGrants = "approve_role_grants"
 
@@ -77,6 +79,7 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .managePartners: "Keep the register of partner organisations and the list of areas"
         case .submitDataReturns: "Submit partners' data returns"
         case .viewPartnerReturns: "See every partner's data returns, source by source"
+        case .viewSharedCases: "See what a council case owner has shared with their organisation"
         case .approveRoleGrants: "Approve giving someone a role that sees case content"
         }
     }

@@ -41,12 +41,12 @@ public enum PermissionMatrix {
         // Subject access bundles hold case content, so they are the DPO's, not the administrator's
         // (security.md §3: "DPO: SAR and erasure workflows"; the administrator sees no case content).
         .dataProtectionOfficer: [
-            .reportConcern, .managePrivacyRequests, .approveRoleGrants,
+            .reportConcern, .managePrivacyRequests, .approveRoleGrants, .managePartners,
         ],
         // A partner's staff: their own organisation's returns and the published picture, never a
         // council case (the partnership issue; security.md §3, need to know).
         .partner: [
-            .submitDataReturns, .viewPartnershipStatistics,
+            .submitDataReturns, .viewPartnershipStatistics, .viewSharedCases,
         ],
     ]
 

@@ -79,6 +79,8 @@ struct CasePage: RouteCollection {
         let mayNotify: Bool
         let consentWording: String
         let today: String
+        /// Who the case is shared with, and the form to share it.
+        let sharing: CaseSharingController.Section
     }
 
     func show(req: Request) async throws -> Response {
@@ -231,7 +233,8 @@ struct CasePage: RouteCollection {
             consentMethods: CaseConsent.methods.map { SelectOption(value: $0.0, label: $0.1, selected: typed.values["method"] == $0.0) },
             actionKinds: CaseAction.kinds.map { SelectOption(value: $0.0, label: $0.1, selected: typed.values["kind"] == $0.0) },
             mayNotify: organisation?.isFirstResponder ?? false,
-            consentWording: CaseRecordsController.consentWordingVersion, today: today.iso)
+            consentWording: CaseRecordsController.consentWordingVersion, today: today.iso,
+            sharing: try await CaseSharingController.section(req, c, typed: typed))
         return try await req.render("Cases/show", view, title: "Case \(c.reference)", status: status)
     }
 

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import Vapor
 
 /// The demo partnership: the police, the GLAA and a charity, five wards, and last year's returns
 /// (the police's enquiries as records, the charity's referrals as counts).
@@ -48,5 +49,27 @@ enum PartnershipDemoData {
         dataReturn.total = records.count; dataReturn.channel = "form"; dataReturn.submittedAt = now; dataReturn.submittedBy = user?.id
         try await dataReturn.create(on: db)
         for record in records { try await DataReturnRecord(record, returnID: dataReturn.id!).create(on: db) }
+    }
+
+    /// An agreement with the police, in force, and one demo case shared under it.
+    static func seedSharing(on db: any Database, app: Application, police: PartnerOrganisation, by user: User?, now: Date) async throws {
+        let today = Day(now)
+        let agreement = SharingAgreement()
+        agreement.$partner.id = police.id!
+        agreement.purpose = "Joint safeguarding of adults and children at risk of exploitation, and the investigation of modern slavery offences"
+        agreement.article6 = "public_task"; agreement.article9 = "substantial_public_interest"; agreement.schedule1 = "p2_18_safeguarding"
+        agreement.categories = "identity,exploitation,referrals,markers"
+        agreement.startsOn = today.adding(months: -10).iso; agreement.reviewOn = today.adding(months: 2).iso
+        agreement.document = "ISA-2026-04 (signed by both parties)"
+        agreement.createdAt = now; agreement.createdBy = user?.id
+        try await agreement.create(on: db)
+        guard let first = try await SafeguardingCase.query(on: db).filter(\.$status == .open).sort(\.$reference).first() else { return }
+        let share = CaseShare()
+        share.caseID = first.id!; share.$partner.id = police.id!; share.$agreement.id = agreement.id!
+        share.parts = "identity,exploitation"; share.sharedAt = now; share.sharedBy = user?.id
+        try await share.create(on: db)
+        try await Disclosure.record(on: db, cipher: app.lantern.cipher, caseID: first.id!, on: today, recipient: police.name,
+                                    what: "Case \(first.reference) shared in Lantern: identity, the exploitation. Agreement: \(agreement.purpose)",
+                                    lawfulBasis: agreement.article6, by: user?.id, at: now)
     }
 }

@@ -45,6 +45,8 @@ enum AuditEntity: String, CaseIterable, Codable, Sendable {
     case procurementPolicy = "ProcurementPolicy"
     case receiptCode = "ReceiptCode"
     case reportSnapshot = "ReportSnapshot"
+    case sharingAgreement = "SharingAgreement"
+    case caseShare = "CaseShare"
     case retentionPurge = "RetentionPurge"
     case retentionSchedule = "RetentionSchedule"
     case route = "Route"

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import LanternCore
+import Testing
+import VaporTesting
+@testable import LanternApp
+
+@Suite("Sharing cases with partners under agreements")
+struct CaseSharingTests {
+    @Test(arguments: TestDatabase.available)
+    func aPartnerSeesExactlyWhatIsSharedUntilTheShareOrTheAgreementEnds(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let agreement = try #require(try await SharingAgreement.query(on: env.db).filter(\.$partner.$id == police.id!).first())
+            let shared = try await CaseShare.query(on: env.db).all().map(\.caseID)
+            let c = try #require(try await SafeguardingCase.query(on: env.db).filter(\.$status == .open).all().first { !shared.contains($0.id!) })
+            let secrets = try c.open(with: env.app.lantern.cipher)
+            let path = "/cases/\(c.id!.uuidString)"
+
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            #expect(try await lead.get(path).body.string.contains("Share with a partner"))
+            // Only what the agreement covers: contact details are not in it.
+            let outside = try await lead.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity"), ("parts[]", "contact")])
+            #expect(outside.status == .unprocessableEntity)
+            #expect(outside.body.string.contains("does not cover contact details"))
+            let asked = try await lead.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity")])
+            #expect(asked.status == .ok && asked.body.string.contains("Yes, share it"), "a confirmation first")
+            #expect(try await CaseShare.query(on: env.db).filter(\.$caseID == c.id!).count() == 0)
+            let disclosuresBefore = try await Disclosure.query(on: env.db).filter(\.$caseID == c.id!).count()
+            let done = try await lead.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity"), ("confirmed", "yes")])
+            #expect(done.status == .seeOther)
+            let share = try #require(try await CaseShare.query(on: env.db).filter(\.$caseID == c.id!).first())
+            #expect(try await Disclosure.query(on: env.db).filter(\.$caseID == c.id!).count() == disclosuresBefore + 1, "the disclosure log records it")
+
+            let partner = try env.browser()
+            try await partner.signIn(as: .partner)
+            #expect(try await partner.get(path).status == .forbidden, "the case itself stays closed to partners")
+            #expect(try await partner.get("/shared-cases").body.string.contains(c.reference))
+            let page = try await partner.get("/shared-cases/\(share.id!.uuidString)")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains(secrets.lastName))
+            #expect(!page.body.string.contains(SharingRules.Part.exploitation.label), "only the identity was shared")
+            if !secrets.phone.isEmpty { #expect(!page.body.string.contains(secrets.phone)) }
+            #expect(try await AuditEntry.query(on: env.db).filter(\.$entityType == AuditEntity.caseShare.rawValue).filter(\.$entityID == share.id!.uuidString)
+                .filter(\.$action == "read").count() == 1, "each opening is audited")
+
+            // Another partner's staff see nothing of it.
+            let glaa = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .glaa).first())
+            let someone = try #require(try await User.query(on: env.db).filter(\.$role == .partner).first())
+            someone.partnerID = glaa.id
+            try await someone.save(on: env.db)
+            let other = try env.browser()
+            try await other.signIn(as: .partner)
+            #expect(try await other.get("/shared-cases/\(share.id!.uuidString)").status == .notFound)
+            someone.partnerID = police.id
+            try await someone.save(on: env.db)
+
+            // Withdrawn: access ends at once.
+            try await lead.get(path)
+            #expect(try await lead.post(path + "/shares/\(share.id!.uuidString)/withdraw", [:]).status == .seeOther)
+            #expect(try await partner.get("/shared-cases/\(share.id!.uuidString)").status == .notFound)
+
+            // Shared again, then the agreement passes its review date: access ends too, and nothing more is shared.
+            try await lead.get(path)
+            #expect(try await lead.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity"), ("confirmed", "yes")]).status == .seeOther)
+            let again = try #require(try await CaseShare.query(on: env.db).filter(\.$caseID == c.id!).filter(\.$withdrawnAt == nil).first())
+            #expect(try await partner.get("/shared-cases/\(again.id!.uuidString)").status == .ok)
+            env.clock.advance(by: 24 * 3600 * 100)
+            try await partner.signIn(as: .partner)
+            #expect(try await partner.get("/shared-cases/\(again.id!.uuidString)").status == .notFound)
+            try await lead.signIn(as: .safeguardingLead)
+            try await lead.get(path)
+            let late = try await lead.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity"), ("confirmed", "yes")])
+            #expect(late.status == .unprocessableEntity)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func onlyTheOwnerOrALeadSharesACase(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let caseworker = try #require(try await User.query(on: env.db).filter(\.$role == .caseworker).first())
+            let agreement = try #require(try await SharingAgreement.query(on: env.db).first())
+            // A case of the caseworker's team that someone else owns.
+            let lead = try #require(try await User.query(on: env.db).filter(\.$role == .safeguardingLead).first())
+            let c = try #require(try await SafeguardingCase.query(on: env.db).filter(\.$team.$id == caseworker.$team.id).filter(\.$status == .open).first())
+            c.$owner.id = lead.id
+            try await c.save(on: env.db)
+            let before = try await CaseShare.query(on: env.db).filter(\.$caseID == c.id!).count()
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            let path = "/cases/\(c.id!.uuidString)"
+            let page = try await browser.get(path)
+            #expect(page.status == .ok, "the team's caseworker reads it")
+            #expect(!page.body.string.contains("Share with a partner"))
+            let refused = try await browser.postPairs(path + "/shares", [("agreement_id", agreement.id!.uuidString), ("parts[]", "identity"), ("confirmed", "yes")])
+            #expect(refused.status == .forbidden)
+            #expect(try await CaseShare.query(on: env.db).filter(\.$caseID == c.id!).count() == before)
+        }
+    }
+}
