@@ -75,7 +75,7 @@ enum PersonalDataTables {
     static let registry = PersonalDataRegistry(
         PersonalDataRegistry.platform + EvidencePersonalData.tables(owners: [.case: SafeguardingCase.schema, .concern: Concern.schema])
             + CasesPersonalData.tables + ConcernsPersonalData.tables + PeoplePersonalData.tables + TwoFactorPersonalData.tables + MailPersonalData.tables + APITokenPersonalData.tables
-            + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables + PartnershipPersonalData.tables,
+            + PrivacyPersonalData.tables + SuppliersPersonalData.tables + TrainingPersonalData.tables + PartnershipPersonalData.tables + PartnershipPersonalData.meetings,
         retention: CasesPersonalData.retention + ConcernsPersonalData.retention + SuppliersPersonalData.retention + TrainingPersonalData.retention)
 }
 
@@ -128,5 +128,6 @@ enum LanternMigrations {
         CreatePartnership(),
         CreateOutreach(),
         CreateSharing(),
+        CreateMeetings(),
     ] }
 }

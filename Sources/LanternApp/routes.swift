@@ -45,6 +45,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: DataReturnsController())
     try site.register(collection: AgreementsController())
     try site.register(collection: CaseSharingController())
+    try site.register(collection: MeetingsController())
     try site.register(collection: TrainingController())
     try site.register(collection: StaffTrainingController())
     try site.register(collection: CoursesController())

@@ -99,3 +99,61 @@ struct CaseSharingTests {
         }
     }
 }
+
+@Suite("Partnership meetings")
+struct MeetingsTests {
+    @Test(arguments: TestDatabase.available)
+    func eachInviteeSeesWhatTheyAreEntitledToAndActionsJoinThePlan(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let shared = try #require(try await CaseShare.query(on: env.db).first())
+            let sharedCase = try #require(try await SafeguardingCase.find(shared.caseID, on: env.db))
+            let other = try #require(try await SafeguardingCase.query(on: env.db).filter(\.$id != shared.caseID).sort(\.$reference).first())
+            let caseworker = try #require(try await User.query(on: env.db).filter(\.$role == .caseworker).first())
+
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            try await lead.get("/meetings/new")
+            let made = try await lead.postPairs("/meetings", [("title", "Modern Slavery Partnership, quarter 3"), ("held_on", "2026-12-15"),
+                                                              ("invitees[]", "partner:\(police.id!.uuidString)"), ("invitees[]", "user:\(caseworker.id!.uuidString)"),
+                                                              ("themes", "County lines in the town centre"), ("cases", "\(sharedCase.reference)\n\(other.reference)")])
+            #expect(made.status == .seeOther, "\(made.body.string.prefix(1500))")
+            let meeting = try #require(try await PartnershipMeeting.query(on: env.db).first())
+            let path = "/meetings/\(meeting.id!.uuidString)"
+
+            // The police see the theme and the case shared with them, not the other case.
+            let partner = try env.browser()
+            try await partner.signIn(as: .partner)
+            let seen = try await partner.get(path).body.string
+            #expect(seen.contains("County lines in the town centre") && seen.contains("Case \(sharedCase.reference)"))
+            #expect(!seen.contains("Case \(other.reference)") && seen.contains("1 case is on the agenda that you are not entitled to see"))
+            // Someone not invited cannot open it.
+            let trainer = try env.browser()
+            try await trainer.signIn(as: .trainingManager)
+            #expect(try await trainer.get(path).status == .notFound)
+            #expect(!(try await trainer.get("/meetings").body.string.contains("quarter 3")))
+
+            // Minutes are sealed; an action for the police joins the action plan.
+            try await lead.get(path)
+            #expect(try await lead.post(path + "/minutes", ["minutes": "Operation Lantern Rose briefed by DI Harper", "decisions": "Joint visits to car washes"]).status == .seeOther)
+            #expect(!(try await RawDatabase.allText(env)).contains("Lantern Rose"))
+            #expect(try await partner.get(path).body.string.contains("Operation Lantern Rose briefed"))
+            try await lead.get(path)
+            let refused = try await lead.post(path + "/actions", ["title": "Visit the car washes", "owner": "partner:\(UUID().uuidString)", "due_on": "2027-01-20"])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("someone invited to the meeting"))
+            #expect(try await lead.post(path + "/actions", ["title": "Visit the car washes", "owner": "partner:\(police.id!.uuidString)", "due_on": "2026-11-20", "area": "detection"]).status == .seeOther)
+            let plan = try #require(try await PlanAction.query(on: env.db).filter(\.$title == "Visit the car washes").first())
+            #expect(plan.owner == police.name && plan.area == .detection && plan.status == .notStarted)
+
+            // It is the partner's to do: in their list and their daily email.
+            let partnerUser = try #require(try await User.query(on: env.db).filter(\.$role == .partner).first())
+            let lines = try await DailyDigest.lines(for: partnerUser, on: env.db, today: Day(env.clock.now()))
+            #expect(lines.contains { $0.what.contains("partnership meeting action") })
+            #expect(try await partner.get("/meetings").body.string.contains("Visit the car washes"))
+            let action = try #require(try await MeetingAction.query(on: env.db).first())
+            try await partner.get(path)
+            #expect(try await partner.post(path + "/actions/\(action.id!.uuidString)/done", [:]).status == .seeOther)
+            #expect(try await PlanAction.find(plan.id, on: env.db)?.status == .done)
+        }
+    }
+}

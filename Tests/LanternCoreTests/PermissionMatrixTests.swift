@@ -43,6 +43,8 @@ struct PermissionMatrixTests {
         .submitDataReturns:          ".  Y   .  .  .  .  .   Y   .   Y",
         .viewPartnerReturns:         ".  Y   .  .  .  .  Y   Y   .   .",
         .viewSharedCases:            ".  .   .  .  .  .  .   .   .   Y",
+        .manageMeetings:             ".  Y   .  .  .  .  .   Y   .   .",
+        .attendMeetings:             ".  Y   Y  Y  .  Y  .   Y   .   Y",
     ]
 
     @Test func theGridCoversEveryPermissionAndRole() {
@@ -76,11 +78,12 @@ struct PermissionMatrixTests {
     }
 
     @Test func thePartnershipAnalystSeesOnlyStatisticsAndReturns() {
-        #expect(PermissionMatrix.permissions(of: .partnershipAnalyst) == [.viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns])
+        #expect(PermissionMatrix.permissions(of: .partnershipAnalyst) == [.viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns,
+                                                                           .manageMeetings, .attendMeetings])
     }
 
     @Test func aPartnersStaffSeeNoCaseAndNoOtherPartner() {
-        #expect(PermissionMatrix.permissions(of: .partner) == [.viewPartnershipStatistics, .submitDataReturns, .viewSharedCases])
+        #expect(PermissionMatrix.permissions(of: .partner) == [.viewPartnershipStatistics, .submitDataReturns, .viewSharedCases, .attendMeetings])
         #expect(!PermissionMatrix.allows(.partner, .viewCases) && !PermissionMatrix.allows(.partner, .handleConcerns))
     }
 }

@@ -45,6 +45,9 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
     case submitDataReturns = "submit_data_returns"
     /// Every partner's returns, source by source.
     case viewPartnerReturns = "view_partner_returns"
+    /// Partnership meetings: the organisers', and what each invitee may see of those they are invited to.
+    case manageMeetings = "manage_meetings"
+    case attendMeetings = "attend_meetings"
     /// The parts of council cases shared with the person's organisation under an agreement.
     case viewSharedCases = "view_shared_cases"
     /// The second person who approves giving someone a role that sees case content.
@@ -79,6 +82,8 @@ public enum Permission: String, CaseIterable, Codable, Sendable {
         case .managePartners: "Keep the register of partner organisations and the list of areas"
         case .submitDataReturns: "Submit partners' data returns"
         case .viewPartnerReturns: "See every partner's data returns, source by source"
+        case .manageMeetings: "Arrange partnership meetings, write their minutes and give actions"
+        case .attendMeetings: "See the partnership meetings they are invited to and the actions given to them"
         case .viewSharedCases: "See what a council case owner has shared with their organisation"
         case .approveRoleGrants: "Approve giving someone a role that sees case content"
         }

@@ -16,27 +16,29 @@ public enum PermissionMatrix {
             .reportConcern, .handleConcerns, .viewCases, .editCases, .overseeAllCases,
             .viewTraining, .viewActionPlan, .editActionPlan, .viewPartnershipStatistics, .viewUnsuppressedStatistics,
             .viewSuppliers, .viewContracts, .approveRoleGrants, .managePartners, .submitDataReturns, .viewPartnerReturns,
+            .manageMeetings, .attendMeetings,
         ],
         .caseworker: [
-            .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining,
+            .reportConcern, .handleConcerns, .viewCases, .editCases, .viewTraining, .attendMeetings,
         ],
         .procurementOfficer: [
             .reportConcern, .handleConcerns, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
             .checkStatements, .viewStatementChecks, .manageProcurementPolicy, .viewActionPlan, .viewTraining, .draftAnnualStatement,
+            .attendMeetings,
         ],
         .contractManager: [
             .reportConcern, .viewSuppliers, .editSuppliers, .viewContracts, .editContracts,
             .checkStatements, .viewStatementChecks, .viewTraining,
         ],
         .trainingManager: [
-            .reportConcern, .viewTraining, .manageTraining, .viewActionPlan,
+            .reportConcern, .viewTraining, .manageTraining, .viewActionPlan, .attendMeetings,
         ],
         .auditor: [
             .viewAuditLog, .readAuditReasons, .viewSuppliers, .viewContracts, .viewStatementChecks, .viewTraining, .viewActionPlan,
             .viewPartnershipStatistics, .viewPartnerReturns,
         ],
         .partnershipAnalyst: [
-            .viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns,
+            .viewPartnershipStatistics, .submitDataReturns, .viewPartnerReturns, .manageMeetings, .attendMeetings,
         ],
         // Subject access bundles hold case content, so they are the DPO's, not the administrator's
         // (security.md §3: "DPO: SAR and erasure workflows"; the administrator sees no case content).
@@ -46,7 +48,7 @@ public enum PermissionMatrix {
         // A partner's staff: their own organisation's returns and the published picture, never a
         // council case (the partnership issue; security.md §3, need to know).
         .partner: [
-            .submitDataReturns, .viewPartnershipStatistics, .viewSharedCases,
+            .submitDataReturns, .viewPartnershipStatistics, .viewSharedCases, .attendMeetings,
         ],
     ]
 

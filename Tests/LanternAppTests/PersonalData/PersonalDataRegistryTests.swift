@@ -155,6 +155,11 @@ struct PersonalDataRegistryTests {
         try await RecoveryCode(userID: caseworkerAccount.id!, digest: RecoveryCode.digest("abcde-fghjk", keys: KeyRing.lookup(env.app))).create(on: env.db)
         // An API token the caseworker made.
         _ = try await APITests.token(env, .caseworker, scopes: [.viewCases])
+        // Partnership meeting minutes that mention them.
+        let meeting = PartnershipMeeting()
+        meeting.title = "Partnership meeting"; meeting.heldOn = Day(env.clock.now()).iso; meeting.createdAt = env.clock.now()
+        try meeting.seal(.init(minutes: "\(first)'s case was discussed", decisions: []), with: env.app.lantern.cipher)
+        try await meeting.create(on: env.db)
         return c
     }
 

@@ -20,4 +20,11 @@ enum PartnershipPersonalData {
                                    lines: ["Name: \(p.contactName)", "Email: \(p.contactEmail)", "Phone: \(p.contactPhone)", "Organisation: \(p.name)"])
             }
     }
+
+    /// Meeting minutes and decisions may name people, so they are sealed under their own key;
+    /// they are the partnership's record of its work, not a record about one person.
+    static let meetings: [PersonalDataTable] = [
+        PersonalDataTable(table: PartnershipMeeting.schema, subject: .person, link: .itself,
+                          erasure: .keep("Minutes are the partnership's record; a person's details in them are corrected by editing the minutes.")),
+    ]
 }

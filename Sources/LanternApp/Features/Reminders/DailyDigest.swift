@@ -64,6 +64,14 @@ enum DailyDigest {
             let recommendations = try await AuditRecommendation.query(on: db).filter(\.$status ~~ [.open, .agreed]).filter(\.$dueOn <= horizon).count()
             add(recommendations, "audit recommendation due", "audit recommendations due")
         }
+        if user.can(.attendMeetings) {
+            // Partnership meeting actions given to them, or to their organisation.
+            let actions = try await MeetingAction.query(on: db).filter(\.$doneAt == nil).filter(\.$dueOn <= horizon).group(.or) { either in
+                either.filter(\.$ownerUserID == id)
+                if let partner = user.partnerID { either.filter(\.$ownerPartnerID == partner) }
+            }.count()
+            add(actions, "partnership meeting action due", "partnership meeting actions due")
+        }
         // Their own training, and their team's where they manage people on the staff list.
         let mine = try await TrainingPicture.load(on: db, today: today, staffIDs: try await StaffMember.query(on: db)
             .filter(\.$email == user.email).all().compactMap(\.id))

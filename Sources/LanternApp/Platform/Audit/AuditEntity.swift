@@ -34,6 +34,7 @@ enum AuditEntity: String, CaseIterable, Codable, Sendable {
     case outreachEvent = "OutreachEvent"
     case partnershipReport = "PartnershipReport"
     case partnershipPicture = "PartnershipPicture"
+    case partnershipMeeting = "PartnershipMeeting"
     case partnerOrganisation = "PartnerOrganisation"
     case partnershipArea = "PartnershipArea"
     case dataReturn = "DataReturn"

@@ -31,6 +31,8 @@ struct NavigationItem: Sendable {
               summary: "The council's cases and the partners' returns together: cross-tabulations and trends"),
         .init(title: "Data returns", path: "/returns", permission: .submitDataReturns,
               summary: "Partners' figures for a period: submit a return by form or CSV"),
+        .init(title: "Meetings", path: "/meetings", permission: .attendMeetings,
+              summary: "Partnership meetings you are invited to, their agendas, minutes and your actions"),
         .init(title: "Shared cases", path: "/shared-cases", permission: .viewSharedCases,
               summary: "Council cases shared with your organisation under an information-sharing agreement"),
         .init(title: "Sharing agreements", path: "/partners/agreements", permission: .managePartners,
