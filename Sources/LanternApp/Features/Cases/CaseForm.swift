@@ -29,6 +29,9 @@ struct CaseForm {
         @FormField var summary: String = ""
         @FormField var team: String = ""
         @FormField var willing_to_cooperate: String = ""
+        /// For a case that began before it is entered: the day, and why it is entered later.
+        @FormField var opened_on: String = ""
+        @FormField var opened_on_reason: String = ""
     }
 
     /// What was typed, as the form names it, to fill the form again.
@@ -57,6 +60,7 @@ struct CaseForm {
             ("safe_to_contact", f.safe_to_contact), ("interpreter_language", f.interpreter_language), ("county_lines", f.county_lines),
             ("location", f.location), ("uk_towns", f.uk_towns), ("overseas_countries", f.overseas_countries), ("summary", f.summary),
             ("team", f.team), ("willing_to_cooperate", f.willing_to_cooperate),
+            ("opened_on", f.opened_on), ("opened_on_reason", f.opened_on_reason),
         ]
         for (k, v) in pairs { values[k] = v }
         types = Set(f.types.filter { ExploitationType(rawValue: $0) != nil })

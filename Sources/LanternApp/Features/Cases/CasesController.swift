@@ -156,6 +156,9 @@ struct CasesController: RouteCollection {
         let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
         var errors = form.errors
         if form.teamID == nil { errors.add("team", "Choose the team that will hold the case") }
+        let began = EnteredLater.check(form.fields.opened_on, reason: form.fields.opened_on_reason, today: req.today, what: "opened",
+                                       field: "opened_on", reasonField: "opened_on_reason")
+        for (field, message) in began.errors.sorted(by: { $0.key < $1.key }) { errors.add(field, message) }
         guard errors.isEmpty else {
             return try await req.render("Cases/form", try await formView(req, origin: origin, values: form.values, types: form.types, errors: errors),
                                         title: "Open a case", status: .unprocessableEntity)
@@ -164,7 +167,8 @@ struct CasesController: RouteCollection {
         c.concernID = origin?.id
         c.$owner.id = req.currentUser?.id
         c.status = .open
-        c.openedAt = req.lantern.now()
+        // A case entered later is dated at noon on the day it began, so it counts in that day's period.
+        c.openedAt = began.day?.noon ?? req.lantern.now()
         try form.apply(to: c, cipher: req.cipher, lookup: req.lookupKeys)
         // A possible duplicate is named by reference and team only, never merged.
         var duplicate: SafeguardingCase?
@@ -173,7 +177,9 @@ struct CasesController: RouteCollection {
             c.reference = try await RecordReference.unique(prefix: "CASE", year: Day(c.openedAt).year, in: SafeguardingCase.schema, on: db)
             try await c.create(on: db)
             try await origin?.opened(db, c)
-            try await req.audit(.create, .case, id: c.id?.uuidString, detail: origin.map { "from \($0.reference)" }, on: db)
+            let dated = began.day.map { "opened on \($0.iso), entered later" }
+            try await req.audit(.create, .case, id: c.id?.uuidString, detail: [origin.map { "from \($0.reference)" }, dated].compactMap { $0 }.joined(separator: "; "),
+                                sealed: began.isBackdated ? form.fields.opened_on_reason : nil, on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "Case \(c.reference) opened."
