@@ -54,4 +54,29 @@ struct EnteredLaterTests {
             #expect(try await SafeguardingCase.query(on: env.db).filter(\.$openedAt < ReportPeriod.instant(Day(year: 2026, month: 4, day: 1)!)).count() >= 1)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aConcernReceivedLastYearIsDatedThen(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            try await browser.get("/concerns/new")
+            let fields = ["immediate_danger": "no", "subject": "premises", "child_involved": "no", "location": "Car wash on Mill Road",
+                          "description": "Workers sleep on site and are driven to work.", "received_on": "2025-09-10"]
+            let refused = try await browser.postFile("/concerns/new", fields: fields, fileField: "files[]", filename: "", contents: Data())
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Say why it is entered later"))
+            #expect(refused.body.string.contains("value=\"2025-09-10\""))
+            var made: TestingHTTPResponse?
+            try await browser.get("/concerns/new")
+            let concern = try await env.created(Concern.self) {
+                made = try await browser.postFile("/concerns/new", fields: fields.merging(["received_on_reason": "Moved from the old referral log"]) { $1 },
+                                                  fileField: "files[]", filename: "", contents: Data())
+            }
+            #expect(made?.status == .seeOther)
+            #expect(Day(concern.receivedAt) == Day(year: 2025, month: 9, day: 10))
+            #expect(concern.reference.contains("-25-"))
+            #expect(!(try await RawDatabase.allText(env)).contains("Moved from the old referral log"), "the reason is sealed")
+        }
+    }
 }

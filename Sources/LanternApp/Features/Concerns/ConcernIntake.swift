@@ -31,6 +31,9 @@ struct ConcernIntake {
         // The staff form
         @FormField var supplier: String = ""
         @FormField var file_description: String = ""
+        /// Staff only: a concern received before it is entered, and why.
+        @FormField var received_on: String = ""
+        @FormField var received_on_reason: String = ""
     }
 
     var values: [String: String] = [:]
@@ -140,16 +143,18 @@ struct ConcernIntake {
     /// Saves the concern, its routes, reporter and files, and its audit row (`auditDetail`), in
     /// one transaction: a report and its audit row are written both, or neither.
     func create(_ req: Request, reportedBy: UUID?, supplierID: UUID? = nil, contractID: UUID? = nil,
-                receiptHash: String? = nil, auditDetail: String) async throws -> Concern {
+                receiptHash: String? = nil, auditDetail: String, receivedOn: Day? = nil, lateReason: String? = nil) async throws -> Concern {
         var facts = self.facts
         facts.aboutSupplierOrContract = supplierID != nil || contractID != nil
         let routes = ConcernRules.routes(for: facts)
         let now = req.lantern.now()
+        // A concern entered later is dated at noon on the day it was received.
+        let received = receivedOn?.noon ?? now
         let concern = Concern()
         concern.channel = channel
         concern.status = .received
-        concern.receivedAt = now
-        concern.acknowledgeBy = ConcernRules.acknowledgeBy(received: Day(now)).iso
+        concern.receivedAt = received
+        concern.acknowledgeBy = ConcernRules.acknowledgeBy(received: Day(received)).iso
         concern.subject = facts.subject
         concern.age = facts.age
         concern.childInvolved = facts.childInvolved
@@ -172,7 +177,7 @@ struct ConcernIntake {
         let fileDescription = values["file_description"] ?? ""
         let fromReporter = reportedBy == nil, cipher = req.cipher
         try await req.db.writeTransaction { db in
-            concern.reference = try await RecordReference.unique(prefix: "MS", year: Day(now).year, in: Concern.schema, on: db)
+            concern.reference = try await RecordReference.unique(prefix: "MS", year: Day(received).year, in: Concern.schema, on: db)
             try await concern.create(on: db)
             for route in routes {
                 let link = ConcernTeam()
@@ -186,7 +191,8 @@ struct ConcernIntake {
                 try await EvidenceStore.attach(file, owner: .concern, ownerID: concern.id!, description: fileDescription,
                                                uploadedBy: reportedBy, fromReporter: fromReporter, cipher: cipher, on: db)
             }
-            try await req.audit(.create, .concern, id: concern.id?.uuidString, detail: auditDetail, on: db)
+            try await req.audit(.create, .concern, id: concern.id?.uuidString,
+                                detail: auditDetail + (receivedOn.map { "; received on \($0.iso), entered later" } ?? ""), sealed: lateReason, on: db)
             if fromReporter { try await NewReportAlert.queue(on: db, app: req.application, now: now) }
         }
         return concern

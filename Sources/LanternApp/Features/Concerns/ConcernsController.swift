@@ -55,8 +55,14 @@ struct ConcernsController: RouteCollection {
     }
 
     private func create(_ req: Request, _ upload: EvidenceUpload) async throws -> Response {
-        var intake = ConcernIntake(try upload.decode(ConcernIntake.Form.self), files: upload, publicForm: false)
+        let form = try upload.decode(ConcernIntake.Form.self)
+        var intake = ConcernIntake(form, files: upload, publicForm: false)
         intake.channel = .staff
+        intake.values["received_on"] = form.received_on
+        intake.values["received_on_reason"] = form.received_on_reason
+        let received = EnteredLater.check(form.received_on, reason: form.received_on_reason, today: req.today, what: "received",
+                                          field: "received_on", reasonField: "received_on_reason")
+        for (field, message) in received.errors.sorted(by: { $0.key < $1.key }) { intake.errors.add(field, message) }
         var supplierID: UUID?
         if let named = intake.values["supplier"], !named.isEmpty {
             supplierID = try await Self.findSupplier(named, on: req.db)
@@ -66,7 +72,8 @@ struct ConcernsController: RouteCollection {
             return try await req.render("Concerns/new", PublicReportController.formView(intake, publicForm: false),
                                         title: "Report a concern", status: .unprocessableEntity)
         }
-        let concern = try await intake.create(req, reportedBy: req.currentUser?.id, supplierID: supplierID, auditDetail: "staff report")
+        let concern = try await intake.create(req, reportedBy: req.currentUser?.id, supplierID: supplierID, auditDetail: "staff report",
+                                              receivedOn: received.day, lateReason: received.isBackdated ? form.received_on_reason : nil)
         req.flash("Concern \(concern.reference) reported and routed to \(concern.routeList.map(\.label).joined(separator: ", ")). Acknowledge by \(concern.acknowledgeByDay?.long ?? "").")
         if let user = req.currentUser, try await NeedToKnow.mayOpen(concern, user, on: req.db) {
             return req.redirect(to: "/concerns/\(concern.id!.uuidString)")
