@@ -32,7 +32,8 @@ import Vapor
                 ("/report", visitor, "/report", 0),
                 ("/home", caseworker, "/home", 4),
                 ("/cases", caseworker, "/cases", 3),
-                ("/cases/:id", caseworker, "/cases/\(caseID)", 12),
+                // One more since the case's sharing with partners joined the page.
+                ("/cases/:id", caseworker, "/cases/\(caseID)", 13),
                 ("/concerns", lead, "/concerns", 3),
                 ("/concerns/:id", lead, "/concerns/\(concernID)", 9),
                 ("/suppliers?q=", procurement, "/suppliers?q=clean", 3),

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// Sharing a case with a partner: the case owner (or a safeguarding lead) picks the partner's
@@ -33,22 +34,42 @@ struct CaseSharingController: RouteCollection {
 
     static func section(_ req: Request, _ c: SafeguardingCase, typed: TypedForm) async throws -> Section {
         let today = req.today
-        let shares = try await CaseShare.query(on: req.db).filter(\.$caseID == c.id!).with(\.$partner).with(\.$agreement).sort(\.$sharedAt).sort(\.$id).all()
-        let agreements = try await SharingAgreement.query(on: req.db).with(\.$partner).sort(\.$startsOn).sort(\.$id).all()
-            .filter { $0.inForce(on: today) && $0.partner.isActive }
+        // One statement for the busiest page: every agreement with its partner (for the form), and
+        // this case's shares beside the agreement each was made under.
+        let rows = try await (req.db as! any SQLDatabase).raw("""
+            SELECT a.id AS agreement_id, a.purpose, a.categories, a.starts_on, a.review_on, a.ends_on, p.name AS partner, p.is_active,
+                   s.id AS share_id, s.parts, s.shared_at, s.withdrawn_at
+            FROM sharing_agreements a JOIN partner_organisations p ON p.id = a.partner_id
+            LEFT JOIN case_shares s ON s.agreement_id = a.id AND s.case_id = \(bind: c.id!)
+            ORDER BY a.starts_on, a.id, s.shared_at, s.id
+            """).all()
+        struct Agreement { let id: UUID; let purpose: String; let parts: [SharingRules.Part]; let partner: String; let inForce: Bool }
+        var agreements: [Agreement] = []
+        var shares: [Section.Share] = []
+        for row in rows {
+            let id = try row.decode(column: "agreement_id", as: UUID.self)
+            let start = Day(parsing: try row.decode(column: "starts_on", as: String.self)), review = Day(parsing: try row.decode(column: "review_on", as: String.self))
+            let end = try row.decode(column: "ends_on", as: String?.self).flatMap { Day(parsing: $0) }
+            let inForce = start.flatMap { s in review.map { SharingRules.inForce(start: s, review: $0, end: end, on: today) } } ?? false
+            let partner = try row.decode(column: "partner", as: String.self)
+            if !agreements.contains(where: { $0.id == id }), inForce, try row.decode(column: "is_active", as: Bool.self) {
+                agreements.append(Agreement(id: id, purpose: try row.decode(column: "purpose", as: String.self),
+                                            parts: SharingRules.parts(try row.decode(column: "categories", as: String.self)), partner: partner, inForce: inForce))
+            }
+            guard let shareID = try row.decode(column: "share_id", as: UUID?.self) else { continue }
+            let withdrawn = try row.decode(column: "withdrawn_at", as: Date?.self)
+            shares.append(.init(id: shareID.uuidString, partner: partner, parts: SharingRules.parts(try row.decode(column: "parts", as: String.self)).map(\.short).joined(separator: ", "),
+                                since: DisplayDate.dateTime(try row.decode(column: "shared_at", as: Date.self)),
+                                status: withdrawn.map { "Withdrawn \(DisplayDate.dateTime($0))" } ?? (inForce ? "Shared" : "Agreement no longer in force: not visible"),
+                                active: withdrawn == nil))
+        }
         let chosen = Set((typed.values["parts"] ?? "").split(separator: ",").map(String.init))
         return Section(
-            shares: shares.map { s in
-                let live = s.withdrawnAt == nil && s.agreement.inForce(on: today)
-                return .init(id: s.id!.uuidString, partner: s.partner.name, parts: SharingRules.parts(s.parts).map(\.short).joined(separator: ", "),
-                             since: DisplayDate.dateTime(s.sharedAt),
-                             status: s.withdrawnAt.map { "Withdrawn \(DisplayDate.dateTime($0))" } ?? (live ? "Shared" : "Agreement no longer in force: not visible"),
-                             active: s.withdrawnAt == nil)
-            },
+            shares: shares,
             agreements: [SelectOption(value: "", label: "Choose the partner and agreement", selected: (typed.values["agreement_id"] ?? "").isEmpty)]
                 + agreements.map { a in
-                    SelectOption(value: a.id!.uuidString, label: "\(a.partner.name): \(a.purpose.prefix(80)) (covers \(a.parts.map(\.short).joined(separator: ", ")))",
-                                 selected: typed.values["agreement_id"] == a.id!.uuidString)
+                    SelectOption(value: a.id.uuidString, label: "\(a.partner): \(a.purpose.prefix(80)) (covers \(a.parts.map(\.short).joined(separator: ", ")))",
+                                 selected: typed.values["agreement_id"] == a.id.uuidString)
                 },
             parts: SharingRules.Part.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: chosen.contains($0.rawValue)) },
             mayShare: mayShare(c, req.currentUser) && c.isOpen && c.restrictedAt == nil && c.erasedAt == nil)
