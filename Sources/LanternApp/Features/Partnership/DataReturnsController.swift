@@ -152,11 +152,7 @@ struct DataReturnsController: RouteCollection {
         // The return's own figures, suppressed as every published figure is.
         var data = PictureData(sources: [PictureSource(label: found.partner.name, partnerID: found.$partner.id)])
         if found.form == "records" {
-            for r in try await DataReturnRecord.query(on: req.db).filter(\.$dataReturn.$id == found.id!).all() {
-                data.items.append(PictureItem(source: 0, n: 1, types: [r.category], age: r.ageGroup == "unknown" ? "" : r.ageGroup,
-                                              gender: r.gender == "unknown" ? "" : r.gender, nationality: r.nationality == "Unknown" ? "" : r.nationality,
-                                              area: r.area, outcome: r.outcome == "unknown" ? "" : r.outcome))
-            }
+            data.items = try await DataReturnRecord.query(on: req.db).filter(\.$dataReturn.$id == found.id!).all().map { PictureItem($0, source: 0) }
         } else {
             var byCut: [String: [String: Int]] = [:]
             for f in try await DataReturnCount.query(on: req.db).filter(\.$dataReturn.$id == found.id!).all() { byCut[f.dimension, default: [:]][f.category, default: 0] += f.count }

@@ -77,9 +77,6 @@ struct PartnershipController: RouteCollection {
     func csv(req: Request) async throws -> Response {
         let (picture, period, choice, _, _, _) = try await build(req)
         try await req.audit(.export, .partnershipPicture, detail: "CSV, \(period.label), threshold \(choice.threshold)")
-        let unsuppressed = choice.threshold == 1
-        let marking = [["Not for publication", "No small-number suppression: for internal papers only", "", "", ""]]
-        return req.csvDownload(filename: (unsuppressed ? "not-for-publication-" : "") + "partnership-picture-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
-                               header: PartnershipPicture.csvHeader, rows: (unsuppressed ? marking : []) + picture.csvRows)
+        return req.statisticsCSV("partnership-picture", period: period, threshold: choice.threshold, header: PartnershipPicture.csvHeader, rows: picture.csvRows)
     }
 }

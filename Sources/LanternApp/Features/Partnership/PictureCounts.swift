@@ -17,6 +17,15 @@ struct PictureItem: Sendable {
     var outcome: String
 }
 
+extension PictureItem {
+    /// One partner record, with "not known" values as "".
+    init(_ record: DataReturnRecord, source: Int) {
+        self.init(source: source, n: 1, types: [record.category], age: record.ageGroup == "unknown" ? "" : record.ageGroup,
+                  gender: record.gender == "unknown" ? "" : record.gender, nationality: record.nationality == "Unknown" ? "" : record.nationality,
+                  area: record.area, outcome: record.outcome == "unknown" ? "" : record.outcome)
+    }
+}
+
 /// A counts return: each cut's figures, and the return's total.
 struct PictureCounts: Sendable {
     var source: Int
@@ -64,10 +73,7 @@ struct PictureData: Sendable {
                 let s = source(r.partner)
                 for record in (byReturn[r.id!] ?? []).sorted(by: { ($0.occurredOn, $0.id!.uuidString) < ($1.occurredOn, $1.id!.uuidString) }) {
                     if let key = record.sharedKey, !key.isEmpty, !seenKeys.insert(key).inserted { data.matched += 1; continue }
-                    data.items.append(PictureItem(source: s, n: 1, types: [record.category], age: record.ageGroup == "unknown" ? "" : record.ageGroup,
-                                                  gender: record.gender == "unknown" ? "" : record.gender,
-                                                  nationality: record.nationality == "Unknown" ? "" : record.nationality,
-                                                  area: record.area, outcome: record.outcome == "unknown" ? "" : record.outcome))
+                    data.items.append(PictureItem(record, source: s))
                 }
             }
         }

@@ -102,10 +102,7 @@ struct ReportsController: RouteCollection {
         let (period, choice, _) = try await Self.choice(req)
         let report = try await PartnershipReport.build(on: req.db, period: period, threshold: choice.threshold)
         try await req.audit(.export, .partnershipReport, detail: "CSV, \(period.label), threshold \(choice.threshold)")
-        let unsuppressed = choice.threshold == 1
-        let marking = [["Not for publication", "No small-number suppression: for internal papers only", "", "", ""]]
-        return req.csvDownload(filename: (unsuppressed ? "not-for-publication-" : "") + "partnership-statistics-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
-                               header: PartnershipReport.csvHeader, rows: (unsuppressed ? marking : []) + report.csvRows)
+        return req.statisticsCSV("partnership-statistics", period: period, threshold: choice.threshold, header: PartnershipReport.csvHeader, rows: report.csvRows)
     }
 
     func saveSnapshot(req: Request) async throws -> Response {
@@ -135,6 +132,17 @@ struct ReportsController: RouteCollection {
         let current = organisation?.currentFinancialYear(now: req.lantern.now()) ?? FinancialYear.containing(req.lantern.now())
         let choice = Choice(kind: "year", year: current.endYear, quarter: 1, from: "", to: "", threshold: report.threshold)
         return try await render(req, report, choice, errors: FormErrors(), snapshot: DisplayDate.dateTime(snapshot.createdAt))
+    }
+}
+
+extension Request {
+    /// Published figures as CSV. Without suppression (threshold 1) the file name and a first row
+    /// mark it not for publication.
+    func statisticsCSV(_ name: String, period: ReportPeriod, threshold: Int, header: [String], rows: [[String]]) -> Response {
+        let unsuppressed = threshold == 1
+        let marking = [["Not for publication", "No small-number suppression: for internal papers only"] + Array(repeating: "", count: max(0, header.count - 2))]
+        return csvDownload(filename: (unsuppressed ? "not-for-publication-" : "") + "\(name)-\(period.start.iso)-to-\(period.end.adding(days: -1).iso).csv",
+                           header: header, rows: (unsuppressed ? marking : []) + rows)
     }
 }
 
