@@ -157,3 +157,53 @@ struct MeetingsTests {
         }
     }
 }
+
+@Suite("The partner register, areas and agreements")
+struct PartnerRegisterTests {
+    @Test(arguments: TestDatabase.available)
+    func partnersAreasAndAgreementsAreCheckedAndKept(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            try await lead.get("/partners")
+            let bad = try await lead.post("/partners", ["name": "Demo Borough Police", "kind": "pirates", "contact_email": "not-an-email"])
+            #expect(bad.status == .unprocessableEntity)
+            for words in ["Demo Borough Police is already on the register", "Choose what kind of organisation it is", "Enter an email address in the correct format"] {
+                #expect(bad.body.string.contains(words), "\(words)")
+            }
+            let added = try await lead.post("/partners", ["name": "Borough Fire and Rescue", "kind": "fire", "contact_name": "Station Manager"])
+            #expect(added.status == .seeOther)
+            let fire = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$name == "Borough Fire and Rescue").first())
+            #expect(fire.kind == .fire && fire.isActive)
+            try await lead.get("/partners/\(fire.id!.uuidString)")
+            #expect(try await lead.post("/partners/\(fire.id!.uuidString)", ["name": "Borough Fire and Rescue", "kind": "fire"]).status == .seeOther)
+            #expect(try await PartnerOrganisation.find(fire.id, on: env.db)?.isActive == false, "an unticked box makes it inactive")
+
+            try await lead.get("/partners")
+            #expect(try await lead.post("/partners/areas", ["area_name": "central", "area_kind": "ward"]).body.string.contains("central is already on the list"))
+            #expect(try await lead.post("/partners/areas", ["area_name": "SK1", "area_kind": "postcode_district"]).status == .seeOther)
+            #expect(try await PartnershipArea.names(on: env.db).contains("SK1"))
+
+            try await lead.get("/partners/agreements")
+            let police = try #require(try await PartnerOrganisation.query(on: env.db).filter(\.$kind == .police).first())
+            let refused = try await lead.postPairs("/partners/agreements", [("partner_id", police.id!.uuidString), ("purpose", "Joint work"),
+                                                                            ("article6", "public_task"), ("article9", "none"), ("schedule1", "none"),
+                                                                            ("categories[]", "exploitation"), ("starts_on", "2026-04-01"), ("review_on", "2026-01-01")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("The exploitation is special category data"))
+            #expect(refused.body.string.contains("The review must be on or after the start"))
+            #expect(refused.body.string.contains("Joint work"), "what was typed stays")
+            let before = try await SharingAgreement.query(on: env.db).count()
+            let made = try await lead.postPairs("/partners/agreements", [("partner_id", police.id!.uuidString), ("purpose", "Joint work"),
+                                                                         ("article6", "public_task"), ("article9", "substantial_public_interest"), ("schedule1", "p2_18_safeguarding"),
+                                                                         ("categories[]", "identity"), ("categories[]", "exploitation"), ("starts_on", "2026-04-01"), ("review_on", "2027-03-31")])
+            #expect(made.status == .seeOther)
+            #expect(try await SharingAgreement.query(on: env.db).count() == before + 1)
+            #expect(try await SharingAgreement.query(on: env.db).filter(\.$purpose == "Joint work").first()?.categories == "identity,exploitation")
+
+            // The template partners fill in is the importer's own columns.
+            let template = try await lead.get("/returns/template.csv").body.string
+            #expect(template.hasPrefix("date,exploitation_type,age_group,gender,nationality,area,outcome,source_kind,shared_key"))
+        }
+    }
+}
