@@ -129,5 +129,6 @@ enum LanternMigrations {
         CreateOutreach(),
         CreateSharing(),
         CreateMeetings(),
+        AddFormerReferences(),
     ] }
 }

@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: PublicReportController())
     try site.register(collection: ConcernsController())
     try site.register(collection: CasesController())
+    try site.register(collection: RecordsImportController())
     try site.register(collection: CasePage())
     try site.register(collection: CaseRecordsController())
     try site.register(collection: HomeOfficeReferralsController())

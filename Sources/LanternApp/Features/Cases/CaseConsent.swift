@@ -27,6 +27,8 @@ final class CaseConsent: Model, @unchecked Sendable {
         ("information_sharing", "Sharing information with partner agencies"), ("police_engagement", "Talking to the police"),
     ]
     static let methods: [(String, String)] = [("in_person", "In person"), ("via_interpreter", "Through an interpreter"), ("in_writing", "In writing")]
+    /// A decision moved in with the case: how it was given is in the former system's record.
+    static let formerSystem = ("former_system", "Recorded in the system the case was moved in from")
     init() {}
 
     func withdrawalMethod(caseKey: SymmetricKey) throws -> String? {

@@ -136,6 +136,7 @@ struct CasePage: RouteCollection {
         ]
         person = person.filter { !$0.cells[1].isEmpty }
         if !s.exploitationSummary.isEmpty { person.append(Row(cells: ["Account", s.exploitationSummary])) }
+        if let former = s.formerReference { person.append(Row(cells: ["Reference in the former system", former])) }
         if !s.indicators.isEmpty {
             person.append(Row(cells: ["Indicators seen", s.indicators.compactMap { o in
                 IndicatorCatalogue.byID[o.indicatorID].map { "\($0.label) (\(o.source.label.lowercased())\(o.context.isEmpty ? "" : ": \(o.context)"))" }
@@ -198,7 +199,7 @@ struct CasePage: RouteCollection {
             },
             consents: try consents.map { k in
                 Row(id: k.id!.uuidString, cells: [Self.label(CaseConsent.purposes, k.purpose), k.decision.label, k.wordingVersion,
-                                                  Self.label(CaseConsent.methods, k.method), Day(parsing: k.givenOn)?.long ?? k.givenOn, name(k.recordedBy)],
+                                                  Self.label(CaseConsent.methods + [CaseConsent.formerSystem], k.method), Day(parsing: k.givenOn)?.long ?? k.givenOn, name(k.recordedBy)],
                     flag: try k.withdrawnOn.map { "Withdrawn \(Day(parsing: $0)?.long ?? $0) (\(try k.withdrawalMethod(caseKey: caseKey) ?? ""))" } ?? "",
                     open: k.withdrawnOn == nil && k.decision == .given)
             },

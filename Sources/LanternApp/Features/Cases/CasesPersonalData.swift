@@ -10,7 +10,7 @@ enum CasesPersonalData {
     static let onCase = PersonLink.column("case_id", of: SafeguardingCase.schema)
 
     static let tables: [PersonalDataTable] = [
-        PersonalDataTable(table: SafeguardingCase.schema, subject: .person, link: .itself, blindIndexes: ["person_index", "name_index"],
+        PersonalDataTable(table: SafeguardingCase.schema, subject: .person, link: .itself, blindIndexes: ["person_index", "name_index", "former_reference_index"],
                           retention: .closedCases, erasure: .reseal(keeping: statisticsColumns, clearing: ["next_deadline"]),
                           erasedContent: { _, _ in SafeguardingCase.Secrets() }, erasedAtColumn: "erased_at",
                           find: findCases, editor: CaseFields.editor),

@@ -38,6 +38,18 @@ final class HomeOfficeReferral: SealedModel, @unchecked Sendable {
               rgDecisionOn: rgDecisionOn.flatMap(Day.init(parsing:)), cgDecisionOn: cgDecisionOn.flatMap(Day.init(parsing:)),
               reconsidering: reconsidering, combinedDecision: combinedDecision, rgPositive: rgPositive, cgPositive: cgPositive)
     }
+
+    /// Takes the state and facts of a record the lifecycle has moved on.
+    func take(_ record: NRMLifecycle.Record) {
+        state = record.state
+        submittedOn = record.submittedOn?.iso
+        rgDecisionOn = record.rgDecisionOn?.iso
+        cgDecisionOn = record.cgDecisionOn?.iso
+        reconsidering = record.reconsidering
+        combinedDecision = record.combinedDecision
+        rgPositive = record.rgPositive
+        cgPositive = record.cgPositive
+    }
 }
 
 /// Every move of a notification: dated, attributed, with a note.

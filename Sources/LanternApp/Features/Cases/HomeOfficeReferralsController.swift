@@ -105,14 +105,7 @@ struct HomeOfficeReferralsController: RouteCollection {
             return try await CasePage.render(req, c, typed: typed, status: .unprocessableEntity)
         }
         let from = n.state
-        n.state = next.state
-        n.submittedOn = next.submittedOn?.iso
-        n.rgDecisionOn = next.rgDecisionOn?.iso
-        n.cgDecisionOn = next.cgDecisionOn?.iso
-        n.reconsidering = next.reconsidering
-        n.combinedDecision = next.combinedDecision
-        n.rgPositive = next.rgPositive
-        n.cgPositive = next.cgPositive
+        n.take(next)
         if !reference.isEmpty {
             try n.seal(.init(homeOfficeReference: reference), with: req.cipher)
             n.referenceIndex = req.lookupKeys.blindIndex(reference, purpose: "home-office-reference")

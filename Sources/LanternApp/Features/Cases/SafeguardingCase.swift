@@ -37,6 +37,8 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @OptionalField(key: "person_index") var personIndex: String?
     /// Blind indexes of the words of the person's names (`CaseNameIndex`).
     @OptionalField(key: "name_index") var nameIndex: String?
+    /// Blind index of the reference in the system the case was moved in from (`FormerReference`).
+    @OptionalField(key: "former_reference_index") var formerReferenceIndex: String?
     /// Processing restricted at the person's request: the case can be read, not changed.
     @OptionalField(key: "restricted_at") var restrictedAt: Date?
     /// The person's data was erased; the coarse columns stay for the statistics.
@@ -60,6 +62,8 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
         var exploitationSummary = ""
         var ukTowns = ""
         var overseasCountries = ""
+        /// The case's reference in the system it was moved in from.
+        var formerReference: String?
     }
 
     init() {
@@ -92,10 +96,10 @@ extension SafeguardingCase: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $reference, $concernID, $owner, $team, $status, $openedAt, $closedAt, $closedReason, $age, $under18AtExploitation, $gender,
          $nationality, $secondNationality, $exploitationTypes, $countyLines, $location, $nrmConsent, $willingToCooperate, $nextDeadline,
-         $personIndex, $nameIndex, $restrictedAt, $erasedAt, $wrappedKey, $sealed, $updatedAt]
+         $personIndex, $nameIndex, $formerReferenceIndex, $restrictedAt, $erasedAt, $wrappedKey, $sealed, $updatedAt]
     }
     static let columnNames = ["id", "reference", "concern_id", "owner_id", "team_id", "status", "opened_at", "closed_at", "closed_reason", "age_category",
                               "under18_at_exploitation", "gender", "nationality", "second_nationality", "exploitation_types", "county_lines",
-                              "exploitation_location", "nrm_consent", "willing_to_cooperate", "next_deadline", "person_index", "name_index",
+                              "exploitation_location", "nrm_consent", "willing_to_cooperate", "next_deadline", "person_index", "name_index", "former_reference_index",
                               "restricted_at", "erased_at", "wrapped_key", "sealed", "updated_at"]
 }

@@ -35,6 +35,8 @@ final class Concern: SealedModel, @unchecked Sendable {
     @OptionalField(key: "referred_out_at") var referredOutAt: Date?
     @OptionalField(key: "last_reporter_message_at") var lastReporterMessageAt: Date?
     @OptionalField(key: "erased_at") var erasedAt: Date?
+    /// Blind index of the reference in the system the concern was moved in from (`FormerReference`).
+    @OptionalField(key: "former_reference_index") var formerReferenceIndex: String?
     @Field(key: "wrapped_key") var wrappedKey: Data
     @Field(key: "sealed") var sealed: Data
     @OptionalField(key: "updated_at") var updatedAt: Date?
@@ -52,6 +54,8 @@ final class Concern: SealedModel, @unchecked Sendable {
         /// Who the concern was handed to and their reference (referred out).
         var referredTo = ""
         var referredReference = ""
+        /// The concern's reference in the system it was moved in from.
+        var formerReference: String?
     }
 
     init() {

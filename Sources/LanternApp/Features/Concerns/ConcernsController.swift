@@ -236,6 +236,7 @@ struct ConcernsController: RouteCollection {
         if !secrets.referredTo.isEmpty {
             details.append(.init(label: "Referred to", value: secrets.referredTo + (secrets.referredReference.isEmpty ? "" : " (their reference \(secrets.referredReference))")))
         }
+        if let former = secrets.formerReference { details.append(.init(label: "Reference in the former system", value: former)) }
         if let supplierID = concern.supplierID, let supplier = try await Supplier.find(supplierID, on: req.db) {
             details.append(.init(label: "Supplier", value: supplier.name))
         }

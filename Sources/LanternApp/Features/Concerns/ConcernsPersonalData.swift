@@ -9,7 +9,7 @@ enum ConcernsPersonalData {
     static let tables: [PersonalDataTable] = [
         // Erased with its case, or alone when its own period runs out. A reporter who asked to
         // hear back keeps their receipt code, and is told what went (`toldWhatWent`).
-        PersonalDataTable(table: Concern.schema, subject: .person, link: .column("case_id", of: SafeguardingCase.schema),
+        PersonalDataTable(table: Concern.schema, subject: .person, link: .column("case_id", of: SafeguardingCase.schema), blindIndexes: ["former_reference_index"],
                           retention: .concernsNoFurtherAction, erasure: .reseal(keeping: statisticsColumns),
                           onRetention: .reseal(keeping: statisticsColumns, clearing: ["receipt_hash"]),
                           erasedContent: { _, _ in Concern.Secrets() }, erasedAtColumn: "erased_at", afterErasure: toldWhatWent, find: findConcerns),
