@@ -130,5 +130,6 @@ enum LanternMigrations {
         CreateSharing(),
         CreateMeetings(),
         AddFormerReferences(),
+        AddCaseArea(),
     ] }
 }

@@ -80,3 +80,28 @@ struct EnteredLaterTests {
         }
     }
 }
+
+@Suite("A case's area")
+struct CaseAreaTests {
+    @Test(arguments: TestDatabase.available)
+    func aCaseIsCountedInTheAreaRecordedOnItAndOnlyListedAreasAreTaken(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            let form = try await browser.get("/cases/new").body.string
+            #expect(form.contains("<option value=\"Riverside\">Riverside</option>"), "the organisation's list of areas")
+            let team = try #require(try await Team.query(on: env.db).filter(\.$name == "Children's Social Care").first())
+            let refused = try await browser.postPairs("/cases/new", CasesTests.person("Ana", "Petrova", age: "adult") + [("team", team.id!.uuidString), ("area", "Atlantis")])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Choose an area from the list"))
+            let c = try await CasesTests.openCase(browser, env, CasesTests.person("Ana", "Petrova", age: "adult") + [("area", "Riverside")])
+            #expect(c.area == "Riverside")
+
+            let lead = try env.browser()
+            try await lead.signIn(as: .safeguardingLead)
+            let page = try await lead.get("/partnership?period=custom&from=2026-11-18&to=2026-11-18&threshold=1").body.string
+            let riverside = PartnershipTests.cell(PartnershipTests.section(page, id: "table-area"), row: "Riverside")
+            #expect(riverside.first?.hasPrefix("1") == true, "\(riverside)")
+            #expect(try await lead.get("/cases/\(c.id!.uuidString)").body.string.contains("Riverside"))
+        }
+    }
+}

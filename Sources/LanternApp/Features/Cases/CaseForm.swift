@@ -24,6 +24,8 @@ struct CaseForm {
         @FormList var types: [String] = []
         @FormField var county_lines: String = ""
         @FormField var location: String = ""
+        /// A name from the organisation's list of areas, or empty for not known.
+        @FormField var area: String = ""
         @FormField var uk_towns: String = ""
         @FormField var overseas_countries: String = ""
         @FormField var summary: String = ""
@@ -58,7 +60,7 @@ struct CaseForm {
             ("under18_at_exploitation", f.under18_at_exploitation), ("gender", f.gender), ("nationality", f.nationality),
             ("second_nationality", f.second_nationality), ("phone", f.phone), ("email", f.email), ("address", f.address),
             ("safe_to_contact", f.safe_to_contact), ("interpreter_language", f.interpreter_language), ("county_lines", f.county_lines),
-            ("location", f.location), ("uk_towns", f.uk_towns), ("overseas_countries", f.overseas_countries), ("summary", f.summary),
+            ("location", f.location), ("area", f.area), ("uk_towns", f.uk_towns), ("overseas_countries", f.overseas_countries), ("summary", f.summary),
             ("team", f.team), ("willing_to_cooperate", f.willing_to_cooperate),
             ("opened_on", f.opened_on), ("opened_on_reason", f.opened_on_reason),
         ]
@@ -128,6 +130,13 @@ struct CaseForm {
         secrets.overseasCountries = f.overseas_countries
     }
 
+    /// An area must be one on the organisation's list, so figures by area add up.
+    mutating func checkArea(in areas: [String]) {
+        guard !fields.area.isEmpty, !areas.contains(fields.area) else { return }
+        errors.add("area", areas.isEmpty ? "The organisation has no list of areas yet, so leave the area as not known"
+                                         : "Choose an area from the list, or \"Not known\"")
+    }
+
     /// Values to show when editing an existing case.
     static func values(of c: SafeguardingCase, _ s: SafeguardingCase.Secrets) -> (values: [String: String], types: Set<String>) {
         ([
@@ -135,7 +144,7 @@ struct CaseForm {
             "date_of_birth": s.dateOfBirth, "age": c.age.rawValue, "under18_at_exploitation": c.under18AtExploitation.rawValue,
             "gender": c.gender.rawValue, "nationality": c.nationality, "second_nationality": c.secondNationality ?? "",
             "phone": s.phone, "email": s.email, "address": s.address, "safe_to_contact": s.safeToContact,
-            "interpreter_language": s.interpreterLanguage, "county_lines": c.countyLines ? "yes" : "", "location": c.location.rawValue,
+            "interpreter_language": s.interpreterLanguage, "county_lines": c.countyLines ? "yes" : "", "location": c.location.rawValue, "area": c.area ?? "",
             "uk_towns": s.ukTowns, "overseas_countries": s.overseasCountries, "summary": s.exploitationSummary,
             "team": c.$team.id?.uuidString ?? "", "willing_to_cooperate": c.willingToCooperate ? "yes" : "",
         ], Set(c.types.map(\.rawValue)))
@@ -151,6 +160,7 @@ struct CaseForm {
         c.exploitationTypes = ExploitationType.allCases.filter { types.contains($0.rawValue) }.map(\.rawValue).joined(separator: ",")
         c.countyLines = values["county_lines"] == "yes"
         c.location = location!
+        c.area = fields.area.isEmpty ? nil : fields.area
         c.willingToCooperate = values["willing_to_cooperate"] == "yes"
         if let teamID { c.$team.id = teamID }
         c.personIndex = SafeguardingCase.personIndex(secrets, lookup: lookup)

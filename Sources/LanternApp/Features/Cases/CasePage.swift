@@ -132,6 +132,7 @@ struct CasePage: RouteCollection {
             Row(cells: ["Interpreter", s.interpreterLanguage.isEmpty ? "Not needed" : s.interpreterLanguage]),
             Row(cells: ["Exploitation", c.types.map(\.label).joined(separator: "; ") + (c.countyLines ? " (county lines)" : "")]),
             Row(cells: ["Where", c.location.label + ([s.ukTowns, s.overseasCountries].filter { !$0.isEmpty }.isEmpty ? "" : ": " + [s.ukTowns, s.overseasCountries].filter { !$0.isEmpty }.joined(separator: "; "))]),
+            Row(cells: ["Area", c.area ?? ""]),
             Row(cells: ["Owner", name(c.$owner.id) + (team.map { " (\($0.name))" } ?? "")]),
         ]
         person = person.filter { !$0.cells[1].isEmpty }

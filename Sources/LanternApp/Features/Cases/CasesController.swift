@@ -121,6 +121,8 @@ struct CasesController: RouteCollection {
         let under18: [SelectOption]
         let genders: [SelectOption]
         let locations: [SelectOption]
+        /// The organisation's areas, with "Not known" first; empty when it keeps no list.
+        let areas: [SelectOption]
         let typeOptions: [SelectOption]
         let teams: [SelectOption]
         let nationalities: [String]
@@ -129,6 +131,7 @@ struct CasesController: RouteCollection {
     private static func formView(_ req: Request, id: String? = nil, origin: CaseOrigin? = nil, values: [String: String],
                                  types: Set<String>, errors: FormErrors) async throws -> FormView {
         let teams = try await Team.query(on: req.db).sort(\.$name).all()
+        let areaNames = try await PartnershipArea.names(on: req.db)
         return FormView(
             id: id, action: id.map { "/cases/\($0)/edit" } ?? origin?.formAction ?? "/cases/new", originReference: origin?.reference, values: values,
             types: Dictionary(uniqueKeysWithValues: types.map { ($0, true) }), errors: errors,
@@ -136,6 +139,8 @@ struct CasesController: RouteCollection {
             under18: Answer.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["under18_at_exploitation"] == $0.rawValue) },
             genders: RecordedGender.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["gender"] == $0.rawValue) },
             locations: ExploitationLocation.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: values["location"] == $0.rawValue) },
+            areas: areaNames.isEmpty ? [] : [SelectOption(value: "", label: "Not known", selected: (values["area"] ?? "").isEmpty)]
+                + areaNames.map { SelectOption(value: $0, label: $0, selected: values["area"] == $0) },
             typeOptions: ExploitationType.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: types.contains($0.rawValue)) },
             teams: teams.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: values["team"] == $0.id!.uuidString) },
             nationalities: CaseForm.nationalities)
@@ -154,7 +159,8 @@ struct CasesController: RouteCollection {
 
     /// Opens a case: the one way a case comes into being, whether directly or from a concern.
     static func open(_ req: Request, from origin: CaseOrigin?) async throws -> Response {
-        let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        var form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        form.checkArea(in: try await PartnershipArea.names(on: req.db))
         var errors = form.errors
         if form.teamID == nil { errors.add("team", "Choose the team that will hold the case") }
         let began = EnteredLater.check(form.fields.opened_on, reason: form.fields.opened_on_reason, today: req.today, what: "opened",
@@ -174,13 +180,14 @@ struct CasesController: RouteCollection {
         // A possible duplicate is named by reference and team only, never merged.
         var duplicate: SafeguardingCase?
         if let index = c.personIndex { duplicate = try await SafeguardingCase.query(on: req.db).filter(\.$personIndex == index).first() }
+        let lateReason = began.isBackdated ? form.fields.opened_on_reason : nil
         try await req.db.writeTransaction { db in
             c.reference = try await RecordReference.unique(prefix: "CASE", year: Day(c.openedAt).year, in: SafeguardingCase.schema, on: db)
             try await c.create(on: db)
             try await origin?.opened(db, c)
             let dated = began.day.map { "opened on \($0.iso), entered later" }
             try await req.audit(.create, .case, id: c.id?.uuidString, detail: [origin.map { "from \($0.reference)" }, dated].compactMap { $0 }.joined(separator: "; "),
-                                sealed: began.isBackdated ? form.fields.opened_on_reason : nil, on: db)
+                                sealed: lateReason, on: db)
         }
         try await CaseDeadlines.refresh(c, on: req.db, today: req.today)
         var message = "Case \(c.reference) opened."
@@ -207,7 +214,8 @@ struct CasesController: RouteCollection {
 
     func update(req: Request) async throws -> Response {
         let c = try await NeedToKnow.requireCase(req)
-        let form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        var form = CaseForm(try req.form(CaseForm.Fields.self), today: req.today)
+        form.checkArea(in: try await PartnershipArea.names(on: req.db))
         guard form.errors.isEmpty else {
             return try await req.render("Cases/form", try await Self.formView(req, id: c.id!.uuidString, values: form.values, types: form.types, errors: form.errors),
                                         title: "Change \(c.reference)", status: .unprocessableEntity)

@@ -6,7 +6,7 @@ import LanternCore
 /// the coarse columns the partnership statistics count, which name no one.
 enum CasesPersonalData {
     static let statisticsColumns = ["opened_at", "closed_at", "age_category", "under18_at_exploitation", "gender", "nationality",
-                                    "second_nationality", "exploitation_types", "county_lines", "exploitation_location"]
+                                    "second_nationality", "exploitation_types", "county_lines", "exploitation_location", "area"]
     static let onCase = PersonLink.column("case_id", of: SafeguardingCase.schema)
 
     static let tables: [PersonalDataTable] = [

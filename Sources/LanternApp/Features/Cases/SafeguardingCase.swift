@@ -29,6 +29,8 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
     @Field(key: "exploitation_types") var exploitationTypes: String
     @Field(key: "county_lines") var countyLines: Bool
     @Field(key: "exploitation_location") var location: ExploitationLocation
+    /// The ward or district from the organisation's list of areas (`PartnershipArea`), where known.
+    @OptionalField(key: "area") var area: String?
     @OptionalField(key: "nrm_consent") var nrmConsent: ConsentDecision?
     @Field(key: "willing_to_cooperate") var willingToCooperate: Bool
     /// The date of the next open deadline on the case, for home pages.
@@ -95,11 +97,11 @@ enum CaseStatus: String, Codable, CaseIterable, Sendable {
 extension SafeguardingCase: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
         [$id, $reference, $concernID, $owner, $team, $status, $openedAt, $closedAt, $closedReason, $age, $under18AtExploitation, $gender,
-         $nationality, $secondNationality, $exploitationTypes, $countyLines, $location, $nrmConsent, $willingToCooperate, $nextDeadline,
+         $nationality, $secondNationality, $exploitationTypes, $countyLines, $location, $area, $nrmConsent, $willingToCooperate, $nextDeadline,
          $personIndex, $nameIndex, $formerReferenceIndex, $restrictedAt, $erasedAt, $wrappedKey, $sealed, $updatedAt]
     }
     static let columnNames = ["id", "reference", "concern_id", "owner_id", "team_id", "status", "opened_at", "closed_at", "closed_reason", "age_category",
                               "under18_at_exploitation", "gender", "nationality", "second_nationality", "exploitation_types", "county_lines",
-                              "exploitation_location", "nrm_consent", "willing_to_cooperate", "next_deadline", "person_index", "name_index", "former_reference_index",
+                              "exploitation_location", "area", "nrm_consent", "willing_to_cooperate", "next_deadline", "person_index", "name_index", "former_reference_index",
                               "restricted_at", "erased_at", "wrapped_key", "sealed", "updated_at"]
 }

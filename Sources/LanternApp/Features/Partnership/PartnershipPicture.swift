@@ -47,7 +47,7 @@ struct PartnershipPicture: Encodable, Sendable {
             "Each source's figures are added as they were given. People are not matched across sources, so someone known to two partners is counted twice, unless both gave the same shared pseudonymous key.",
             "A council case with several exploitation types is counted under each; the sources' totals in the type table can therefore exceed the number of cases.",
             "Partners' returns made as counts are included only in periods that hold the whole of the return's period, and cannot be crossed; cross-tabulations use council cases and partners' records.",
-            "Council cases have no area or partner outcome recorded, so they count as not known in those tables.",
+            "Council cases are counted by the area recorded on the case, and as not known where none is; they have no partner outcome, so they count as not known in that table.",
         ]
         if data.matched > 0 {
             method.append("\(Suppression.apply([data.matched], threshold: threshold).total) partner \(data.matched == 1 ? "record carried" : "records carried") a shared key already counted in another source, and \(data.matched == 1 ? "was" : "were") counted once.")

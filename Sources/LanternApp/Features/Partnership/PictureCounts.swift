@@ -94,7 +94,7 @@ struct PictureData: Sendable {
     /// The council's cases opened in the period, grouped by their coarse columns in the database.
     private mutating func addCouncilCases(_ db: any Database, _ period: ReportPeriod) async throws {
         let sql = db as! any SQLDatabase
-        let columns = ["exploitation_types", "under18_at_exploitation", "gender", "nationality"]
+        let columns = ["exploitation_types", "under18_at_exploitation", "gender", "nationality", "area"]
         var query = sql.select().column(Joined(columns: columns, separator: Joined.separator), as: "k")
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SafeguardingCase.schema)
             .where("opened_at", .greaterThanOrEqual, ReportPeriod.instant(period.start)).where("opened_at", .lessThan, ReportPeriod.instant(period.end))
@@ -107,7 +107,7 @@ struct PictureData: Sendable {
                                      types: (categories.isEmpty ? [.otherOrUnknown] : Array(categories)).map(\.rawValue).sorted(),
                                      age: parts[1] == "yes" ? "child" : parts[1] == "no" ? "adult" : "",
                                      gender: parts[2] == "unknown" ? "" : parts[2],
-                                     nationality: parts[3] == "Unknown" || parts[3].isEmpty ? "" : parts[3], area: "", outcome: ""))
+                                     nationality: parts[3] == "Unknown" || parts[3].isEmpty ? "" : parts[3], area: parts[4], outcome: ""))
         }
     }
 }

@@ -117,7 +117,10 @@ struct Joined: SQLExpression {
     func serialize(to serializer: inout SQLSerializer) {
         for (i, column) in columns.enumerated() {
             if i > 0 { serializer.write(" || "); SQLLiteral.string(String(separator)).serialize(to: &serializer); serializer.write(" || ") }
+            // A NULL column (no area, no second nationality) would make the whole key NULL.
+            serializer.write("COALESCE(CAST(")
             SQLColumn(column).serialize(to: &serializer)
+            serializer.write(" AS TEXT), '')")
         }
     }
 }

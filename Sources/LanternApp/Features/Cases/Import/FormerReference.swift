@@ -45,3 +45,14 @@ struct AddFormerReferences: AsyncMigration {
         }
     }
 }
+
+/// The area a case is in, so the partnership picture counts council cases by area too.
+struct AddCaseArea: AsyncMigration {
+    var name: String { "2026-12-07-add-case-area" }
+    func prepare(on database: any Database) async throws {
+        try await database.schema(SafeguardingCase.schema).field("area", .string).update()
+    }
+    func revert(on database: any Database) async throws {
+        try await database.schema(SafeguardingCase.schema).deleteField("area").update()
+    }
+}

@@ -12,6 +12,7 @@ extension RecordsImport {
     mutating func checkCases(_ file: File, req: Request, today: Day, rowByReference: inout [String: Int]) async throws {
         let teams = try await Team.query(on: req.db).all()
         let people = try await User.query(on: req.db).filter(\.$isActive == true).all()
+        let areas = try await PartnershipArea.names(on: req.db)
         var indexes: [String] = []
         var lines: [String: Int] = [:]
         for row in file.csv.rows {
@@ -24,9 +25,11 @@ extension RecordsImport {
             for (column, value) in [("first_name", \CaseForm.Fields.first_name), ("last_name", \.last_name), ("aliases", \.aliases), ("nickname", \.nickname),
                                     ("date_of_birth", \.date_of_birth), ("nationality", \.nationality), ("second_nationality", \.second_nationality),
                                     ("phone", \.phone), ("email", \.email), ("address", \.address), ("interpreter_language", \.interpreter_language),
-                                    ("uk_towns", \.uk_towns), ("overseas_countries", \.overseas_countries), ("summary", \.summary)] as [(String, WritableKeyPath<CaseForm.Fields, String>)] {
+                                    ("area", \.area), ("uk_towns", \.uk_towns), ("overseas_countries", \.overseas_countries), ("summary", \.summary)] as [(String, WritableKeyPath<CaseForm.Fields, String>)] {
                 fields[keyPath: value] = cells[column]
             }
+            // An area matches the list whatever its case or spacing.
+            fields.area = areas.first { ReturnValues.key($0) == ReturnValues.key(fields.area) } ?? fields.area
             var ownMessages: Set<String> = []
             func code<E: CaseIterable & RawRepresentable>(_ column: String, _ type: E.Type, label: (E) -> String) -> String where E.RawValue == String {
                 let text = cells[column]
@@ -60,7 +63,8 @@ extension RecordsImport {
             else if team == nil { reasons.append("team '\(cells["team"].prefix(60))' is not one of \(teams.map(\.name).sorted().joined(separator: ", "))") }
             fields.team = team?.id?.uuidString ?? ""
             // Checked as on the day the case began: a person under 18 then is a child's case now.
-            let form = CaseForm(fields, today: openedOn ?? today)
+            var form = CaseForm(fields, today: openedOn ?? today)
+            form.checkArea(in: areas)
             for item in form.errors.items {
                 let column = Self.caseFormFields[item.field] ?? item.field
                 if !ownMessages.contains(column) { reasons.append("\(column): \(item.message)") }

@@ -20,7 +20,7 @@ enum RecordsImportColumns {
             case .cases:
                 (["former_reference", "opened_on", "first_name", "last_name", "age", "gender", "nationality", "exploitation_types", "location", "team"],
                  ["date_of_birth", "aliases", "nickname", "under18_at_exploitation", "second_nationality", "phone", "email", "address",
-                  "interpreter_language", "county_lines", "uk_towns", "overseas_countries", "summary", "willing_to_cooperate", "owner_email",
+                  "interpreter_language", "county_lines", "area", "uk_towns", "overseas_countries", "summary", "willing_to_cooperate", "owner_email",
                   "nrm_consent", "nrm_consent_on", "status", "closed_on", "closed_reason"])
             case .referrals:
                 (["case_reference", "kind"],
