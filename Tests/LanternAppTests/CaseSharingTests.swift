@@ -114,6 +114,11 @@ struct MeetingsTests {
             let lead = try env.browser()
             try await lead.signIn(as: .safeguardingLead)
             try await lead.get("/meetings/new")
+            // A list longer than any meeting discusses is refused whole, before any case is looked up.
+            let long = (0...MeetingsController.maxAgendaCases).map { "CASE-26-\($0)" }.joined(separator: "\n")
+            let tooMany = try await lead.postPairs("/meetings", [("title", "Long"), ("held_on", "2026-12-15"), ("invitees[]", "partner:\(police.id!.uuidString)"), ("cases", long)])
+            #expect(tooMany.status == .unprocessableEntity && tooMany.body.string.contains("takes up to 50 cases"))
+            try await lead.get("/meetings/new")
             let made = try await lead.postPairs("/meetings", [("title", "Modern Slavery Partnership, quarter 3"), ("held_on", "2026-12-15"),
                                                               ("invitees[]", "partner:\(police.id!.uuidString)"), ("invitees[]", "user:\(caseworker.id!.uuidString)"),
                                                               ("themes", "County lines in the town centre"), ("cases", "\(sharedCase.reference)\n\(other.reference)")])

@@ -8,6 +8,9 @@ import Vapor
 /// they are entitled to (a case only where they may open it, or where it is shared with their
 /// organisation), and the actions given to them or their organisation.
 struct MeetingsController: RouteCollection {
+    /// More shared cases than one meeting can discuss is a mistake in the list, and each costs a check.
+    static let maxAgendaCases = 50
+
     func boot(routes: any RoutesBuilder) throws {
         let attend = routes.requiring(.attendMeetings).grouped("meetings")
         attend.get(use: list)
@@ -126,13 +129,19 @@ struct MeetingsController: RouteCollection {
         if users.isEmpty && partners.isEmpty { typed.errors.add("invitees", "Invite at least one person or organisation") }
         let themes = text(form.themes).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if themes.contains(where: { $0.count > 300 }) { typed.errors.add("themes", "Each theme must be 300 characters or fewer") }
-        // Cases by reference: the organiser must be able to open each one.
+        // Cases by reference, read in one query: the organiser must be able to open each one.
         var caseIDs: [(UUID, String)] = []
-        for (i, reference) in text(form.cases).split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }).filter({ !$0.isEmpty }).enumerated() {
-            guard let c = try await SafeguardingCase.query(on: req.db).filter(\.$reference == reference).first(), NeedToKnow.mayOpen(c, req.currentUser!) else {
-                typed.errors.add("cases", "Line \(i + 1) of the cases: there is no case \(reference.prefix(40)) that you may open"); continue
+        let references = text(form.cases).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty }
+        if references.count > Self.maxAgendaCases {
+            typed.errors.add("cases", "A meeting's agenda takes up to \(Self.maxAgendaCases) cases; this lists \(references.count)")
+        } else {
+            let found = references.isEmpty ? [] : try await SafeguardingCase.query(on: req.db).filter(\.$reference ~~ references).all()
+            for (i, reference) in references.enumerated() {
+                guard let c = found.first(where: { $0.reference == reference }), NeedToKnow.mayOpen(c, req.currentUser!) else {
+                    typed.errors.add("cases", "Line \(i + 1) of the cases: there is no case \(reference.prefix(40)) that you may open"); continue
+                }
+                if !caseIDs.contains(where: { $0.0 == c.id }) { caseIDs.append((c.id!, c.reference)) }
             }
-            caseIDs.append((c.id!, c.reference))
         }
         guard typed.errors.isEmpty, let held else { return try await newForm(req, typed: typed, chosen: invitees) }
         let (invitedUsers, invitedPartners, agendaCases) = (users, partners, caseIDs)

@@ -2,14 +2,18 @@ import Fluent
 import Foundation
 import LanternCore
 
-/// Partner organisations' named contacts, for the registry (`PersonalDataRegistry`). A return's
-/// records hold no identity (no name, no date of birth, no reference), so they are not listed.
+/// Partner organisations' named contacts, and the pseudonymous keys in their returns, for the
+/// registry (`PersonalDataRegistry`). A return's records hold no name, date of birth or reference.
 enum PartnershipPersonalData {
     static let tables: [PersonalDataTable] = [
         PersonalDataTable(table: PartnerOrganisation.schema, subject: .partnerContact, link: .itself, ownKey: false,
                           clearPersonalColumns: ["contact_name", "contact_email", "contact_phone"],
                           erasure: .keep("The organisation stays on the register; its contact is corrected or replaced by editing it."),
                           find: findContacts),
+        // A shared key is pseudonymous personal data (UK GDPR recital 26): the partners who agreed
+        // it can tell whose it is, Lantern cannot. So a person's request is met at its source.
+        PersonalDataTable(table: DataReturnRecord.schema, subject: .person, link: .itself, ownKey: false, clearPersonalColumns: ["shared_key"],
+                          erasure: .keep("Pseudonymous: only the partner that made the key can tell whose it is. The partner erases or corrects it in its own records and withdraws and sends the return again.")),
     ]
 
     @Sendable static func findContacts(_ q: PersonSearch.Query, _ context: PersonSearch.Context) async throws -> [PersonSearch.Found] {
