@@ -11,8 +11,12 @@ import schemathesis
 ALLOWED_PREFIXES = {
     "procurement": ("/api/v1/suppliers", "/api/v1/contracts", "/api/v1/statement-checks", "/api/v1/training/compliance", "/api/v1/openapi.yaml"),
     "caseworker": ("/api/v1/cases", "/api/v1/concerns", "/api/v1/training/compliance", "/api/v1/openapi.yaml"),
+    "partner": ("/api/v1/data-returns", "/api/v1/statistics", "/api/v1/openapi.yaml"),
     "none": ("/api/v1/openapi.yaml",),
 }
+
+# A partner's staff see their own organisation's returns only.
+PARTNER_ORGANISATION = "Demo Borough Police"
 
 
 @schemathesis.check
@@ -30,4 +34,9 @@ def no_leak_across_roles(ctx, response, case):
             leaked = [item.get("id") for item in items if item.get("id") not in allowed]
             if leaked:
                 raise AssertionError(f"{role} token was shown cases outside its need to know: {leaked}")
+        if role == "partner" and full.startswith("/api/v1/data-returns"):
+            body = json.loads(response.content or b"{}")
+            others = [item.get("partner") for item in body.get("items", [body]) if item.get("partner") != PARTNER_ORGANISATION]
+            if others:
+                raise AssertionError(f"a partner's token was shown other organisations' returns: {others}")
     return None

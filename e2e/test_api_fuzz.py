@@ -1,5 +1,5 @@
 """The API fuzzed by schemathesis against a live Lantern, from its own OpenAPI document: with a
-procurement officer's token, a caseworker's token and no token. Every run must end with no
+procurement officer's token, a caseworker's token, a partner's token and no token. Every run must end with no
 server errors, no response that breaks the document and nothing shown across roles."""
 import json
 import os
@@ -14,6 +14,7 @@ SCOPES = {
     "procurement": ("procurement.officer@demo.lantern.example",
                     ["view_suppliers", "edit_suppliers", "view_contracts", "edit_contracts", "check_statements", "view_statement_checks", "view_training"]),
     "caseworker": ("caseworker@demo.lantern.example", ["view_cases", "edit_cases", "report_concern", "view_training"]),
+    "partner": ("partner@demo.lantern.example", ["submit_data_returns", "view_partnership_statistics"]),
 }
 
 
@@ -74,6 +75,7 @@ def test_schemathesis_finds_no_errors_no_schema_breaks_and_no_leaks():
         cases = visible_cases(url, tokens["caseworker"])
         fuzz(url, "procurement", tokens["procurement"])
         fuzz(url, "caseworker", tokens["caseworker"], cases)
+        fuzz(url, "partner", tokens["partner"])
         fuzz(url, "none", None)
     finally:
         stop_server(proc, data)

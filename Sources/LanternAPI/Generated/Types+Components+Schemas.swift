@@ -1621,6 +1621,314 @@ extension Components {
                 case teamId = "team_id"
             }
         }
+        /// - Remark: Generated from `#/components/schemas/DataReturnInput`.
+        public struct DataReturnInput: Codable, Hashable, Sendable {
+            /// The partner whose return it is. Left out by a partner's own staff.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/partner_id`.
+            public var partnerId: Swift.String?
+            /// The first day covered
+            ///
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/period_start`.
+            public var periodStart: Swift.String
+            /// The last day covered
+            ///
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/period_end`.
+            public var periodEnd: Swift.String
+            /// What the figures count, such as "police enquiry". The partner kind's usual source when left out.
+            ///
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/source_kind`.
+            public var sourceKind: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/note`.
+            public var note: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/records`.
+            public var records: [Components.Schemas.ReturnRecordInput]?
+            /// - Remark: Generated from `#/components/schemas/DataReturnInput/counts`.
+            public var counts: Components.Schemas.ReturnCountsInput?
+            /// Creates a new `DataReturnInput`.
+            ///
+            /// - Parameters:
+            ///   - partnerId: The partner whose return it is. Left out by a partner's own staff.
+            ///   - periodStart: The first day covered
+            ///   - periodEnd: The last day covered
+            ///   - sourceKind: What the figures count, such as "police enquiry". The partner kind's usual source when left out.
+            ///   - note:
+            ///   - records:
+            ///   - counts:
+            public init(
+                partnerId: Swift.String? = nil,
+                periodStart: Swift.String,
+                periodEnd: Swift.String,
+                sourceKind: Swift.String? = nil,
+                note: Swift.String? = nil,
+                records: [Components.Schemas.ReturnRecordInput]? = nil,
+                counts: Components.Schemas.ReturnCountsInput? = nil
+            ) {
+                self.partnerId = partnerId
+                self.periodStart = periodStart
+                self.periodEnd = periodEnd
+                self.sourceKind = sourceKind
+                self.note = note
+                self.records = records
+                self.counts = counts
+            }
+            public enum CodingKeys: String, CodingKey {
+                case partnerId = "partner_id"
+                case periodStart = "period_start"
+                case periodEnd = "period_end"
+                case sourceKind = "source_kind"
+                case note
+                case records
+                case counts
+            }
+        }
+        /// One person or event, with no identity. Values as the CSV template takes them.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ReturnRecordInput`.
+        public struct ReturnRecordInput: Codable, Hashable, Sendable {
+            /// YYYY-MM-DD
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/date`.
+            public var date: Swift.String
+            /// labour, sexual, criminal, domestic_servitude, organ_harvesting or other_or_unknown
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/exploitation_type`.
+            public var exploitationType: Swift.String
+            /// child, adult or unknown
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/age_group`.
+            public var ageGroup: Swift.String?
+            /// female, male or unknown
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/gender`.
+            public var gender: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/nationality`.
+            public var nationality: Swift.String?
+            /// An area on the organisation's list.
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/area`.
+            public var area: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/outcome`.
+            public var outcome: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/source_kind`.
+            public var sourceKind: Swift.String?
+            /// The partnership's agreed pseudonym for the person
+            ///
+            /// - Remark: Generated from `#/components/schemas/ReturnRecordInput/shared_key`.
+            public var sharedKey: Swift.String?
+            /// Creates a new `ReturnRecordInput`.
+            ///
+            /// - Parameters:
+            ///   - date: YYYY-MM-DD
+            ///   - exploitationType: labour, sexual, criminal, domestic_servitude, organ_harvesting or other_or_unknown
+            ///   - ageGroup: child, adult or unknown
+            ///   - gender: female, male or unknown
+            ///   - nationality:
+            ///   - area: An area on the organisation's list.
+            ///   - outcome:
+            ///   - sourceKind:
+            ///   - sharedKey: The partnership's agreed pseudonym for the person
+            public init(
+                date: Swift.String,
+                exploitationType: Swift.String,
+                ageGroup: Swift.String? = nil,
+                gender: Swift.String? = nil,
+                nationality: Swift.String? = nil,
+                area: Swift.String? = nil,
+                outcome: Swift.String? = nil,
+                sourceKind: Swift.String? = nil,
+                sharedKey: Swift.String? = nil
+            ) {
+                self.date = date
+                self.exploitationType = exploitationType
+                self.ageGroup = ageGroup
+                self.gender = gender
+                self.nationality = nationality
+                self.area = area
+                self.outcome = outcome
+                self.sourceKind = sourceKind
+                self.sharedKey = sharedKey
+            }
+            public enum CodingKeys: String, CodingKey {
+                case date
+                case exploitationType = "exploitation_type"
+                case ageGroup = "age_group"
+                case gender
+                case nationality
+                case area
+                case outcome
+                case sourceKind = "source_kind"
+                case sharedKey = "shared_key"
+            }
+        }
+        /// How many people or events, and what is known of each cut. What a cut leaves of the total counts as not known.
+        ///
+        /// - Remark: Generated from `#/components/schemas/ReturnCountsInput`.
+        public struct ReturnCountsInput: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/total`.
+            public var total: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/types`.
+            public var types: Components.Schemas.CountsByKey?
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/age_groups`.
+            public var ageGroups: Components.Schemas.CountsByKey?
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/genders`.
+            public var genders: Components.Schemas.CountsByKey?
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/nationalities`.
+            public var nationalities: Components.Schemas.CountsByKey?
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/areas`.
+            public var areas: Components.Schemas.CountsByKey?
+            /// - Remark: Generated from `#/components/schemas/ReturnCountsInput/outcomes`.
+            public var outcomes: Components.Schemas.CountsByKey?
+            /// Creates a new `ReturnCountsInput`.
+            ///
+            /// - Parameters:
+            ///   - total:
+            ///   - types:
+            ///   - ageGroups:
+            ///   - genders:
+            ///   - nationalities:
+            ///   - areas:
+            ///   - outcomes:
+            public init(
+                total: Swift.Int,
+                types: Components.Schemas.CountsByKey? = nil,
+                ageGroups: Components.Schemas.CountsByKey? = nil,
+                genders: Components.Schemas.CountsByKey? = nil,
+                nationalities: Components.Schemas.CountsByKey? = nil,
+                areas: Components.Schemas.CountsByKey? = nil,
+                outcomes: Components.Schemas.CountsByKey? = nil
+            ) {
+                self.total = total
+                self.types = types
+                self.ageGroups = ageGroups
+                self.genders = genders
+                self.nationalities = nationalities
+                self.areas = areas
+                self.outcomes = outcomes
+            }
+            public enum CodingKeys: String, CodingKey {
+                case total
+                case types
+                case ageGroups = "age_groups"
+                case genders
+                case nationalities
+                case areas
+                case outcomes
+            }
+        }
+        /// A number for each key, such as {"labour": 34, "sexual": 7}.
+        ///
+        /// - Remark: Generated from `#/components/schemas/CountsByKey`.
+        public struct CountsByKey: Codable, Hashable, Sendable {
+            /// A container of undocumented properties.
+            public var additionalProperties: [String: Swift.Int]
+            /// Creates a new `CountsByKey`.
+            ///
+            /// - Parameters:
+            ///   - additionalProperties: A container of undocumented properties.
+            public init(additionalProperties: [String: Swift.Int] = .init()) {
+                self.additionalProperties = additionalProperties
+            }
+            public init(from decoder: any Swift.Decoder) throws {
+                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+            }
+            public func encode(to encoder: any Swift.Encoder) throws {
+                try encoder.encodeAdditionalProperties(additionalProperties)
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DataReturn`.
+        public struct DataReturn: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DataReturn/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DataReturn/partner`.
+            public var partner: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DataReturn/period_start`.
+            public var periodStart: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DataReturn/period_end`.
+            public var periodEnd: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DataReturn/form`.
+            @frozen public enum FormPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case records = "records"
+                case counts = "counts"
+            }
+            /// - Remark: Generated from `#/components/schemas/DataReturn/form`.
+            public var form: Components.Schemas.DataReturn.FormPayload
+            /// - Remark: Generated from `#/components/schemas/DataReturn/source_kind`.
+            public var sourceKind: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DataReturn/total`.
+            public var total: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/DataReturn/submitted_at`.
+            public var submittedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/DataReturn/withdrawn_at`.
+            public var withdrawnAt: Foundation.Date?
+            /// Creates a new `DataReturn`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - partner:
+            ///   - periodStart:
+            ///   - periodEnd:
+            ///   - form:
+            ///   - sourceKind:
+            ///   - total:
+            ///   - submittedAt:
+            ///   - withdrawnAt:
+            public init(
+                id: Swift.String,
+                partner: Swift.String,
+                periodStart: Swift.String,
+                periodEnd: Swift.String,
+                form: Components.Schemas.DataReturn.FormPayload,
+                sourceKind: Swift.String,
+                total: Swift.Int,
+                submittedAt: Foundation.Date,
+                withdrawnAt: Foundation.Date? = nil
+            ) {
+                self.id = id
+                self.partner = partner
+                self.periodStart = periodStart
+                self.periodEnd = periodEnd
+                self.form = form
+                self.sourceKind = sourceKind
+                self.total = total
+                self.submittedAt = submittedAt
+                self.withdrawnAt = withdrawnAt
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case partner
+                case periodStart = "period_start"
+                case periodEnd = "period_end"
+                case form
+                case sourceKind = "source_kind"
+                case total
+                case submittedAt = "submitted_at"
+                case withdrawnAt = "withdrawn_at"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DataReturnList`.
+        public struct DataReturnList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DataReturnList/items`.
+            public var items: [Components.Schemas.DataReturn]
+            /// - Remark: Generated from `#/components/schemas/DataReturnList/next_cursor`.
+            public var nextCursor: Swift.String?
+            /// Creates a new `DataReturnList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextCursor:
+            public init(
+                items: [Components.Schemas.DataReturn],
+                nextCursor: Swift.String? = nil
+            ) {
+                self.items = items
+                self.nextCursor = nextCursor
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextCursor = "next_cursor"
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/CaseList`.
         public struct CaseList: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/CaseList/items`.

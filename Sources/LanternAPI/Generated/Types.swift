@@ -155,6 +155,29 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /cases/{caseId}`.
     /// - Remark: Generated from `#/paths//cases/{caseId}/get(getCase)`.
     func getCase(_ input: Operations.GetCase.Input) async throws -> Operations.GetCase.Output
+    /// The data returns the token's owner may see, by the first day each covers.
+    ///
+    /// Needs `submit_data_returns`. A partner's own staff see their organisation's returns
+    /// only; the council's analysts (who also hold `view_partner_returns`) see every partner's.
+    ///
+    ///
+    /// - Remark: HTTP `GET /data-returns`.
+    /// - Remark: Generated from `#/paths//data-returns/get(listDataReturns)`.
+    func listDataReturns(_ input: Operations.ListDataReturns.Input) async throws -> Operations.ListDataReturns.Output
+    /// Submits a partner's data return for a period, as records without identities or as counts.
+    ///
+    /// Needs `submit_data_returns`. A partner's own staff submit for their organisation and
+    /// leave out `partner_id`; the council's analysts name the partner. Give exactly one of
+    /// `records` (one per person or event, with the CSV template's columns and values) or
+    /// `counts`. The same checks as the form and the CSV: the period has passed and is a year
+    /// at most, no live return of the same partner and source covers any of its days, every
+    /// record is in the period and uses the organisation's areas, and no cut adds up to more
+    /// than the total. All or nothing, with every wrong field named.
+    ///
+    ///
+    /// - Remark: HTTP `POST /data-returns`.
+    /// - Remark: Generated from `#/paths//data-returns/post(submitDataReturn)`.
+    func submitDataReturn(_ input: Operations.SubmitDataReturn.Input) async throws -> Operations.SubmitDataReturn.Output
     /// The partnership figures for a financial year, already suppressed, as the statistics page shows them.
     ///
     /// Needs `view_partnership_statistics`.
@@ -453,6 +476,45 @@ extension APIProtocol {
         try await getCase(Operations.GetCase.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// The data returns the token's owner may see, by the first day each covers.
+    ///
+    /// Needs `submit_data_returns`. A partner's own staff see their organisation's returns
+    /// only; the council's analysts (who also hold `view_partner_returns`) see every partner's.
+    ///
+    ///
+    /// - Remark: HTTP `GET /data-returns`.
+    /// - Remark: Generated from `#/paths//data-returns/get(listDataReturns)`.
+    public func listDataReturns(
+        query: Operations.ListDataReturns.Input.Query = .init(),
+        headers: Operations.ListDataReturns.Input.Headers = .init()
+    ) async throws -> Operations.ListDataReturns.Output {
+        try await listDataReturns(Operations.ListDataReturns.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Submits a partner's data return for a period, as records without identities or as counts.
+    ///
+    /// Needs `submit_data_returns`. A partner's own staff submit for their organisation and
+    /// leave out `partner_id`; the council's analysts name the partner. Give exactly one of
+    /// `records` (one per person or event, with the CSV template's columns and values) or
+    /// `counts`. The same checks as the form and the CSV: the period has passed and is a year
+    /// at most, no live return of the same partner and source covers any of its days, every
+    /// record is in the period and uses the organisation's areas, and no cut adds up to more
+    /// than the total. All or nothing, with every wrong field named.
+    ///
+    ///
+    /// - Remark: HTTP `POST /data-returns`.
+    /// - Remark: Generated from `#/paths//data-returns/post(submitDataReturn)`.
+    public func submitDataReturn(
+        headers: Operations.SubmitDataReturn.Input.Headers = .init(),
+        body: Operations.SubmitDataReturn.Input.Body
+    ) async throws -> Operations.SubmitDataReturn.Output {
+        try await submitDataReturn(Operations.SubmitDataReturn.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// The partnership figures for a financial year, already suppressed, as the statistics page shows them.

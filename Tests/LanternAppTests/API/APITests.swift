@@ -55,6 +55,8 @@ struct APITests {
         (.GET, "/api/v1/cases", nil, .viewCases),
         (.GET, "/api/v1/cases/:caseId", nil, .viewCases),
         (.GET, "/api/v1/statistics", nil, .viewPartnershipStatistics),
+        (.POST, "/api/v1/data-returns", #"{"period_start":"","period_end":""}"#, .submitDataReturns),
+        (.GET, "/api/v1/data-returns", nil, .submitDataReturns),
         (.GET, "/api/v1/audit-log", nil, .viewAuditLog),
     ]
 
@@ -492,6 +494,54 @@ struct APITests {
             let text = try await Administration.createAPIToken(on: env.app, email: email, name: "LMS", scopes: ["manage_training"], days: 30, callsPerMinute: 60)
             #expect(try await Self.call(env, .POST, "/api/v1/training/completions", token: text, json: #"{"completions":[]}"#).status == .ok)
             #expect(try await Self.call(env, .GET, "/api/v1/training/compliance", token: text).status == .forbidden)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func partnersSendReturnsCheckedAsTheCSVAndTheFormCheckThem(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let partner = try await Self.token(env, .partner)
+            let records = #"{"period_start":"2025-01-01","period_end":"2025-03-31","source_kind":"api enquiry","records":["#
+                + #"{"date":"2025-01-14","exploitation_type":"criminal","age_group":"child","gender":"male","nationality":"UK","area":"riverside"},"#
+                + #"{"date":"2025-02-02","exploitation_type":"labour","shared_key":"k-77"}]}"#
+            let made = try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: records)
+            #expect(made.status == .created, "\(made.body.string)")
+            let body = try Self.object(made)
+            #expect(body["form"] as? String == "records" && body["total"] as? Int == 2 && body["partner"] as? String == "Demo Borough Police")
+            let saved = try #require(try await DataReturnRecord.query(on: env.db).filter(\.$sourceKind == "api enquiry").sort(\.$occurredOn).all())
+            #expect(saved.map(\.area) == ["Riverside", ""] && saved.first?.nationality == "British")
+
+            // The same period and source again is refused; so are bad records, by index, and nothing is kept.
+            let twice = try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: records)
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("already has a return"))
+            let bad = #"{"period_start":"2025-04-01","period_end":"2025-06-30","source_kind":"api enquiry","records":[{"date":"2025-04-02","exploitation_type":"labour"},"#
+                + #"{"date":"2025-07-01","exploitation_type":"slavery","area":"Atlantis"}]}"#
+            let refused = try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: bad)
+            #expect(refused.status == .unprocessableEntity)
+            let errors = try #require(try Self.object(refused)["errors"] as? [[String: Any]])
+            #expect(errors.map { $0["field"] as? String } == ["/records/1"])
+            let detail = errors.first?["detail"] as? String ?? ""
+            #expect(detail.contains("outside the return's period") && detail.contains("slavery") && detail.contains("Atlantis"))
+            #expect(try await DataReturn.query(on: env.db).filter(\.$periodStart == "2025-04-01").filter(\.$sourceKind == "api enquiry").count() == 0)
+
+            // Counts are the counts form's rules: keys it knows, cuts no bigger than the total.
+            let wrongCounts = #"{"period_start":"2025-04-01","period_end":"2025-06-30","source_kind":"api enquiry","counts":{"total":5,"types":{"labour":6,"slavery":1}}}"#
+            let countErrors = try #require(try Self.object(try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: wrongCounts))["errors"] as? [[String: Any]])
+            #expect(Set(countErrors.compactMap { $0["field"] as? String }) == ["/counts/types/slavery", "/counts/types/labour"], "an unknown type, and a cut bigger than the total")
+            let counts = #"{"period_start":"2025-04-01","period_end":"2025-06-30","source_kind":"api enquiry","counts":{"total":5,"types":{"labour":4},"nationalities":{"British":3},"areas":{"Riverside":2}}}"#
+            #expect(try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: counts).status == .created)
+            let both = #"{"period_start":"2025-07-01","period_end":"2025-09-30","counts":{"total":1},"records":[]}"#
+            #expect(try await Self.call(env, .POST, "/api/v1/data-returns", token: partner, json: both).body.string.contains("exactly one of records or counts"))
+
+            // A partner's staff list their own organisation's returns; the analyst names the partner and sees all.
+            let analyst = try await Self.token(env, .partnershipAnalyst)
+            let other = try await PartnershipTests.addPartner(env, "Demo Fire Service", kind: .fire)
+            let forOther = #"{"partner_id":"\#(other.id!.uuidString)","period_start":"2025-01-01","period_end":"2025-03-31","counts":{"total":3}}"#
+            #expect(try await Self.call(env, .POST, "/api/v1/data-returns", token: analyst, json: forOther).status == .created)
+            let own = try #require(try Self.object(try await Self.call(env, .GET, "/api/v1/data-returns?limit=200", token: partner))["items"] as? [[String: Any]])
+            #expect(!own.isEmpty && own.allSatisfy { $0["partner"] as? String == "Demo Borough Police" })
+            let all = try #require(try Self.object(try await Self.call(env, .GET, "/api/v1/data-returns?limit=200", token: analyst))["items"] as? [[String: Any]])
+            #expect(all.contains { $0["partner"] as? String == "Demo Fire Service" } && all.count > own.count)
         }
     }
 
