@@ -35,6 +35,28 @@ struct StatementsPageTests {
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aStatementCanBePastedAndTheHeaderAndRowsGiveOneAnswer(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let browser = try env.browser()
+            try await browser.signIn(as: .procurementOfficer)
+            let form = try await browser.get("/statements").body.string
+            #expect(form.contains("<label class=\"label\" for=\"text\">Or paste the statement's text</label>"))
+            let text = String(decoding: try Self.seed("001"), as: UTF8.self)
+            let both = try await browser.postFile("/statements/check", fields: ["url": "https://example.org/s.pdf", "text": "We <b>audit</b> suppliers."],
+                                                  fileField: "file", filename: "", contents: Data())
+            #expect(both.status == .unprocessableEntity && both.body.string.contains("Give the statement one way"))
+            #expect(both.body.string.contains("We &lt;b&gt;audit&lt;/b&gt; suppliers.</textarea>"), "what was pasted stays, escaped")
+            let pasted = try await browser.postFile("/statements/check", fields: ["url": "", "text": text], fileField: "file", filename: "", contents: Data())
+            #expect(pasted.status == .seeOther)
+            let page = try await browser.get(try #require(pasted.location)).body.string
+            #expect(page.contains("Pasted text"))
+            // The period the header gives, and where it came from; the row agrees, with its age as a note.
+            #expect(page.contains("1st April 2018 to 31st March 2019 (stated: \u{201C}This statement relates to actions"))
+            #expect(page.contains("a newer statement is due"))
+        }
+    }
+
     /// A .docx whose document part inflates to `inflatedMiB` of zeros, a thousand to one.
     static func zipBomb(inflatedMiB: Int) throws -> Data {
         let path = NSTemporaryDirectory() + "bomb-\(UUID().uuidString).docx"

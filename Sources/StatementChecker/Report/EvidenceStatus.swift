@@ -13,12 +13,16 @@ public enum EvidenceStatus: String, Codable, Sendable, Comparable {
     static let deniedPattern = try! NSRegularExpression(pattern:
         #"\b((do|does|did|have|has|had) not (yet |currently )?(provide|provided|conduct|conducted|carry|carried|undertake|undertaken|take|taken|audit|audited|train|trained|have|identify|identified)|not (yet|currently) (been )?(provided|conducted|undertaken|in place)|no (audits?|training|steps|assessments?|due diligence) (has|have|were|was)|has not taken any steps|have not taken any steps|no steps have been taken)\b"#,
         options: .caseInsensitive)
+    /// A figure of nothing reports no action: "clauses in 0 of 2 (0%) contracts", "none of our suppliers".
+    static let zeroPattern = try! NSRegularExpression(pattern:
+        #"(?:\b(?:0|zero|none)\s+(?:of|out of)\s+(?:the\s+|our\s+)?\d*|\(0(?:\.0+)?%\))"#, options: .caseInsensitive)
     static let vaguePattern = try! NSRegularExpression(pattern:
         #"\b(zero[- ]tolerance|(are|is|remain|remains) (fully |strongly )?committed to|we oppose|does not tolerate|do not tolerate|we are against|we condemn)\b"#,
         options: .caseInsensitive)
 
     // Words each pattern needs, checked first because regular expressions are slow.
     static let deniedHints = ["not ", "no "]
+    static let zeroHints = ["0 of", "0 out of", "(0%)", "(0.0%)", "zero of", "none of", "zero out", "none out"]
     static let plannedHints = ["will", "intend", "plan", "aim", "going to", "propose", "expect", "next ", "coming", "future", "by 20", "during 20"]
     static let vagueHints = ["toleran", "committed", "oppose", "against", "condemn"]
 
@@ -31,7 +35,7 @@ public enum EvidenceStatus: String, Codable, Sendable, Comparable {
         func test(_ hints: [String], _ pattern: NSRegularExpression) -> Bool {
             hints.contains { lowered.hasFragment($0) } && pattern.firstMatch(in: sentence, range: range) != nil
         }
-        if test(deniedHints, deniedPattern) { return .denied }
+        if test(deniedHints, deniedPattern) || test(zeroHints, zeroPattern) { return .denied }
         if test(plannedHints, plannedPattern) { return .planned }
         if test(vagueHints, vaguePattern) { return .vague }
         return .done

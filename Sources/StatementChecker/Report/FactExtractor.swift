@@ -70,29 +70,28 @@ enum FactExtractor {
         }
         facts.organisation = counts.max { a, b in a.value == b.value ? a.key.count < b.key.count : a.value < b.value }?.key
 
-        for (s, lowered) in zip(sentences, loweredSentences) {
+        // A label such as "Statement 2024/25" gives the period only when no sentence states it.
+        var labelled: (start: String, end: String, index: Int, label: String)?
+        for (index, (s, lowered)) in zip(sentences, loweredSentences).enumerated() {
             // Cheap checks first: the date and name patterns are slow and rarely apply.
             let years = yearCount(s)
             let hasYear = years > 0
             let hasDate = hasYear && (monthFragments.contains { lowered.hasFragment($0) } || s.hasFragment("/"))
             if hasDate, years >= 2, facts.periodStart == nil, let m = firstMatch(periodRange, in: s), let a = m[1], let b = m[2],
                let start = parseDate(a), let end = parseDate(b), end > start {
-                facts.periodStart = a; facts.periodEnd = b
+                facts.periodStart = a; facts.periodEnd = b; facts.periodSentence = index
                 facts.periodMonths = Calendar(identifier: .gregorian).dateComponents([.month], from: start, to: end.addingTimeInterval(86_400)).month
             }
             if hasDate, facts.periodEnd == nil, lowered.hasFragment("end") || lowered.hasFragment(" to "),
                let m = firstMatch(yearEnding, in: s), let end = m[1] {
                 facts.periodEnd = end
                 facts.periodMonths = 12
+                facts.periodSentence = index
             }
-            if hasYear, facts.periodEnd == nil, lowered.hasFragment("statement") || lowered.hasFragment("year") || lowered.hasFragment("fy"),
+            if hasYear, labelled == nil, lowered.hasFragment("statement") || lowered.hasFragment("year") || lowered.hasFragment("fy"),
                let m = firstMatch(financialYearLabel, in: s), let a = m[1].flatMap({ Int($0) }), let b = m[2] {
                 let endYear = b.count == 2 ? (a / 100) * 100 + Int(b)! : Int(b)!
-                if endYear == a + 1 {
-                    facts.periodStart = "1 April \(a)"
-                    facts.periodEnd = "31 March \(endYear)"
-                    facts.periodMonths = 12
-                }
+                if endYear == a + 1 { labelled = ("1 April \(a)", "31 March \(endYear)", index, "\(a)/\(b)") }
             }
             if facts.approvingBody == nil, lowered.hasFragment("approved"), let m = firstMatch(approvalPattern, in: s), let body = m[1] {
                 facts.approvingBody = body.trimmedSpaces
@@ -101,6 +100,10 @@ enum FactExtractor {
             if facts.signatoryName == nil, lowered.hasFragment("signed"), let m = firstMatch(signedBy, in: s) {
                 facts.signatoryName = m[1]; facts.signatoryRole = m[2]?.trimmedSpaces
             }
+        }
+        if facts.periodEnd == nil, let labelled {
+            facts.periodStart = labelled.start; facts.periodEnd = labelled.end; facts.periodMonths = 12
+            facts.periodSentence = labelled.index; facts.periodInferredFrom = labelled.label
         }
         if facts.signatoryName == nil {
             let tail = Array(sentences.suffix(10))

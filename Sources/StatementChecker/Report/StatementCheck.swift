@@ -115,21 +115,27 @@ public struct StatementCheck: Sendable {
                                ukCriteria: uk, aimsCriteria: aims, warnings: warnings, sentences: sentences)
     }
 
-    /// Period covered: 12 to 18 months, and not ended more than 18 months ago (statements.md §2).
+    /// Period covered: stated, 12 to 18 months, and not ended more than 18 months ago
+    /// (statements.md §2). A stated period is met, whatever its age, so the row and the facts
+    /// above it give one answer; its length and age are notes. A period read only from a label
+    /// such as "2024/25" is not explicit.
     func periodFinding(facts: StatementReport.Facts, sentences: [String], statuses: [EvidenceStatus], now: Date) -> StatementReport.Finding {
         guard let end = facts.periodEnd else {
             return .init(id: "period", title: "Period covered", requirement: "mandatory", verdict: .notFound, confidence: 0.7,
                          evidence: [], note: "No reporting period was found: a statement covers one financial year.")
         }
-        let index = sentences.firstIndex { $0.contains(end) } ?? 0
+        let index = min(facts.periodSentence ?? sentences.firstIndex { $0.contains(end) } ?? 0, max(sentences.count - 1, 0))
         var notes: [String] = []
+        if let label = facts.periodInferredFrom {
+            notes.append("No sentence states the period; \"\(label)\" was read as the UK financial year \(facts.periodStart ?? "") to \(end).")
+        }
         if let months = facts.periodMonths, months < 12 || months > 18 {
             notes.append("The period is \(months) months; the registry expects 12 to 18.")
         }
         if let endDate = FactExtractor.parseDate(end), let limit = Calendar(identifier: .gregorian).date(byAdding: .month, value: 18, to: endDate), limit < now {
             notes.append("The period ended more than 18 months ago: a newer statement is due.")
         }
-        return .init(id: "period", title: "Period covered", requirement: "mandatory", verdict: notes.isEmpty ? .met : .notExplicit,
+        return .init(id: "period", title: "Period covered", requirement: "mandatory", verdict: facts.periodInferredFrom == nil ? .met : .notExplicit,
                      confidence: 0.9, evidence: [.init(index: index, sentence: sentences.isEmpty ? "" : sentences[index], score: 1, status: statuses.isEmpty ? .done : statuses[index])],
                      note: notes.isEmpty ? nil : notes.joined(separator: " "))
     }

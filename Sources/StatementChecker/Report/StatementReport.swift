@@ -35,6 +35,11 @@ public struct StatementReport: Codable, Sendable {
         public var periodStart: String?
         public var periodEnd: String?
         public var periodMonths: Int?
+        /// The sentence the period was read from.
+        public var periodSentence: Int?
+        /// Set when no period is stated and it was read from a label such as "2024/25" as a UK
+        /// financial year: the label.
+        public var periodInferredFrom: String?
         public var statementDate: String?
         public var approvingBody: String?
         public var approvalDate: String?

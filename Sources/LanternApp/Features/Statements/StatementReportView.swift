@@ -50,7 +50,8 @@ struct StatementReportView: Encodable {
         let f = report.facts
         facts = [
             Fact(name: "Organisation", value: f.organisation ?? "Not found"),
-            Fact(name: "Period covered", value: f.periodStart.map { "\($0) to \(f.periodEnd ?? "?")" } ?? f.periodEnd.map { "Year ending \($0)" } ?? "Not found"),
+            Fact(name: "Period covered", value: (f.periodStart.map { "\($0) to \(f.periodEnd ?? "?")" } ?? f.periodEnd.map { "Year ending \($0)" } ?? "Not found")
+                + StatementReport.periodSource(f, sentences: report.sentences)),
             Fact(name: "Approved by", value: f.approvingBody.map { body in f.approvalDate.map { "\(body), \($0)" } ?? body } ?? "Not found"),
             Fact(name: "Signed by", value: f.signatoryName.map { name in f.signatoryRole.map { "\(name), \($0)" } ?? name } ?? "Not found"),
             Fact(name: "Statement date", value: f.statementDate ?? "Not found"),

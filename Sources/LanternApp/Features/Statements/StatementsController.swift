@@ -29,14 +29,15 @@ struct StatementsController: RouteCollection {
     struct IndexView: Encodable {
         let canCheck: Bool
         let url: String
+        let text: String
         let errors: FormErrors
         let history: [HistoryRow]
     }
 
-    private func indexView(req: Request, url: String = "", errors: FormErrors = FormErrors()) async throws -> IndexView {
+    private func indexView(req: Request, url: String = "", text: String = "", errors: FormErrors = FormErrors()) async throws -> IndexView {
         let records = try await StatementCheckRecord.query(on: req.db).sort(\.$checkedAt, .descending).limit(50).all()
         return IndexView(
-            canCheck: req.currentUser?.can(.checkStatements) ?? false, url: url, errors: errors,
+            canCheck: req.currentUser?.can(.checkStatements) ?? false, url: url, text: text, errors: errors,
             history: records.map {
                 HistoryRow(id: $0.id!.uuidString, source: $0.source, organisation: $0.organisation ?? "Not found",
                            kind: $0.kind, met: "\($0.metCount) of \($0.criteriaCount)", checkedAt: DisplayDate.dateTime($0.checkedAt))
@@ -50,14 +51,16 @@ struct StatementsController: RouteCollection {
     struct CheckForm: Content {
         var url: String?
         var file: File?
+        /// The statement's text, pasted.
+        var text: String?
     }
 
     func runCheck(req: Request) async throws -> Response {
         let form = try req.form(CheckForm.self)
         let url = (form.url ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        switch try await req.checkStatement(url: url, upload: form.file) {
+        switch try await req.checkStatement(url: url, upload: form.file, text: form.text ?? "") {
         case .refused(let errors):
-            return try await req.render("Statements/index", try await indexView(req: req, url: url, errors: errors),
+            return try await req.render("Statements/index", try await indexView(req: req, url: url, text: form.text ?? "", errors: errors),
                                         title: "Check a statement", status: .unprocessableEntity)
         case .checked(let record, _):
             return req.redirect(to: "/statements/\(record.id!.uuidString)")
@@ -80,25 +83,32 @@ enum StatementCheckAttempt {
 }
 
 extension Request {
-    /// Checks an uploaded statement or one at an address, keeps the result and audits it.
-    /// Errors are reported against the form's `file` or `url` field.
-    func checkStatement(url: String, upload rawUpload: File?) async throws -> StatementCheckAttempt {
+    /// Checks an uploaded statement, one at an address or pasted text, keeps the result and
+    /// audits it. Errors are reported against the form's `file`, `url` or `text` field.
+    func checkStatement(url: String, upload rawUpload: File?, text: String = "") async throws -> StatementCheckAttempt {
         let upload = rawUpload.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
+        let pasted = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = FormErrors()
-        if url.isEmpty && upload == nil {
-            errors.add("file", "Choose a statement file to upload, or enter its web address")
-        } else if !url.isEmpty && upload != nil {
-            errors.add("url", "Upload a file or enter an address, not both")
+        let given = [!url.isEmpty, upload != nil, !pasted.isEmpty].filter { $0 }.count
+        if given == 0 {
+            errors.add("file", "Choose a statement file to upload, enter its web address, or paste its text")
+        } else if given > 1 {
+            errors.add(pasted.isEmpty ? "url" : "text", "Give the statement one way: a file, a web address or pasted text")
         } else if !url.isEmpty && !StatementFetcher.isURL(url) {
             errors.add("url", "Enter an address starting with http:// or https://")
+        } else if pasted.utf8.count > StatementsController.uploadLimit {
+            errors.add("text", "The pasted text is over 20 MB: upload the statement as a file instead")
         }
         guard errors.isEmpty else { return .refused(errors) }
-        let source = upload?.filename ?? url
+        let field = !pasted.isEmpty ? "text" : upload == nil ? "url" : "file"
+        let source = upload?.filename ?? (pasted.isEmpty ? url : "Pasted text")
         let report: StatementReport
         do {
             let data: Data
             if let upload {
                 data = Data(buffer: upload.data)
+            } else if !pasted.isEmpty {
+                data = Data(pasted.utf8)
             } else {
                 data = try await StatementFetcher.configured(ProcessInfo.processInfo.environment).fetch(url)
             }
@@ -109,7 +119,7 @@ extension Request {
                 return checker.check(text: document.text, source: source, kind: document.kind.rawValue, now: now)
             }
         } catch let problem as ReadProblem {
-            errors.add(upload == nil ? "url" : "file", "The statement could not be read: \(problem.description)")
+            errors.add(field, "The statement could not be read: \(problem.description)")
             return .refused(errors)
         }
         let findings = report.ukCriteria
