@@ -52,7 +52,7 @@ public func configure(_ app: Application, _ configuration: LanternConfiguration)
     app.jobs = JobRunner([ImportJob(batchKind: .suppliers), ImportJob(batchKind: .contracts),
                           ImportPreviewJob(batchKind: .suppliers), ImportPreviewJob(batchKind: .contracts), DailyJob(), RetentionPurgeJob(),
                           SubjectAccessSearchJob(), RegisterExportJob<SuppliersController>(), RegisterExportJob<ContractsController>(),
-                          KeyRotationJob()])
+                          KeyRotationJob(), StatementRegisterJob()])
     try routes(app)
     if configuration.runsHousekeeping {
         if !DocumentPDF.isAvailable {
@@ -131,5 +131,6 @@ enum LanternMigrations {
         CreateMeetings(),
         AddFormerReferences(),
         AddCaseArea(),
+        AddStatementRegister(),
     ] }
 }

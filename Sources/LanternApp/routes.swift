@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: ConcernsController())
     try site.register(collection: CasesController())
     try site.register(collection: RecordsImportController())
+    try site.register(collection: StatementRegisterController())
     try site.register(collection: CasePage())
     try site.register(collection: CaseRecordsController())
     try site.register(collection: HomeOfficeReferralsController())

@@ -62,6 +62,9 @@ struct ProcurementDashboardController: RouteCollection {
             Count(label: "Suppliers with no statement checked", value: counts.noStatement, link: "/suppliers?standing=none", tag: "none"),
             Count(label: "Statements with gaps", value: counts.statementGaps, link: "/suppliers?standing=gaps", tag: "gaps"),
             Count(label: "Statements out of date", value: counts.statementOutOfDate, link: "/suppliers?standing=out_of_date", tag: "out_of_date"),
+            Count(label: "Statements without board approval", value: counts.statementNoApproval, link: "/statements/register?show=no_approval", tag: "gaps"),
+            Count(label: "Statement periods ended over 12 months ago", value: counts.statementPeriodEnded, link: "/statements/register?show=period_ended", tag: "out_of_date"),
+            Count(label: "Statements that could not be read", value: counts.statementUnreadable, link: "/statements/register?show=unreadable", tag: "none"),
         ]
         let open = try await ContractAction.query(on: req.db).filter(\.$status == .open).sort(\.$dueDate).limit(10).all()
         let byMonth = try await Self.reviewsByMonth(today: today, on: req.db)

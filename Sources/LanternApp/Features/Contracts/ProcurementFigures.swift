@@ -18,6 +18,9 @@ final class ProcurementFigures: Sendable {
         var noStatement = 0
         var statementGaps = 0
         var statementOutOfDate = 0
+        var statementNoApproval = 0
+        var statementPeriodEnded = 0
+        var statementUnreadable = 0
         var openActions = 0
         var overdueActions = 0
     }
@@ -60,6 +63,9 @@ final class ProcurementFigures: Sendable {
         counts.noStatement = try await Supplier.query(on: db).filter(\.$statementGaps == nil).countRows()
         counts.statementGaps = try await Supplier.query(on: db).filter(\.$statementGaps > 0).countRows()
         counts.statementOutOfDate = try await Supplier.query(on: db).filter(\.$statementGaps != nil).filter(\.$statementPeriodEnd < staleBefore).countRows()
+        counts.statementNoApproval = try await StatementRegisterController.filtered(.noApproval, q: "", today: today, on: db).count()
+        counts.statementPeriodEnded = try await StatementRegisterController.filtered(.periodEnded, q: "", today: today, on: db).count()
+        counts.statementUnreadable = try await StatementRegisterController.filtered(.unreadable, q: "", today: today, on: db).count()
         counts.openActions = try await ContractAction.query(on: db).filter(\.$status == .open).countRows()
         counts.overdueActions = try await ContractAction.query(on: db).filter(\.$status == .open).filter(\.$dueDate < today.iso).countRows()
         return counts

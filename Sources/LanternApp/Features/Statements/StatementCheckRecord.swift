@@ -16,6 +16,10 @@ final class StatementCheckRecord: Model, @unchecked Sendable {
     /// The full report as JSON (StatementReport); statements are public documents.
     @Field(key: "report") var report: Data
     @OptionalField(key: "checked_by") var checkedBy: UUID?
+    /// The supplier whose statement it is, when checked from the supplier or the register.
+    @OptionalField(key: "supplier_id") var supplierID: UUID?
+    /// Each criterion's verdict (`StatementVerdicts`), so lists need not read the whole report.
+    @OptionalField(key: "verdicts") var verdicts: String?
     @Field(key: "checked_at") var checkedAt: Date
 
     init() {}

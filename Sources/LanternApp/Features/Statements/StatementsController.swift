@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LanternCore
 import StatementChecker
 import Vapor
 
@@ -85,7 +86,7 @@ enum StatementCheckAttempt {
 extension Request {
     /// Checks an uploaded statement, one at an address or pasted text, keeps the result and
     /// audits it. Errors are reported against the form's `file`, `url` or `text` field.
-    func checkStatement(url: String, upload rawUpload: File?, text: String = "") async throws -> StatementCheckAttempt {
+    func checkStatement(url: String, upload rawUpload: File?, text: String = "", supplierID: UUID? = nil) async throws -> StatementCheckAttempt {
         let upload = rawUpload.flatMap { $0.data.readableBytes > 0 ? $0 : nil }
         let pasted = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = FormErrors()
@@ -112,28 +113,54 @@ extension Request {
             } else {
                 data = try await StatementFetcher.configured(ProcessInfo.processInfo.environment).fetch(url)
             }
-            let checker = try await application.statementCheck()
-            let now = application.lantern.now()
-            report = try await application.threadPool.runIfActive {
-                let document = try DocumentReader(maxBytes: StatementsController.uploadLimit).read(data)
-                return checker.check(text: document.text, source: source, kind: document.kind.rawValue, now: now)
-            }
+            report = try await application.checkStatement(data, source: source)
         } catch let problem as ReadProblem {
             errors.add(field, "The statement could not be read: \(problem.description)")
             return .refused(errors)
         }
-        let findings = report.ukCriteria
-        let record = StatementCheckRecord(
-            source: String(source.prefix(500)), kind: report.kind, organisation: report.facts.organisation,
-            metCount: findings.filter { $0.verdict == .met }.count, criteriaCount: findings.count,
-            report: try JSONEncoder().encode(report), checkedBy: currentUser?.id, checkedAt: lantern.now())
+        let record = try StatementCheckRecord(report, source: source, checkedBy: currentUser?.id, at: lantern.now(), supplierID: supplierID)
         try await record.create(on: db)
         try await audit(.create, .statementCheck, id: record.id?.uuidString)
         return .checked(record, report)
     }
 }
 
+extension StatementCheckRecord {
+    convenience init(_ report: StatementReport, source: String, checkedBy: UUID?, at: Date, supplierID: UUID?) throws {
+        let findings = report.ukCriteria
+        self.init(source: String(source.prefix(500)), kind: report.kind, organisation: report.facts.organisation,
+                  metCount: findings.filter { $0.verdict == .met }.count, criteriaCount: findings.count,
+                  report: try JSONEncoder().encode(report), checkedBy: checkedBy, checkedAt: at)
+        self.supplierID = supplierID
+        self.verdicts = StatementVerdicts.text(report)
+    }
+}
+
+extension Supplier {
+    /// Takes a check of its statement as its latest.
+    func take(_ record: StatementCheckRecord, _ report: StatementReport, url: String?) {
+        statementCheckID = record.id
+        if let url, !url.isEmpty { statementURL = url }
+        statementPeriodEnd = report.facts.periodEnd.flatMap(Day.init(parsing:))?.iso
+        statementGaps = record.criteriaCount - record.metCount
+        statementVerdicts = record.verdicts
+        statementCheckedAt = record.checkedAt
+        statementProblem = nil
+    }
+}
+
 extension Application {
+    /// Reads a statement's bytes and checks it, on the thread pool: reading a PDF waits on
+    /// `pdftotext`. Throws `ReadProblem` when the bytes are not a readable statement.
+    func checkStatement(_ data: Data, source: String) async throws -> StatementReport {
+        let checker = try await statementCheck()
+        let now = lantern.now()
+        return try await threadPool.runIfActive {
+            let document = try DocumentReader(maxBytes: StatementsController.uploadLimit).read(data)
+            return checker.check(text: document.text, source: source, kind: document.kind.rawValue, now: now)
+        }
+    }
+
     private struct StatementCheckKey: StorageKey { typealias Value = StatementCheck }
 
     /// The checker with its model, loaded once on first use.

@@ -41,6 +41,11 @@ final class Supplier: Model, @unchecked Sendable {
     @OptionalField(key: "statement_period_end") var statementPeriodEnd: String?
     /// UK criteria the latest check did not find met; nil when never checked.
     @OptionalField(key: "statement_gaps") var statementGaps: Int?
+    /// Each criterion's verdict in the latest check (`StatementVerdicts`), for the register's filters.
+    @OptionalField(key: "statement_verdicts") var statementVerdicts: String?
+    /// When the statement was last checked or tried, and why the last try could not read it.
+    @OptionalField(key: "statement_checked_at") var statementCheckedAt: Date?
+    @OptionalField(key: "statement_problem") var statementProblem: String?
 
     @OptionalField(key: "import_batch_id") var importBatchID: UUID?
     @OptionalField(key: "created_at") var createdAt: Date?
@@ -117,7 +122,7 @@ extension Supplier: ClockStamped {
 
 extension Supplier: RowDecodable {
     var storedFields: [any AnyDatabaseProperty] {
-        [$id, $name, $nameKey, $companyNumber, $address, $sectors, $countriesOfOperation, $countriesOfSourcing, $turnoverBand, $parentCompany, $sqRelevant, $sqCompliant, $sqStatementURL, $sqExplanation, $sqAnsweredOn, $declarationNotInvolved, $declarationNotInvestigated, $declarationSignedBy, $declarationSignedRole, $declarationSignedOn, $statementCheckID, $statementURL, $statementPeriodEnd, $statementGaps, $importBatchID, $createdAt, $updatedAt]
+        [$id, $name, $nameKey, $companyNumber, $address, $sectors, $countriesOfOperation, $countriesOfSourcing, $turnoverBand, $parentCompany, $sqRelevant, $sqCompliant, $sqStatementURL, $sqExplanation, $sqAnsweredOn, $declarationNotInvolved, $declarationNotInvestigated, $declarationSignedBy, $declarationSignedRole, $declarationSignedOn, $statementCheckID, $statementURL, $statementPeriodEnd, $statementGaps, $statementVerdicts, $statementCheckedAt, $statementProblem, $importBatchID, $createdAt, $updatedAt]
     }
-    static let columnNames = ["id", "name", "name_key", "company_number", "address", "sectors", "countries_operation", "countries_sourcing", "turnover_band", "parent_company", "sq_relevant", "sq_compliant", "sq_statement_url", "sq_explanation", "sq_answered_on", "declaration_not_involved", "declaration_not_investigated", "declaration_signed_by", "declaration_signed_role", "declaration_signed_on", "statement_check_id", "statement_url", "statement_period_end", "statement_gaps", "import_batch_id", "created_at", "updated_at"]
+    static let columnNames = ["id", "name", "name_key", "company_number", "address", "sectors", "countries_operation", "countries_sourcing", "turnover_band", "parent_company", "sq_relevant", "sq_compliant", "sq_statement_url", "sq_explanation", "sq_answered_on", "declaration_not_involved", "declaration_not_investigated", "declaration_signed_by", "declaration_signed_role", "declaration_signed_on", "statement_check_id", "statement_url", "statement_period_end", "statement_gaps", "statement_verdicts", "statement_checked_at", "statement_problem", "import_batch_id", "created_at", "updated_at"]
 }

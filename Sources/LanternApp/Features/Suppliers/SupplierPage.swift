@@ -85,6 +85,33 @@ struct SupplierPage: RouteCollection {
         let met: Int
         let criteria: Int
         let gaps: [Gap]
+        /// The latest check against the one before it, when there is one.
+        let comparison: ComparisonView?
+    }
+
+    struct ChangeView: Encodable { let title: String; let was: String; let now: String; let sentences: [String] }
+    struct ComparisonView: Encodable {
+        let previousCheckID: String
+        let previousCheckedAt: String
+        let gained: [ChangeView]
+        let lost: [ChangeView]
+        /// "1 April 2023 to 31 March 2024, was 1 April 2022 to 31 March 2023", when it changed.
+        let period: String?
+    }
+
+    /// The supplier's latest check compared with the one before it (`StatementComparison`).
+    static func comparison(_ supplierID: UUID, latest: StatementCheckRecord, report: StatementReport, on db: any Database) async throws -> ComparisonView? {
+        guard let previous = try await StatementCheckRecord.query(on: db).filter(\.$supplierID == supplierID).filter(\.$id != latest.id!)
+            .filter(\.$checkedAt <= latest.checkedAt).sort(\.$checkedAt, .descending).sort(\.$id).first(),
+            let before = try? JSONDecoder().decode(StatementReport.self, from: previous.report) else { return nil }
+        let c = StatementComparison(previous: before, latest: report)
+        func view(_ change: StatementComparison.Change) -> ChangeView {
+            ChangeView(title: change.title, was: StatementVerdicts.label(change.from.rawValue), now: StatementVerdicts.label(change.to.rawValue),
+                       sentences: Array(change.sentences.prefix(3)))
+        }
+        return ComparisonView(previousCheckID: previous.id!.uuidString, previousCheckedAt: DisplayDate.date(previous.checkedAt),
+                              gained: c.gained.map(view), lost: c.lost.map(view),
+                              period: c.periodChanged ? "\(c.period ?? "not found"), was \(c.previousPeriod ?? "not found")" : nil)
     }
 
     func view(_ req: Request, _ supplier: Supplier, typed: Typed = Typed()) async throws -> View {
@@ -105,7 +132,8 @@ struct SupplierPage: RouteCollection {
                 outOfDate: end.map { StatementCurrency.isOutOfDate(periodEnd: $0, today: today) } ?? false,
                 staleSince: end?.adding(months: StatementCurrency.graceMonths).long ?? "",
                 met: record.metCount, criteria: record.criteriaCount,
-                gaps: report.ukCriteria.filter { $0.verdict != .met }.map { Gap(label: $0.title, verdict: $0.verdict.rawValue.replacingOccurrences(of: "_", with: " ")) })
+                gaps: report.ukCriteria.filter { $0.verdict != .met }.map { Gap(label: $0.title, verdict: $0.verdict.rawValue.replacingOccurrences(of: "_", with: " ")) },
+                comparison: try await Self.comparison(id, latest: record, report: report, on: req.db))
         }
         let declaration = supplier.declaration.map {
             DeclarationView(notInvolved: $0.notInvolved, notInvestigated: $0.notInvestigated, signedBy: $0.signedBy, signedRole: $0.signedRole,
@@ -239,14 +267,11 @@ struct SupplierPage: RouteCollection {
         let supplier = try await SupplierPage.find(req)
         let form = try req.form(StatementForm.self)
         let url = (form.url ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        switch try await req.checkStatement(url: url, upload: form.file) {
+        switch try await req.checkStatement(url: url, upload: form.file, supplierID: supplier.id) {
         case .refused(let errors):
             return try await refuse(req, supplier, Typed(section: "statement", values: ["url": url], errors: errors))
         case .checked(let record, let report):
-            supplier.statementCheckID = record.id
-            if !url.isEmpty { supplier.statementURL = url }
-            supplier.statementPeriodEnd = report.facts.periodEnd.flatMap(Day.init(parsing:))?.iso
-            supplier.statementGaps = record.criteriaCount - record.metCount
+            supplier.take(record, report, url: url)
             try await req.write(supplier, .update, .supplier, detail: "statement checked")
             return req.redirect(to: "/suppliers/\(supplier.id!.uuidString)#statement", saying: "Statement checked: \(record.metCount) of \(record.criteriaCount) UK criteria met.")
         }

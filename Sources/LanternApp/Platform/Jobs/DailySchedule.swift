@@ -5,7 +5,7 @@ import SQLKit
 import Vapor
 
 /// Work done once a day across all instances, from the configured hour (UK time): the
-/// retention purge, the daily reminder emails, then a refresh of the planner's statistics. Every instance's housekeeping
+/// retention purge, the daily reminder emails, queueing the statements due a check, then a refresh of the planner's statistics. Every instance's housekeeping
 /// asks; the first to ask on a day queues the job, under a PostgreSQL advisory lock, and the
 /// job's unique key makes a second ask a no-op on either engine.
 enum DailySchedule {
@@ -42,11 +42,17 @@ struct DailyJob: JobHandler {
         try await context.progress(done: 1, total: 3)
         // Each person's email of what is due: queued once a day, sent by the mail queue.
         let digests = try await DailyDigest.queue(app, today: today)
+        // Statements whose yearly check is due are checked by their own job, politely paced.
+        let due = try await StatementRegisterJob.suppliers("due", today: today, on: app.db).count
+        if due > 0 {
+            try await JobQueue.enqueue(kind: StatementRegisterJob.kind, subject: "due", uniqueKey: "statement-register:due:\(today.iso)",
+                                       owner: nil, nextPath: "/statements/register", on: app.db, now: app.lantern.now())
+        }
         try await context.progress(done: 2, total: 3)
         // SQLite plans the statistics' grouped counts from its table statistics: refresh them as
         // the data grows (PostgreSQL's autovacuum does this itself).
         if DatabaseSetup.isSQLite(app.db), let sql = app.db as? any SQLDatabase { try await sql.raw("PRAGMA optimize").run() }
         if report.total > 0 { app.logger.notice("retention purge", metadata: ["records": "\(report.total)"]) }
-        return ("Retention purge for \(today.iso): \(report.total) records. Daily reminder emails queued: \(digests).", nil)
+        return ("Retention purge for \(today.iso): \(report.total) records. Daily reminder emails queued: \(digests). Statements due a check: \(due).", nil)
     }
 }
