@@ -132,5 +132,6 @@ enum LanternMigrations {
         AddFormerReferences(),
         AddCaseArea(),
         AddStatementRegister(),
+        CreateStatementReviews(),
     ] }
 }

@@ -38,6 +38,7 @@ func routes(_ app: Application) throws {
     try site.register(collection: CasesController())
     try site.register(collection: RecordsImportController())
     try site.register(collection: StatementRegisterController())
+    try site.register(collection: StatementReviewController())
     try site.register(collection: CasePage())
     try site.register(collection: CaseRecordsController())
     try site.register(collection: HomeOfficeReferralsController())

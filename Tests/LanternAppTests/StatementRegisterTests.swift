@@ -90,6 +90,53 @@ struct StatementRegisterTests {
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aReviewersVerdictIsShownAndExportedWithLanternsBesideIt(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            let supplier = try await Self.supplier(env, "Alpha Cleaning Ltd", url: nil)
+            let officer = try env.browser()
+            try await officer.signIn(as: .procurementOfficer)
+            try await officer.get("/suppliers/\(supplier.id!.uuidString)")
+            let checked = try await officer.postFile("/suppliers/\(supplier.id!.uuidString)/statement", fields: ["url": ""], fileField: "file",
+                                                     filename: "alpha.txt", contents: try StatementsPageTests.seed("001"))
+            #expect(checked.status == .seeOther)
+            let record = try #require(try await StatementCheckRecord.query(on: env.db).filter(\.$supplierID == supplier.id!).first())
+            let path = "/statements/\(record.id!.uuidString)"
+            let metBefore = record.metCount
+            try await officer.get(path)
+
+            // A verdict must be chosen; what was typed stays.
+            let refused = try await officer.post("\(path)/reviews", ["criterion": "period", "note": "The <period> is long past"])
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Choose your verdict on Period covered"))
+            #expect(refused.body.string.contains("The &lt;period&gt; is long past</textarea>"))
+            try await officer.post("\(path)/reviews", ["criterion": "period", "verdict": "not_explicit", "note": "The period is long past."])
+            let page = try await officer.get(path).body.string
+            #expect(page.contains("<strong>Reviewer's verdict:</strong> Not explicit, by Jordan Ellis on"))
+            #expect(page.contains("Lantern's verdict: Met."))
+            let reviewed = try #require(try await StatementCheckRecord.find(record.id, on: env.db))
+            #expect(reviewed.metCount == metBefore - 1 && reviewed.verdicts?.contains("period=not_explicit") == true)
+            #expect(try await Supplier.find(supplier.id, on: env.db)?.statementVerdicts?.contains("period=not_explicit") == true, "the register shows the reviewer's verdict")
+            let csv = try await officer.get("/statements/register/export.csv?q=Alpha").body.string
+            #expect(csv.contains("period: not_explicit by Jordan Ellis on") && csv.contains("(Lantern: met)"))
+
+            // Sentences marked are kept as labelled sentences, with their text.
+            let far = try await officer.post("\(path)/sentences", ["criterion": "approval", "position": "9999", "is_evidence": "yes"])
+            #expect(far.status == .unprocessableEntity && far.body.string.contains("Enter a sentence number from 1 to 73"))
+            try await officer.post("\(path)/sentences", ["criterion": "approval", "position": "69", "is_evidence": "no"])
+            try await officer.post("\(path)/sentences", ["criterion": "training", "position": "1", "is_evidence": "yes"])
+            let labels = try await StatementSentenceLabel.query(on: env.db).filter(\.$checkID == record.id!).sort(\.$sentenceIndex).all()
+            #expect(labels.map(\.criterionID) == ["training", "approval"] && labels.last?.sentence.contains("approved by Cabinet") == true)
+            let marked = try await officer.get(path).body.string
+            #expect(marked.contains("Marked not evidence by Jordan Ellis") && marked.contains("Marked as evidence by Jordan Ellis"))
+
+            // Reading is not reviewing.
+            let auditor = try env.browser()
+            try await auditor.signIn(as: .auditor)
+            #expect(!(try await auditor.get(path).body.string.contains("Review this finding")))
+            #expect(try await auditor.post("\(path)/reviews", ["criterion": "period", "verdict": "met"]).status == .forbidden)
+        }
+    }
+
     @Test func aStatementIsDueAYearOnOrWhenTheNextOneShouldBeOut() {
         let s = Supplier(name: "A", statementURL: "https://a.example", nameKey: "a")
         let today = Day(year: 2026, month: 12, day: 7)!

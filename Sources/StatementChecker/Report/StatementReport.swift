@@ -2,7 +2,7 @@ import Foundation
 
 /// What a statement covers and lacks, criterion by criterion, with the sentences that show it.
 public struct StatementReport: Codable, Sendable {
-    public enum Verdict: String, Codable, Sendable {
+    public enum Verdict: String, Codable, Sendable, CaseIterable {
         /// Shown by at least one sentence reporting action.
         case met
         /// Touched on, but only as a plan, a denial, a vague commitment, or (for approval) in a

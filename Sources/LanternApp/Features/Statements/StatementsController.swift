@@ -72,8 +72,7 @@ struct StatementsController: RouteCollection {
         guard let id = req.parameters.get("checkID").flatMap(UUID.init(uuidString:)),
               let record = try await StatementCheckRecord.find(id, on: req.db) else { throw LanternError.notFound }
         let report = try JSONDecoder().decode(StatementReport.self, from: record.report)
-        let view = StatementReportView(record: record, report: report)
-        return try await req.render("Statements/report", view, title: "Statement check: \(record.source)")
+        return try await StatementReviewController.render(req, record, report)
     }
 }
 

@@ -58,13 +58,23 @@ struct StatementRegisterController: RouteCollection {
         let checkedOn: String
     }
 
-    static func row(_ s: Supplier) -> Row {
+    /// The reviews of these suppliers' latest checks, by check.
+    static func reviews(of suppliers: [Supplier], on db: any Database) async throws -> [UUID: [StatementReview]] {
+        let checks = suppliers.compactMap(\.statementCheckID)
+        guard !checks.isEmpty else { return [:] }
+        return Dictionary(grouping: try await StatementReview.query(on: db).filter(\.$checkID ~~ checks).sort(\.$criterionID).all(), by: \.checkID)
+    }
+
+    static func row(_ s: Supplier, reviews: [StatementReview] = []) -> Row {
         let verdicts = StatementVerdicts.parse(s.statementVerdicts)
         let statement = s.statementProblem.map { "Could not be read: \($0)" }
             ?? (s.statementCheckID != nil ? "Checked" : (s.statementURL ?? "").isEmpty ? "No statement address" : "Not checked yet")
         return Row(id: s.id!.uuidString, name: s.name, checkID: s.statementCheckID?.uuidString, statement: statement,
                    periodEnd: s.statementPeriodEnd.flatMap(Day.init(parsing:))?.long ?? "",
-                   cells: StatementVerdicts.columns.map { Cell(verdict: verdicts[$0.id] ?? "unchecked", label: StatementVerdicts.label(verdicts[$0.id])) },
+                   cells: StatementVerdicts.columns.map { column in
+                       Cell(verdict: verdicts[column.id] ?? "unchecked",
+                            label: StatementVerdicts.label(verdicts[column.id]) + (reviews.contains { $0.criterionID == column.id } ? " (reviewed)" : ""))
+                   },
                    aims: verdicts["aims"].map { "\($0) met" } ?? "", checkedOn: s.statementCheckedAt.map(DisplayDate.date) ?? "")
     }
 
@@ -87,9 +97,10 @@ struct StatementRegisterController: RouteCollection {
         let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/statements/register", query: query)
         let suppliers = try await Self.filtered(show, q: q, today: req.today, on: req.db)
             .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
+        let reviews = try await Self.reviews(of: suppliers, on: req.db)
         let running = try await Job.query(on: req.db).filter(\.$kind == StatementRegisterJob.kind).filter(\.$status ~~ [.queued, .running]).first()
         try await req.audit(.read, .statementCheck, detail: "register, \(suppliers.count) rows")
-        let view = View(rows: suppliers.map(Self.row), headings: StatementVerdicts.columns.map(\.heading), pagination: pagination,
+        let view = View(rows: suppliers.map { Self.row($0, reviews: $0.statementCheckID.flatMap { reviews[$0] } ?? []) }, headings: StatementVerdicts.columns.map(\.heading), pagination: pagination,
                         filters: Show.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == show) }, q: q,
                         exportLink: "/statements/register/export.csv" + Pagination.queryString(query),
                         canCheck: req.currentUser?.can(.checkStatements) ?? false, running: running.map { "/jobs/\($0.id!.uuidString)" })
@@ -99,12 +110,18 @@ struct StatementRegisterController: RouteCollection {
     func export(req: Request) async throws -> Response {
         let show = Show(rawValue: req.queryValue("show"))
         let suppliers = try await Self.filtered(show, q: String(req.queryValue("q").prefix(200)), today: req.today, on: req.db).all()
-        let header = ["supplier", "statement_url", "statement", "period_end"] + StatementVerdicts.columns.map(\.id) + ["aims_met", "checked_on"]
+        let header = ["supplier", "statement_url", "statement", "period_end"] + StatementVerdicts.columns.map(\.id) + ["aims_met", "checked_on", "reviewed"]
+        let reviews = try await Self.reviews(of: suppliers, on: req.db)
+        let reviewers = Dictionary(uniqueKeysWithValues: try await User.query(on: req.db).filter(\.$id ~~ Set(reviews.values.flatMap { $0.map(\.reviewedBy) })).all()
+            .map { ($0.id!, $0.displayName) })
         let rows = suppliers.map { s -> [String] in
             let verdicts = StatementVerdicts.parse(s.statementVerdicts)
             let row = Self.row(s)
             return [s.name, s.statementURL ?? "", row.statement, s.statementPeriodEnd ?? ""] + StatementVerdicts.columns.map { verdicts[$0.id] ?? "" }
-                + [verdicts["aims"] ?? "", s.statementCheckedAt.map { Day($0).iso } ?? ""]
+                + [verdicts["aims"] ?? "", s.statementCheckedAt.map { Day($0).iso } ?? "",
+                   (s.statementCheckID.flatMap { reviews[$0] } ?? []).map {
+                       "\($0.criterionID): \($0.verdict.rawValue) by \(reviewers[$0.reviewedBy] ?? "a reviewer") on \(Day($0.reviewedAt).iso) (Lantern: \($0.modelVerdict.rawValue))"
+                   }.joined(separator: "; ")]
         }
         try await req.audit(.export, .statementCheck, detail: "register, \(rows.count) rows")
         return req.csvDownload(filename: "lantern-statement-register.csv", header: header, rows: rows)

@@ -13,9 +13,10 @@ enum StatementVerdicts {
         ("training", "Training"),
     ]
 
-    static func text(_ report: StatementReport) -> String {
-        let uk = report.ukCriteria.map { "\($0.id)=\($0.verdict.rawValue)" }
-        let aimsMet = report.aimsCriteria.filter { $0.verdict == .met }.count
+    /// `overrides`: reviewers' verdicts, by criterion, in place of Lantern's.
+    static func text(_ report: StatementReport, overrides: [String: StatementReport.Verdict] = [:]) -> String {
+        let uk = report.ukCriteria.map { "\($0.id)=\((overrides[$0.id] ?? $0.verdict).rawValue)" }
+        let aimsMet = report.aimsCriteria.filter { (overrides[$0.id] ?? $0.verdict) == .met }.count
         return (uk + ["aims=\(aimsMet)/\(report.aimsCriteria.count)"]).joined(separator: ";")
     }
 
