@@ -129,6 +129,17 @@ struct StatementRegisterTests {
             let marked = try await officer.get(path).body.string
             #expect(marked.contains("Marked not evidence by Jordan Ellis") && marked.contains("Marked as evidence by Jordan Ellis"))
 
+            // As training data: only the labels a reviewer looked at are known.
+            try await officer.post("\(path)/sentences", ["criterion": "aims_3", "position": "5", "is_evidence": "yes"])
+            let corrected = try await StatementCorrections.statements(on: env.db)
+            #expect(corrected.count == 1)
+            let statement = try #require(corrected.first)
+            #expect(statement.source == "corrections" && statement.sentences.count == 73)
+            let known = AIMSLabel.allCases.filter { statement.known[$0.rawValue] }
+            #expect(known == [.approval, .c2Structure], "training and the period come from rules; they teach no label")
+            #expect(statement.labels[68][AIMSLabel.approval.rawValue] == false, "struck out by the reviewer")
+            #expect(statement.labels[4][AIMSLabel.c2Structure.rawValue] == true, "added by the reviewer")
+
             // Reading is not reviewing.
             let auditor = try env.browser()
             try await auditor.signIn(as: .auditor)

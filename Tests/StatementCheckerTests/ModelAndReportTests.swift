@@ -72,6 +72,18 @@ struct ReportTests {
         #expect(EvidenceStatus.classify("Clauses are in 100% of contracts (100%).") == .done)
     }
 
+    @Test func aLabelAStatementDoesNotKnowIsLeftOutOfItsScore() {
+        let labels = AIMSLabel.allCases.count
+        let gold = LabelledSentences.Statement(id: "a", sentences: ["x", "y"], labels: [[Bool](repeating: true, count: labels), [Bool](repeating: false, count: labels)])
+        let partial = LabelledSentences.Statement(id: "b", sentences: ["z"], labels: [[Bool](repeating: false, count: labels)],
+                                                  known: AIMSLabel.allCases.map { $0 == .approval }, source: "corrections")
+        let right = [[Bool](repeating: true, count: labels), [Bool](repeating: false, count: labels)]
+        // The partial statement is predicted wrong on every label: only approval, which it knows, may count.
+        let scores = Evaluation.scores([gold, partial], [right, [[Bool](repeating: true, count: labels)]])
+        #expect(scores.sentence[.signature]!.f1 == 1, "signature is not known in the partial statement")
+        #expect(scores.sentence[.approval]!.f1 < 1, "approval is, and was predicted wrong")
+    }
+
     @Test func aZeroFigureIsNotEvidenceOfRiskManagement() {
         let text = "Modern slavery statement of Acme Widgets Limited. Our contract terms include modern slavery clauses in 0 of 2 (0%) high-risk contracts. We reviewed 0 of 2 (0%) high-risk contracts in the last 12 months."
         let risk = checker.check(text: text, source: "z", kind: "text", now: now).ukCriteria.first { $0.id == "risk" }!

@@ -10,6 +10,8 @@ public struct Evaluation: Sendable {
     public let folds: Int
     public let statements: Int
     public let sentences: Int
+    /// The same scores for each set of statements apart ("aims", "corrections"), when there are several.
+    public var bySource: [String: Evaluation] = [:]
 
     public static func crossValidate(_ data: LabelledSentences, folds: Int = 5, seed: UInt64 = 7,
                                      progress: ((String) -> Void)? = nil) -> Evaluation {
@@ -23,15 +25,33 @@ public struct Evaluation: Sendable {
                 predictions[si] = model.predictions(document: statements[si].sentences)
             }
         }
+        let scored = Self.scores(statements, predictions)
+        var bySource: [String: Evaluation] = [:]
+        let sources = Set(statements.map(\.source))
+        if sources.count > 1 {
+            for source in sources.sorted() {
+                let kept = statements.indices.filter { statements[$0].source == source }
+                let (s, d) = Self.scores(kept.map { statements[$0] }, kept.map { predictions[$0] })
+                bySource[source] = Evaluation(sentence: s, document: d, folds: folds, statements: kept.count,
+                                              sentences: kept.reduce(0) { $0 + statements[$1].sentences.count })
+            }
+        }
+        return Evaluation(sentence: scored.sentence, document: scored.document, folds: folds, statements: statements.count,
+                          sentences: data.sentenceCount, bySource: bySource)
+    }
+
+    /// F1 per label over the statements that know the label, at sentence and document level.
+    static func scores(_ statements: [LabelledSentences.Statement], _ predictions: [[[Bool]]]) -> (sentence: [AIMSLabel: Score], document: [AIMSLabel: Score]) {
         var sentence: [AIMSLabel: Score] = [:], document: [AIMSLabel: Score] = [:]
         for label in AIMSLabel.allCases {
             let l = label.rawValue
-            sentence[label] = score(gold: statements.flatMap { $0.labels.map { $0[l] } },
-                                    predicted: predictions.flatMap { $0.map { $0[l] } })
-            document[label] = score(gold: statements.map { $0.labels.contains { $0[l] } },
-                                    predicted: predictions.map { $0.contains { $0[l] } })
+            let knowing = statements.indices.filter { statements[$0].known[l] }
+            sentence[label] = score(gold: knowing.flatMap { statements[$0].labels.map { $0[l] } },
+                                    predicted: knowing.flatMap { predictions[$0].map { $0[l] } })
+            document[label] = score(gold: knowing.map { statements[$0].labels.contains { $0[l] } },
+                                    predicted: knowing.map { predictions[$0].contains { $0[l] } })
         }
-        return Evaluation(sentence: sentence, document: document, folds: folds, statements: statements.count, sentences: data.sentenceCount)
+        return (sentence, document)
     }
 
     static func score(gold: [Bool], predicted: [Bool]) -> Score {
@@ -61,6 +81,13 @@ public struct Evaluation: Sendable {
         lines.append("")
         lines.append(String(format: "macro-F1, sentence level: all 11 labels %.3f; 9 labels shared with UK %.3f", macroF1(sentence, sharedOnly: false), macroF1(sentence, sharedOnly: true)))
         lines.append(String(format: "macro-F1, document level: all 11 labels %.3f; 9 labels shared with UK %.3f", macroF1(document, sharedOnly: false), macroF1(document, sharedOnly: true)))
+        for (source, evaluation) in bySource.sorted(by: { $0.key < $1.key }) {
+            lines.append("")
+            lines.append("\(source == "aims" ? "AIMS.au statements" : "The organisation's corrected checks"): \(evaluation.statements) statements, \(evaluation.sentences) sentences (labels without a statement that knows them score 0)")
+            lines.append(String(format: "  macro-F1, sentence level: all 11 labels %.3f; 9 shared %.3f. Document level: %.3f; 9 shared %.3f",
+                                evaluation.macroF1(evaluation.sentence, sharedOnly: false), evaluation.macroF1(evaluation.sentence, sharedOnly: true),
+                                evaluation.macroF1(evaluation.document, sharedOnly: false), evaluation.macroF1(evaluation.document, sharedOnly: true)))
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,13 +1,28 @@
 import Foundation
 
 /// Sentences with gold labels, grouped by statement in reading order: the AIMS.au test set
-/// (`shared/data/aims-au/test.csv`), the only training data the model sees.
+/// (`shared/data/aims-au/test.csv`), and, when asked for, the organisation's reviewers'
+/// corrections of its own checks.
 public struct LabelledSentences: Sendable {
     public struct Statement: Sendable {
         public let id: String
         public let sentences: [String]
         /// labels[sentence][label]
         public let labels: [[Bool]]
+        /// Which labels this statement's labels say anything about: all of them for AIMS.au; for
+        /// a reviewer's corrections, only the criteria they reviewed. A label not known here
+        /// is left out of that label's training and scoring.
+        public let known: [Bool]
+        /// Where it came from, so an evaluation can report each set apart: "aims" or "corrections".
+        public let source: String
+
+        public init(id: String, sentences: [String], labels: [[Bool]], known: [Bool]? = nil, source: String = "aims") {
+            self.id = id
+            self.sentences = sentences
+            self.labels = labels
+            self.known = known ?? [Bool](repeating: true, count: AIMSLabel.allCases.count)
+            self.source = source
+        }
     }
 
     public let statements: [Statement]

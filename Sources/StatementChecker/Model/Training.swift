@@ -19,6 +19,8 @@ public enum Training {
         /// Per sentence, the raw term counts of each feature block.
         var counts: [[[(Int32, Float)]]] = []
         var labels: [[Bool]] = []
+        /// Per sentence, which labels its statement knows.
+        var known: [[Bool]] = []
     }
 
     static func examples(_ statements: [LabelledSentences.Statement]) -> Examples {
@@ -27,6 +29,7 @@ public enum Training {
             let terms = FeatureHasher.documentTerms(s.sentences)
             e.counts += terms.indices.map { FeatureHasher.counts(terms, at: $0) }
             e.labels += s.labels
+            e.known += Array(repeating: s.known, count: s.sentences.count)
         }
         return e
     }
@@ -41,7 +44,9 @@ public enum Training {
         let labelCount = AIMSLabel.allCases.count
         let fits = FitResults(count: labelCount)
         DispatchQueue.concurrentPerform(iterations: labelCount) { label in
-            fits.store(label, LogisticRegression().fit(vectors, e.labels.map { $0[label] }, dimension: FeatureHasher.buckets))
+            // Each label learns from the sentences whose statement knows it.
+            let rows = e.known.indices.filter { e.known[$0][label] }
+            fits.store(label, LogisticRegression().fit(rows.map { vectors[$0] }, rows.map { e.labels[$0][label] }, dimension: FeatureHasher.buckets))
         }
         let (weights, bias) = (fits.weights, fits.bias)
         var thresholds = [Float](repeating: 0.5, count: labelCount)
@@ -62,8 +67,9 @@ public enum Training {
                 }
             }
             for label in 0..<labelCount {
-                let gold = e.labels.map { $0[label] }
-                let scores = oof.map { $0[label] }
+                let rows = e.known.indices.filter { e.known[$0][label] }
+                let gold = rows.map { e.labels[$0][label] }
+                let scores = rows.map { oof[$0][label] }
                 thresholds[label] = stride(from: Float(0.2), through: 0.8, by: 0.05).max { a, b in
                     f1(gold, scores.map { $0 >= a }) < f1(gold, scores.map { $0 >= b })
                 } ?? 0.5
