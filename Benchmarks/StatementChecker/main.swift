@@ -55,6 +55,17 @@ for run in 1...runs {
     print(String(format: "run %d: checked %d statements (%d sentences) from text in %.3f s: %.1f statements/s", run, texts.count, sentences, seconds, statementRates.last!))
 }
 
+// A register of 1,000 suppliers' statements, texts already fetched, re-checked one after another
+// as the register's job does, with each report encoded as it is stored.
+let register = (0..<1000).map { texts[$0 % texts.count] }
+let encoder = JSONEncoder()
+var registerBytes = 0
+let registerSeconds = try time {
+    for text in register { registerBytes += try encoder.encode(checker.check(text: text, source: "register", kind: "text", now: benchmarkDay)).count }
+}
+print(String(format: "register of %d statements re-checked from text in %.1f s (%.0f ms each; reports %.1f MB as stored)",
+             register.count, registerSeconds, registerSeconds * 1000 / Double(register.count), Double(registerBytes) / 1_048_576))
+
 // PDF extraction: a 10-page statement made from the council seed, through pdftotext.
 var pdfTimes: [Double] = []
 if let pdftotext = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ "\($0)/pdftotext" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
