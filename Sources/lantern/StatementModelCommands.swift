@@ -7,7 +7,7 @@ struct StatementModel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statement-model",
         abstract: "Train and evaluate the statement checker's sentence classifier.",
-        subcommands: [Train.self, Evaluate.self])
+        subcommands: [Train.self, Evaluate.self, Select.self])
 
     static let defaultData = "../shared/data/aims-au/test.csv"
 
@@ -65,6 +65,22 @@ struct StatementModel: AsyncParsableCommand {
             let sentences = try await StatementModel.load(data, corrections: withCorrections, storage: storage)
             let evaluation = Evaluation.crossValidate(sentences, folds: folds) { print("  \($0)") }
             print(evaluation.report)
+        }
+    }
+
+    struct Select: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Choose the model's settings by nested cross-validation grouped by statement, reporting only the outer folds.")
+        @ArgumentParser.Option(help: "The labelled sentences CSV.") var data = StatementModel.defaultData
+        @ArgumentParser.Option(help: "Outer folds.") var folds = 5
+        @ArgumentParser.Option(help: "Inner folds, inside each outer training fold.") var innerFolds = 3
+        @ArgumentParser.Flag(name: .long, help: "Add the reviewers' corrections kept in Lantern's database.") var withCorrections = false
+        @ArgumentParser.OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let sentences = try await StatementModel.load(data, corrections: withCorrections, storage: storage)
+            let selection = ModelSelection.nested(sentences, outerFolds: folds, innerFolds: innerFolds) { print("  \($0)") }
+            print(selection.report)
         }
     }
 }

@@ -46,6 +46,38 @@ struct ModelTests {
         #expect(!model.predict(.init(sentence: "Our warehouse ships furniture"))[0])
     }
 
+    @Test func aModelWithOtherBlockWeightsCarriesThemAndTheShippedOneKeepsItsFormat() throws {
+        let approve = (0..<20).map { "Statement \($0) was approved by the board of directors" }
+        let other = (0..<20).map { "Our warehouse number \($0) ships furniture" }
+        let statements = (0..<8).map { k in
+            LabelledSentences.Statement(id: "d\(k)", sentences: [approve[k], other[k], approve[k + 8], other[k + 8]],
+                                        labels: [true, false, true, false].map { l in AIMSLabel.allCases.map { $0 == .approval && l } })
+        }
+        let plain = Training.Configuration.candidates[0]
+        let model = Training.train(statements, tuneThresholds: false, configuration: plain)
+        #expect(model.blockWeights == plain.blockWeights)
+        let data = model.serialized()
+        #expect(Array(data.prefix(8)) == Array("LNTNSC02".utf8))
+        let again = try SentenceClassifier(serialized: data)
+        #expect(again.blockWeights == plain.blockWeights)
+        let input = SentenceClassifier.Input(sentence: "This was approved by the board of directors")
+        // Weights are stored as Float16: the same scores to within that precision.
+        for (a, b) in zip(again.probabilities(input), model.probabilities(input)) { #expect(abs(a - b) < 1e-3) }
+        for (x, y) in zip(again.probabilities(document: approve), model.probabilities(document: approve)) {
+            for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-3) }
+        }
+        let shipped = Training.train(statements, tuneThresholds: false)
+        #expect(Array(shipped.serialized().prefix(8)) == Array("LNTNSC01".utf8), "the shipped weights keep the first format")
+    }
+
+    @Test func theSimplestSettingsWithinTheSpreadAreChosen() {
+        let c = Training.Configuration.candidates
+        func candidate(_ k: Int, _ mean: Double, _ sd: Double) -> ModelSelection.Candidate { .init(configuration: c[k], mean: mean, sd: sd) }
+        #expect(ModelSelection.pick([candidate(0, 0.90, 0.02), candidate(3, 0.91, 0.02)]) == c[0], "within one sd of the best: the simpler")
+        #expect(ModelSelection.pick([candidate(0, 0.85, 0.02), candidate(3, 0.91, 0.02)]) == c[3], "beyond it: the best")
+        #expect(ModelSelection.pick([candidate(1, 0.89, 0.01), candidate(2, 0.90, 0.03), candidate(3, 0.88, 0.01)]) == c[1])
+    }
+
     @Test func labelledDataLoadsFromTheSharedSet() throws {
         let url = Fixtures.shared.appendingPathComponent("data/aims-au/test.csv")
         let data = try LabelledSentences(csv: try Data(contentsOf: url))

@@ -17,14 +17,15 @@ public struct Evaluation: Sendable {
     public struct Fold: Sendable { public let statements: Int; public let document: Double; public let sentence: Double }
     public var byFold: [Fold] = []
 
-    public static func crossValidate(_ data: LabelledSentences, folds: Int = 5, seed: UInt64 = 7,
-                                     progress: ((String) -> Void)? = nil) -> Evaluation {
+    public static func crossValidate(_ data: LabelledSentences, folds: Int = 5, seed: UInt64 = 7, configuration: Training.Configuration = .shipped,
+                                     tuneThresholds: Bool = true, progress: ((String) -> Void)? = nil) -> Evaluation {
         let statements = data.statements
         let assignment = Training.foldAssignment(statements.map(\.id), folds: folds, seed: seed)
         var predictions = statements.map { [[Bool]](repeating: [], count: $0.sentences.count) }
         for fold in 0..<folds {
             progress?("fold \(fold + 1) of \(folds)")
-            let model = Training.train(statements.indices.filter { assignment[$0] != fold }.map { statements[$0] })
+            let model = Training.train(statements.indices.filter { assignment[$0] != fold }.map { statements[$0] }, tuneThresholds: tuneThresholds,
+                                       configuration: configuration)
             for si in statements.indices where assignment[si] == fold {
                 predictions[si] = model.predictions(document: statements[si].sentences)
             }

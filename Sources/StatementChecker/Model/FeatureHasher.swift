@@ -12,7 +12,7 @@ public struct FeatureHasher: Sendable {
     public static let buckets = 1 << bucketBits
     /// Block weights, in ``blocks(_:at:)`` order: words, byte grams, previous sentence, next
     /// sentence, the sentences two away, shape. Chosen by grouped cross-validation.
-    static let blockWeights: [Float] = [1, 1, 0.5, 0.5, 0.3, 0.5]
+    public static let blockWeights: [Float] = [1, 1, 0.5, 0.5, 0.3, 0.5]
     /// 1 + ln(count) for small counts, so the hot path needs no logarithm.
     static let sublinear: [Float] = (0..<64).map { $0 == 0 ? 0 : 1 + logf(Float($0)) }
 
@@ -61,10 +61,9 @@ public struct FeatureHasher: Sendable {
     }
 
     /// The blocks of sentence `i` of a document whose terms came from ``documentTerms(_:)``.
-    static func blocks(_ terms: [Terms], at i: Int) -> [Block] {
+    static func blocks(_ terms: [Terms], at i: Int, weights w: [Float] = blockWeights) -> [Block] {
         let empty: [Int32] = []
         func at(_ k: Int) -> Terms? { k >= 0 && k < terms.count ? terms[k] : nil }
-        let w = blockWeights
         return [
             Block(first: terms[i].words, weight: w[0]),
             Block(first: terms[i].chars, weight: w[1]),
@@ -170,7 +169,7 @@ public struct FeatureHasher: Sendable {
     }
 
     /// Sublinear TF × IDF, each block scaled to its weight in ``blockWeights``.
-    static func vector(_ blocks: [[(Int32, Float)]], idf: [Float]) -> Vector {
+    static func vector(_ blocks: [[(Int32, Float)]], idf: [Float], weights blockWeights: [Float] = blockWeights) -> Vector {
         var indices: [Int32] = []
         var values: [Float] = []
         let total = blocks.reduce(0) { $0 + $1.count }

@@ -9,13 +9,16 @@ public struct SentenceClassifier: Sendable {
     public let weights: [[Float]]
     public let bias: [Float]
     public let thresholds: [Float]
+    /// Each feature block's weight (``FeatureHasher/blockWeights`` unless the model was trained with others).
+    public let blockWeights: [Float]
     /// The weights bucket-major (all labels of one bucket side by side, the bucket's IDF in
     /// the last lane), so scoring a sentence touches one cache line per feature.
     let packed: [SIMD16<Float>]
     static let idfLane = 15
 
-    public init(idf: [Float], weights: [[Float]], bias: [Float], thresholds: [Float]) {
+    public init(idf: [Float], weights: [[Float]], bias: [Float], thresholds: [Float], blockWeights: [Float] = FeatureHasher.blockWeights) {
         self.idf = idf
+        self.blockWeights = blockWeights
         self.weights = weights
         self.bias = bias
         self.thresholds = thresholds
@@ -41,7 +44,7 @@ public struct SentenceClassifier: Sendable {
     /// The input's feature vector, the sentence taken as the middle of a three-sentence document.
     public func vector(_ input: Input) -> FeatureHasher.Vector {
         let document = [input.previous, input.sentence, input.next]
-        return FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.documentTerms(document), at: 1), idf: idf)
+        return FeatureHasher.vector(FeatureHasher.counts(FeatureHasher.documentTerms(document), at: 1), idf: idf, weights: blockWeights)
     }
 
     /// Probability for each label, in ``AIMSLabel`` order.
@@ -66,7 +69,7 @@ public struct SentenceClassifier: Sendable {
         return packed.withUnsafeBufferPointer { w in
             terms.indices.map { i in
                 var z = SIMD16<Float>.zero
-                for block in FeatureHasher.blocks(terms, at: i) {
+                for block in FeatureHasher.blocks(terms, at: i, weights: blockWeights) {
                     z += scorer.score(block.first, block.second, weights: w) * block.weight
                 }
                 return bias.indices.map { 1 / (1 + expf(-(z[$0] + bias[$0]))) }
@@ -88,6 +91,8 @@ public struct SentenceClassifier: Sendable {
     // MARK: Storage
 
     static let magic = Array("LNTNSC01".utf8)
+    /// A model trained with other block weights than the shipped ones, which it carries at the end.
+    static let magicWithBlockWeights = Array("LNTNSC02".utf8)
 
     public enum LoadProblem: Error, CustomStringConvertible {
         case missingResource, corrupt(String)
@@ -102,7 +107,8 @@ public struct SentenceClassifier: Sendable {
     /// Little-endian: magic, bucket count, label count, idf (Float16 × buckets), then per label
     /// bias and threshold (Float32) and weights (Float16 × buckets).
     public func serialized() -> Data {
-        var data = Data(Self.magic)
+        let shipped = blockWeights == FeatureHasher.blockWeights
+        var data = Data(shipped ? Self.magic : Self.magicWithBlockWeights)
         func u32(_ v: Int) { var x = UInt32(v).littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
         func f32(_ v: Float) { var x = v.bitPattern.littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
         func f16s(_ values: [Float]) {
@@ -113,12 +119,14 @@ public struct SentenceClassifier: Sendable {
         u32(idf.count); u32(weights.count)
         f16s(idf)
         for l in weights.indices { f32(bias[l]); f32(thresholds[l]); f16s(weights[l]) }
+        if !shipped { u32(blockWeights.count); for w in blockWeights { f32(w) } }
         return data
     }
 
     public init(serialized data: Data) throws {
         let bytes = [UInt8](data)
-        guard bytes.count > 16, Array(bytes[0..<8]) == Self.magic else { throw LoadProblem.corrupt("wrong header") }
+        guard bytes.count > 16, [Self.magic, Self.magicWithBlockWeights].contains(Array(bytes[0..<8])) else { throw LoadProblem.corrupt("wrong header") }
+        let withBlockWeights = Array(bytes[0..<8]) == Self.magicWithBlockWeights
         var offset = 8
         func u32() -> Int {
             let v = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
@@ -133,13 +141,19 @@ public struct SentenceClassifier: Sendable {
             return out
         }
         let buckets = u32(), labels = u32()
+        let blockCount = FeatureHasher.blockWeights.count
         guard buckets == FeatureHasher.buckets, labels == AIMSLabel.allCases.count,
-              bytes.count == 16 + 2 * buckets + labels * (8 + 2 * buckets)
+              bytes.count == 16 + 2 * buckets + labels * (8 + 2 * buckets) + (withBlockWeights ? 4 + 4 * blockCount : 0)
         else { throw LoadProblem.corrupt("unexpected size") }
         let idf = f16s(buckets)
         var w: [[Float]] = [], b: [Float] = [], t: [Float] = []
         for _ in 0..<labels { b.append(f32()); t.append(f32()); w.append(f16s(buckets)) }
-        self.init(idf: idf, weights: w, bias: b, thresholds: t)
+        var blockWeights = FeatureHasher.blockWeights
+        if withBlockWeights {
+            guard u32() == blockCount else { throw LoadProblem.corrupt("unexpected block count") }
+            blockWeights = (0..<blockCount).map { _ in f32() }
+        }
+        self.init(idf: idf, weights: w, bias: b, thresholds: t, blockWeights: blockWeights)
     }
 
     /// The model shipped with Lantern.

@@ -2,6 +2,28 @@ import Foundation
 
 /// Training and grouped cross-validation of the ``SentenceClassifier``.
 public enum Training {
+    /// The choices a model is trained with: each feature block's weight (words, byte grams,
+    /// previous sentence, next sentence, sentences two away, shape) and the regularisation C.
+    /// `simplicity` orders them: when two score within the spread, the lower one is preferred.
+    public struct Configuration: Sendable, Equatable {
+        public let name: String
+        public let blockWeights: [Float]
+        public let c: Double
+        public let simplicity: Int
+
+        /// The weights and C the shipped model uses.
+        public static let shipped = Configuration(name: "shipped: all six blocks (sentences two away 0.3), C 4", blockWeights: FeatureHasher.blockWeights, c: 4, simplicity: 3)
+        /// The candidates `lantern statement-model select` chooses among, simplest first. The
+        /// simplest has no neighbouring sentences; the next is the plain TF-IDF logistic regression
+        /// with the neighbours, byte grams and position, at two strengths of regularisation.
+        public static let candidates: [Configuration] = [
+            Configuration(name: "no neighbours: words, byte grams, shape; C 1", blockWeights: [1, 1, 0, 0, 0, 0.5], c: 1, simplicity: 0),
+            Configuration(name: "plain: words, byte grams, next and previous sentence, shape; C 1", blockWeights: [1, 1, 0.5, 0.5, 0, 0.5], c: 1, simplicity: 1),
+            Configuration(name: "plain, C 4", blockWeights: [1, 1, 0.5, 0.5, 0, 0.5], c: 4, simplicity: 2),
+            shipped,
+        ]
+    }
+
     /// Smoothed IDF over the training sentences; buckets seen in fewer than two sentences get
     /// zero weight (they cannot generalise and only add noise).
     static func idf(for counts: [[[(Int32, Float)]]]) -> [Float] {
@@ -37,16 +59,16 @@ public enum Training {
     /// Fits one model; thresholds are left at 0.5 unless `tuneThresholds`, which picks each
     /// label's threshold from 3-fold out-of-fold predictions on the training statements alone.
     public static func train(_ statements: [LabelledSentences.Statement], tuneThresholds: Bool = true,
-                             progress: ((String) -> Void)? = nil) -> SentenceClassifier {
+                             configuration: Configuration = .shipped, progress: ((String) -> Void)? = nil) -> SentenceClassifier {
         let e = examples(statements)
         let idf = idf(for: e.counts)
-        let vectors = e.counts.map { FeatureHasher.vector($0, idf: idf) }
+        let vectors = e.counts.map { FeatureHasher.vector($0, idf: idf, weights: configuration.blockWeights) }
         let labelCount = AIMSLabel.allCases.count
         let fits = FitResults(count: labelCount)
         DispatchQueue.concurrentPerform(iterations: labelCount) { label in
             // Each label learns from the sentences whose statement knows it.
             let rows = e.known.indices.filter { e.known[$0][label] }
-            fits.store(label, LogisticRegression().fit(rows.map { vectors[$0] }, rows.map { e.labels[$0][label] }, dimension: FeatureHasher.buckets))
+            fits.store(label, LogisticRegression(c: configuration.c).fit(rows.map { vectors[$0] }, rows.map { e.labels[$0][label] }, dimension: FeatureHasher.buckets))
         }
         let (weights, bias) = (fits.weights, fits.bias)
         var thresholds = [Float](repeating: 0.5, count: labelCount)
@@ -59,7 +81,7 @@ public enum Training {
             for s in statements { offsets.append(running); running += s.sentences.count }
             for fold in 0..<3 {
                 let trainSet = statements.indices.filter { folds[$0] != fold }.map { statements[$0] }
-                let inner = train(trainSet, tuneThresholds: false)
+                let inner = train(trainSet, tuneThresholds: false, configuration: configuration)
                 for si in statements.indices where folds[si] == fold {
                     for (k, p) in inner.probabilities(document: statements[si].sentences).enumerated() {
                         oof[offsets[si] + k] = p
@@ -75,7 +97,7 @@ public enum Training {
                 } ?? 0.5
             }
         }
-        return SentenceClassifier(idf: idf, weights: weights, bias: bias, thresholds: thresholds)
+        return SentenceClassifier(idf: idf, weights: weights, bias: bias, thresholds: thresholds, blockWeights: configuration.blockWeights)
     }
 
     /// Statements shuffled with a fixed seed and dealt round-robin into folds, so no statement
