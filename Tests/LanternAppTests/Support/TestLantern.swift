@@ -86,11 +86,36 @@ struct TestEnvironment {
 
 let testPassword = DemoData.password()
 
+/// At most this many PostgreSQL test instances at once. Swift Testing runs every test in
+/// parallel; each instance pools up to 4 connections per event loop, and a test of several
+/// instances starts more, so without a bound a growing suite runs the test server out of
+/// connections ("too many clients") and fails tests that did nothing wrong.
+actor PostgresTestSlots {
+    static let shared = PostgresTestSlots(count: 16)
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 /// Runs `body` against a fresh Lantern with the demo organisation (one person per role),
 /// on an isolated database: an in-memory SQLite, or a PostgreSQL schema of its own.
 func withLantern(_ database: TestDatabase, maxBodySize: Int = 1 << 20, startingAt start: Date = TestClock.start,
                  adjusting adjust: (inout LanternConfiguration) -> Void = { _ in },
                  _ body: (TestEnvironment) async throws -> Void) async throws {
+    if database == .postgres {
+        await PostgresTestSlots.shared.acquire()
+    }
+    defer { if database == .postgres { Task { await PostgresTestSlots.shared.release() } } }
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let dbConfig: LanternConfiguration.Database
     switch database {
