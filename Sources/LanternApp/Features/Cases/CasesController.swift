@@ -17,7 +17,7 @@ struct CasesController: RouteCollection {
         edit.post(":caseID", "edit", use: update)
     }
 
-    struct ListRow: Encodable {
+    struct ListRow {
         let id: String
         let reference: String
         let name: String
@@ -102,11 +102,10 @@ struct CasesController: RouteCollection {
                            overdue: (deadline ?? "9999") < today, status: try r.decode(column: "status", as: String.self) == "open" ? "Open" : "Closed")
         }
         try await req.audit(.read, .caseList, detail: "\(view.count) rows, page \(pagination.page)")
-        struct View: Encodable { let rows: [ListRow]; let pagination: Pagination; let filters: [SelectOption]; let canEdit: Bool; let canImport: Bool; let search: String }
         let filters = [("open", "Open"), ("mine", "Mine"), ("closed", "Closed"), ("all", "All")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == filter) }
-        return try await req.render("Cases/list", View(rows: view, pagination: pagination, filters: filters, canEdit: user.can(.editCases),
-                                                              canImport: user.can(.overseeAllCases), search: search),
-                                    title: search.isEmpty ? "Cases" : "Cases matching \u{201C}\(search)\u{201D}")
+        let page = CaseListPage(rows: view, pagination: pagination, filters: filters, canEdit: user.can(.editCases),
+                                canImport: user.can(.overseeAllCases), search: search)
+        return try await req.render(title: search.isEmpty ? "Cases" : "Cases matching \u{201C}\(search)\u{201D}") { html, _ in page.write(into: &html) }
     }
 
     struct FormView: Encodable {

@@ -14,11 +14,11 @@ struct HomeController: RouteCollection {
         routes.signedIn().get("home", use: home)
     }
 
-    struct Section: Encodable { let title: String; let path: String; let summary: String }
-    struct Figure: Encodable { let label: String; let value: String; let path: String? }
-    struct RecentEntry: Encodable { let at: String; let action: String; let entity: String; let outcome: String }
+    struct Section { let title: String; let path: String; let summary: String }
+    struct Figure { let label: String; let value: String; let path: String? }
+    struct RecentEntry { let at: String; let action: String; let entity: String; let outcome: String }
 
-    struct View: Encodable {
+    struct View {
         let name: String
         let role: String
         let rolePurpose: String
@@ -97,6 +97,6 @@ struct HomeController: RouteCollection {
                         can: Permission.allCases.filter { user.can($0) }.map(\.summary),
                         figures: figures, recentAudit: recent, overdueReviews: overdueReviews, overdueReviewsLink: reviewsLink,
                         deadlines: deadlines)
-        return try await req.render("Home/home", view, title: "Home")
+        return try await req.render(title: "Home") { html, _ in view.write(into: &html) }
     }
 }

@@ -17,7 +17,7 @@ struct SignInController: RouteCollection {
         var next: String?
     }
 
-    struct View: Encodable {
+    struct View {
         var email: String
         var next: String
         var expired: Bool
@@ -44,7 +44,11 @@ struct SignInController: RouteCollection {
                         idleMinutes: Int(req.lantern.configuration.sessionLifetime.idleTimeout / 60),
                         sso: req.application.identityProvider?.settings.providerName,
                         ssoLink: "/sign-in/sso?next=" + SafeRedirect.encode(SafeRedirect.target(req.query[String.self, at: "next"])))
-        return try await req.render("People/sign-in", view, title: "Sign in")
+        return try await Self.page(req, view)
+    }
+
+    static func page(_ req: Request, _ view: View, status: HTTPResponseStatus = .ok) async throws -> Response {
+        try await req.render(title: "Sign in", status: status) { html, layout in view.write(into: &html, csrf: layout.csrf) }
     }
 
     /// The page again after a refused attempt: what was typed (never the password), the errors,
@@ -65,8 +69,7 @@ struct SignInController: RouteCollection {
         if email.isEmpty { errors.add("email", "Enter your email address") }
         if password.isEmpty { errors.add("password", "Enter your password") }
         if !errors.isEmpty {
-            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
-                                        title: "Sign in", status: .unprocessableEntity)
+            return try await Self.page(req, Self.view(req, email: email, next: next, errors: errors), status: .unprocessableEntity)
         }
 
         let now = req.lantern.now()
@@ -78,8 +81,7 @@ struct SignInController: RouteCollection {
             try await req.audit(.signInThrottled, .user, outcome: .denied, detail: "key:" + gate.accountKey.prefix(12))
             let minutes = max(1, Int((allowed.timeIntervalSince(now) / 60).rounded(.up)))
             errors.add("email", "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again")
-            let response = try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
-                                                title: "Sign in", status: .tooManyRequests)
+            let response = try await Self.page(req, Self.view(req, email: email, next: next, errors: errors), status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: String(Int(allowed.timeIntervalSince(now).rounded(.up))))
             return response
         }
@@ -99,8 +101,7 @@ struct SignInController: RouteCollection {
             try await req.audit(.signInFailed, .user, id: user?.id?.uuidString, outcome: .failure,
                                 detail: user == nil ? "unknown address" : (user!.isActive ? "wrong password" : "deactivated"))
             errors.add("email", Self.genericFailure)
-            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors),
-                                        title: "Sign in", status: .unauthorized)
+            return try await Self.page(req, Self.view(req, email: email, next: next, errors: errors), status: .unauthorized)
         }
 
         if let provider = req.application.identityProvider, let organisation = try await req.organisation(),
@@ -109,7 +110,7 @@ struct SignInController: RouteCollection {
             // (the break-glass administrator excepted). The attempt stays counted.
             try await req.audit(.signInFailed, .user, id: user.id?.uuidString, outcome: .denied, detail: "password refused: single sign-on required")
             errors.add("email", "Your organisation signs you in with \(provider.settings.providerName): use the button above")
-            return try await req.render("People/sign-in", Self.view(req, email: email, next: next, errors: errors), title: "Sign in", status: .forbidden)
+            return try await Self.page(req, Self.view(req, email: email, next: next, errors: errors), status: .forbidden)
         }
         if user.twoFactorAt != nil {
             // The password was right, but the attempt stays counted until the code is right

@@ -56,15 +56,35 @@ extension Request {
     /// Renders a view inside the standard frame.
     func render<Content: Encodable>(_ view: String, _ content: Content, title: String,
                                     status: HTTPResponseStatus = .ok) async throws -> Response {
+        let layout = try await layout(title: title, status: status)
+        // Leaf renders only the view's content (`Layout/base.leaf` is just its place); the frame
+        // is written around it in Swift.
+        let content = try await self.view.render(view, Page(layout: layout, content: content)).get()
+        return html(layout: layout, status: status) { $0.raw(rendered: content.data) }
+    }
+
+    /// A page written in Swift inside the standard frame (the busiest pages).
+    func render(title: String, status: HTTPResponseStatus = .ok, _ write: (inout HTML, LayoutContext) throws -> Void) async throws -> Response {
+        let layout = try await layout(title: title, status: status)
+        return try html(layout: layout, status: status) { try write(&$0, layout) }
+    }
+
+    private func layout(title: String, status: HTTPResponseStatus) async throws -> LayoutContext {
         // A form answered with its errors (422), or a wait before trying again (429).
         let hasErrors = status == .unprocessableEntity || status == .tooManyRequests
         var layout = try await layout(title: hasErrors ? "Error: " + title : title)
         layout.hasErrors = hasErrors
-        let page = Page(layout: layout, content: content)
-        let rendered = try await self.view.render(view, page).get()
-        let response = try await rendered.encodeResponse(for: self)
-        response.status = status
-        return response
+        return layout
+    }
+
+    private func html(layout: LayoutContext, status: HTTPResponseStatus, _ content: (inout HTML) throws -> Void) rethrows -> Response {
+        var html = HTML()
+        LayoutFrame.writeHead(layout, into: &html)
+        try content(&html)
+        LayoutFrame.writeFoot(layout, into: &html)
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        return Response(status: status, headers: headers, body: .init(buffer: html.buffer))
     }
 
     /// A one-line confirmation shown on the next page ("Role changed").

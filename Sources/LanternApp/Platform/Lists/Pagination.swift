@@ -73,3 +73,15 @@ extension QueryBuilder {
         try await aggregate(.custom(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("aggregate"))), as: Int.self).get()
     }
 }
+
+extension Pagination {
+    /// `Layout/pagination.leaf`, for the pages written in Swift.
+    func write(into html: inout HTML) {
+        guard pages > 1 else { return }
+        html.raw("<nav class=\"pagination\" aria-label=\"Pages\">\n  ")
+        if let previous { html.raw("<a href=\""); html.text(previous); html.raw("\" rel=\"prev\">Previous page</a>") }
+        html.raw("\n  <span>Page "); html.text(page); html.raw(" of "); html.text(pages); html.raw("</span>\n  ")
+        if let next { html.raw("<a href=\""); html.text(next); html.raw("\" rel=\"next\">Next page</a>") }
+        html.raw("\n</nav>\n")
+    }
+}
