@@ -21,7 +21,7 @@ struct ModelTests {
         let fast = model.probabilities(document: statement.sentences)
         let terms = FeatureHasher.documentTerms(statement.sentences)
         for (i, scores) in fast.enumerated() {
-            let vector = FeatureHasher.vector(FeatureHasher.counts(terms, at: i), idf: model.idf)
+            let vector = FeatureHasher.vector(FeatureHasher.counts(terms, at: i), idf: model.idf, weights: model.blockWeights)
             for (a, b) in zip(model.probabilities(vector), scores) { #expect(abs(a - b) < 1e-4) }
         }
     }
@@ -46,14 +46,14 @@ struct ModelTests {
         #expect(!model.predict(.init(sentence: "Our warehouse ships furniture"))[0])
     }
 
-    @Test func aModelWithOtherBlockWeightsCarriesThemAndTheShippedOneKeepsItsFormat() throws {
+    @Test func aModelWithOtherBlockWeightsCarriesThemAndTheDefaultOnesKeepTheFirstFormat() throws {
         let approve = (0..<20).map { "Statement \($0) was approved by the board of directors" }
         let other = (0..<20).map { "Our warehouse number \($0) ships furniture" }
         let statements = (0..<8).map { k in
             LabelledSentences.Statement(id: "d\(k)", sentences: [approve[k], other[k], approve[k + 8], other[k + 8]],
                                         labels: [true, false, true, false].map { l in AIMSLabel.allCases.map { $0 == .approval && l } })
         }
-        let plain = Training.Configuration.candidates[0]
+        let plain = Training.Configuration.shipped
         let model = Training.train(statements, tuneThresholds: false, configuration: plain)
         #expect(model.blockWeights == plain.blockWeights)
         let data = model.serialized()
@@ -66,8 +66,9 @@ struct ModelTests {
         for (x, y) in zip(again.probabilities(document: approve), model.probabilities(document: approve)) {
             for (a, b) in zip(x, y) { #expect(abs(a - b) < 1e-3) }
         }
-        let shipped = Training.train(statements, tuneThresholds: false)
-        #expect(Array(shipped.serialized().prefix(8)) == Array("LNTNSC01".utf8), "the shipped weights keep the first format")
+        let sixBlocks = Training.train(statements, tuneThresholds: false, configuration: Training.Configuration.candidates.last!)
+        #expect(sixBlocks.blockWeights == FeatureHasher.blockWeights)
+        #expect(Array(sixBlocks.serialized().prefix(8)) == Array("LNTNSC01".utf8), "the default six-block weights keep the first format")
     }
 
     @Test func theSimplestSettingsWithinTheSpreadAreChosen() {

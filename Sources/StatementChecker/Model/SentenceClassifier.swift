@@ -69,7 +69,7 @@ public struct SentenceClassifier: Sendable {
         return packed.withUnsafeBufferPointer { w in
             terms.indices.map { i in
                 var z = SIMD16<Float>.zero
-                for block in FeatureHasher.blocks(terms, at: i, weights: blockWeights) {
+                for block in FeatureHasher.blocks(terms, at: i, weights: blockWeights) where block.weight != 0 {
                     z += scorer.score(block.first, block.second, weights: w) * block.weight
                 }
                 return bias.indices.map { 1 / (1 + expf(-(z[$0] + bias[$0]))) }
@@ -91,7 +91,9 @@ public struct SentenceClassifier: Sendable {
     // MARK: Storage
 
     static let magic = Array("LNTNSC01".utf8)
-    /// A model trained with other block weights than the shipped ones, which it carries at the end.
+    /// A model trained with other block weights than ``FeatureHasher/blockWeights`` (the bundled
+    /// model among them, since nested selection chose no neighbouring sentences), which it
+    /// carries at the end.
     static let magicWithBlockWeights = Array("LNTNSC02".utf8)
 
     public enum LoadProblem: Error, CustomStringConvertible {
@@ -107,8 +109,8 @@ public struct SentenceClassifier: Sendable {
     /// Little-endian: magic, bucket count, label count, idf (Float16 × buckets), then per label
     /// bias and threshold (Float32) and weights (Float16 × buckets).
     public func serialized() -> Data {
-        let shipped = blockWeights == FeatureHasher.blockWeights
-        var data = Data(shipped ? Self.magic : Self.magicWithBlockWeights)
+        let defaultWeights = blockWeights == FeatureHasher.blockWeights
+        var data = Data(defaultWeights ? Self.magic : Self.magicWithBlockWeights)
         func u32(_ v: Int) { var x = UInt32(v).littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
         func f32(_ v: Float) { var x = v.bitPattern.littleEndian; withUnsafeBytes(of: &x) { data.append(contentsOf: $0) } }
         func f16s(_ values: [Float]) {
@@ -119,7 +121,7 @@ public struct SentenceClassifier: Sendable {
         u32(idf.count); u32(weights.count)
         f16s(idf)
         for l in weights.indices { f32(bias[l]); f32(thresholds[l]); f16s(weights[l]) }
-        if !shipped { u32(blockWeights.count); for w in blockWeights { f32(w) } }
+        if !defaultWeights { u32(blockWeights.count); for w in blockWeights { f32(w) } }
         return data
     }
 
