@@ -5,7 +5,7 @@ import Testing
 import VaporTesting
 @testable import LanternApp
 
-/// The page frame, the home page and the case list are written in Swift rather than Leaf, for
+/// The page frame, the home page, the case list, a case page and the sign-in page are written in Swift rather than Leaf, for
 /// speed. Whatever a person typed must still reach those pages escaped, exactly as Leaf's
 /// `#( )` escapes it.
 @Suite("Pages written in Swift")
@@ -31,6 +31,22 @@ struct SwiftPagesTests {
             try await browser.get(path)
             #expect(try await browser.post(path + "/tasks", ["title": "<img src=x onerror=alert(2)>", "due_on": Day(env.clock.now()).adding(days: 2).iso]).status == .seeOther)
 
+            #expect(try await browser.post(path + "/notes", ["note": "Met at \"The Arches\" & said <i>nothing</i>"]).status == .seeOther)
+            let casePage = try await browser.get(path).body.string
+            #expect(!casePage.contains("<script>alert(1)") && !casePage.contains("<img src=x") && !casePage.contains("<i>nothing"))
+            #expect(casePage.contains("&lt;img src=x onerror=alert(2)&gt;</td>"))
+            #expect(casePage.contains("<span class=\"visually-hidden\">: &lt;img src=x onerror=alert(2)&gt;</span>"))
+            #expect(casePage.contains("Met at &quot;The Arches&quot; &amp; said &lt;i&gt;nothing&lt;/i&gt;"))
+            // A refused form comes back open, with what was typed, escaped, and its error.
+            let refused = try await browser.post(path + "/tasks", ["title": "", "due_on": "\"><b>soon</b>"])
+            #expect(refused.status == .unprocessableEntity)
+            let again = refused.body.string
+            #expect(again.contains("<details class=\"details\" open><summary>Add a task</summary>"))
+            #expect(again.contains("value=\"&quot;&gt;&lt;b&gt;soon&lt;/b&gt;\""))
+            #expect(again.contains("<p class=\"error-message\" id=\"title-error\"><span class=\"visually-hidden\">Error:</span> Say what needs doing</p>"))
+            #expect(again.contains("<a href=\"#title\">Say what needs doing</a>"))
+            #expect(!again.contains("<b>soon"))
+
             let list = try await browser.get("/cases").body.string
             #expect(!list.contains("<script>alert(1)"))
             #expect(list.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Neill &amp; &quot;Sons&quot;"))
@@ -44,10 +60,10 @@ struct SwiftPagesTests {
             #expect(!home.contains("<img src=x"))
             #expect(home.contains("&lt;img src=x onerror=alert(2)&gt;"))
             // The frame: every page ends its document once, after the footer.
-            for page in [list, home] {
+            for page in [list, home, casePage] {
                 #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"en-GB\">"))
                 #expect(page.components(separatedBy: "</html>").count == 2)
-                #expect(page.contains("<a href=\"/cases\" aria-current=\"page\" class=\"navigation__link--current\">Cases</a>") == (page == list))
+                #expect(page.contains("<a href=\"/cases\" aria-current=\"page\" class=\"navigation__link--current\">Cases</a>") == (page != home))
             }
         }
     }

@@ -237,7 +237,7 @@ struct CasePage: RouteCollection {
             mayNotify: organisation?.isFirstResponder ?? false,
             consentWording: CaseRecordsController.consentWordingVersion, today: today.iso,
             sharing: try await CaseSharingController.section(req, c, typed: typed))
-        return try await req.render("Cases/show", view, title: "Case \(c.reference)", status: status)
+        return try await req.render(title: "Case \(c.reference)", status: status) { html, layout in view.write(into: &html, layout: layout) }
     }
 
     /// What the page asks of the caseworker next, following the case's real state: nothing once
