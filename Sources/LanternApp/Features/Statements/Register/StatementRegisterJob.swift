@@ -34,7 +34,12 @@ actor PoliteFetching {
         let host = URL(string: address)?.host?.lowercased() ?? address
         if let previous = last[host] {
             let wait = previous.advanced(by: pause) - ContinuousClock.now
-            if wait > .zero { try await Task.sleep(for: wait) }
+            // Waited on an event loop's timer rather than `Task.sleep`, whose deadline never
+            // arrives when the process runs with its clock moved back (faketime).
+            if wait > .zero {
+                let nanoseconds = wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+                try await MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {}.futureResult.get()
+            }
         }
         defer { last[host] = ContinuousClock.now }
         return try await source.fetch(address)
