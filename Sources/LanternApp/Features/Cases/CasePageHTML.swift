@@ -62,7 +62,7 @@ private struct CaseHTML {
         tasks()
         notes()
         evidence()
-        html.raw("<section class=\"section\" id=\"timeline\" aria-labelledby=\"timeline-heading\">\n<h2 class=\"heading-m\" id=\"timeline-heading\">Timeline</h2>\n<ol class=\"timeline\">")
+        sectionStart("timeline", "Timeline"); html.raw("<ol class=\"timeline\">")
         for entry in view.timeline {
             html.raw("<li class=\"timeline__item\"><p class=\"message__meta\">"); html.text(entry.at)
             if !entry.by.isEmpty { html.raw(", "); html.text(entry.by) }
@@ -79,7 +79,7 @@ private struct CaseHTML {
     // MARK: Sections
 
     mutating func markers() {
-        html.raw("<section class=\"section\" id=\"markers\" aria-labelledby=\"markers-heading\">\n<h2 class=\"heading-m\" id=\"markers-heading\">Markers</h2>\n")
+        sectionStart("markers", "Markers")
         if view.markers.isEmpty {
             html.raw("<p class=\"body\">No markers.</p>\n")
         } else {
@@ -118,7 +118,7 @@ private struct CaseHTML {
     }
 
     mutating func consent() {
-        html.raw("<section class=\"section\" id=\"consent\" aria-labelledby=\"consent-heading\">\n<h2 class=\"heading-m\" id=\"consent-heading\">Consent</h2>\n")
+        sectionStart("consent", "Consent")
         if view.consents.isEmpty {
             html.raw("<p class=\"body\">No consent decisions recorded.</p>\n")
         } else {
@@ -164,7 +164,7 @@ private struct CaseHTML {
     }
 
     mutating func notifications() {
-        html.raw("<section class=\"section\" id=\"notifications\" aria-labelledby=\"notifications-heading\">\n<h2 class=\"heading-m\" id=\"notifications-heading\">NRM referral and Duty to Notify</h2>\n")
+        sectionStart("notifications", "NRM referral and Duty to Notify")
         if view.notifications.isEmpty { html.raw("<p class=\"body\">No NRM referral or Duty to Notify notification yet.</p>\n") }
         for n in view.notifications {
             html.raw("<div class=\"card\">\n<h3 class=\"heading-s\">"); html.text(n.kind); html.raw(": "); html.text(n.state)
@@ -221,7 +221,7 @@ private struct CaseHTML {
     }
 
     mutating func actions() {
-        html.raw("<section class=\"section\" id=\"actions\" aria-labelledby=\"actions-heading\">\n<h2 class=\"heading-m\" id=\"actions-heading\">Safeguarding referrals and partner agencies</h2>\n")
+        sectionStart("actions", "Safeguarding referrals and partner agencies")
         if view.actions.isEmpty {
             html.raw("<p class=\"body\">None recorded.</p>\n")
         } else {
@@ -244,7 +244,7 @@ private struct CaseHTML {
 
     mutating func sharing() {
         let sharing = view.sharing
-        html.raw("<section class=\"section\" id=\"sharing\" aria-labelledby=\"sharing-heading\">\n<h2 class=\"heading-m\" id=\"sharing-heading\">Shared with partners</h2>\n")
+        sectionStart("sharing", "Shared with partners")
         if sharing.shares.isEmpty {
             html.raw("<p class=\"body\">Not shared with any partner.</p>\n")
         } else {
@@ -288,7 +288,7 @@ private struct CaseHTML {
     }
 
     mutating func tasks() {
-        html.raw("<section class=\"section\" id=\"tasks\" aria-labelledby=\"tasks-heading\">\n<h2 class=\"heading-m\" id=\"tasks-heading\">Tasks</h2>\n")
+        sectionStart("tasks", "Tasks")
         if view.tasks.isEmpty {
             html.raw("<p class=\"body\">No tasks.</p>\n")
         } else {
@@ -316,7 +316,7 @@ private struct CaseHTML {
     }
 
     mutating func notes() {
-        html.raw("<section class=\"section\" id=\"notes\" aria-labelledby=\"notes-heading\">\n<h2 class=\"heading-m\" id=\"notes-heading\">Notes</h2>\n")
+        sectionStart("notes", "Notes")
         if view.canEdit {
             detailsStart("note", "Add a note")
             formStart("notes")
@@ -331,7 +331,7 @@ private struct CaseHTML {
     }
 
     mutating func evidence() {
-        html.raw("<section class=\"section\" id=\"evidence\" aria-labelledby=\"evidence-heading\">\n<h2 class=\"heading-m\" id=\"evidence-heading\">Evidence</h2>\n")
+        sectionStart("evidence", "Evidence")
         if view.files.isEmpty {
             html.raw("<p class=\"body\">No evidence files.</p>\n")
         } else {
@@ -357,6 +357,12 @@ private struct CaseHTML {
     }
 
     // MARK: Pieces
+
+    /// A section of the page with its heading, which the contents list links to.
+    mutating func sectionStart(_ id: String, _ heading: String) {
+        html.raw("<section class=\"section\" id=\""); html.text(id); html.raw("\" aria-labelledby=\""); html.text(id)
+        html.raw("-heading\">\n<h2 class=\"heading-m\" id=\""); html.text(id); html.raw("-heading\">"); html.text(heading); html.raw("</h2>\n")
+    }
 
     mutating func tokens() {
         html.raw("<input type=\"hidden\" name=\"_csrf\" value=\""); html.text(layout.csrf)
