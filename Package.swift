@@ -44,10 +44,13 @@ let package = Package(
             exclude: ["openapi-generator-config.yaml"],
             resources: [.copy("openapi.yaml"), .copy("openapi.json")]
         ),
+        // One SQLite setting Swift cannot reach (a C function of variable arguments).
+        .target(name: "LanternSQLiteSettings"),
         .target(
             name: "LanternApp",
             dependencies: [
                 "LanternCore",
+                "LanternSQLiteSettings",
                 "LanternAPI",
                 "StatementChecker",
                 .product(name: "Vapor", package: "vapor"),

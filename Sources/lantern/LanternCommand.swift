@@ -113,6 +113,10 @@ struct StorageOptions: ParsableArguments {
                 guard (0...23).contains(hour) else { throw CommandFailure("LANTERN_DAILY_HOUR must be an hour from 0 to 23, not \(hour).") }
                 configuration.dailyHour = hour
             }
+            if let count = ProcessInfo.processInfo.environment["LANTERN_SQLITE_READ_CONNECTIONS"].flatMap(Int.init) {
+                guard (0...64).contains(count) else { throw CommandFailure("LANTERN_SQLITE_READ_CONNECTIONS must be from 0 to 64, not \(count).") }
+                configuration.sqliteReadConnections = count
+            }
             if let seconds = ProcessInfo.processInfo.environment["LANTERN_HOUSEKEEPING_SECONDS"].flatMap(Int.init) {
                 guard seconds >= 1 else { throw CommandFailure("LANTERN_HOUSEKEEPING_SECONDS must be 1 or more, not \(seconds).") }
                 configuration.housekeepingInterval = seconds

@@ -96,16 +96,17 @@ struct CasePage: RouteCollection {
         let id = c.id!
         let today = req.today
         // Read with fixed statements (`RowDecodable.rows`): this is the page caseworkers open most.
-        let notes = try await CaseNote.rows([.equals("case_id", id)], orderBy: ["written_at DESC"], on: req.db)
-        let tasks = try await CaseTask.rows([.equals("case_id", id)], orderBy: ["due_on"], on: req.db)
-        let markers = try await CaseMarker.rows([.equals("case_id", id)], orderBy: ["set_at"], on: req.db)
-        let consents = try await CaseConsent.rows([.equals("case_id", id)], orderBy: ["recorded_at"], on: req.db)
-        let actions = try await CaseAction.rows([.equals("case_id", id)], orderBy: ["sent_on"], on: req.db)
-        let notifications = try await HomeOfficeReferral.rows([.equals("case_id", id)], orderBy: ["started_on"], on: req.db)
+        let reads = req.reads
+        let notes = try await CaseNote.rows([.equals("case_id", id)], orderBy: ["written_at DESC"], on: reads)
+        let tasks = try await CaseTask.rows([.equals("case_id", id)], orderBy: ["due_on"], on: reads)
+        let markers = try await CaseMarker.rows([.equals("case_id", id)], orderBy: ["set_at"], on: reads)
+        let consents = try await CaseConsent.rows([.equals("case_id", id)], orderBy: ["recorded_at"], on: reads)
+        let actions = try await CaseAction.rows([.equals("case_id", id)], orderBy: ["sent_on"], on: reads)
+        let notifications = try await HomeOfficeReferral.rows([.equals("case_id", id)], orderBy: ["started_on"], on: reads)
         let transitions = try await HomeOfficeReferralTransition.rows([.oneOf("notification_id", notifications.compactMap(\.id))],
-                                                                      orderBy: ["recorded_at"], on: req.db)
+                                                                      orderBy: ["recorded_at"], on: reads)
         let fileRecords = try await EvidenceFile.rows([.equals("owner_type", EvidenceFile.Owner.case.rawValue), .equals("owner_id", id)],
-                                                      orderBy: ["uploaded_at"], on: req.db)
+                                                      orderBy: ["uploaded_at"], on: reads)
         let files = try EvidenceStore.rows(req, fileRecords)
         var userIDs = Set<UUID>([c.$owner.id].compactMap { $0 })
         userIDs.formUnion(notes.compactMap(\.authorID))
@@ -114,10 +115,10 @@ struct CasePage: RouteCollection {
         userIDs.formUnion(actions.map(\.recordedBy))
         userIDs.formUnion(transitions.map(\.recordedBy))
         userIDs.formUnion(fileRecords.compactMap(\.uploadedBy))
-        let people = try await User.rows([.oneOf("id", userIDs.sorted { $0.uuidString < $1.uuidString })], on: req.db)
+        let people = try await User.rows([.oneOf("id", userIDs.sorted { $0.uuidString < $1.uuidString })], on: reads)
         let name: (UUID?) -> String = { uid in people.first { $0.id == uid }?.displayName ?? "Unknown" }
         let organisation = try await req.organisation()
-        let team = try await c.$team.id.asyncFlatMap { try await Team.rows([.equals("id", $0)], on: req.db).first }
+        let team = try await c.$team.id.asyncFlatMap { try await Team.rows([.equals("id", $0)], on: reads).first }
 
         var person: [Row] = [
             Row(cells: ["Name", "\(s.firstName) \(s.lastName)"]),

@@ -40,7 +40,7 @@ struct CasesController: RouteCollection {
         let byReference = search.uppercased().hasPrefix("CASE-")
         // Read with SQL rather than Fluent models: hydrating 50 models by reflection cost more
         // than the query. The need-to-know rule is `NeedToKnow.CaseScope`, as everywhere.
-        let sql = req.db as! any SQLDatabase
+        let sql = req.reads
         var conditions: [SQLQueryString] = []
         if byReference {
             conditions.append("reference = \(bind: search.uppercased())")

@@ -67,7 +67,7 @@ enum NeedToKnow {
         guard let user = req.currentUser else { throw LanternError(.unauthorized, "Sign in to use this page.") }
         guard let id = req.parameters.get(parameter, as: UUID.self),
               // Read by hand-listed fields: every page of a case starts here.
-              let found = try await SafeguardingCase.rows([.equals("id", id)], on: req.db).first else {
+              let found = try await SafeguardingCase.rows([.equals("id", id)], on: req.reads).first else {
             throw LanternError(.notFound, "There is no such case.")
         }
         guard mayOpen(found, user) else {

@@ -51,7 +51,7 @@ struct HomeController: RouteCollection {
             let since = req.lantern.now().addingTimeInterval(-86_400)
             counts.add("audit_refused", from: AuditEntry.schema, where: ["at >= \(bind: since)", "outcome <> \(bind: "success")"])
         }
-        let counted = try await counts.run(on: req.db as! any SQLDatabase)
+        let counted = try await counts.run(on: req.reads)
         var figures: [Figure] = []
         if let active = counted["people_active"], let invited = counted["people_invited"], let deactivated = counted["people_deactivated"] {
             figures.append(Figure(label: "Active people", value: String(active), path: "/admin/users"))

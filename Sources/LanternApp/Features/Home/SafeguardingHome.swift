@@ -56,7 +56,7 @@ enum SafeguardingHome {
         guard user.can(.viewCases) else { return [] }
         let today = req.today
         let horizon = today.adding(days: horizonDays).iso
-        let sql = req.db as! any SQLDatabase
+        let sql = req.reads
         // The person's open cases with the nearest deadlines, joined to each kind of dated row.
         var nearest: SQLQueryString = "(SELECT id, reference, next_deadline FROM cases WHERE status = \(bind: "open") AND next_deadline <= \(bind: horizon)"
         if let scope = NeedToKnow.CaseScope(user).condition { nearest += " AND " + scope }

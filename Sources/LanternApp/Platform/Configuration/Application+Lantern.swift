@@ -14,6 +14,8 @@ public final class LanternServices: Sendable {
     let bodyBudget: BodyBudget
     /// The organisation's row, read once every few seconds rather than on every page.
     let organisation: OrganisationCache
+    /// The busiest pages' reads on an SQLite file; nil on PostgreSQL and in memory.
+    let reads: SQLiteReads?
 
     init(configuration: LanternConfiguration) {
         self.configuration = configuration
@@ -23,6 +25,11 @@ public final class LanternServices: Sendable {
         self.publicLimits = PublicLimiters(configuration.publicReporting)
         self.bodyBudget = BodyBudget(capacity: configuration.largeBodyBudget)
         self.organisation = OrganisationCache(freshFor: configuration.organisationFreshFor)
+        if case .sqliteFile(let path) = configuration.database, configuration.sqliteReadConnections > 0 {
+            reads = SQLiteReads(path: path, kept: configuration.sqliteReadConnections)
+        } else {
+            reads = nil
+        }
     }
 
     public func now() -> Date { clock.now() }

@@ -45,6 +45,9 @@ public struct LanternConfiguration: Sendable {
     /// How long an instance keeps the organisation's row in memory (`OrganisationCache`): a
     /// change saved on another instance shows here within this many seconds.
     public var organisationFreshFor: TimeInterval = 5
+    /// Read connections the busiest pages keep open on an SQLite file (`SQLiteReads`); 0 sends
+    /// their reads through Fluent's connection instead.
+    public var sqliteReadConnections = 8
     /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
     public var trustedProxies: Set<String> = []
     /// The file the audit log's head is recorded in once a day, outside the database; nil

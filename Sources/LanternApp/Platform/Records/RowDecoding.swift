@@ -52,6 +52,10 @@ extension RowDecodable {
     /// " DESC"). The statement's text is written directly rather than built by Fluent, whose
     /// per-query reflection and identifier escaping cost more than the query on the busiest pages.
     static func rows(_ conditions: [RowCondition], orderBy order: [String] = [], on db: any Database) async throws -> [Self] {
+        try await rows(conditions, orderBy: order, on: db as! any SQLDatabase)
+    }
+
+    static func rows(_ conditions: [RowCondition], orderBy order: [String] = [], on sql: any SQLDatabase) async throws -> [Self] {
         var text = SQLQueryString("SELECT \(unsafeRaw: columnNames.map { "\"\($0)\"" }.joined(separator: ", ")) FROM \(unsafeRaw: "\"\(schema)\"")")
         for (index, condition) in conditions.enumerated() {
             text.appendLiteral(index == 0 ? " WHERE " : " AND ")
@@ -72,7 +76,7 @@ extension RowDecodable {
                 column.hasSuffix(" DESC") ? "\"\(column.dropLast(5))\" DESC" : "\"\(column)\""
             }.joined(separator: ", "))
         }
-        return try await (db as! any SQLDatabase).raw(text).all().map { try Self(row: $0) }
+        return try await sql.raw(text).all().map { try Self(row: $0) }
     }
 }
 

@@ -31,7 +31,7 @@ struct DatabaseSessionDriver: SessionDriver {
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
         let lifetime = request.lantern.configuration.sessionLifetime
         let now = request.lantern.now()
-        let sql = request.db as! any SQLDatabase
+        let sql = request.reads
         let idHash = SecretToken.digest(sessionID.string)
         return request.eventLoop.makeFutureWithTask {
             // The session, its person and their team's name in one statement: every signed-in
@@ -45,7 +45,7 @@ struct DatabaseSessionDriver: SessionDriver {
                 if let userID {
                     request.storage[SessionExpiredKey.self] = ExpiredSession(userID: userID, formToken: data[CSRFMiddleware.sessionKey])
                 } else {
-                    try await sql.delete(from: StoredSession.schema).where("id_hash", .equal, idHash).run()
+                    try await (request.db as! any SQLDatabase).delete(from: StoredSession.schema).where("id_hash", .equal, idHash).run()
                 }
                 return nil
             }
