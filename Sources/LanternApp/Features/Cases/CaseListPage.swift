@@ -46,7 +46,9 @@ struct CaseListPage {
             html.raw("<p class=\"body\">No cases to show.</p>\n")
             return
         }
-        html.raw("<table class=\"table\">\n  <caption class=\"table__caption\">"); html.text(pagination.total)
+        html.raw("<table class=\"table\">\n  <caption class=\"table__caption\">")
+        html.raw("More than ", if: pagination.moreThan)
+        html.text(pagination.total)
         html.raw(pagination.total == 1 ? " case" : " cases")
         html.raw("""
             </caption>

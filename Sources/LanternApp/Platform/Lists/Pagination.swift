@@ -14,8 +14,12 @@ struct Pagination: Encodable {
     let last: Int
     let previous: String?
     let next: String?
+    /// The list was counted only up to `total`, and holds more.
+    let moreThan: Bool
 
-    init(page requested: Int, total: Int, path: String, query: [(String, String)]) {
+    /// `moreThan`: `total` is where counting stopped, and there are more rows than that.
+    init(page requested: Int, total: Int, path: String, query: [(String, String)], moreThan: Bool = false) {
+        self.moreThan = moreThan
         let pages = max(1, (total + Self.perPage - 1) / Self.perPage)
         let page = min(max(1, requested), pages)
         self.page = page
@@ -25,7 +29,7 @@ struct Pagination: Encodable {
         last = min(total, page * Self.perPage)
         func link(_ to: Int) -> String { path + Pagination.queryString(query + [("page", String(to))]) }
         previous = page > 1 ? link(page - 1) : nil
-        next = page < pages ? link(page + 1) : nil
+        next = page < pages || moreThan ? link(page + 1) : nil
     }
 
     var offset: Int { (page - 1) * Self.perPage }
@@ -77,10 +81,10 @@ extension QueryBuilder {
 extension Pagination {
     /// `Layout/pagination.leaf`, for the pages written in Swift.
     func write(into html: inout HTML) {
-        guard pages > 1 else { return }
+        guard pages > 1 || moreThan else { return }
         html.raw("<nav class=\"pagination\" aria-label=\"Pages\">\n  ")
         if let previous { html.raw("<a href=\""); html.text(previous); html.raw("\" rel=\"prev\">Previous page</a>") }
-        html.raw("\n  <span>Page "); html.text(page); html.raw(" of "); html.text(pages); html.raw("</span>\n  ")
+        html.raw("\n  <span>Page "); html.text(page); html.raw(moreThan ? " of more than " : " of "); html.text(pages); html.raw("</span>\n  ")
         if let next { html.raw("<a href=\""); html.text(next); html.raw("\" rel=\"next\">Next page</a>") }
         html.raw("\n</nav>\n")
     }

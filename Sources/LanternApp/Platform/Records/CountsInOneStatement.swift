@@ -11,10 +11,12 @@ struct CountsInOneStatement {
     /// Counts the rows of `table` that meet every condition (SQL text with binds, such as
     /// `"status = \(bind: "open")"`), answered under `name`. Table and names are the schema's
     /// own, never input.
-    mutating func add(_ name: String, from table: String, where conditions: [SQLQueryString] = []) {
-        var query = SQLQueryString("SELECT COUNT(*) FROM \(unsafeRaw: table)")
-        if !conditions.isEmpty { query += " WHERE " + conditions.joined(separator: " AND ") }
-        columns.append((name, query))
+    /// With `atMost`, counting stops there: the answer is `atMost` when there are that many or more.
+    mutating func add(_ name: String, from table: String, where conditions: [SQLQueryString] = [], atMost: Int? = nil) {
+        var rows: SQLQueryString = atMost == nil ? "SELECT COUNT(*) FROM \(unsafeRaw: table)" : "SELECT 1 FROM \(unsafeRaw: table)"
+        if !conditions.isEmpty { rows += " WHERE " + conditions.joined(separator: " AND ") }
+        if let atMost { rows = "SELECT COUNT(*) FROM (" + rows + " LIMIT \(literal: atMost)) AS counted" }
+        columns.append((name, rows))
     }
 
     func run(on sql: any SQLDatabase) async throws -> [String: Int] {
