@@ -8,9 +8,28 @@ import Vapor
 /// Audit appends that arrive together are written in one transaction, and the chain, each
 /// caller's rows and the "no read without its row" rule come through unchanged.
 @Suite struct AuditGroupCommitTests {
-    @Test(arguments: TestDatabase.available)
-    func appendsArrivingTogetherShareATransactionAndEachCallerGetsItsOwnRows(_ database: TestDatabase) async throws {
-        try await withLantern(database) { env in
+    /// Where the log is written: through Fluent (in-memory SQLite, PostgreSQL), or through
+    /// `SQLiteAuditWriter` on an SQLite file.
+    enum Store: String, CustomTestStringConvertible, Sendable {
+        case sqliteMemory, sqliteFile, postgres
+        static var available: [Store] { [.sqliteMemory, .sqliteFile] + (TestDatabase.available.contains(.postgres) ? [.postgres] : []) }
+        var testDescription: String { rawValue }
+
+        func run(_ body: (TestEnvironment) async throws -> Void) async throws {
+            if self == .sqliteFile {
+                try await withLantern(.sqlite, adjusting: SQLiteReadsTests.onAFile) { env in
+                    #expect(env.app.lantern.audit.writer != nil)
+                    try await body(env)
+                }
+            } else {
+                try await withLantern(self == .postgres ? .postgres : .sqlite, body)
+            }
+        }
+    }
+
+    @Test(arguments: Store.available)
+    func appendsArrivingTogetherShareATransactionAndEachCallerGetsItsOwnRows(_ store: Store) async throws {
+        try await store.run { env in
             let log = env.app.lantern.audit
             let now = env.clock.now()
             let before = log.written
@@ -42,9 +61,9 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.available)
-    func aFailedGroupFailsEveryCallerInItAndTheNextAppendsAreWritten(_ database: TestDatabase) async throws {
-        try await withLantern(database) { env in
+    @Test(arguments: Store.available)
+    func aFailedGroupFailsEveryCallerInItAndTheNextAppendsAreWritten(_ store: Store) async throws {
+        try await store.run { env in
             let log = env.app.lantern.audit
             let now = env.clock.now()
             // With the table out of reach, every caller of the group is told it failed...
@@ -69,10 +88,10 @@ import Vapor
         }
     }
 
-    @Test(arguments: TestDatabase.available)
-    func twoInstancesAppendingAtOnceKeepOneChain(_ database: TestDatabase) async throws {
-        guard database == .postgres else { return }  // in-memory SQLite cannot be shared by two instances
-        try await withLantern(database) { env in
+    @Test(arguments: Store.available)
+    func twoInstancesAppendingAtOnceKeepOneChain(_ store: Store) async throws {
+        guard store != .sqliteMemory else { return }  // in-memory SQLite cannot be shared by two instances
+        try await store.run { env in
             let other = try await env.secondInstance()
             do {
                 let now = env.clock.now()

@@ -81,6 +81,12 @@ final class AuditLog: Sendable {
 
     private let queue = NIOLockedValueBox(Queue())
     private let counts = NIOLockedValueBox((transactions: 0, rows: 0))
+    /// On an SQLite file, the queue's transactions go through this; else through Fluent.
+    let writer: SQLiteAuditWriter?
+
+    init(writer: SQLiteAuditWriter? = nil) {
+        self.writer = writer
+    }
 
     /// Transactions written and rows appended by this instance since it started: rows per
     /// transaction above one is the grouping at work.
@@ -132,7 +138,7 @@ final class AuditLog: Sendable {
         }
         let result: Result<[AuditEntry], any Error>
         do {
-            result = .success(try await writeRows(own + others.flatMap(\.events), on: db))
+            result = .success(try await writeGroup(own + others.flatMap(\.events), on: db))
         } catch {
             result = .failure(error)
         }
@@ -155,6 +161,38 @@ final class AuditLog: Sendable {
         return try Array(result.get().prefix(own.count))
     }
 
+    /// A group of rows from the queue: through the SQLite writer when there is one, taking the
+    /// in-process write lock as Fluent's write transactions do.
+    private func writeGroup(_ events: [AuditEvent], on db: any Database) async throws -> [AuditEntry] {
+        guard let writer else { return try await writeRows(events, on: db) }
+        let entries = try await WriteTransaction.lock(for: db).run {
+            try await writer.append { sequence, hash in Self.chained(events, after: sequence, hash: hash) }
+        }
+        counts.withLockedValue { $0.transactions += 1; $0.rows += entries.count }
+        return entries
+    }
+
+    /// The rows for `events`, each hashed over the one before, after the head `sequence` and `hash`.
+    static func chained(_ events: [AuditEvent], after sequence: Int64, hash: String) -> [AuditEntry] {
+        var sequence = sequence
+        var previous = hash
+        var entries: [AuditEntry] = []
+        for event in events {
+            sequence += 1
+            let content = AuditRecordContent(
+                sequence: sequence, atMilliseconds: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
+                actorID: event.actor.id, actorRole: event.actor.role, action: event.action.rawValue,
+                entityType: event.entity.rawValue, entityID: event.entityID, outcome: event.outcome.rawValue,
+                requestID: event.requestID, detail: event.detail)
+            let hash = AuditChain.hash(previous: previous, content: content)
+            let entry = AuditEntry(content: content, previousHash: previous, hash: hash)
+            entry.id = UUID()
+            entries.append(entry)
+            previous = hash
+        }
+        return entries
+    }
+
     /// The rows, chained after the head, in one transaction. On PostgreSQL an advisory lock held
     /// to the end of the transaction keeps other instances from reading the same head; on
     /// SQLite the write transaction does. A sequence clash (another instance won) is retried.
@@ -168,22 +206,8 @@ final class AuditLog: Sendable {
                     let sql = tx as! any SQLDatabase
                     let head = try await sql.select().columns("sequence", "hash").from(AuditEntry.schema)
                         .orderBy("sequence", .descending).limit(1).first()
-                    var sequence = try head?.decode(column: "sequence", as: Int64.self) ?? 0
-                    var previous = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
-                    var entries: [AuditEntry] = []
-                    for event in events {
-                        sequence += 1
-                        let content = AuditRecordContent(
-                            sequence: sequence, atMilliseconds: Int64((event.at.timeIntervalSince1970 * 1000).rounded()),
-                            actorID: event.actor.id, actorRole: event.actor.role, action: event.action.rawValue,
-                            entityType: event.entity.rawValue, entityID: event.entityID, outcome: event.outcome.rawValue,
-                            requestID: event.requestID, detail: event.detail)
-                        let hash = AuditChain.hash(previous: previous, content: content)
-                        let entry = AuditEntry(content: content, previousHash: previous, hash: hash)
-                        entry.id = UUID()
-                        entries.append(entry)
-                        previous = hash
-                    }
+                    let entries = Self.chained(events, after: try head?.decode(column: "sequence", as: Int64.self) ?? 0,
+                                               hash: try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis)
                     var insert = sql.insert(into: AuditEntry.schema).columns(AuditEntry.columnNames)
                     for entry in entries { insert = insert.values(entry.columnValues) }
                     try await insert.run()

@@ -21,14 +21,16 @@ public final class LanternServices: Sendable {
         self.configuration = configuration
         self.cipher = FieldCipher(master: configuration.dataProtectionKey, previous: configuration.previousDataProtectionKeys)
         self.clock = configuration.clock
-        self.audit = AuditLog()
+
         self.publicLimits = PublicLimiters(configuration.publicReporting)
         self.bodyBudget = BodyBudget(capacity: configuration.largeBodyBudget)
         self.organisation = OrganisationCache(freshFor: configuration.organisationFreshFor)
         if case .sqliteFile(let path) = configuration.database, configuration.sqliteReadConnections > 0 {
             reads = SQLiteReads(path: path, kept: configuration.sqliteReadConnections)
+            audit = AuditLog(writer: SQLiteAuditWriter(path: path))
         } else {
             reads = nil
+            audit = AuditLog()
         }
     }
 

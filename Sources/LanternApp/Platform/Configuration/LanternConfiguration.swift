@@ -46,7 +46,7 @@ public struct LanternConfiguration: Sendable {
     /// change saved on another instance shows here within this many seconds.
     public var organisationFreshFor: TimeInterval = 5
     /// Read connections the busiest pages keep open on an SQLite file (`SQLiteReads`); 0 sends
-    /// their reads through Fluent's connection instead.
+    /// their reads, and the audit log's appends (`SQLiteAuditWriter`), through Fluent's connection.
     public var sqliteReadConnections = 8
     /// Reverse proxies (by address) whose `X-Forwarded-For` names the client; none by default.
     public var trustedProxies: Set<String> = []
