@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
 import LanternCore
+import NIOConcurrencyHelpers
+import SQLiteKit
 import SQLKit
 import Testing
 import VaporTesting
@@ -84,6 +86,27 @@ struct SQLiteReadsTests {
             await #expect { try await sql.raw("SELECT missing FROM nowhere").run() } throws: { error in
                 "\(error)".contains("no such table: nowhere")
             }
+        }
+    }
+
+    @Test
+    func statementsThatDifferOnlyByALiteralDoNotPileUp() throws {
+        let folder = NSTemporaryDirectory() + "lantern-kept-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // An empty file is an empty database; these connections never create one.
+        FileManager.default.createFile(atPath: folder + "/kept.sqlite", contents: Data())
+        let connection = try KeptConnection(path: folder + "/kept.sqlite", writable: false)
+        defer { connection.close() }
+        let counts = NIOLockedValueBox(SQLiteReads.Counts())
+        // As a list's pages do, each with its own OFFSET: a new text every time.
+        for page in 0..<(KeptConnection.keptStatements * 2 + 10) {
+            var value = 0
+            try connection.run("SELECT \(page) AS n", [], decoder: SQLiteDataDecoder(), counting: counts) {
+                value = (try? $0.decode(column: "n", as: Int.self)) ?? -1
+            }
+            #expect(value == page)
+            #expect(connection.keptCount <= KeptConnection.keptStatements)
         }
     }
 

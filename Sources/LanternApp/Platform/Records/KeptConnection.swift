@@ -12,6 +12,9 @@ import VaporCSQLite
 final class KeptConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
+    /// Prepared statements kept at most.
+    static let keptStatements = 256
+    var keptCount: Int { statements.count }
 
     struct Statement {
         let handle: OpaquePointer
@@ -71,6 +74,12 @@ final class KeptConnection: @unchecked Sendable {
 
     private func statement(_ text: String, counting counts: NIOLockedValueBox<SQLiteReads.Counts>) throws -> Statement {
         if let cached = statements[text] { return cached }
+        // Texts that differ by a literal (a page's offset, a list's length) would otherwise pile
+        // up; past the bound, the cache starts again.
+        if statements.count >= Self.keptStatements {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.handle) }
+            statements.removeAll()
+        }
         var stmt: OpaquePointer?
         try check(sqlite_nio_sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil))
         guard let stmt else { throw SQLiteReadError(code: SQLITE_MISUSE, message: "an empty statement cannot be run") }
