@@ -27,7 +27,7 @@ final class KeptConnection: @unchecked Sendable {
         guard opened == SQLITE_OK else {
             sqlite_nio_sqlite3_close(handle)
             handle = nil
-            throw SQLiteReadError(code: opened, message: "could not open \(path) for reading")
+            throw SQLiteConnectionError(code: opened, message: "could not open \(path)")
         }
         // The security pragmas match Fluent's connections (DatabaseSetup.prepare). A reader waits
         // for a lock only while a WAL file is being recovered, so its wait is short; a writer may
@@ -41,7 +41,7 @@ final class KeptConnection: @unchecked Sendable {
         // Plans made once, whatever values are bound later: else binding a new value makes
         // SQLite prepare many of these statements again on every run.
         guard lantern_sqlite_keep_plans(UnsafeMutableRawPointer(handle)) == 0 else {
-            throw SQLiteReadError(code: SQLITE_ERROR, message: "could not keep query plans stable")
+            throw SQLiteConnectionError(code: SQLITE_ERROR, message: "could not keep query plans stable")
         }
     }
 
@@ -82,7 +82,7 @@ final class KeptConnection: @unchecked Sendable {
         }
         var stmt: OpaquePointer?
         try check(sqlite_nio_sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil))
-        guard let stmt else { throw SQLiteReadError(code: SQLITE_MISUSE, message: "an empty statement cannot be run") }
+        guard let stmt else { throw SQLiteConnectionError(code: SQLITE_MISUSE, message: "an empty statement cannot be run") }
         var names: [String] = []
         for column in 0..<sqlite_nio_sqlite3_column_count(stmt) {
             names.append(sqlite_nio_sqlite3_column_name(stmt, column).map { String(cString: $0) } ?? "")
@@ -133,8 +133,8 @@ final class KeptConnection: @unchecked Sendable {
         guard code == SQLITE_OK else { throw error(code) }
     }
 
-    private func error(_ code: Int32) -> SQLiteReadError {
-        SQLiteReadError(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "unknown")
+    private func error(_ code: Int32) -> SQLiteConnectionError {
+        SQLiteConnectionError(code: code, message: sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "unknown")
     }
 
     func close() {

@@ -63,8 +63,8 @@ extension Request {
     }
 }
 
-/// What SQLite said when a read failed, with its result code.
-struct SQLiteReadError: Error, CustomStringConvertible {
+/// What SQLite said when a statement on a kept connection failed, with its result code.
+struct SQLiteConnectionError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     var description: String { "SQLite error \(code): \(message)" }
