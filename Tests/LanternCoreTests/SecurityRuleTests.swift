@@ -90,6 +90,32 @@ struct SecretTokenTests {
         #expect(!SecretToken.constantTimeEquals("abc", "abd"))
         #expect(!SecretToken.constantTimeEquals("abc", "abcd"))
     }
+
+    /// RFC 4648's test vectors, then every length from 0 to 70 against Foundation's base64 with
+    /// the URL alphabet swapped in and the padding dropped.
+    @Test func base64URLMatchesTheStandard() {
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
+        for (text, encoded) in vectors { #expect(text.utf8.base64URLEncoded == encoded) }
+        var generator = SeededBytes(seed: 2026)
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ in generator.next() }
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(bytes.base64URLEncoded == foundation, "length \(length)")
+        }
+        #expect([0xFB, 0xFF, 0xBF].base64URLEncoded == "-_-_")
+    }
+}
+
+/// Bytes from a fixed seed (a 64-bit linear congruential generator), so the test sees the same
+/// bytes on every run.
+private struct SeededBytes {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt8 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return UInt8(truncatingIfNeeded: state >> 56)
+    }
 }
 
 @Suite("Proof of work")

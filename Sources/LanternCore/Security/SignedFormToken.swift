@@ -18,7 +18,6 @@ public enum SignedFormToken {
     }
 
     static func signature(_ nonce: String, key: SymmetricKey) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(("lantern-form|" + nonce).utf8), using: key)).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        HMAC<SHA256>.authenticationCode(for: Data(("lantern-form|" + nonce).utf8), using: key).base64URLEncoded
     }
 }

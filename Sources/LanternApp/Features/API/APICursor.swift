@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LanternCore
 import SQLKit
 
 /// Where a page ended, handed back as `next_cursor`: the sort key and id of its last row, so
@@ -9,8 +10,7 @@ struct APICursor: Equatable {
     let id: UUID
 
     var text: String {
-        Data("\(key)\u{1F}\(id.uuidString)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        "\(key)\u{1F}\(id.uuidString)".utf8.base64URLEncoded
     }
 
     /// Reads a cursor, or refuses it as a problem naming the parameter.

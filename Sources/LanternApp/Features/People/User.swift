@@ -59,11 +59,24 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     /// never widen it. Not stored.
     var tokenScopes: Set<Permission>?
 
-    func can(_ permission: Permission) -> Bool {
-        guard isActive, PermissionMatrix.allows(role, permission) else { return false }
-        if let tokenScopes, !tokenScopes.contains(permission) { return false }
-        // A role that opens case content works only once a second person has approved it.
-        return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
+    func can(_ permission: Permission) -> Bool { grants.allow(permission) }
+
+    /// What the person may do, read from the record once: for asking many permissions in a
+    /// row (the navigation asks fifteen on every page), where each field read costs.
+    var grants: Grants { Grants(isActive: isActive, role: role, roleApproved: roleApproved, tokenScopes: tokenScopes) }
+
+    struct Grants {
+        let isActive: Bool
+        let role: Role
+        let roleApproved: Bool?
+        let tokenScopes: Set<Permission>?
+
+        func allow(_ permission: Permission) -> Bool {
+            guard isActive, PermissionMatrix.allows(role, permission) else { return false }
+            if let tokenScopes, !tokenScopes.contains(permission) { return false }
+            // A role that opens case content works only once a second person has approved it.
+            return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
+        }
     }
 
     /// Whether the role opens case content, so the organisation may require a second factor.

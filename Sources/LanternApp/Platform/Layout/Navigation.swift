@@ -64,6 +64,7 @@ struct NavigationItem: Sendable {
     ]
 
     static func visible(to user: User) -> [NavigationItem] {
-        all.filter { item in item.permission.map { user.can($0) } ?? true }
+        let grants = user.grants
+        return all.filter { item in item.permission.map { grants.allow($0) } ?? true }
     }
 }

@@ -96,6 +96,7 @@ struct ReadRow: SQLRow {
         guard let offset = columns.offsets[column] else {
             throw DecodingError.keyNotFound(SQLiteReadColumn(column), .init(codingPath: [], debugDescription: "No column \(column)"))
         }
+        if let direct = DirectValues.read(values[offset], as: D.self) { return direct }
         return try decoder.decode(D.self, from: values[offset])
     }
 }

@@ -27,8 +27,7 @@ struct SingleSignOnController: RouteCollection {
 
     /// The S256 code challenge for a verifier (RFC 7636 §4.2).
     static func challenge(for verifier: String) -> String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        SHA256.hash(data: Data(verifier.utf8)).base64URLEncoded
     }
 
     func start(req: Request) async throws -> Response {
