@@ -20,7 +20,8 @@ enum CaseNameIndex {
     /// Words as a search compares them: lower case, accents folded ("Nguyễn" is "nguyen"),
     /// two letters or more, and never the placeholder "unknown".
     static func words(_ text: String) -> [String] {
-        text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_GB"))
+        guard !text.isEmpty else { return [] }
+        return text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_GB"))
             .split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "-" })
             .map { String($0).lowercased() }
             .filter { $0.count >= 2 && $0 != "unknown" }

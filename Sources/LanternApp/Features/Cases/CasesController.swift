@@ -67,7 +67,7 @@ struct CasesController: RouteCollection {
         // case's row.
         // Counted only to `countedAhead` rows past the page asked for: a team's 25,000 open cases
         // took 6 ms to count on every request, and nobody pages through them.
-        let requested = max(1, (try? req.query.get(Int.self, at: "page")) ?? 1)
+        let requested = req.requestedPage
         let ceiling = min(requested - 1, Self.deepestPage) * Pagination.perPage + Self.countedAhead
         var counts = CountsInOneStatement()
         switch scope {
@@ -99,7 +99,7 @@ struct CasesController: RouteCollection {
         let view = try listed.map { item in
             let r = item.row
             let wrapped = try WrappedDataKey.parse(try r.decode(column: "wrapped_key", as: Data.self))
-            let s = try req.cipher.openRecord(SafeguardingCase.Secrets.self, wrapped: wrapped, sealed: try r.decode(column: "sealed", as: Data.self),
+            let s = try req.cipher.openRecord(SafeguardingCase.Names.self, wrapped: wrapped, sealed: try r.decode(column: "sealed", as: Data.self),
                                               table: SafeguardingCase.schema, recordID: item.id.uuidString)
             let types = try r.decode(column: "exploitation_types", as: String.self).split(separator: ",").compactMap { ExploitationType(rawValue: String($0)) }
             let deadline = try r.decode(column: "next_deadline", as: String?.self)

@@ -68,6 +68,13 @@ final class SafeguardingCase: SealedModel, @unchecked Sendable {
         var formerReference: String?
     }
 
+    /// The two fields of `Secrets` a list shows. Decoding only these leaves the rest of the
+    /// record (the account, the indicators seen) as parsed JSON, never made into values.
+    struct Names: Decodable {
+        var firstName: String
+        var lastName: String
+    }
+
     init() {
         wrappedKey = Data()
         sealed = Data()

@@ -130,7 +130,7 @@ struct ConcernsController: RouteCollection {
             default: break
             }
             let total = try await query.copy().countRows()
-            pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/concerns",
+            pagination = Pagination(page: req.requestedPage, total: total, path: "/concerns",
                                     query: [("status", filter)] + (search.isEmpty ? [] : [("q", search)]))
             let concerns = try await query.sort(\.$receivedAt, .descending).range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
             rows = concerns.map { c in

@@ -146,7 +146,7 @@ struct ProcurementDashboardController: RouteCollection {
         let filters = ActionFilters(req)
         let today = req.today
         let total = try await actionQuery(filters, today: today, on: req.db).countRows()
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/procurement/actions", query: filters.pairs)
+        let pagination = Pagination(page: req.requestedPage, total: total, path: "/procurement/actions", query: filters.pairs)
         let actions = try await actionQuery(filters, today: today, on: req.db).sort(\.$dueDate)
             .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
         let view = ActionsView(

@@ -48,7 +48,7 @@ extension Register {
     /// The page of a filtered list the request asks for: `count` counts what the filters keep,
     /// `rows` lists them in order, and the page links keep the filters.
     static func page<M: Model>(_ req: Request, filters: [(String, String)], count: QueryBuilder<M>, rows: QueryBuilder<M>) async throws -> (Pagination, [M]) {
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: try await count.countRows(),
+        let pagination = Pagination(page: req.requestedPage, total: try await count.countRows(),
                                     path: "/" + path, query: filters)
         return (pagination, try await rows.range(pagination.offset..<(pagination.offset + Pagination.perPage)).all())
     }

@@ -94,7 +94,7 @@ struct StatementRegisterController: RouteCollection {
         let q = String(req.queryValue("q").prefix(200))
         let query = [("show", show?.rawValue ?? ""), ("q", q)].filter { !$0.1.isEmpty }
         let total = try await Self.filtered(show, q: q, today: req.today, on: req.db).count()
-        let pagination = Pagination(page: (try? req.query.get(Int.self, at: "page")) ?? 1, total: total, path: "/statements/register", query: query)
+        let pagination = Pagination(page: req.requestedPage, total: total, path: "/statements/register", query: query)
         let suppliers = try await Self.filtered(show, q: q, today: req.today, on: req.db)
             .range(pagination.offset..<(pagination.offset + Pagination.perPage)).all()
         let reviews = try await Self.reviews(of: suppliers, on: req.db)
