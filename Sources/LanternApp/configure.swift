@@ -133,5 +133,6 @@ enum LanternMigrations {
         AddCaseArea(),
         AddStatementRegister(),
         CreateStatementReviews(),
+        AddCaseScopeIndexes(),
     ] }
 }

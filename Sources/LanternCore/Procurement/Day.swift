@@ -95,8 +95,33 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return Day(year: y, month: m, day: min(day, Day.daysIn(month: m, year: y)))!
     }
 
+    /// Counted in whole civil days, without a calendar: Foundation's took a twentieth of the
+    /// home page, which counts working days to each deadline one day at a time.
     public func adding(days: Int) -> Day {
-        Day(Calendar.ukCivil.date(byAdding: .day, value: days, to: noon)!)
+        Day(daysSinceEpoch: daysSinceEpoch + days)
+    }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days-from-civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    /// The day `days` after 1970-01-01 (civil-from-days, the inverse of `daysSinceEpoch`).
+    public init(daysSinceEpoch days: Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
     }
 
     /// The first instant of this day in the UK.
@@ -111,7 +136,7 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Whole days from this day to `other` (negative when `other` is earlier).
     public func days(until other: Day) -> Int {
-        Calendar.ukCivil.dateComponents([.day], from: noon, to: other.noon).day!
+        other.daysSinceEpoch - daysSinceEpoch
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {

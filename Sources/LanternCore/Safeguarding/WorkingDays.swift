@@ -122,16 +122,8 @@ public enum EnglandAndWalesCalendar {
 }
 
 extension Day {
-    /// ISO weekday: 1 is Monday, 7 is Sunday.
+    /// ISO weekday: 1 is Monday, 7 is Sunday (1970-01-01 was a Thursday).
     public var weekday: Int {
-        // Days since 1970-01-01 (a Thursday) by the civil-from-days inverse.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146097 + doe - 719468
-        return ((days % 7 + 7 + 3) % 7) + 1
+        ((daysSinceEpoch % 7 + 7 + 3) % 7) + 1
     }
 }

@@ -42,6 +42,19 @@ enum NeedToKnow {
             }
         }
 
+        /// The rule as parts whose counts add up to its count, each answered from one index alone
+        /// (`AddCaseScopeIndexes`): the team's cases, and the person's own outside the team. One
+        /// count over "owner or team" reads every case of the status asked.
+        var countedParts: [[SQLQueryString]] {
+            switch self {
+            case .none: return []
+            case .all: return [[]]
+            case .ownedOrTeam(let owner, let team?):
+                return [["team_id = \(bind: team)"], ["owner_id = \(bind: owner)", "(team_id <> \(bind: team) OR team_id IS NULL)"]]
+            case .ownedOrTeam(let owner, nil): return [["owner_id = \(bind: owner)"]]
+            }
+        }
+
         /// The same rule as SQL text over the cases table's own columns, for statements written
         /// by hand (the case list, the home page); nil when every case is allowed.
         var condition: SQLQueryString? {

@@ -30,9 +30,12 @@ enum SafeguardingHome {
             counts.add("concerns_late", from: Concern.schema, where: waiting + ["acknowledge_by < \(bind: today)"])
         }
         if user.can(.viewCases) {
-            let open: [SQLQueryString] = ["status = \(bind: "open")"] + (NeedToKnow.CaseScope(user).condition.map { [$0] } ?? [])
-            counts.add("cases_open", from: SafeguardingCase.schema, where: open)
-            counts.add("cases_overdue", from: SafeguardingCase.schema, where: open + ["next_deadline < \(bind: today)"])
+            // In the scope's parts, summed in `figures`: each is one index range.
+            for (index, part) in NeedToKnow.CaseScope(user).countedParts.enumerated() {
+                let open: [SQLQueryString] = ["status = \(bind: "open")"] + part
+                counts.add("cases_open#\(index)", from: SafeguardingCase.schema, where: open)
+                counts.add("cases_overdue#\(index)", from: SafeguardingCase.schema, where: open + ["next_deadline < \(bind: today)"])
+            }
         }
     }
 
@@ -42,7 +45,11 @@ enum SafeguardingHome {
             figures.append(.init(label: "Concerns waiting for acknowledgement", value: String(waiting), path: "/concerns?status=to_acknowledge"))
             figures.append(.init(label: "Of which past the 7-day acknowledgement date", value: String(late), path: "/concerns?status=to_acknowledge"))
         }
-        if let open = counts["cases_open"], let overdue = counts["cases_overdue"] {
+        func summed(_ name: String) -> Int? {
+            let parts = counts.filter { $0.key.hasPrefix(name + "#") }
+            return parts.isEmpty ? nil : parts.values.reduce(0, +)
+        }
+        if let open = summed("cases_open"), let overdue = summed("cases_overdue") {
             figures.append(.init(label: "Open cases", value: String(open), path: "/cases"))
             figures.append(.init(label: "Cases with an overdue task or decision to chase", value: String(overdue), path: "/cases"))
         }
