@@ -20,3 +20,17 @@ struct DisplayDateTests {
         }
     }
 }
+
+extension DisplayDateTests {
+    /// Times are kept by the minute once written; a kept one is what ICU writes for any second of it.
+    @Test func aTimeIsWrittenAsICUWritesItWhetherOrNotItWasKept() {
+        let icu = Date.FormatStyle(date: .abbreviated, time: .shortened, locale: Locale(identifier: "en_GB"),
+                                   calendar: .ukCivil, timeZone: Calendar.ukCivil.timeZone)
+        let start = Date(timeIntervalSince1970: 1_774_744_200) // 2026-03-29T00:30:00Z, the night the clocks go forward
+        for step in 0..<200 {
+            let date = start.addingTimeInterval(Double(step) * 59.5)
+            #expect(DisplayDate.dateTime(date) == date.formatted(icu), "\(date)")
+            #expect(DisplayDate.dateTime(date.addingTimeInterval(0.25)) == date.addingTimeInterval(0.25).formatted(icu))
+        }
+    }
+}

@@ -115,8 +115,8 @@ struct CasePage: RouteCollection {
         userIDs.formUnion(actions.map(\.recordedBy))
         userIDs.formUnion(transitions.map(\.recordedBy))
         userIDs.formUnion(fileRecords.compactMap(\.uploadedBy))
-        let people = try await User.rows([.oneOf("id", userIDs.sorted { $0.uuidString < $1.uuidString })], on: reads)
-        let name: (UUID?) -> String = { uid in people.first { $0.id == uid }?.displayName ?? "Unknown" }
+        let names = try await User.displayNames(of: userIDs, on: reads)
+        let name: (UUID?) -> String = { uid in uid.flatMap { names[$0] } ?? "Unknown" }
         let organisation = try await req.organisation()
         let team = try await c.$team.id.asyncFlatMap { try await Team.rows([.equals("id", $0)], on: reads).first }
 

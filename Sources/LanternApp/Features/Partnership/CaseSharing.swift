@@ -36,7 +36,7 @@ struct CaseSharingController: RouteCollection {
         let today = req.today
         // One statement for the busiest page: every agreement with its partner (for the form), and
         // this case's shares beside the agreement each was made under.
-        let rows = try await (req.db as! any SQLDatabase).raw("""
+        let rows = try await req.reads.raw("""
             SELECT a.id AS agreement_id, a.purpose, a.categories, a.starts_on, a.review_on, a.ends_on, p.name AS partner, p.is_active,
                    s.id AS share_id, s.parts, s.shared_at, s.withdrawn_at
             FROM sharing_agreements a JOIN partner_organisations p ON p.id = a.partner_id

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import LanternCore
+import SQLKit
 import Vapor
 
 /// A member of staff who signs in to Lantern.
@@ -77,6 +78,18 @@ final class User: Model, Authenticatable, @unchecked Sendable {
             // A role that opens case content works only once a second person has approved it.
             return roleApproved != false || !RoleGrantRule.contentPermissions.contains(permission)
         }
+    }
+
+    /// People's names by id, for pages that show who did what: one statement, and no account
+    /// record made for a name.
+    static func displayNames(of ids: Set<UUID>, on sql: any SQLDatabase) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let sorted = ids.sorted { $0.uuidString < $1.uuidString }
+        var names: [UUID: String] = [:]
+        for row in try await sql.raw("SELECT id, display_name FROM users WHERE id IN (\(binds: sorted))").all() {
+            names[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "display_name", as: String.self)
+        }
+        return names
     }
 
     /// Whether the role opens case content, so the organisation may require a second factor.
