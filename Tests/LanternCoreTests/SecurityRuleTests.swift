@@ -96,25 +96,14 @@ struct SecretTokenTests {
     @Test func base64URLMatchesTheStandard() {
         let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE", "foobar": "Zm9vYmFy"]
         for (text, encoded) in vectors { #expect(text.utf8.base64URLEncoded == encoded) }
-        var generator = SeededBytes(seed: 2026)
+        var generator = SeededGenerator(seed: 2026)
         for length in 0...70 {
-            let bytes = (0..<length).map { _ in generator.next() }
+            let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             let foundation = Data(bytes).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
             #expect(bytes.base64URLEncoded == foundation, "length \(length)")
         }
         #expect([0xFB, 0xFF, 0xBF].base64URLEncoded == "-_-_")
-    }
-}
-
-/// Bytes from a fixed seed (a 64-bit linear congruential generator), so the test sees the same
-/// bytes on every run.
-private struct SeededBytes {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt8 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
-        return UInt8(truncatingIfNeeded: state >> 56)
     }
 }
 

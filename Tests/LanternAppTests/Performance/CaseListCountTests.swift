@@ -47,4 +47,36 @@ struct CaseListCountTests {
             }
         }
     }
+
+    /// The home page counts a caseworker's open and overdue cases in the scope's parts (the
+    /// team's, and their own outside the team); the figures must be the scope's whole count.
+    @Test(arguments: TestDatabase.available)
+    func theHomePagesCaseFiguresAreTheWholeScope(_ database: TestDatabase) async throws {
+        try await withLantern(database) { env in
+            _ = try await CapacityData.generate(on: env.app, cases: 400, concerns: 0)
+            let caseworker = try #require(try await User.query(on: env.db).filter(\.$role == .caseworker).first())
+            let otherTeam = try #require(try await Team.query(on: env.db).filter(\.$id != caseworker.$team.id!).first())
+            // Some of their own open cases outside their team (one in no team), some overdue.
+            let open = try await SafeguardingCase.query(on: env.db).filter(\.$status == .open).sort(\.$reference).limit(6).all()
+            let yesterday = Day(env.clock.now()).adding(days: -1).iso
+            for (i, c) in open.enumerated() {
+                c.$owner.id = caseworker.id
+                c.$team.id = i == 0 ? nil : otherTeam.id
+                if i % 2 == 0 { c.nextDeadline = yesterday }
+                try await c.save(on: env.db)
+            }
+            let scope = NeedToKnow.CaseScope(caseworker)
+            let openInScope = try await scope.apply(SafeguardingCase.query(on: env.db)).filter(\.$status == .open).count()
+            let overdueInScope = try await scope.apply(SafeguardingCase.query(on: env.db)).filter(\.$status == .open)
+                .filter(\.$nextDeadline < Day(env.clock.now()).iso).count()
+            let outside = try await SafeguardingCase.query(on: env.db).filter(\.$owner.$id == caseworker.id!).filter(\.$status == .open).all()
+                .filter { $0.$team.id != caseworker.$team.id }.count
+            #expect(outside >= 6)
+            let browser = try env.browser()
+            try await browser.signIn(as: .caseworker)
+            let home = try await browser.get("/home").body.string
+            #expect(home.contains("<span class=\"figure__value\">\(openInScope)</span> <span class=\"figure__label\">Open cases</span>"))
+            #expect(home.contains("<span class=\"figure__value\">\(overdueInScope)</span> <span class=\"figure__label\">Cases with an overdue task or decision to chase</span>"))
+        }
+    }
 }
